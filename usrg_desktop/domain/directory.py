@@ -1,0 +1,90 @@
+"""The contact directory: member cities, partner bodies and people (with their POPIA consent basis)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, StrEnum, one_of
+
+
+class CityCategory(StrEnum):
+    METROPOLITAN = "metropolitan"
+    INTERMEDIATE = "intermediate city"
+
+
+class PersonRole(StrEnum):
+    FOCAL_PERSON = "focal person"
+    ALTERNATE = "alternate"
+    OFFICIAL = "official"
+    REVIEWER = "reviewer"
+    SECRETARIAT = "secretariat"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class ConsentBasis(StrEnum):
+    """POPIA section 11 grounds on which the secretariat holds a person's details."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal obligation"
+    PUBLIC_FUNCTION = "public function"
+    LEGITIMATE_INTEREST = "legitimate interest"
+
+
+class City(Base):
+    """An SACN member city in the USRG."""
+
+    __tablename__ = "cities"
+    __table_args__ = (one_of("category", CityCategory),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(80), unique=True)
+    official_name: Mapped[str] = mapped_column(String(200), unique=True)
+    municipal_code: Mapped[str] = mapped_column(String(16), unique=True)
+    province: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(30))
+    seat: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    member_since: Mapped[date | None] = mapped_column(Date)
+
+
+class Body(Base):
+    """A national department, association or partner body in the USRG."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(80), unique=True)
+    official_name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    role_in_usrg: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(Base):
+    """Someone in the directory: a focal person, reviewer, official or partner contact."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        one_of("role", PersonRole),
+        one_of("consent_basis", ConsentBasis),
+        CheckConstraint("city_id IS NULL OR body_id IS NULL", name="one_affiliation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    consent_basis: Mapped[str] = mapped_column(String(30))
+    consent_recorded_on: Mapped[date | None] = mapped_column(Date)
+    # Anonymised on request (POPIA s24): the row stays so history that points at it holds.
+    anonymised_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,36 @@
+"""Where data lives (platformdirs) and which database the program opens. No Qt here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_DIR_NAME = "USRG Desktop"
+APP_AUTHOR = "SACN"
+DATABASE_ENV = "USRG_DATABASE"
+
+
+def data_dir() -> Path:
+    """The platform's per-user data folder for USRG Desktop (created if missing)."""
+    path = Path(platformdirs.user_data_dir(APP_DIR_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def backups_dir() -> Path:
+    """Where automatic and manual backups of a local database go."""
+    path = data_dir() / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    """The local SQLite database used when no other is named."""
+    return data_dir() / "usrg.sqlite3"
+
+
+def database_target(explicit: str | None = None) -> str:
+    """The database to open: `--database`, else `USRG_DATABASE`, else the default local file."""
+    return explicit or os.environ.get(DATABASE_ENV) or str(default_database_path())

@@ -1,0 +1,314 @@
+"""Opening a database (SQLite file or PostgreSQL URL), units of work, migrations and backups.
+
+SQLAlchemy and Alembic are imported only when they are needed: start-up on an up-to-date
+SQLite database reads its first list through the standard library's sqlite3, which keeps the
+time to a painted main window close to Qt's own (see bench/).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .resources import migrations_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+BUSY_TIMEOUT_MS = 10_000
+_REVISION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.py$")
+
+
+class StorageError(Exception):
+    """A database problem, worded for the person at the keyboard."""
+
+
+def to_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a file path or URL given on the command line or in settings."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the file names in `db/versions/`."""
+    revisions = [
+        m.group(1)
+        for p in (migrations_path() / "versions").iterdir()
+        if (m := _REVISION_FILE.match(p.name))
+    ]
+    if not revisions:
+        raise StorageError("The program's migrations are missing; reinstall USRG Desktop.")
+    return max(revisions)
+
+
+class Database:
+    """One database the program works on, with lazily created engine and fast read path."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.url = to_url(target)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.path: Path | None = None
+        if self.is_sqlite:
+            raw = self.url.split(":///", 1)[1] if ":///" in self.url else ""
+            if not raw or raw == ":memory:":
+                raise StorageError("USRG Desktop needs a database file, not an in-memory database.")
+            self.path = Path(raw)
+        self._engine: Engine | None = None
+
+    # -- naming -----------------------------------------------------------------------------
+    @property
+    def display_name(self) -> str:
+        """The file path, or the server URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
+
+    # -- engine and units of work -------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, created on first use with the house pragmas."""
+        if self._engine is None:
+            self._engine = _create_engine(self)
+        return self._engine
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session for one user action: committed when the block ends, rolled back on error."""
+        from sqlalchemy.orm import Session
+
+        with _friendly_errors(self), Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """Plain rows of a read-only query (named `:param` placeholders, portable SQL)."""
+        params = params or {}
+        with _friendly_errors(self):
+            if self.is_sqlite:
+                assert self.path is not None
+                with closing(self._sqlite_reader()) as conn:
+                    return conn.execute(sql, params).fetchall()
+            from sqlalchemy import text
+
+            with self.engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(sql), params)]
+
+    def _sqlite_reader(self) -> sqlite3.Connection:
+        assert self.path is not None
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before a restore, or when the program ends)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- schema ------------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        """The schema revision the database is at, or None for an empty database."""
+        if self.is_sqlite:
+            assert self.path is not None
+            if not self.path.exists() or self.path.stat().st_size == 0:
+                return None
+            tables = {r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+        else:
+            from sqlalchemy import inspect
+
+            with _friendly_errors(self):
+                tables = set(inspect(self.engine).get_table_names())
+        if "alembic_version" not in tables:
+            if tables - {"sqlite_sequence"}:
+                raise StorageError(
+                    f"{self.display_name} holds tables but is not a USRG Desktop database."
+                )
+            return None
+        found = self.rows("SELECT version_num FROM alembic_version")
+        return found[0][0] if found else None
+
+
+def _create_engine(db: Database) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    if not db.is_sqlite:
+        # Timestamps travel in UTC whatever the server's own time zone is.
+        return create_engine(
+            db.url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+        )
+    assert db.path is not None
+    db.path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(db.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Autocommit at the driver, so that the "begin" hook below decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: a deferred transaction that later writes can fail with
+        # SQLITE_BUSY mid-way, which the busy timeout cannot retry.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@contextmanager
+def _friendly_errors(db: Database) -> Iterator[None]:
+    """Turn driver errors about the database itself into a StorageError a user can act on."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise _sqlite_problem(db, exc) from exc
+    except Exception as exc:
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.DatabaseError) and not isinstance(orig, sqlite3.IntegrityError):
+            raise _sqlite_problem(db, orig) from exc
+        if type(exc).__name__ == "OperationalError" and not db.is_sqlite:
+            raise StorageError(
+                f"Cannot reach the database server {db.display_name}: {_first_line(exc)}"
+            ) from exc
+        raise
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _sqlite_problem(db: Database, exc: sqlite3.DatabaseError) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"The database {db.display_name} is busy: another USRG Desktop is writing to it. "
+            "Try again in a moment."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"The file {db.display_name} is damaged or is not a database. "
+            "Restore it from a backup (usrg restore) or open another file."
+        )
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"Cannot open the database {db.display_name}: check that the folder exists and that "
+            "you may write to it."
+        )
+    return StorageError(f"The database {db.display_name} reported a problem: {exc}.")
+
+
+# -- migrations -------------------------------------------------------------------------------
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    config.attributes["connection"] = connection
+    return config
+
+
+def alembic_head() -> str:
+    """The head revision as Alembic itself computes it (tests check it against head_revision)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Run the migrations up to `revision` in one transaction."""
+    from alembic import command
+
+    with _friendly_errors(db), db.engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def open_database(
+    target: str | Path, *, backups: Path | None = None, now: datetime | None = None
+) -> Database:
+    """Open a database, creating or upgrading its schema; a local file is backed up first."""
+    db = Database(target)
+    current = db.current_revision()
+    head = head_revision()
+    if current == head:
+        return db
+    if current is not None and current > head:
+        raise StorageError(
+            f"{db.display_name} was written by a newer USRG Desktop (schema {current}); "
+            "install the newer version to open it."
+        )
+    if current is not None and db.is_sqlite:
+        from .settings import backups_dir
+
+        backup(db, backups or backups_dir(), reason=f"before-migration-{current}", now=now)
+    upgrade(db)
+    return db
+
+
+# -- backups ----------------------------------------------------------------------------------
+def backup(db: Database, folder: Path, *, reason: str = "manual", now: datetime | None = None) -> Path:
+    """Copy a SQLite database, consistently even while it is in use, into `folder`."""
+    if db.path is None:
+        raise StorageError(
+            "Backups of a shared PostgreSQL database are made on the server (pg_dump), "
+            "not from USRG Desktop."
+        )
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{db.path.stem}-{stamp}-{reason}.sqlite3"
+    with _friendly_errors(db), closing(sqlite3.connect(db.path)) as src, closing(
+        sqlite3.connect(target)
+    ) as dst:
+        src.backup(dst)
+    return target
+
+
+def backup_if_due(db: Database, folder: Path, *, now: datetime) -> Path | None:
+    """Make the day's automatic backup of a local database unless one exists already."""
+    if db.path is None or not db.path.exists():
+        return None
+    day = now.strftime("%Y%m%d")
+    if any(folder.glob(f"{db.path.stem}-{day}-*.sqlite3")):
+        return None
+    return backup(db, folder, reason="daily", now=now)
+
+
+def restore(db: Database, backup_file: Path, *, folder: Path, now: datetime | None = None) -> Path:
+    """Replace a local database by a backup, keeping a copy of what it replaces."""
+    if db.path is None:
+        raise StorageError("Restore a shared PostgreSQL database on the server (pg_restore).")
+    if not backup_file.is_file():
+        raise StorageError(f"The backup file {backup_file} does not exist.")
+    with closing(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)) as probe:
+        try:
+            probe.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{backup_file} is not a USRG Desktop backup ({exc}).") from exc
+    kept = backup(db, folder, reason="before-restore", now=now) if db.path.exists() else None
+    db.dispose()
+    with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(db.path)) as dst:
+        src.backup(dst)
+    return kept or backup_file
+
+
+def copy_database_file(source: Path, target: Path) -> None:
+    """Copy a closed SQLite database file (tests and the demo use it for templates)."""
+    shutil.copyfile(source, target)
