@@ -217,7 +217,8 @@ def _sqlite_problem(db: Database, exc: sqlite3.DatabaseError) -> StorageError:
 
 
 # -- migrations -------------------------------------------------------------------------------
-def _alembic_config(connection: Any) -> Any:
+def alembic_config(connection: Any) -> Any:
+    """An Alembic Config for `db/` that runs on the given connection."""
     from alembic.config import Config
 
     config = Config()
@@ -230,7 +231,7 @@ def alembic_head() -> str:
     """The head revision as Alembic itself computes it (tests check it against head_revision)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
@@ -238,7 +239,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
     with _friendly_errors(db), db.engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection), revision)
 
 
 def open_database(

@@ -1,0 +1,57 @@
+# USRG Desktop — `make run` and `make test` are the two set-up commands (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB := demo/usrg-demo.sqlite3
+BENCH_DB := bench/large-demo.sqlite3
+
+.PHONY: run test bench lint format screenshots clean-demo help
+
+help:
+	@echo "make run          create .venv if missing, install, start the program on a demo database"
+	@echo "make test         install the test extras and run the whole suite headless"
+	@echo "make bench        benchmarks on the large demo database (writes bench/results.json)"
+	@echo "make lint         ruff check and format check"
+	@echo "make screenshots  regenerate docs/*.png offscreen"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	@touch $@ $(VENV)/.installed-run
+
+$(DEMO_DB): | $(VENV)/.installed-run
+	@mkdir -p $(dir $@)
+	$(BIN)/usrg demo --database $@ --scale small
+
+run: $(VENV)/.installed-run $(DEMO_DB)
+	$(BIN)/usrg-desktop --database $(DEMO_DB)
+
+test: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+$(BENCH_DB): | $(VENV)/.installed-test
+	$(BIN)/usrg demo --database $@ --scale large --today 2026-11-25
+
+bench: $(VENV)/.installed-test $(BENCH_DB)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench --database $(BENCH_DB)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+screenshots: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
+
+clean-demo:
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -1,0 +1,193 @@
+"""Opening, pragmas, units of work, friendly errors, backups and restore of a database."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from usrg_desktop import settings, storage
+from usrg_desktop.domain.directory import City
+
+
+def _add_city(session, code: str) -> None:
+    session.add(City(short_name=f"Town {code}", official_name=f"Town {code} Local Municipality",
+                     municipal_code=code, province="Limpopo", category="intermediate city",
+                     seat="Town", active=True))
+
+
+def test_sqlite_connections_use_the_house_pragmas(db):
+    with db.engine.connect() as conn:
+        pragmas = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2,
+                       "busy_timeout": storage.BUSY_TIMEOUT_MS}
+
+
+def test_unit_of_work_commits_and_rolls_back(any_db):
+    with any_db.unit_of_work() as session:
+        _add_city(session, "T1")
+    with pytest.raises(RuntimeError), any_db.unit_of_work() as session:
+        _add_city(session, "T2")
+        session.flush()
+        raise RuntimeError("the user cancelled")
+    codes = {r[0] for r in any_db.rows("SELECT municipal_code FROM cities")}
+    assert "T1" in codes and "T2" not in codes
+
+
+def test_foreign_keys_are_enforced(any_db):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), any_db.unit_of_work() as session:
+        session.execute(text(
+            "INSERT INTO people (full_name, title, city_id, role, phone, consent_basis, active) "
+            "VALUES ('Nobody', '', 999, 'official', '', 'consent', TRUE)"))
+
+
+def test_write_transactions_take_the_lock_up_front(db):
+    """A second writer waits at BEGIN (BEGIN IMMEDIATE), not half-way through its work."""
+    first = sqlite3.connect(db.path, isolation_level=None)
+    first.execute("BEGIN IMMEDIATE")
+    outcome: list[BaseException | None] = []
+
+    def write() -> None:
+        try:
+            with db.unit_of_work() as session:
+                _add_city(session, "LCK")
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - the test reports whatever happened
+            outcome.append(exc)
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive(), "the second writer should be waiting for the lock"
+    first.execute("ROLLBACK")
+    first.close()
+    worker.join(10)
+    assert outcome == [None]
+
+
+def test_a_locked_database_gives_a_sentence(db, monkeypatch):
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 100)
+    db.dispose()
+    holder = sqlite3.connect(db.path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        fresh = storage.Database(db.path)
+        with pytest.raises(storage.StorageError, match="is busy"), fresh.unit_of_work() as s:
+            _add_city(s, "BSY")
+        fresh.dispose()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_damaged_file_gives_a_sentence(tmp_path):
+    path = tmp_path / "damaged.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(storage.StorageError, match="damaged or is not a database"):
+        storage.open_database(path)
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    with pytest.raises(storage.StorageError, match="not a USRG Desktop database"):
+        storage.open_database(path)
+
+
+def test_a_newer_schema_is_refused(db):
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(storage.StorageError, match="newer USRG Desktop"):
+        storage.open_database(db.path)
+
+
+def test_unreachable_server_gives_a_sentence():
+    db = storage.Database("postgresql+psycopg://nobody@127.0.0.1:1/usrg")
+    with pytest.raises(storage.StorageError, match="Cannot reach the database server"):
+        db.current_revision()
+
+
+def test_password_is_hidden_in_display_name():
+    db = storage.Database("postgresql+psycopg://usrg:s3cret@db.example:5432/usrg")
+    assert "s3cret" not in db.display_name
+    assert "usrg:***@db.example" in db.display_name
+
+
+def test_new_file_in_missing_folder_is_created(tmp_path):
+    path = tmp_path / "a" / "b" / "usrg.sqlite3"
+    db = storage.open_database(path)
+    assert db.current_revision() == storage.head_revision()
+    db.dispose()
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert settings.database_target() == str(tmp_path / "USRG Desktop" / "usrg.sqlite3")
+    monkeypatch.setenv("USRG_DATABASE", "/elsewhere/x.sqlite3")
+    assert settings.database_target() == "/elsewhere/x.sqlite3"
+    assert settings.database_target("/given.sqlite3") == "/given.sqlite3"
+
+
+def test_upgrade_backs_up_an_older_database_first(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = storage.Database(path)
+    storage.upgrade(db, "0001")
+    with db.unit_of_work() as session:
+        _add_city(session, "OLD")
+    db.dispose()
+    # Pretend the file predates the newest migration: mark it one revision behind.
+    head = storage.head_revision()
+    if head == "0001":
+        with sqlite3.connect(path) as conn:
+            conn.execute("DELETE FROM alembic_version")
+            conn.execute("INSERT INTO alembic_version VALUES ('0000')")
+        pytest.skip("only one migration so far: no older schema to upgrade from")
+    backups = tmp_path / "backups"
+    storage.open_database(path, backups=backups, now=datetime(2026, 11, 25, 8, 0)).dispose()
+    made = list(backups.glob("old-20261125-080000-before-migration-*.sqlite3"))
+    assert len(made) == 1
+
+
+def test_backup_and_restore_round_trip(db, tmp_path):
+    folder = tmp_path / "backups"
+    saved = storage.backup(db, folder, now=datetime(2026, 11, 25, 9, 30))
+    assert saved.name == "usrg-20261125-093000-manual.sqlite3"
+    with db.unit_of_work() as session:
+        _add_city(session, "NEW")
+    kept = storage.restore(db, saved, folder=folder, now=datetime(2026, 11, 25, 9, 45))
+    assert [r[0] for r in db.rows("SELECT municipal_code FROM cities WHERE municipal_code='NEW'")] == []
+    assert kept.exists()
+    assert sqlite3.connect(kept).execute(
+        "SELECT COUNT(*) FROM cities WHERE municipal_code='NEW'").fetchone()[0] == 1
+
+
+def test_daily_backup_is_made_once_a_day(db, tmp_path):
+    folder = tmp_path / "backups"
+    first = storage.backup_if_due(db, folder, now=datetime(2026, 11, 25, 8, 0))
+    second = storage.backup_if_due(db, folder, now=datetime(2026, 11, 25, 17, 0))
+    third = storage.backup_if_due(db, folder, now=datetime(2026, 11, 26, 8, 0))
+    assert first is not None and second is None and third is not None
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
+    bogus = tmp_path / "bogus.sqlite3"
+    bogus.write_bytes(b"garbage" * 100)
+    with pytest.raises(storage.StorageError, match="not a USRG Desktop backup"):
+        storage.restore(db, bogus, folder=tmp_path)
+    assert db.rows("SELECT COUNT(*) FROM cities")[0][0] == 9
+
+
+def test_backups_of_postgresql_are_refused_with_a_sentence():
+    db = storage.Database("postgresql+psycopg://postgres@127.0.0.1/usrg")
+    with pytest.raises(storage.StorageError, match="pg_dump"):
+        storage.backup(db, Path("/tmp"))
