@@ -13,7 +13,8 @@ QT_ALLOWED = {"views", "app.py", "__main__.py"}
 
 def _below_views() -> list[Path]:
     return [
-        p for p in sorted(PACKAGE.rglob("*.py"))
+        p
+        for p in sorted(PACKAGE.rglob("*.py"))
         if p.relative_to(PACKAGE).parts[0] not in QT_ALLOWED
     ]
 
@@ -35,7 +36,9 @@ def test_no_qt_import_statement_below_views():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in {"PySide6", "shiboken6"}]
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in {"PySide6", "shiboken6"}
+            ]
     assert offenders == []
 
 

@@ -56,9 +56,13 @@ def test_new_rows_after_seed_get_fresh_ids(any_db):
 
     with any_db.unit_of_work() as session:
         city = City(
-            short_name="Polokwane", official_name="Polokwane Local Municipality",
-            municipal_code="LIM354", province="Limpopo", category="intermediate city",
-            seat="Polokwane", active=False,
+            short_name="Polokwane",
+            official_name="Polokwane Local Municipality",
+            municipal_code="LIM354",
+            province="Limpopo",
+            category="intermediate city",
+            seat="Polokwane",
+            active=False,
         )
         session.add(city)
         session.flush()
@@ -73,8 +77,15 @@ def test_audit_log_refuses_update_and_delete(any_db):
     from usrg_desktop.domain.audit import AuditEvent
 
     with any_db.unit_of_work() as session:
-        session.add(AuditEvent(occurred_at=datetime.now(UTC), actor_name="test", entity="x",
-                               entity_id=1, action="made"))
+        session.add(
+            AuditEvent(
+                occurred_at=datetime.now(UTC),
+                actor_name="test",
+                entity="x",
+                entity_id=1,
+                action="made",
+            )
+        )
     for statement in ("UPDATE audit_events SET reason = 'changed'", "DELETE FROM audit_events"):
         with pytest.raises(Exception, match="append-only"), any_db.unit_of_work() as session:
             session.execute(text(statement))

@@ -15,9 +15,17 @@ from usrg_desktop.domain.directory import City
 
 
 def _add_city(session, code: str) -> None:
-    session.add(City(short_name=f"Town {code}", official_name=f"Town {code} Local Municipality",
-                     municipal_code=code, province="Limpopo", category="intermediate city",
-                     seat="Town", active=True))
+    session.add(
+        City(
+            short_name=f"Town {code}",
+            official_name=f"Town {code} Local Municipality",
+            municipal_code=code,
+            province="Limpopo",
+            category="intermediate city",
+            seat="Town",
+            active=True,
+        )
+    )
 
 
 def test_sqlite_connections_use_the_house_pragmas(db):
@@ -26,8 +34,12 @@ def test_sqlite_connections_use_the_house_pragmas(db):
             name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
             for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
         }
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2,
-                       "busy_timeout": storage.BUSY_TIMEOUT_MS}
+    assert pragmas == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 2,
+        "busy_timeout": storage.BUSY_TIMEOUT_MS,
+    }
 
 
 def test_unit_of_work_commits_and_rolls_back(any_db):
@@ -45,9 +57,12 @@ def test_foreign_keys_are_enforced(any_db):
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), any_db.unit_of_work() as session:
-        session.execute(text(
-            "INSERT INTO people (full_name, title, city_id, role, phone, consent_basis, active) "
-            "VALUES ('Nobody', '', 999, 'official', '', 'consent', TRUE)"))
+        session.execute(
+            text(
+                "INSERT INTO people (full_name, title, city_id, role, phone, consent_basis, active) "
+                "VALUES ('Nobody', '', 999, 'official', '', 'consent', TRUE)"
+            )
+        )
 
 
 def test_write_transactions_take_the_lock_up_front(db):
@@ -165,10 +180,16 @@ def test_backup_and_restore_round_trip(db, tmp_path):
     with db.unit_of_work() as session:
         _add_city(session, "NEW")
     kept = storage.restore(db, saved, folder=folder, now=datetime(2026, 11, 25, 9, 45))
-    assert [r[0] for r in db.rows("SELECT municipal_code FROM cities WHERE municipal_code='NEW'")] == []
+    assert [
+        r[0] for r in db.rows("SELECT municipal_code FROM cities WHERE municipal_code='NEW'")
+    ] == []
     assert kept.exists()
-    assert sqlite3.connect(kept).execute(
-        "SELECT COUNT(*) FROM cities WHERE municipal_code='NEW'").fetchone()[0] == 1
+    assert (
+        sqlite3.connect(kept)
+        .execute("SELECT COUNT(*) FROM cities WHERE municipal_code='NEW'")
+        .fetchone()[0]
+        == 1
+    )
 
 
 def test_daily_backup_is_made_once_a_day(db, tmp_path):

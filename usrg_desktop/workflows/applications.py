@@ -1,0 +1,583 @@
+"""The application state machine: one function per transition, each with its guard and audit.
+
+Every function takes the session of the caller's unit of work, the acting user and `now`,
+checks the actor's role and the guard before it writes anything, and records an audit event in
+the same transaction. A refused transition raises a WorkflowError whose message says why in one
+sentence; because nothing was written, the unit of work leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain.accounts import Role
+from ..domain.audit import AuditEvent
+from ..domain.awards import Award, Decision, DecisionOutcome, Milestone, MilestoneKind, Tranche
+from ..domain.directory import City
+from ..domain.grants import (
+    Application,
+    ApplicationState,
+    BudgetLine,
+    Round,
+    RoundAdmittedBody,
+    RoundStatus,
+    ScreeningCheck,
+    ScreeningResult,
+)
+from ..domain.reviews import Assignment, AssignmentStatus
+from ..money import format_zar
+from . import PermissionDenied, WorkflowError
+
+S = ApplicationState
+STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
+ADMIN = frozenset({Role.ADMINISTRATOR})
+# Withdrawal is possible from any state before the award.
+WITHDRAWABLE = frozenset(
+    {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.SCREENING,
+        S.IN_REVIEW,
+        S.REVIEWED,
+        S.APPROVED,
+        S.INELIGIBLE,
+        S.DECLINED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: their user id (None for the system), name and role."""
+
+    user_id: int | None
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One arrow of the state machine."""
+
+    action: str
+    label: str
+    sources: frozenset[ApplicationState]
+    target: ApplicationState
+    roles: frozenset[Role]
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", "Submit", frozenset({S.DRAFT}), S.SUBMITTED, STAFF),
+        Transition(
+            "start_screening", "Start screening", frozenset({S.SUBMITTED}), S.SCREENING, STAFF
+        ),
+        Transition("mark_eligible", "Eligible", frozenset({S.SCREENING}), S.IN_REVIEW, STAFF),
+        Transition(
+            "mark_ineligible",
+            "Ineligible",
+            frozenset({S.SCREENING}),
+            S.INELIGIBLE,
+            STAFF,
+            needs_reason=True,
+        ),
+        Transition(
+            "complete_review", "All reviews in", frozenset({S.IN_REVIEW}), S.REVIEWED, STAFF
+        ),
+        Transition("approve", "Approve", frozenset({S.REVIEWED}), S.APPROVED, STAFF),
+        Transition(
+            "decline", "Decline", frozenset({S.REVIEWED}), S.DECLINED, STAFF, needs_reason=True
+        ),
+        Transition(
+            "mark_awarded", "Award letter issued", frozenset({S.APPROVED}), S.AWARDED, STAFF
+        ),
+        Transition("sign_agreement", "Agreement signed", frozenset({S.AWARDED}), S.ACTIVE, STAFF),
+        Transition("close", "Final report accepted", frozenset({S.ACTIVE}), S.CLOSED, STAFF),
+        Transition("withdraw", "Withdraw", WITHDRAWABLE, S.WITHDRAWN, STAFF, needs_reason=True),
+        # Going backwards is an administrator's action with a reason.
+        Transition(
+            "reopen_screening",
+            "Re-open screening",
+            frozenset({S.IN_REVIEW, S.INELIGIBLE}),
+            S.SCREENING,
+            ADMIN,
+            needs_reason=True,
+        ),
+        Transition(
+            "reverse_decision",
+            "Reverse decision",
+            frozenset({S.APPROVED, S.DECLINED}),
+            S.REVIEWED,
+            ADMIN,
+            needs_reason=True,
+        ),
+    )
+}
+
+_ROLE_WORDS = {STAFF: "the secretariat or an administrator", ADMIN: "an administrator"}
+
+
+def _load(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id, with_for_update=True)
+    if app is None:
+        raise WorkflowError(f"There is no application with id {application_id}.")
+    return app
+
+
+def _name(app: Application) -> str:
+    return app.reference or f"the draft '{app.title}'"
+
+
+def _check_allowed(app: Application, transition: Transition, actor: Actor, reason: str) -> None:
+    if actor.role not in transition.roles:
+        raise PermissionDenied(
+            f"Only {_ROLE_WORDS[transition.roles]} may {transition.label.lower()} an application."
+        )
+    if S(app.state) not in transition.sources:
+        raise WorkflowError(
+            f"{_name(app)} is {app.state.replace('_', ' ')}, so it cannot be moved to "
+            f"{transition.target.value.replace('_', ' ')}."
+        )
+    if transition.needs_reason and not reason.strip():
+        raise WorkflowError(f"Give a reason to {transition.label.lower()} {_name(app)}.")
+
+
+def _move(
+    session: Session,
+    app: Application,
+    transition: Transition,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    detail: str = "",
+) -> ApplicationState:
+    source = app.state
+    app.state = transition.target.value
+    app.state_changed_at = now
+    if transition.target is S.WITHDRAWN:
+        app.withdrawn_reason = reason.strip()
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="application",
+            entity_id=app.id,
+            action=transition.action,
+            from_state=source,
+            to_state=transition.target.value,
+            reason=reason.strip(),
+            detail=detail,
+        )
+    )
+    session.flush()
+    return transition.target
+
+
+# -- guards -------------------------------------------------------------------------------------
+def submission_problems(session: Session, app: Application) -> list[str]:
+    """Everything that stops a draft being submitted, each as a sentence naming the field."""
+    problems: list[str] = []
+    for field, label in (
+        ("title", "Title"),
+        ("summary", "Summary"),
+        ("problem", "Problem addressed"),
+        ("intervention", "Intervention"),
+    ):
+        if not (getattr(app, field) or "").strip():
+            problems.append(f"{label} is required.")
+    if app.requested_cents <= 0:
+        problems.append("Requested amount must be more than R 0,00.")
+    if app.starts_on is None or app.ends_on is None:
+        problems.append("Start and end dates are required.")
+    elif app.ends_on < app.starts_on:
+        problems.append("End date is before the start date.")
+    if app.contact_person_id is None:
+        problems.append("Contact person is required.")
+    lines = session.scalars(
+        select(BudgetLine.amount_cents).where(BudgetLine.application_id == app.id)
+    ).all()
+    if not lines:
+        problems.append("Budget lines are required.")
+    elif sum(lines) != app.requested_cents:
+        problems.append(
+            f"Budget lines add up to {format_zar(sum(lines))}, not the "
+            f"{format_zar(app.requested_cents)} requested."
+        )
+    rnd = session.get(Round, app.round_id)
+    assert rnd is not None
+    if rnd.status != RoundStatus.OPEN.value:
+        problems.append(f"The round '{rnd.name}' is {rnd.status}, not open for applications.")
+    if app.requested_cents > rnd.cap_cents:
+        problems.append(
+            f"Requested amount {format_zar(app.requested_cents)} is over the round's cap of "
+            f"{format_zar(rnd.cap_cents)}."
+        )
+    if app.applicant_city_id is not None:
+        city = session.get(City, app.applicant_city_id)
+        if city is None or not city.active:
+            problems.append("Applicant must be an active member city.")
+    elif app.applicant_body_id is not None:
+        admitted = session.get(RoundAdmittedBody, (app.round_id, app.applicant_body_id))
+        if admitted is None:
+            problems.append("Applicant is a body this round does not admit.")
+    return problems
+
+
+def _screening_gaps(session: Session, app: Application) -> list[str]:
+    checks = session.execute(
+        select(ScreeningCheck.label, ScreeningResult.passed)
+        .outerjoin(
+            ScreeningResult,
+            (ScreeningResult.check_id == ScreeningCheck.id)
+            & (ScreeningResult.application_id == app.id),
+        )
+        .where(ScreeningCheck.round_id == app.round_id)
+        .order_by(ScreeningCheck.position)
+    ).all()
+    if not checks:
+        return ["the round has no screening checklist"]
+    return [label for label, passed in checks if not passed]
+
+
+def _committed_cents(session: Session, round_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.coalesce(func.sum(Decision.amount_cents), 0))
+            .join(Application, Application.id == Decision.application_id)
+            .where(
+                Application.round_id == round_id,
+                Decision.outcome == DecisionOutcome.APPROVED.value,
+                Application.state.not_in([S.WITHDRAWN.value]),
+            )
+        )
+        or 0
+    )
+
+
+# -- transitions --------------------------------------------------------------------------------
+def submit(session: Session, *, application_id: int, actor: Actor, now: datetime) -> str:
+    """Submit a complete draft; it gets its never-reused reference USRG-IF-<year>-<round>-<nnn>."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["submit"], actor, "")
+    problems = submission_problems(session, app)
+    if problems:
+        raise WorkflowError(f"'{app.title}' cannot be submitted: " + " ".join(problems))
+    rnd = session.get(Round, app.round_id, with_for_update=True)
+    assert rnd is not None
+    if app.reference is None:
+        rnd.last_sequence += 1
+        app.sequence = rnd.last_sequence
+        app.reference = f"USRG-IF-{rnd.year}-{rnd.number}-{rnd.last_sequence:03d}"
+    _move(session, app, TRANSITIONS["submit"], actor, now)
+    return app.reference
+
+
+def start_screening(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Take a submitted application into screening."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["start_screening"], actor, "")
+    _move(session, app, TRANSITIONS["start_screening"], actor, now)
+
+
+def record_screening(
+    session: Session,
+    *,
+    application_id: int,
+    check_id: int,
+    passed: bool,
+    actor: Actor,
+    now: datetime,
+    note: str = "",
+) -> None:
+    """Tick (or untick) one screening check of an application in screening."""
+    app = _load(session, application_id)
+    if actor.role not in STAFF:
+        raise PermissionDenied("Only the secretariat or an administrator may screen applications.")
+    if app.state != S.SCREENING.value:
+        raise WorkflowError(f"{_name(app)} is not in screening.")
+    check = session.get(ScreeningCheck, check_id)
+    if check is None or check.round_id != app.round_id:
+        raise WorkflowError("That screening check is not on this round's checklist.")
+    result = session.get(ScreeningResult, (application_id, check_id))
+    if result is None:
+        result = ScreeningResult(
+            application_id=application_id,
+            check_id=check_id,
+            passed=passed,
+            note=note,
+            checked_by_user_id=actor.user_id,
+            checked_at=now,
+        )
+        session.add(result)
+    else:
+        result.passed, result.note = passed, note
+        result.checked_by_user_id, result.checked_at = actor.user_id, now
+    session.flush()
+
+
+def mark_eligible(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Pass screening: every check on the round's checklist must be ticked."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["mark_eligible"], actor, "")
+    gaps = _screening_gaps(session, app)
+    if gaps:
+        raise WorkflowError(
+            f"{_name(app)} cannot go to review: not yet ticked in screening: {'; '.join(gaps)}."
+        )
+    _move(session, app, TRANSITIONS["mark_eligible"], actor, now)
+
+
+def mark_ineligible(
+    session: Session, *, application_id: int, actor: Actor, now: datetime, reason: str
+) -> None:
+    """Fail screening, with the reason the ineligibility notice will give."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["mark_ineligible"], actor, reason)
+    _move(session, app, TRANSITIONS["mark_ineligible"], actor, now, reason)
+
+
+def complete_review(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Close an application's review once the round's number of reviews are in."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["complete_review"], actor, "")
+    rnd = session.get(Round, app.round_id)
+    assert rnd is not None
+    scored = (
+        session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .where(
+                Assignment.application_id == app.id,
+                Assignment.status == AssignmentStatus.SCORED.value,
+            )
+        )
+        or 0
+    )
+    if scored < rnd.reviews_needed:
+        raise WorkflowError(
+            f"{_name(app)} has {scored} of the {rnd.reviews_needed} reviews it needs."
+        )
+    _move(session, app, TRANSITIONS["complete_review"], actor, now)
+
+
+def approve(
+    session: Session,
+    *,
+    application_id: int,
+    actor: Actor,
+    now: datetime,
+    amount_cents: int,
+    conditions: str = "",
+    reasons: str = "",
+) -> None:
+    """Approve a reviewed application for an amount within the request, the cap and the budget."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["approve"], actor, "")
+    rnd = session.get(Round, app.round_id, with_for_update=True)
+    assert rnd is not None
+    if amount_cents <= 0:
+        raise WorkflowError("The approved amount must be more than R 0,00.")
+    if amount_cents > app.requested_cents:
+        raise WorkflowError(
+            f"The approved amount {format_zar(amount_cents)} is more than the "
+            f"{format_zar(app.requested_cents)} requested."
+        )
+    if amount_cents > rnd.cap_cents:
+        raise WorkflowError(
+            f"The approved amount {format_zar(amount_cents)} is over the round's cap of "
+            f"{format_zar(rnd.cap_cents)}."
+        )
+    remaining = rnd.budget_cents - _committed_cents(session, rnd.id)
+    if amount_cents > remaining:
+        raise WorkflowError(
+            f"Approving {format_zar(amount_cents)} would exceed the round's budget: only "
+            f"{format_zar(remaining)} is uncommitted."
+        )
+    _replace_decision(
+        session,
+        app,
+        DecisionOutcome.APPROVED,
+        actor,
+        now,
+        amount_cents,
+        conditions=conditions,
+        reasons=reasons,
+    )
+    _move(
+        session,
+        app,
+        TRANSITIONS["approve"],
+        actor,
+        now,
+        reasons,
+        detail=f"amount {format_zar(amount_cents)}",
+    )
+
+
+def decline(
+    session: Session,
+    *,
+    application_id: int,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+    feedback: str = "",
+) -> None:
+    """Decline a reviewed application, with the reasons and the panel's feedback for the letter."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["decline"], actor, reason)
+    _replace_decision(
+        session, app, DecisionOutcome.DECLINED, actor, now, None, reasons=reason, feedback=feedback
+    )
+    _move(session, app, TRANSITIONS["decline"], actor, now, reason)
+
+
+def _replace_decision(
+    session: Session,
+    app: Application,
+    outcome: DecisionOutcome,
+    actor: Actor,
+    now: datetime,
+    amount_cents: int | None,
+    *,
+    conditions: str = "",
+    reasons: str = "",
+    feedback: str = "",
+) -> None:
+    old = session.scalar(select(Decision).where(Decision.application_id == app.id))
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    session.add(
+        Decision(
+            application_id=app.id,
+            outcome=outcome.value,
+            amount_cents=amount_cents,
+            conditions=conditions,
+            reasons=reasons,
+            feedback=feedback,
+            decided_at=now,
+            decided_by_user_id=actor.user_id,
+        )
+    )
+
+
+def mark_awarded(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Record that the award letter went out: the award must be on record."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["mark_awarded"], actor, "")
+    if session.scalar(select(Award.id).where(Award.application_id == app.id)) is None:
+        raise WorkflowError(f"{_name(app)} has no award on record yet; issue the award letter.")
+    _move(session, app, TRANSITIONS["mark_awarded"], actor, now)
+
+
+def sign_agreement(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Record the signed grant agreement; the award's date of signature must be entered."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["sign_agreement"], actor, "")
+    award = session.scalar(select(Award).where(Award.application_id == app.id))
+    if award is None or award.agreement_signed_on is None:
+        raise WorkflowError(f"Enter the date the agreement for {_name(app)} was signed first.")
+    _move(session, app, TRANSITIONS["sign_agreement"], actor, now)
+
+
+def close(session: Session, *, application_id: int, actor: Actor, now: datetime) -> None:
+    """Close an active grant: final report accepted, every tranche paid or cancelled."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["close"], actor, "")
+    award = session.scalar(select(Award).where(Award.application_id == app.id))
+    if award is None:
+        raise WorkflowError(f"{_name(app)} has no award on record.")
+    final = session.scalar(
+        select(Milestone).where(
+            Milestone.award_id == award.id, Milestone.kind == MilestoneKind.FINAL_REPORT.value
+        )
+    )
+    if final is None or final.accepted_on is None:
+        raise WorkflowError(f"The final report of {_name(app)} has not been accepted yet.")
+    open_tranches = (
+        session.scalar(
+            select(func.count())
+            .select_from(Tranche)
+            .where(
+                Tranche.award_id == award.id,
+                Tranche.paid_on.is_(None),
+                Tranche.cancelled_reason == "",
+            )
+        )
+        or 0
+    )
+    if open_tranches:
+        raise WorkflowError(
+            f"{_name(app)} still has {open_tranches} tranche(s) neither paid nor cancelled."
+        )
+    _move(session, app, TRANSITIONS["close"], actor, now)
+
+
+def withdraw(
+    session: Session, *, application_id: int, actor: Actor, now: datetime, reason: str
+) -> None:
+    """Withdraw an application at the applicant's request, from any state before the award."""
+    app = _load(session, application_id)
+    transition = TRANSITIONS["withdraw"]
+    if S(app.state) in {S.AWARDED, S.ACTIVE, S.CLOSED}:
+        raise WorkflowError(f"{_name(app)} is {app.state}; an awarded grant cannot be withdrawn.")
+    _check_allowed(app, transition, actor, reason)
+    _move(session, app, transition, actor, now, reason)
+
+
+def reopen_screening(
+    session: Session, *, application_id: int, actor: Actor, now: datetime, reason: str
+) -> None:
+    """Administrator: send an application back to screening."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["reopen_screening"], actor, reason)
+    _move(session, app, TRANSITIONS["reopen_screening"], actor, now, reason)
+
+
+def reverse_decision(
+    session: Session, *, application_id: int, actor: Actor, now: datetime, reason: str
+) -> None:
+    """Administrator: undo an approval or a decline (the decision is removed) before the award."""
+    app = _load(session, application_id)
+    _check_allowed(app, TRANSITIONS["reverse_decision"], actor, reason)
+    old = session.scalar(select(Decision).where(Decision.application_id == app.id))
+    if old is not None:
+        session.delete(old)
+    _move(session, app, TRANSITIONS["reverse_decision"], actor, now, reason)
+
+
+ACTIONS: dict[str, Callable[..., object]] = {
+    "submit": submit,
+    "start_screening": start_screening,
+    "mark_eligible": mark_eligible,
+    "mark_ineligible": mark_ineligible,
+    "complete_review": complete_review,
+    "approve": approve,
+    "decline": decline,
+    "mark_awarded": mark_awarded,
+    "sign_agreement": sign_agreement,
+    "close": close,
+    "withdraw": withdraw,
+    "reopen_screening": reopen_screening,
+    "reverse_decision": reverse_decision,
+}
+
+
+def transition_to(current: ApplicationState, target: ApplicationState) -> Transition:
+    """The transition that moves an application from `current` to `target`, or a sentence why not."""
+    for transition in TRANSITIONS.values():
+        if current in transition.sources and transition.target is target:
+            return transition
+    raise WorkflowError(
+        f"An application cannot go from {current.value.replace('_', ' ')} to "
+        f"{target.value.replace('_', ' ')}."
+    )
