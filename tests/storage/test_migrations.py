@@ -1,4 +1,4 @@
-"""Migrations build the schema the models describe, on SQLite and PostgreSQL, and seed reference data."""
+"""Migrations build the schema the models describe, on both back ends, and seed reference data."""
 
 from __future__ import annotations
 

@@ -59,7 +59,8 @@ def test_foreign_keys_are_enforced(any_db):
     with pytest.raises(IntegrityError), any_db.unit_of_work() as session:
         session.execute(
             text(
-                "INSERT INTO people (full_name, title, city_id, role, phone, consent_basis, active) "
+                "INSERT INTO people (full_name, title, city_id, role, phone, consent_basis, active)"
+                " "
                 "VALUES ('Nobody', '', 999, 'official', '', 'consent', TRUE)"
             )
         )

@@ -573,7 +573,7 @@ ACTIONS: dict[str, Callable[..., object]] = {
 
 
 def transition_to(current: ApplicationState, target: ApplicationState) -> Transition:
-    """The transition that moves an application from `current` to `target`, or a sentence why not."""
+    """The transition from `current` to `target`, or a WorkflowError saying there is none."""
     for transition in TRANSITIONS.values():
         if current in transition.sources and transition.target is target:
             return transition
