@@ -1,0 +1,128 @@
+"""Read queries of the contact directory: people, member cities and partner bodies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import Column, Listing
+from .dates import by_first_text, iso_date
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+PEOPLE_COLUMNS = [
+    Column("name", "Name"),
+    Column("title", "Title"),
+    Column("organisation", "Organisation"),
+    Column("role", "Role"),
+    Column("email", "Email"),
+    Column("phone", "Phone"),
+    Column("consent_basis", "Consent basis"),
+    Column("active", "Active", "bool"),
+]
+
+CITY_COLUMNS = [
+    Column("short_name", "City"),
+    Column("official_name", "Official name"),
+    Column("municipal_code", "Code"),
+    Column("province", "Province"),
+    Column("category", "Category"),
+    Column("seat", "Seat"),
+    Column("member_since", "Member since", "date"),
+    Column("people", "People", "int"),
+    Column("active", "Active", "bool"),
+]
+
+BODY_COLUMNS = [
+    Column("short_name", "Body"),
+    Column("official_name", "Official name"),
+    Column("kind", "Kind"),
+    Column("role_in_usrg", "Role in the USRG"),
+    Column("people", "People", "int"),
+    Column("active", "Active", "bool"),
+]
+
+
+def people_listing(db: Database) -> Listing:
+    """Everyone in the directory: organisation, role, contact details and consent basis."""
+    rows = db.rows(
+        """
+        SELECT p.full_name, p.title, COALESCE(city.short_name, body.short_name), p.role, p.email,
+               p.phone, p.consent_basis, p.active
+        FROM people p
+        LEFT JOIN cities city ON city.id = p.city_id
+        LEFT JOIN bodies body ON body.id = p.body_id
+        ORDER BY p.id
+        """
+    )
+    return Listing(
+        "People",
+        PEOPLE_COLUMNS,
+        sorted(
+            [
+                (name, title, org, role, email, phone, basis, bool(active))
+                for name, title, org, role, email, phone, basis, active in rows
+            ],
+            key=by_first_text,
+        ),
+    )
+
+
+def city_listing(db: Database) -> Listing:
+    """The SACN member cities with their codes, province, category and people in the directory."""
+    rows = db.rows(
+        """
+        SELECT c.short_name, c.official_name, c.municipal_code, c.province, c.category, c.seat,
+               c.member_since, COALESCE(n.people, 0), c.active
+        FROM cities c
+        LEFT JOIN (SELECT city_id, COUNT(*) AS people FROM people GROUP BY city_id) n
+            ON n.city_id = c.id
+        ORDER BY c.id
+        """
+    )
+    return Listing(
+        "Cities",
+        CITY_COLUMNS,
+        sorted(
+            [
+                (
+                    short,
+                    official,
+                    code,
+                    province,
+                    category,
+                    seat,
+                    iso_date(since),
+                    int(n),
+                    bool(active),
+                )
+                for short, official, code, province, category, seat, since, n, active in rows
+            ],
+            key=by_first_text,
+        ),
+    )
+
+
+def body_listing(db: Database) -> Listing:
+    """The national and partner bodies with their role in the USRG and people in the directory."""
+    rows = db.rows(
+        """
+        SELECT b.short_name, b.official_name, b.kind, b.role_in_usrg, COALESCE(n.people, 0),
+               b.active
+        FROM bodies b
+        LEFT JOIN (SELECT body_id, COUNT(*) AS people FROM people GROUP BY body_id) n
+            ON n.body_id = b.id
+        ORDER BY b.id
+        """
+    )
+    return Listing(
+        "Bodies",
+        BODY_COLUMNS,
+        sorted(
+            [
+                (short, official, kind, role, int(n), bool(active))
+                for short, official, kind, role, n, active in rows
+            ],
+            key=by_first_text,
+        ),
+    )

@@ -1,0 +1,167 @@
+"""Read queries of the meetings: meetings, action items and the hosting ledger of the rotation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import Column, Listing
+from .dates import iso_date, quarter_label
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+MEETING_COLUMNS = [
+    Column("number", "No.", "int"),
+    Column("quarter", "Quarter"),
+    Column("host", "Host city"),
+    Column("starts_on", "Start", "date"),
+    Column("ends_on", "End", "date"),
+    Column("venue", "Venue"),
+    Column("status", "Status"),
+]
+
+ACTION_ITEM_COLUMNS = [
+    Column("number", "No.", "int"),
+    Column("meeting", "Meeting", "int"),
+    Column("quarter", "Quarter"),
+    Column("description", "Action"),
+    Column("owner", "Owner"),
+    Column("due_on", "Due", "date"),
+    Column("status", "Status"),
+    Column("done_on", "Done", "date"),
+]
+
+HOSTING_LEDGER_COLUMNS = [
+    Column("city", "City"),
+    Column("category", "Category"),
+    Column("times_hosted", "Times hosted", "int"),
+    Column("last_hosted", "Last hosted"),
+    Column("next_hosting", "Next hosting"),
+    Column("volunteered", "Volunteered for"),
+    Column("unavailable", "Unavailable"),
+]
+
+
+def meeting_listing(db: Database) -> Listing:
+    """Every meeting with its quarter, host city, dates, venue and status, newest first."""
+    rows = db.rows(
+        """
+        SELECT m.number, m.year, m.quarter, c.short_name, m.starts_on, m.ends_on, m.venue,
+               m.status
+        FROM meetings m JOIN cities c ON c.id = m.host_city_id
+        ORDER BY m.starts_on DESC, m.number DESC
+        """
+    )
+    return Listing(
+        "Meetings",
+        MEETING_COLUMNS,
+        [
+            (
+                int(number),
+                quarter_label(year, quarter),
+                host,
+                iso_date(starts),
+                iso_date(ends),
+                venue,
+                status,
+            )
+            for number, year, quarter, host, starts, ends, venue, status in rows
+        ],
+    )
+
+
+def action_item_listing(db: Database) -> Listing:
+    """Every action item with the meeting it came from, its owner, due date and status."""
+    rows = db.rows(
+        """
+        SELECT ai.number, m.number, m.year, m.quarter, ai.description,
+               COALESCE(p.full_name, ai.owner_text), ai.due_on, ai.status, ai.done_on
+        FROM action_items ai
+        JOIN meetings m ON m.id = ai.meeting_id
+        LEFT JOIN people p ON p.id = ai.owner_person_id
+        ORDER BY ai.number DESC
+        """
+    )
+    return Listing(
+        "Action items",
+        ACTION_ITEM_COLUMNS,
+        [
+            (
+                int(number),
+                int(meeting),
+                quarter_label(year, quarter),
+                description,
+                owner,
+                iso_date(due),
+                status,
+                iso_date(done),
+            )
+            for number, meeting, year, quarter, description, owner, due, status, done in rows
+        ],
+    )
+
+
+def hosting_ledger_listing(db: Database) -> Listing:
+    """Per active member city: times hosted, last and next hosting, volunteering, unavailability.
+
+    Rows come longest-without-hosting first, the order in which the rotation looks for a host.
+    """
+    # One query: a row per city, then one row per fact about it, assembled below. The first
+    # branch types its NULLs because PostgreSQL settles a UNION's column types from the left.
+    rows = db.rows(
+        """
+        SELECT c.id, 'city', c.short_name, c.category, CAST(NULL AS INTEGER),
+               CAST(NULL AS INTEGER), CAST(NULL AS DATE), CAST(NULL AS DATE)
+        FROM cities c WHERE c.active = :active
+        UNION ALL
+        SELECT m.host_city_id, m.status, NULL, NULL, m.year, m.quarter, NULL, NULL
+        FROM meetings m WHERE m.status <> 'cancelled'
+        UNION ALL
+        SELECT v.city_id, 'volunteered', NULL, NULL, v.year, v.quarter, NULL, NULL
+        FROM host_volunteers v
+        UNION ALL
+        SELECT u.city_id, 'unavailable', NULL, NULL, NULL, NULL, u.starts_on, u.ends_on
+        FROM host_unavailability u
+        """,
+        {"active": True},
+    )
+    cities: dict[int, dict] = {}
+    facts = []
+    for city_id, fact, name, category, year, quarter, starts, ends in rows:
+        if fact == "city":
+            cities[city_id] = {
+                "name": name,
+                "category": category,
+                "hosted": [],
+                "planned": [],
+                "volunteered": [],
+                "unavailable": [],
+            }
+        else:
+            facts.append((city_id, fact, year, quarter, starts, ends))
+    for city_id, fact, year, quarter, starts, ends in facts:
+        city = cities.get(city_id)
+        if city is None:  # an inactive city: not in the rotation
+            continue
+        if fact == "held":
+            city["hosted"].append(quarter_label(year, quarter))
+        elif fact in ("planned", "confirmed"):
+            city["planned"].append(quarter_label(year, quarter))
+        elif fact == "volunteered":
+            city["volunteered"].append(quarter_label(year, quarter))
+        else:
+            city["unavailable"].append(f"{iso_date(starts)} to {iso_date(ends)}")
+    ledger = [
+        (
+            city["name"],
+            city["category"],
+            len(city["hosted"]),
+            max(city["hosted"], default=None),
+            min(city["planned"], default=None),
+            ", ".join(sorted(city["volunteered"])) or None,
+            ", ".join(sorted(city["unavailable"])) or None,
+        )
+        for city in cities.values()
+    ]
+    ledger.sort(key=lambda row: (row[3] or "", row[2], row[0]))
+    return Listing("Hosting ledger", HOSTING_LEDGER_COLUMNS, ledger)
