@@ -78,7 +78,16 @@ def application_listing(db: Database) -> Listing:
         "Applications",
         APPLICATION_COLUMNS,
         [
-            (ref, title, applicant, rnd, state, int(req), score_value(score), sast_minutes(changed))
+            (
+                ref,
+                title,
+                applicant,
+                rnd,
+                state.replace("_", " "),  # in_review reads as 'in review'
+                int(req),
+                score_value(score),
+                sast_minutes(changed),
+            )
             for ref, title, applicant, rnd, state, req, score, changed in rows
         ],
     )
