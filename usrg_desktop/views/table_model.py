@@ -1,0 +1,252 @@
+"""The one table model behind every list: a Listing shown, sorted and filtered in Python.
+
+No QSortFilterProxyModel (see ARCHITECTURE.md habit 5): sorting permutes a list of row numbers
+and filtering is one `needle in haystack` pass over one lowercase string per row, so 20,000
+rows sort and filter in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..money import format_zar
+from ..workflows import Column, Listing
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_RAW = int(Qt.ItemDataRole.UserRole)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT_KINDS = {"money", "int", "score"}
+_TOOLTIP_LENGTH = 60
+# Joins a row's texts into its haystack; a character nobody types, so no match spans two cells.
+_CELL_SEPARATOR = "\x1f"
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(value: Any) -> str:
+    return value or ""
+
+
+def _money(value: Any) -> str:
+    return format_zar(value)
+
+
+def _score(value: Any) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _yes_no(value: Any) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "text": _text,
+    "int": _text,
+    "date": _iso,
+    "datetime": _iso,
+    "money": _money,
+    "score": _score,
+    "bool": _yes_no,
+}
+
+
+def display_text(column: Column, value: Any) -> str:
+    """How a value of a column is shown on screen (and in a CSV export)."""
+    return FORMATTERS.get(column.kind, _text)(value)
+
+
+class ListingTableModel(QAbstractTableModel):
+    """A read-only table of one Listing, sorted and filtered by permuting its rows in Python."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._title = ""
+        self._columns: list[Column] = []
+        self._formatters: list[Callable[[Any], str]] = []
+        self._alignments: list[Any] = []
+        self._rows: list[tuple] = []
+        self._haystacks: list[str] | None = None
+        self._sort_keys: dict[int, list[Any]] = {}
+        self._order: list[int] = []  # every row number, in the current sort order
+        self._visible: list[int] = []  # the row numbers that pass the filter, in sort order
+        self._needle = ""
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    # -- feeding ------------------------------------------------------------------------------
+    def set_listing(self, listing: Listing) -> None:
+        """Show a new listing, keeping the current sort column and filter text."""
+        self.beginResetModel()
+        self._title = listing.title
+        self._columns = list(listing.columns)
+        self._formatters = [FORMATTERS.get(c.kind, _text) for c in self._columns]
+        self._alignments = [
+            _RIGHT if c.kind in _RIGHT_KINDS else _CENTRE if c.kind == "bool" else _LEFT
+            for c in self._columns
+        ]
+        self._rows = list(listing.rows)
+        self._haystacks = None
+        self._sort_keys = {}
+        self._order = list(range(len(self._rows)))
+        if 0 <= self._sort_column < len(self._columns):
+            self._sort_order_in_place(self._sort_column, self._sort_order)
+        else:
+            self._sort_column = -1
+        self._visible = self._filtered(self._order)
+        self.endResetModel()
+
+    def _haystacks_of_rows(self) -> list[str]:
+        # Made once per listing, when the first filter is typed rather than when the listing
+        # arrives: formatting 20,000 amounts costs ~40 ms that start-up need not pay.
+        if self._haystacks is None:
+            if not self._rows:
+                self._haystacks = []
+            else:
+                texts = [
+                    [f(v) for v in values]
+                    for f, values in zip(
+                        self._formatters, zip(*self._rows, strict=True), strict=True
+                    )
+                ]
+                join = _CELL_SEPARATOR.join
+                self._haystacks = [join(cells).casefold() for cells in zip(*texts, strict=True)]
+        return self._haystacks
+
+    # -- what the views and exports read ------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """The listing's title, for window text and export file names."""
+        return self._title
+
+    @property
+    def columns(self) -> list[Column]:
+        """The listing's columns, in order."""
+        return list(self._columns)
+
+    def total_row_count(self) -> int:
+        """How many rows the listing holds, filtered or not."""
+        return len(self._rows)
+
+    def visible_rows(self) -> list[tuple]:
+        """The rows that pass the filter, in the order shown (what an export writes)."""
+        rows = self._rows
+        return [rows[i] for i in self._visible]
+
+    def row_values(self, row: int) -> tuple:
+        """The plain values of the row shown at `row`."""
+        return self._rows[self._visible[row]]
+
+    @property
+    def filter_text(self) -> str:
+        """The text rows are filtered by ('' for none)."""
+        return self._needle
+
+    # -- Qt model interface -------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows shown (Qt API)."""
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Columns shown (Qt API)."""
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        """A cell's text, alignment, tooltip or plain value (Qt API)."""
+        if role == _DISPLAY:
+            col = index.column()
+            return self._formatters[col](self._rows[self._visible[index.row()]][col])
+        if role == _ALIGNMENT:
+            return self._alignments[index.column()]
+        if role == _TOOLTIP:
+            col = index.column()
+            text = self._formatters[col](self._rows[self._visible[index.row()]][col])
+            return text if len(text) > _TOOLTIP_LENGTH else None
+        if role == _RAW:
+            return self._rows[self._visible[index.row()]][index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        """Column headings (Qt API)."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == _DISPLAY:
+            return self._columns[section].label
+        if role == _ALIGNMENT:
+            return self._alignments[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Cells are selectable, never editable (Qt API)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- sorting ------------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column, empty values last both ways; -1 restores the listing's own order."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        kept = [(self._visible[i.row()], i.column()) for i in before]
+        if 0 <= column < len(self._columns):
+            self._sort_column, self._sort_order = column, order
+            self._sort_order_in_place(column, order)
+        else:
+            self._sort_column, self._sort_order = -1, Qt.SortOrder.AscendingOrder
+            self._order = list(range(len(self._rows)))
+        self._visible = self._filtered(self._order)
+        if before:
+            position = {row: n for n, row in enumerate(self._visible)}
+            self.changePersistentIndexList(
+                before, [self.index(position[row], col) for row, col in kept]
+            )
+        self.layoutChanged.emit()
+
+    def _sort_order_in_place(self, column: int, order: Qt.SortOrder) -> None:
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            values = [row[column] for row in self._rows]
+            if self._columns[column].kind == "text":
+                values = [None if v is None else str(v).casefold() for v in values]
+            keys = self._sort_keys[column] = values
+        present = [i for i in self._order if keys[i] is not None]
+        missing = [i for i in self._order if keys[i] is None]
+        # Python's sort is stable, also reversed: equal rows keep their previous order, so
+        # sorting by state and then by round gives rounds grouped by state.
+        present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._order = present + missing
+
+    @property
+    def sort_column(self) -> int:
+        """The column rows are sorted by, or -1 for the listing's own order."""
+        return self._sort_column
+
+    # -- filtering ----------------------------------------------------------------------------
+    def set_filter_text(self, text: str) -> None:
+        """Show only rows that contain `text` in any column, ignoring case."""
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        narrowing = bool(self._needle) and self._needle in needle
+        self.beginResetModel()
+        self._needle = needle
+        # Typing one more letter can only narrow: search what is shown, not every row.
+        self._visible = self._filtered(self._visible if narrowing else self._order)
+        self.endResetModel()
+
+    def _filtered(self, candidates: list[int]) -> list[int]:
+        needle = self._needle
+        if not needle:
+            return list(candidates)
+        hay = self._haystacks_of_rows()
+        return [i for i in candidates if needle in hay[i]]
