@@ -1,0 +1,233 @@
+"""The main window as a user meets it: areas, lists, filter, sort, shortcuts, export, About."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
+
+from tests.conftest import TODAY
+from usrg_desktop import __version__
+from usrg_desktop.views.list_page import FILTER_PLACEHOLDER
+from usrg_desktop.views.main_window import AREA_NAMES, AREAS, MainWindow
+
+
+def click_area(qtbot, window: MainWindow, name: str) -> None:
+    """Click an area in the navigation like a person would."""
+    nav = window.navigation
+    item = nav.item(AREA_NAMES.index(name))
+    qtbot.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(item).center()
+    )
+
+
+def click_tab(qtbot, window: MainWindow, index: int) -> None:
+    """Click a tab of the current area."""
+    tabs = window.stack.currentWidget().findChild(QTabWidget)
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+
+def click_header(qtbot, page, column: int) -> None:
+    """Click a column heading of a list."""
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def shown(page, column: int, rows: int) -> list[str]:
+    """The text of a column's first rows, as on screen."""
+    model = page.model
+    return [model.data(model.index(r, column)) for r in range(min(rows, model.rowCount()))]
+
+
+def test_start_up_builds_and_fills_only_applications(main_window, demo_db):
+    (count,) = demo_db.rows("SELECT COUNT(*) FROM applications")[0]
+    page = main_window.current_page()
+    assert main_window.current_area() == "Applications"
+    assert page.loaded and page.model.rowCount() == count > 0
+    assert page.count_label.text() == f"{count} of {count} applications"
+    assert page.filter_edit.placeholderText() == FILTER_PLACEHOLDER == "Filter… (Ctrl+F)"
+    assert [main_window.is_built(name) for name in AREA_NAMES] == [True] + [False] * 7
+    assert demo_db.display_name in main_window.database_label.text()
+
+
+def test_every_area_shows_its_rows(qtbot, main_window):
+    for name, area in zip(AREA_NAMES, AREAS, strict=True):
+        click_area(qtbot, main_window, name)
+        assert main_window.current_area() == name
+        for n, spec in enumerate(area.lists):
+            if len(area.lists) > 1:
+                click_tab(qtbot, main_window, n)
+            page = main_window.current_page()
+            assert page is main_window.pages(name)[n]
+            assert page.error is None, page.error
+            rows = page.model.rowCount()
+            assert rows > 0, f"{name} ▸ {spec.title} is empty"
+            assert page.count_label.text() == f"{rows} of {rows} {spec.noun}"
+            assert page.table.isVisible()
+
+
+def test_tabs_load_only_when_shown(qtbot, main_window):
+    click_area(qtbot, main_window, "Directory")
+    people, cities, bodies = main_window.pages("Directory")
+    assert people.loaded and not cities.loaded and not bodies.loaded
+    click_tab(qtbot, main_window, 2)
+    assert bodies.loaded and not cities.loaded
+
+
+def test_typing_in_the_filter_narrows_the_rows_and_says_so(qtbot, main_window):
+    page = main_window.current_page()
+    total = page.model.rowCount()
+    reference = page.model.row_values(total - 1)[0]
+    qtbot.keyClicks(page.filter_edit, reference.lower())
+    assert page.model.rowCount() == 1
+    assert page.model.row_values(0)[0] == reference
+    assert page.count_label.text() == f"1 of {total} shown"
+
+    page.filter_edit.clear()
+    state = page.model.row_values(0)[page.model.columns.index(_col(page, "state"))]
+    qtbot.keyClicks(page.filter_edit, state.upper())
+    narrowed = page.model.rowCount()
+    assert 0 < narrowed < total
+    assert all(state in " ".join(map(str, row)) for row in page.model.visible_rows())
+    assert page.count_label.text() == f"{narrowed} of {total} shown"
+
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Escape)
+    assert page.filter_edit.text() == ""
+    assert page.count_label.text() == f"{total} of {total} applications"
+
+
+def _col(page, key):
+    return next(c for c in page.model.columns if c.key == key)
+
+
+def test_clicking_a_heading_sorts_and_clicking_again_reverses(qtbot, main_window):
+    page = main_window.current_page()
+    keys = [c.key for c in page.model.columns]
+    requested = keys.index("requested")
+    click_header(qtbot, page, requested)
+    amounts = [row[requested] for row in page.model.visible_rows()]
+    assert amounts == sorted(amounts)
+    click_header(qtbot, page, requested)
+    amounts = [row[requested] for row in page.model.visible_rows()]
+    assert amounts == sorted(amounts, reverse=True)
+    assert shown(page, requested, 1)[0].startswith("R ")
+
+    score = keys.index("score")
+    click_header(qtbot, page, score)
+    scores = [row[score] for row in page.model.visible_rows()]
+    present = [s for s in scores if s is not None]
+    assert scores[: len(present)] == sorted(present)
+    assert all(s is None for s in scores[len(present) :]), "unscored applications come last"
+    assert page.table.horizontalHeader().sortIndicatorSection() == score
+
+
+def test_ctrl_number_switches_area(qtbot, main_window):
+    main_window.activateWindow()
+    qtbot.waitActive(main_window)
+    qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_area() == "Rounds"
+    assert main_window.navigation.currentRow() == 1
+    assert main_window.current_page().model.rowCount() > 0
+    qtbot.keyClick(main_window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_area() == "Administration"
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_page().filter_edit.hasFocus()
+
+
+def test_export_writes_exactly_the_rows_shown_in_their_order(qtbot, main_window, tmp_path):
+    from openpyxl import load_workbook
+
+    page = main_window.current_page()
+    keys = [c.key for c in page.model.columns]
+    qtbot.keyClicks(page.filter_edit, "round")
+    click_header(qtbot, page, keys.index("requested"))
+    visible = page.model.visible_rows()
+    assert len(visible) > 0
+
+    assert page.export_to(tmp_path / "list.csv") == len(visible)
+    with open(tmp_path / "list.csv", newline="", encoding="utf-8-sig") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[0] == [c.label for c in page.model.columns]
+    on_screen = [
+        [page.model.data(page.model.index(r, c)) for c in (0, 1, 2)]
+        for r in range(page.model.rowCount())
+    ]
+    assert [line[:3] for line in lines[1:]] == on_screen
+
+    assert page.export_to(tmp_path / "list.xlsx") == len(visible)
+    sheet = load_workbook(tmp_path / "list.xlsx").active
+    values = list(sheet.iter_rows(values_only=True))
+    requested = keys.index("requested")
+    assert [v[0] for v in values[1:]] == [row[0] for row in visible]
+    assert [Decimal(str(v[requested])) for v in values[1:]] == [
+        Decimal(row[requested]) / 100 for row in visible
+    ]
+
+
+def test_file_export_menu_asks_for_a_file_and_writes_it(qtbot, main_window, tmp_path, monkeypatch):
+    target = tmp_path / "applications.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target.with_suffix("")), "CSV (*.csv)")
+    )
+    main_window.export_action.trigger()
+    written = target.with_suffix(".csv")
+    assert written.exists()
+    assert "Exported" in main_window.statusBar().currentMessage()
+    with open(written, newline="", encoding="utf-8-sig") as handle:
+        assert len(list(csv.reader(handle))) == main_window.current_page().model.rowCount() + 1
+
+
+def test_about_shows_version_database_and_secretariat(qtbot, main_window):
+    main_window.about_action.trigger()
+    box = main_window.about_box
+    qtbot.waitUntil(box.isVisible)
+    text = box.text()
+    assert __version__ in text
+    assert main_window.db.display_name in text
+    assert "urbansafety@sacities.net" in text and "+27 (0)11 407 6471" in text
+    box.close()
+    qtbot.waitUntil(lambda: not box.isVisible())
+
+
+def test_geometry_and_last_area_are_remembered(qtbot, demo_db, settings):
+    first = MainWindow(demo_db, settings=settings, today=TODAY)
+    qtbot.addWidget(first)
+    first.show()
+    # Smaller than the offscreen platform's 800 x 600 screen, which a restore would clamp to.
+    first.resize(760, 540)
+    click_area(qtbot, first, "Awards")
+    first.close()
+
+    second = MainWindow(demo_db, settings=settings, today=TODAY)
+    qtbot.addWidget(second)
+    assert second.current_area() == "Awards"
+    assert (second.size().width(), second.size().height()) == (760, 540)
+    assert not second.is_built("Applications"), "only the remembered area is built"
+
+
+def test_a_database_problem_while_loading_shows_a_message_not_a_traceback(qtbot, main_window):
+    main_window.db.path.write_bytes(b"this is no longer a database" * 200)
+    click_area(qtbot, main_window, "Rounds")
+    box = main_window.error_box
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible)
+    assert "rounds could not be loaded" in box.text()
+    assert "damaged" in box.informativeText()
+    page = main_window.current_page()
+    assert page.error and "could not be loaded" in page.count_label.text()
+    box.close()
+
+
+@pytest.mark.parametrize("name", AREA_NAMES)
+def test_view_menu_has_each_area_with_its_shortcut(main_window, name):
+    n = AREA_NAMES.index(name)
+    action = main_window.area_actions[n]
+    assert action.text() == name
+    assert action.shortcut().toString() == f"Ctrl+{n + 1}"

@@ -1,0 +1,149 @@
+"""The GUI's composition root: arguments, the database, the main window, and the self-test.
+
+Qt and the views are imported inside `main`, after the arguments are read: `--version` and
+argument errors answer at once, and nothing here slows down the first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from . import APP_NAME, __version__, settings, storage
+
+if TYPE_CHECKING:
+    from .views.main_window import MainWindow
+
+ORGANISATION = "SACN"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The arguments of `usrg-desktop` (and `python -m usrg_desktop`)."""
+    parser = argparse.ArgumentParser(
+        prog="usrg-desktop",
+        description=f"{APP_NAME}: the USRG innovation fund and quarterly meetings.",
+    )
+    parser.add_argument(
+        "--database",
+        help="SQLite file or postgresql+psycopg:// URL (default: USRG_DATABASE or the local file)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open every area without showing a window, check each list, print a line per area",
+    )
+    parser.add_argument("--version", action="version", version=f"usrg-desktop {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI (or the self-test); returns the process exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a wrong argument (already explained)
+        return exc.code if isinstance(exc.code, int) else 0
+    target = settings.database_target(args.database)
+    if args.self_test:
+        return self_test(target)
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    app = _application()
+    try:
+        db = storage.open_database(target)
+    except storage.StorageError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+
+    from .views.main_window import MainWindow
+
+    window = MainWindow(db, settings=QSettings(ORGANISATION, APP_NAME))
+    window.show()
+    # After the first paint, so that copying the file never delays start-up.
+    QTimer.singleShot(0, lambda: daily_backup(window, db))
+    code = app.exec()
+    db.dispose()
+    return code
+
+
+def _application():  # -> QApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def daily_backup(window: MainWindow, db: storage.Database) -> None:
+    """Make the day's backup of a local database; say so (or why not) in the status bar."""
+    try:
+        made = storage.backup_if_due(db, settings.backups_dir(), now=datetime.now())
+    except (storage.StorageError, OSError) as exc:
+        window.statusBar().showMessage(f"The daily backup could not be made: {exc}")
+        return
+    if made is not None:
+        window.statusBar().showMessage(f"Daily backup saved to {made}", 10_000)
+
+
+def self_test(target: str) -> int:
+    """Open every area of the main window offscreen-capable and check each list shows rows."""
+    # Nothing needs to reach a screen: this also runs on build servers without a display.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        db = storage.open_database(target)
+    except storage.StorageError as exc:
+        print(f"Self-test failed: {exc}", file=sys.stderr)
+        return 1
+    try:
+        lines, problems = _check_every_area(db)
+    except Exception as exc:  # the self-test reports any failure as a reason, not a traceback
+        print(f"Self-test failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    for line in lines:
+        print(line)
+    if problems:
+        for problem in problems:
+            print(f"Self-test failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"Self-test passed on {db.display_name}")
+    return 0
+
+
+def _check_every_area(db: storage.Database) -> tuple[list[str], list[str]]:
+    _application()
+    from .views.main_window import AREAS, MainWindow
+
+    window = MainWindow(db, settings=None, interactive=False)
+    lines: list[str] = []
+    problems: list[str] = []
+    counts: dict[tuple[int, int], int] = {}
+    for a, area in enumerate(AREAS):
+        parts = []
+        for p, spec in enumerate(area.lists):
+            page = window.show_page(a, p)
+            if page.error is not None:
+                problems.append(f"{area.name} ▸ {spec.title}: {page.error}")
+                parts.append(f"{spec.title.lower()} not loaded")
+                continue
+            counts[a, p] = page.model.rowCount()
+            parts.append(f"{counts[a, p]:,} {spec.noun}".replace(",", " "))
+        lines.append(f"{area.name + ':':<16}{', '.join(parts)}")
+    # A database with applications holds (demo) data: every list must show rows. A new one
+    # holds only the reference data the program ships with.
+    has_data = counts.get((0, 0), 0) > 0
+    for (a, p), count in counts.items():
+        spec = AREAS[a].lists[p]
+        if count == 0 and (has_data or spec.reference):
+            problems.append(f"{AREAS[a].name} ▸ {spec.title}: the list is empty")
+    window.close()
+    window.deleteLater()
+    return lines, problems

@@ -1,0 +1,267 @@
+"""A list page: title, filter-as-you-type, a sortable table, a row count and Export…."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..storage import StorageError
+from ..workflows import Listing, WorkflowError
+from .table_model import ListingTableModel, display_text
+
+FILTER_PLACEHOLDER = "Filter… (Ctrl+F)"
+EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
+# Columns are sized from this many rows, not all of them: measuring 20,000 rows' text takes
+# longer than the query that fetched them.
+SIZE_SAMPLE_ROWS = 200
+_TEXT_COLUMN_MAX = 380
+_CELL_PADDING = 18
+_SORT_ARROW_ROOM = 22
+
+
+def count_text(shown: int, total: int, noun: str, filtered: bool) -> str:
+    """The row count under a list: '41 of 41 applications', or '3 of 41 shown' when filtered."""
+    if filtered:
+        return f"{_grouped(shown)} of {_grouped(total)} shown"
+    return f"{_grouped(shown)} of {_grouped(total)} {noun}"
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+class ListPage(QWidget):
+    """One list of an area: loads its Listing once, on first show, from `loader`."""
+
+    status_message = Signal(str)
+    load_failed = Signal(str)
+
+    def __init__(
+        self,
+        title: str,
+        noun: str,
+        loader: Callable[[], Listing],
+        *,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"page_{noun.replace(' ', '_')}")
+        self.noun = noun
+        self._loader = loader
+        self.loaded = False
+        self.error: str | None = None
+
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("pageTitle")
+        title_font = QFont(self.title_label.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(260)
+        self.filter_edit.setAccessibleName(f"Filter {noun}")
+
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the rows shown, in this order, as XLSX or CSV")
+
+        self.model = ListingTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setCornerButtonEnabled(False)
+        self.table.setAccessibleName(title)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        # Fixed row heights: the view never asks 20,000 rows for their size.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(QFontMetrics(self.table.font()).height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        # No sort indicator until the user clicks: the listing's own order (newest first) stands.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("rowCount")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addStretch(1)
+        top.addWidget(self.filter_edit)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.export_button.clicked.connect(self.export_with_dialog)
+        self.model.modelReset.connect(self._update_count)
+        # The widest text column (an application's title, say) takes the room the others leave,
+        # until the user sizes a column by hand.
+        self._fill_column = -1
+        self._fill_base = 0
+        self._sizing = False
+        self._user_sized = False
+        header.sectionResized.connect(self._on_section_resized)
+        self.table.viewport().installEventFilter(self)
+
+    # -- loading ------------------------------------------------------------------------------
+    def ensure_loaded(self) -> bool:
+        """Load the list the first time it is needed; False if loading failed (see `error`)."""
+        if not self.loaded:
+            self.reload()
+        return self.error is None
+
+    def reload(self) -> None:
+        """Run the list's query again and show its rows (keeping sort and filter)."""
+        try:
+            listing = self._loader()
+        except (StorageError, WorkflowError) as exc:
+            self.error = str(exc)
+            self.count_label.setText(f"The {self.noun} could not be loaded: {exc}")
+            self.load_failed.emit(self.error)
+            return
+        first = not self.loaded
+        self.error = None
+        self.loaded = True
+        self.model.set_listing(listing)
+        if first:
+            self.size_columns()
+        self._update_count()
+
+    def size_columns(self) -> None:
+        """Size columns to their heading and a sample of rows, so a long list opens at once."""
+        model = self.model
+        columns = model.columns
+        rows = model.visible_rows()[:SIZE_SAMPLE_ROWS]
+        cell = QFontMetrics(self.table.font())
+        heading = QFontMetrics(self.table.horizontalHeader().font())
+        header = self.table.horizontalHeader()
+        self._sizing = True
+        self._fill_column, self._fill_base = -1, 0
+        try:
+            for n, column in enumerate(columns):
+                widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
+                for row in rows:
+                    widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
+                width = widest + _CELL_PADDING
+                if column.kind == "text":
+                    if width > self._fill_base:
+                        self._fill_column, self._fill_base = n, width
+                    width = min(width, _TEXT_COLUMN_MAX)
+                header.resizeSection(n, width)
+            self._fill_base = min(self._fill_base, _TEXT_COLUMN_MAX)
+        finally:
+            self._sizing = False
+        self._fill_width()
+
+    def _fill_width(self) -> None:
+        if self._user_sized or self._fill_column < 0:
+            return
+        header = self.table.horizontalHeader()
+        others = header.length() - header.sectionSize(self._fill_column)
+        spare = self.table.viewport().width() - others
+        self._sizing = True
+        try:
+            header.resizeSection(self._fill_column, max(self._fill_base, spare))
+        finally:
+            self._sizing = False
+
+    def _on_section_resized(self, *_args: object) -> None:
+        if not self._sizing and self.loaded:
+            self._user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Keep the fill column filling the table as the window is resized."""
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fill_width()
+        return super().eventFilter(watched, event)
+
+    # -- filtering ----------------------------------------------------------------------------
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box, its text selected (Ctrl+F)."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Escape in the filter box clears it."""
+        if event.key() == Qt.Key.Key_Escape and self.filter_edit.text():
+            self.filter_edit.clear()
+            return
+        super().keyPressEvent(event)
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.model.set_filter_text(text)
+
+    def _update_count(self) -> None:
+        if self.error is not None:
+            return
+        self.count_label.setText(
+            count_text(
+                self.model.rowCount(),
+                self.model.total_row_count(),
+                self.noun,
+                bool(self.model.filter_text),
+            )
+        )
+
+    # -- export -------------------------------------------------------------------------------
+    def export_to(self, path: str | Path) -> int:
+        """Write the rows shown, in the order shown, to a .csv or .xlsx file; returns the count."""
+        from ..workflows.export import write_listing_file
+
+        return write_listing_file(
+            path, self.model.columns, self.model.visible_rows(), title=self.model.title
+        )
+
+    def export_with_dialog(self) -> None:
+        """Ask where to save, then export; problems are shown as a sentence, never a traceback."""
+        if not self.loaded:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder or Path.home()) / f"{self.model.title}.xlsx")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export list", suggested, EXPORT_FILTERS)
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".csv", ".xlsx"):
+            path += ".csv" if "csv" in chosen.lower() else ".xlsx"
+        try:
+            count = self.export_to(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(
+                self,
+                "Export",
+                f"The list could not be saved to {path}: {exc}. If the file is open in another "
+                "program, close it and try again.",
+            )
+            return
+        self.status_message.emit(f"Exported {_grouped(count)} {self.noun} to {path}")

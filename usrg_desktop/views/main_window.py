@@ -1,0 +1,398 @@
+"""The main window: navigation between the program's areas, each built the first time it shows."""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__
+from ..storage import Database
+from ..workflows import Listing, administration, awards, directory, grants, meetings, reviews
+from .list_page import ListPage
+
+SECRETARIAT_CONTACT = "urbansafety@sacities.net, Tel +27 (0)11 407 6471"
+_GEOMETRY_KEY = "main_window/geometry"
+_AREA_KEY = "main_window/area"
+_NAVIGATION_STYLE = """
+QListWidget#navigation { border: none; border-right: 1px solid palette(mid); outline: 0;
+                         background: palette(window); padding-top: 6px; }
+QListWidget#navigation::item { padding: 2px 12px; border: none; }
+QListWidget#navigation::item:selected { background: palette(highlight);
+                                        color: palette(highlighted-text); }
+"""
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One list in an area: its title, what its rows are called, and the query that fills it."""
+
+    title: str
+    noun: str
+    query: Callable[[Database, date], Listing]
+    # Reference data the program ships with: never empty, even in a new database.
+    reference: bool = False
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    """One area of the navigation and the lists it shows (tabs when more than one)."""
+
+    name: str
+    lists: tuple[ListSpec, ...]
+
+
+AREAS: tuple[AreaSpec, ...] = (
+    AreaSpec(
+        "Applications",
+        (ListSpec("Applications", "applications", lambda db, _t: grants.application_listing(db)),),
+    ),
+    AreaSpec("Rounds", (ListSpec("Rounds", "rounds", lambda db, _t: grants.round_listing(db)),)),
+    AreaSpec(
+        "Reviews",
+        (
+            ListSpec("Reviewers", "reviewers", lambda db, _t: reviews.reviewer_listing(db)),
+            ListSpec("Assignments", "assignments", lambda db, _t: reviews.assignment_listing(db)),
+        ),
+    ),
+    AreaSpec(
+        "Awards",
+        (ListSpec("Awards", "awards", lambda db, today: awards.award_listing(db, today=today)),),
+    ),
+    AreaSpec(
+        "Meetings",
+        (
+            ListSpec("Meetings", "meetings", lambda db, _t: meetings.meeting_listing(db)),
+            ListSpec(
+                "Action items", "action items", lambda db, _t: meetings.action_item_listing(db)
+            ),
+        ),
+    ),
+    AreaSpec(
+        "Rotation",
+        (
+            ListSpec(
+                "Hosting ledger",
+                "member cities",
+                lambda db, _t: meetings.hosting_ledger_listing(db),
+                reference=True,
+            ),
+        ),
+    ),
+    AreaSpec(
+        "Directory",
+        (
+            ListSpec("People", "people", lambda db, _t: directory.people_listing(db)),
+            ListSpec("Cities", "cities", lambda db, _t: directory.city_listing(db), reference=True),
+            ListSpec("Bodies", "bodies", lambda db, _t: directory.body_listing(db), reference=True),
+        ),
+    ),
+    AreaSpec(
+        "Administration",
+        (
+            ListSpec("Users", "users", lambda db, _t: administration.user_listing(db)),
+            ListSpec("Audit log", "audit events", lambda db, _t: administration.audit_listing(db)),
+        ),
+    ),
+)
+AREA_NAMES = tuple(area.name for area in AREAS)
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left, the current area's lists on the right, the database below."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        settings: QSettings | None = None,
+        today: date | None = None,
+        interactive: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._settings = settings
+        self._today = today
+        # False for the self-test: load problems are collected, no message box waits for a click.
+        self._interactive = interactive
+        self._areas: list[list[ListPage] | None] = [None] * len(AREAS)
+        self._tabs: dict[int, QTabWidget] = {}
+        self.about_box: QMessageBox | None = None
+        self.error_box: QMessageBox | None = None
+
+        self.setWindowTitle(f"{APP_NAME} — {db.display_name}")
+        self.setMinimumSize(QSize(720, 480))
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Areas")
+        self.navigation.setUniformItemSizes(True)
+        nav_font = self.navigation.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.navigation.setFont(nav_font)
+        for n, area in enumerate(AREAS, start=1):
+            item = QListWidgetItem(area.name)
+            item.setToolTip(f"{area.name} (Ctrl+{n})")
+            item.setSizeHint(QSize(0, self.navigation.fontMetrics().height() + 16))
+            self.navigation.addItem(item)
+        self.navigation.setFixedWidth(
+            max(self.navigation.fontMetrics().horizontalAdvance(a.name) for a in AREAS) + 56
+        )
+        # Only this widget is styled: a style sheet on the whole application would route every
+        # table cell's painting through QStyleSheetStyle.
+        self.navigation.setStyleSheet(_NAVIGATION_STYLE)
+
+        self.stack = QStackedWidget()
+        self._containers: list[QWidget] = []
+        for _area in AREAS:
+            container = QWidget()
+            layout = QVBoxLayout(container)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._containers.append(container)
+            self.stack.addWidget(container)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(f"Database: {db.display_name}")
+        self.database_label.setObjectName("databaseLabel")
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self._build_menus()
+        self.navigation.currentRowChanged.connect(self._on_area_changed)
+        self._restore_settings()
+
+    # -- menus ----------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = QAction("&Export current list…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export_current_list)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.area_actions: list[QAction] = []
+        group = QActionGroup(self)
+        for n, area in enumerate(AREAS):
+            action = QAction(area.name, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{n + 1}"))
+            action.triggered.connect(partial(self.show_area, n))
+            group.addAction(action)
+            view_menu.addAction(action)
+            self.area_actions.append(action)
+        view_menu.addSeparator()
+        filter_action = QAction("&Filter the list", self)
+        filter_action.setShortcut(QKeySequence("Ctrl+F"))
+        filter_action.triggered.connect(self.focus_filter)
+        view_menu.addAction(filter_action)
+        reload_action = QAction("&Reload the list", self)
+        reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        reload_action.triggered.connect(self.reload_current_list)
+        view_menu.addAction(reload_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about_action = QAction(f"&About {APP_NAME}…", self)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+        self.about_action = about_action
+
+    # -- areas ----------------------------------------------------------------------------------
+    def show_area(self, area: int | str) -> None:
+        """Show an area by index or name, building and loading it the first time."""
+        index = AREA_NAMES.index(area) if isinstance(area, str) else int(area)
+        if self.navigation.currentRow() != index:
+            self.navigation.setCurrentRow(index)  # calls _on_area_changed
+        else:
+            self._on_area_changed(index)
+
+    def current_area(self) -> str:
+        """The name of the area shown."""
+        return AREA_NAMES[max(0, self.stack.currentIndex())]
+
+    def _on_area_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        self._build_area(index)
+        self.stack.setCurrentIndex(index)
+        self.area_actions[index].setChecked(True)
+        page = self.current_page()
+        if page is not None:
+            self._load(page)
+
+    def _build_area(self, index: int) -> list[ListPage]:
+        pages = self._areas[index]
+        if pages is not None:
+            return pages
+        area = AREAS[index]
+        pages = [self._make_page(spec) for spec in area.lists]
+        layout = self._containers[index].layout()
+        if len(pages) == 1:
+            layout.addWidget(pages[0])
+        else:
+            tabs = QTabWidget()
+            tabs.setDocumentMode(True)
+            for page, spec in zip(pages, area.lists, strict=True):
+                tabs.addTab(page, spec.title)
+            tabs.currentChanged.connect(lambda _n, t=tabs: self._load(t.currentWidget()))
+            self._tabs[index] = tabs
+            layout.addWidget(tabs)
+        self._areas[index] = pages
+        return pages
+
+    def _make_page(self, spec: ListSpec) -> ListPage:
+        page = ListPage(spec.title, spec.noun, partial(self._query, spec))
+        page.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        page.load_failed.connect(partial(self._on_load_failed, spec))
+        return page
+
+    def _query(self, spec: ListSpec) -> Listing:
+        return spec.query(self.db, self._today or date.today())
+
+    def _load(self, page: ListPage) -> None:
+        page.ensure_loaded()
+
+    def pages(self, area: int | str) -> list[ListPage]:
+        """The list pages of an area (building it, without loading, if it was never shown)."""
+        index = AREA_NAMES.index(area) if isinstance(area, str) else int(area)
+        return self._build_area(index)
+
+    def is_built(self, area: int | str) -> bool:
+        """Whether an area's widgets exist yet (areas are built the first time they show)."""
+        index = AREA_NAMES.index(area) if isinstance(area, str) else int(area)
+        return self._areas[index] is not None
+
+    def show_page(self, area: int | str, page: int) -> ListPage:
+        """Show one list of an area (its tab, for areas with several) and return it, loaded."""
+        self.show_area(area)
+        index = self.stack.currentIndex()
+        tabs = self._tabs.get(index)
+        if tabs is not None:
+            tabs.setCurrentIndex(page)
+        target = self.pages(index)[page]
+        self._load(target)
+        return target
+
+    def current_page(self) -> ListPage | None:
+        """The list page shown (the current tab of a tabbed area)."""
+        index = self.stack.currentIndex()
+        tabs = self._tabs.get(index)
+        if tabs is not None:
+            return tabs.currentWidget()  # type: ignore[return-value]
+        pages = self._areas[index] if index >= 0 else None
+        return pages[0] if pages else None
+
+    def _on_load_failed(self, spec: ListSpec, message: str) -> None:
+        if not self._interactive:
+            return
+        self.show_error(f"The {spec.noun} could not be loaded", message)
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user about a problem in a message box (never a traceback)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, title, parent=self)
+        box.setInformativeText(message)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.error_box = box
+        box.open()
+
+    # -- commands -------------------------------------------------------------------------------
+    def export_current_list(self) -> None:
+        """Ask for a file and export the list shown (File ▸ Export current list…, Ctrl+E)."""
+        page = self.current_page()
+        if page is not None:
+            page.export_with_dialog()
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the current list's filter box (Ctrl+F)."""
+        page = self.current_page()
+        if page is not None:
+            page.focus_filter()
+
+    def reload_current_list(self) -> None:
+        """Run the current list's query again (F5)."""
+        page = self.current_page()
+        if page is not None:
+            page.reload()
+
+    def show_about(self) -> None:
+        """Show the About box: version, database in use and how to reach the secretariat."""
+        python = ".".join(str(n) for n in sys.version_info[:3])
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>The Urban Safety Reference Group's innovation fund and quarterly meetings, "
+            "for the South African Cities Network (SACN).</p>"
+            f"<p><b>Database:</b> {html.escape(self.db.display_name)}</p>"
+            "<p><b>SACN secretariat:</b> "
+            '<a href="mailto:urbansafety@sacities.net">urbansafety@sacities.net</a>, '
+            "Tel +27 (0)11 407 6471</p>"
+            f"<p><small>Python {python}, PySide6 {pyside_version}</small></p>"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_box = box
+        box.open()
+
+    # -- settings -------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        area = AREA_NAMES[0]
+        if self._settings is not None:
+            geometry = self._settings.value(_GEOMETRY_KEY)
+            if geometry:
+                self.restoreGeometry(geometry)
+            else:
+                self.resize(1280, 800)
+            saved = self._settings.value(_AREA_KEY)
+            if isinstance(saved, str) and saved in AREA_NAMES:
+                area = saved
+        else:
+            self.resize(1280, 800)
+        self.show_area(area)
+
+    def save_settings(self) -> None:
+        """Remember the window's geometry and area for next time."""
+        if self._settings is None:
+            return
+        self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
+        self._settings.setValue(_AREA_KEY, self.current_area())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Remember geometry and area, then close."""
+        self.save_settings()
+        super().closeEvent(event)
