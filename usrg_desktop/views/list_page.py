@@ -30,9 +30,10 @@ EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
 # Columns are sized from this many rows, not all of them: measuring 20,000 rows' text takes
 # longer than the query that fetched them.
 SIZE_SAMPLE_ROWS = 200
-_TEXT_COLUMN_MAX = 380
-_CELL_PADDING = 18
-_SORT_ARROW_ROOM = 22
+_TEXT_COLUMN_MAX = 420
+_TEXT_COLUMN_MIN = 90
+_CELL_PADDING = 12
+_SORT_ARROW_ROOM = 16
 
 
 def count_text(shown: int, total: int, noun: str, filtered: bool) -> str:
@@ -44,6 +45,18 @@ def count_text(shown: int, total: int, noun: str, filtered: bool) -> str:
 
 def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", " ")
+
+
+def _water_level(widths: list[int], budget: int, *, floor: int) -> int:
+    """The widest any of these columns may be for all of them to fit in `budget` pixels."""
+    remaining, left = budget, len(widths)
+    for width in sorted(widths):
+        if width * left <= remaining:
+            remaining -= width
+            left -= 1
+        else:
+            return max(floor, remaining // left)
+    return max(widths, default=floor)
 
 
 class ListPage(QWidget):
@@ -127,8 +140,7 @@ class ListPage(QWidget):
         self.model.modelReset.connect(self._update_count)
         # The widest text column (an application's title, say) takes the room the others leave,
         # until the user sizes a column by hand.
-        self._fill_column = -1
-        self._fill_base = 0
+        self._natural: list[int] = []
         self._sizing = False
         self._user_sized = False
         header.sectionResized.connect(self._on_section_resized)
@@ -161,38 +173,55 @@ class ListPage(QWidget):
     def size_columns(self) -> None:
         """Size columns to their heading and a sample of rows, so a long list opens at once."""
         model = self.model
-        columns = model.columns
         rows = model.visible_rows()[:SIZE_SAMPLE_ROWS]
         cell = QFontMetrics(self.table.font())
         heading = QFontMetrics(self.table.horizontalHeader().font())
-        header = self.table.horizontalHeader()
-        self._sizing = True
-        self._fill_column, self._fill_base = -1, 0
-        try:
-            for n, column in enumerate(columns):
-                widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
-                for row in rows:
-                    widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
-                width = widest + _CELL_PADDING
-                if column.kind == "text":
-                    if width > self._fill_base:
-                        self._fill_column, self._fill_base = n, width
-                    width = min(width, _TEXT_COLUMN_MAX)
-                header.resizeSection(n, width)
-            self._fill_base = min(self._fill_base, _TEXT_COLUMN_MAX)
-        finally:
-            self._sizing = False
-        self._fill_width()
+        natural = []
+        for n, column in enumerate(model.columns):
+            widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
+            for row in rows:
+                widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
+            width = widest + _CELL_PADDING
+            natural.append(min(width, _TEXT_COLUMN_MAX) if column.kind == "text" else width)
+        self._natural = natural
+        self._fit_columns()
 
-    def _fill_width(self) -> None:
-        if self._user_sized or self._fill_column < 0:
+    def _fit_columns(self) -> None:
+        """Fit the columns to the table's width, until the user sizes one by hand.
+
+        The first column (the row's reference or name), numbers, amounts and dates keep their
+        width. The other text columns share what is left: with room to spare the widest (an
+        application's title) takes it; short of room it keeps a fair share (at most 40 %) and
+        the others give way widest first, down to a floor; then the table scrolls sideways.
+        """
+        if self._user_sized or not self._natural:
             return
+        columns = self.model.columns
+        widths = list(self._natural)
+        shared = [n for n, column in enumerate(columns) if column.kind == "text" and n > 0]
+        if shared:
+            budget = self.table.viewport().width() - sum(
+                w for n, w in enumerate(widths) if n not in shared
+            )
+            widest = max(shared, key=widths.__getitem__)
+            wanted = sum(widths[n] for n in shared)
+            if wanted <= budget:
+                widths[widest] += budget - wanted
+            else:
+                share = min(0.4, 1.5 / len(shared))
+                keep = min(widths[widest], max(_TEXT_COLUMN_MIN, int(budget * share)))
+                others = [n for n in shared if n != widest]
+                cap = _water_level(
+                    [widths[n] for n in others], budget - keep, floor=_TEXT_COLUMN_MIN
+                )
+                for n in others:
+                    widths[n] = min(widths[n], cap)
+                widths[widest] = max(keep, budget - sum(widths[n] for n in others))
         header = self.table.horizontalHeader()
-        others = header.length() - header.sectionSize(self._fill_column)
-        spare = self.table.viewport().width() - others
         self._sizing = True
         try:
-            header.resizeSection(self._fill_column, max(self._fill_base, spare))
+            for n, width in enumerate(widths):
+                header.resizeSection(n, width)
         finally:
             self._sizing = False
 
@@ -201,9 +230,9 @@ class ListPage(QWidget):
             self._user_sized = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Keep the fill column filling the table as the window is resized."""
+        """Refit the columns as the table is resized."""
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._fill_width()
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
     # -- filtering ----------------------------------------------------------------------------

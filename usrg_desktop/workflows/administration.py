@@ -35,6 +35,11 @@ AUDIT_COLUMNS = [
 ]
 
 
+def _words(code: str | None) -> str | None:
+    """A stored code such as 'in_review' or 'complete_review' as words people read."""
+    return None if code is None else code.replace("_", " ")
+
+
 def user_listing(db: Database) -> Listing:
     """Every user account with its role, directory entry, and when it was made and last used."""
     rows = db.rows(
@@ -82,7 +87,17 @@ def audit_listing(db: Database, *, limit: int = AUDIT_LIMIT) -> Listing:
         "Audit log",
         AUDIT_COLUMNS,
         [
-            (sast_minutes(at), actor, entity, int(eid), action, old, new, reason, detail)
+            (
+                sast_minutes(at),
+                actor,
+                entity,
+                int(eid),
+                _words(action),
+                _words(old),
+                _words(new),
+                reason,
+                detail,
+            )
             for at, actor, entity, eid, action, old, new, reason, detail in rows
         ],
     )

@@ -45,10 +45,9 @@ ROUND_COLUMNS = [
     Column("status", "Status"),
     Column("opens_on", "Opens", "date"),
     Column("closes_on", "Closes", "date"),
-    Column("review_deadline", "Review deadline", "date"),
+    Column("review_deadline", "Reviews due", "date"),
     Column("budget", "Budget", "money"),
     Column("cap", "Cap per grant", "money"),
-    Column("reviews_needed", "Reviews needed", "int"),
     Column("applications", "Applications", "int"),
     Column("requested", "Requested", "money"),
     Column("committed", "Committed", "money"),
@@ -98,7 +97,7 @@ def round_listing(db: Database) -> Listing:
     rows = db.rows(
         """
         SELECT r.name, r.status, r.opens_on, r.closes_on, r.review_deadline, r.budget_cents,
-               r.cap_cents, r.reviews_needed,
+               r.cap_cents,
                COALESCE(apps.n, 0), COALESCE(apps.requested, 0), COALESCE(granted.committed, 0)
         FROM rounds r
         LEFT JOIN (
@@ -126,7 +125,6 @@ def round_listing(db: Database) -> Listing:
                 iso_date(deadline),
                 int(budget),
                 int(cap),
-                int(needed),
                 int(n),
                 int(requested),
                 int(committed),
@@ -139,7 +137,6 @@ def round_listing(db: Database) -> Listing:
                 deadline,
                 budget,
                 cap,
-                needed,
                 n,
                 requested,
                 committed,

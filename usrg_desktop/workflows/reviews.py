@@ -25,7 +25,6 @@ REVIEWER_COLUMNS = [
 ASSIGNMENT_COLUMNS = [
     Column("reference", "Application"),
     Column("title", "Title"),
-    Column("round", "Round"),
     Column("reviewer", "Reviewer"),
     Column("method", "Method"),
     Column("status", "Status"),
@@ -83,11 +82,10 @@ def assignment_listing(db: Database) -> Listing:
     """Every application-to-reviewer assignment with its status, the review's score and outcome."""
     rows = db.rows(
         f"""
-        SELECT app.reference, app.title, r.name, p.full_name, a.method, a.status,
+        SELECT app.reference, app.title, p.full_name, a.method, a.status,
                sc.score, a.recommendation, a.assigned_at, a.scored_at
         FROM assignments a
         JOIN applications app ON app.id = a.application_id
-        JOIN rounds r ON r.id = app.round_id
         JOIN reviewers rv ON rv.id = a.reviewer_id
         JOIN people p ON p.id = rv.person_id
         LEFT JOIN (
@@ -105,7 +103,6 @@ def assignment_listing(db: Database) -> Listing:
             (
                 ref,
                 title,
-                rnd,
                 reviewer,
                 method,
                 status,
@@ -117,7 +114,6 @@ def assignment_listing(db: Database) -> Listing:
             for (
                 ref,
                 title,
-                rnd,
                 reviewer,
                 method,
                 status,
