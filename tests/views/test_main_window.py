@@ -103,6 +103,11 @@ def test_typing_in_the_filter_narrows_the_rows_and_says_so(qtbot, main_window):
     assert page.count_label.text() == f"{total} of {total} applications"
 
 
+def test_the_filter_is_prepared_soon_after_the_rows_show(qtbot, main_window):
+    page = main_window.current_page()
+    qtbot.waitUntil(lambda: page.model.filter_prepared, timeout=2000)
+
+
 def _col(page, key):
     return next(c for c in page.model.columns if c.key == key)
 

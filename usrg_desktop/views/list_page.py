@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
 # Columns are sized from this many rows, not all of them: measuring 20,000 rows' text takes
 # longer than the query that fetched them.
 SIZE_SAMPLE_ROWS = 200
+PREPARE_FILTER_DELAY_MS = 200
 _TEXT_COLUMN_MAX = 420
 _TEXT_COLUMN_MIN = 90
 _CELL_PADDING = 12
@@ -169,6 +170,8 @@ class ListPage(QWidget):
         if first:
             self.size_columns()
         self._update_count()
+        # Soon after the rows are painted, not before: the first keystroke then filters at once.
+        QTimer.singleShot(PREPARE_FILTER_DELAY_MS, self.model, self.model.prepare_filter)
 
     def size_columns(self) -> None:
         """Size columns to their heading and a sample of rows, so a long list opens at once."""
