@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -39,7 +40,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Bring a database's schema up to date (the program also does this when it opens one)."""
     db = _open(args)
-    print(f"{db.display_name} is at schema {db.current_revision()} (newest {storage.head_revision()}).")
+    current, newest = db.current_revision(), storage.head_revision()
+    print(f"{db.display_name} is at schema {current} (newest {newest}).")
     return 0
 
 
@@ -56,6 +58,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db = storage.Database(database_target(getattr(args, "database", None)))
     kept = storage.restore(db, Path(args.file), folder=backups_dir(), now=datetime.now())
     print(f"Restored {db.display_name} from {args.file}; the previous file is kept at {kept}")
+    return 0
+
+
+def cmd_rotation_propose(args: argparse.Namespace) -> int:
+    """Print host and date proposals for the coming quarters, with the reason for each."""
+    from .workflows.hosting import propose_next_hosts
+    from .workflows.rotation import Quarter
+
+    start = Quarter.parse(args.start) if args.start else Quarter.of(date.today()).next()
+    proposals = propose_next_hosts(_open(args), start=start, quarters=args.quarters)
+    if args.format == "json":
+        print(json.dumps([p.as_dict() for p in proposals], indent=2, ensure_ascii=False))
+        return 0
+    for p in proposals:
+        host = p.host or "(no host possible)"
+        print(f"{p.quarter.label}  {host}  {p.starts_on:%a %d %b %Y} – {p.ends_on:%a %d %b %Y}")
+        print(f"    {p.reason}")
     return 0
 
 
@@ -84,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("upgrade", parents=[common], help="migrate to the newest schema").set_defaults(
         handler=cmd_db_upgrade
     )
+
+    rot = sub.add_parser("rotation", parents=[common], help="host rotation of the meetings")
+    rotsub = rot.add_subparsers(dest="rotation_command", required=True, metavar="ACTION")
+    propose = rotsub.add_parser(
+        "propose", parents=[common], help="propose hosts and dates for the coming quarters"
+    )
+    propose.add_argument(
+        "--from", dest="start", metavar="QUARTER", help="first quarter, e.g. 2027Q1"
+    )
+    propose.add_argument("--quarters", type=int, default=8, help="how many quarters (default 8)")
+    propose.add_argument("--format", choices=["text", "json"], default="text")
+    propose.set_defaults(handler=cmd_rotation_propose)
 
     bk = sub.add_parser("backup", parents=[common], help="back up a local database")
     bk.add_argument("--out", help="folder for the backup (default: the backups folder)")

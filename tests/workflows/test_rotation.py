@@ -25,8 +25,15 @@ from usrg_desktop.workflows.rotation import (
 )
 
 NAMES = [
-    "City of Johannesburg", "City of Cape Town", "eThekwini", "City of Tshwane", "Ekurhuleni",
-    "Nelson Mandela Bay", "Buffalo City", "Mangaung", "Msunduzi",
+    "City of Johannesburg",
+    "City of Cape Town",
+    "eThekwini",
+    "City of Tshwane",
+    "Ekurhuleni",
+    "Nelson Mandela Bay",
+    "Buffalo City",
+    "Mangaung",
+    "Msunduzi",
 ]
 CITIES = [RotationCity(i + 1, n, f"{n} (official)", True, i) for i, n in enumerate(NAMES)]
 ID = {c.name: c.id for c in CITIES}
@@ -58,24 +65,42 @@ def test_first_turn_follows_the_member_list_and_the_preferred_week():
     assert first.reason.startswith("City of Johannesburg has not hosted yet.")
     assert "in the preferred week" in first.reason
     assert first.as_dict() == {
-        "quarter": "2027Q1", "host": "City of Johannesburg (official)",
-        "start": "2027-02-09", "end": "2027-02-10", "reason": first.reason,
+        "quarter": "2027Q1",
+        "host": "City of Johannesburg (official)",
+        "start": "2027-02-09",
+        "end": "2027-02-10",
+        "reason": first.reason,
     }
 
 
 def test_volunteer_is_preferred_and_said_so():
-    order = ["Buffalo City", "City of Johannesburg", "City of Cape Town", "eThekwini",
-             "City of Tshwane", "Ekurhuleni", "Nelson Mandela Bay", "Mangaung", "Msunduzi",
-             "City of Johannesburg", "City of Cape Town"]
+    order = [
+        "Buffalo City",
+        "City of Johannesburg",
+        "City of Cape Town",
+        "eThekwini",
+        "City of Tshwane",
+        "Ekurhuleni",
+        "Nelson Mandela Bay",
+        "Mangaung",
+        "Msunduzi",
+        "City of Johannesburg",
+        "City of Cape Town",
+    ]
     history = _history(Quarter(2025, 1), order)  # Buffalo City hosted 2025 Q1; ends 2027 Q3
     history = history[:-1]  # up to 2027 Q2
     proposals = propose_hosts(
-        history, [Volunteer(ID["Buffalo City"], Quarter(2027, 3))], [], Quarter(2027, 3), 1,
+        history,
+        [Volunteer(ID["Buffalo City"], Quarter(2027, 3))],
+        [],
+        Quarter(2027, 3),
+        1,
         cities=CITIES,
     )
     assert proposals[0].host == "Buffalo City"
     assert proposals[0].reason.startswith(
-        "Buffalo City volunteered for 2027 Q3; it last hosted in 2025 Q1.")
+        "Buffalo City volunteered for 2027 Q3; it last hosted in 2025 Q1."
+    )
 
 
 def test_longest_without_hosting_then_fewest_then_order():
@@ -90,7 +115,11 @@ def test_longest_without_hosting_then_fewest_then_order():
 def test_never_the_same_city_twice_in_a_row_even_when_it_volunteers():
     history = _history(Quarter(2024, 1), NAMES)  # Msunduzi hosted last (2026 Q1)
     proposals = propose_hosts(
-        history, [Volunteer(ID["Msunduzi"], Quarter(2026, 2))], [], Quarter(2026, 2), 1,
+        history,
+        [Volunteer(ID["Msunduzi"], Quarter(2026, 2))],
+        [],
+        Quarter(2026, 2),
+        1,
         cities=CITIES,
     )
     assert proposals[0].host == "City of Johannesburg"
@@ -104,7 +133,8 @@ def test_unavailable_city_is_deferred_and_keeps_its_turn():
     assert [p.host for p in proposals] == ["Msunduzi", "City of Johannesburg", "Mangaung"]
     assert proposals[0].deferrals[0].city_id == ID["Mangaung"]
     assert "Mangaung is unavailable from 01 Oct 2025 to 31 Mar 2026 (elections)" in (
-        proposals[0].reason)
+        proposals[0].reason
+    )
     assert "hosts early" in proposals[1].reason
     # Johannesburg's early turn counts for the next turn: it does not host again before the rest.
     more = propose_hosts(history, [], [away], Quarter(2025, 4), 3 + 8, cities=CITIES)
@@ -200,8 +230,12 @@ def _assert_dates_ok(proposals):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories(), st.lists(unavailabilities(), max_size=6),
-       st.lists(st.tuples(city_ids, st.integers(0, 11)), max_size=6), st.integers(1, 12))
+@given(
+    histories(),
+    st.lists(unavailabilities(), max_size=6),
+    st.lists(st.tuples(city_ids, st.integers(0, 11)), max_size=6),
+    st.integers(1, 12),
+)
 def test_rules_hold_over_random_histories(history_and_next, away, offers, count):
     history, start = history_and_next
     volunteers = []
@@ -233,7 +267,7 @@ def test_once_before_twice_and_volunteers_where_the_rules_allow(offers, turns):
     proposals = propose_hosts([], volunteers, [], start, 9 * turns, cities=CITIES)
     previous = None
     for turn in range(turns):
-        block = proposals[9 * turn: 9 * turn + 9]
+        block = proposals[9 * turn : 9 * turn + 9]
         assert sorted(p.host_id for p in block) == list(range(1, 10)), "once before twice"
         hosted: set[int] = set()
         for p in block:

@@ -1,0 +1,110 @@
+"""The `usrg` command: same workflows as the GUI, sentences on stderr and non-zero on refusal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+from usrg_desktop import cli, storage
+from usrg_desktop.workflows.rotation import Quarter, public_holiday
+
+
+def test_rotation_propose_json(db, capsys):
+    assert (
+        cli.main(
+            [
+                "rotation",
+                "propose",
+                "--database",
+                str(db.path),
+                "--from",
+                "2027Q1",
+                "--quarters",
+                "8",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    proposals = json.loads(capsys.readouterr().out)
+    assert [p["quarter"] for p in proposals] == [
+        "2027Q1",
+        "2027Q2",
+        "2027Q3",
+        "2027Q4",
+        "2028Q1",
+        "2028Q2",
+        "2028Q3",
+        "2028Q4",
+    ]
+    assert set(proposals[0]) == {"quarter", "host", "start", "end", "reason"}
+    assert proposals[0]["host"] == "City of Johannesburg Metropolitan Municipality"
+    hosts = [p["host"] for p in proposals]
+    assert len(set(hosts)) == 8
+    for p in proposals:
+        start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
+        assert (end - start).days == 1 and start.weekday() < 4
+        assert public_holiday(start) is None and public_holiday(end) is None
+        assert Quarter.of(start) == Quarter.parse(p["quarter"])
+
+
+def test_rotation_propose_text_reads_like_sentences(db, capsys):
+    assert (
+        cli.main(
+            [
+                "--database",
+                str(db.path),
+                "rotation",
+                "propose",
+                "--from",
+                "2027Q3",
+                "--quarters",
+                "1",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("2027 Q3  City of Johannesburg  Tue 10 Aug 2027 – Wed 11 Aug 2027")
+    assert "has not hosted yet" in out
+
+
+def test_bad_quarter_exits_non_zero_with_a_sentence(db, capsys):
+    code = cli.main(["rotation", "propose", "--database", str(db.path), "--from", "27-1"])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == "usrg: '27-1' is not a quarter; write it like 2027Q1."
+
+
+def test_damaged_database_is_a_sentence_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"\x00garbage" * 300)
+    result = subprocess.run(
+        [sys.executable, "-m", "usrg_desktop.cli", "--database", str(bad), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "is damaged or is not a database" in result.stderr
+
+
+def test_backup_and_restore_commands(db, tmp_path, capsys):
+    folder = tmp_path / "saved"
+    assert cli.main(["backup", "--database", str(db.path), "--out", str(folder)]) == 0
+    (made,) = folder.glob("*.sqlite3")
+    with db.unit_of_work() as session:
+        from sqlalchemy import text
+
+        session.execute(text("UPDATE cities SET active = FALSE"))
+    assert cli.main(["restore", "--database", str(db.path), str(made)]) == 0
+    assert "Restored" in capsys.readouterr().out
+    assert storage.Database(db.path).rows("SELECT COUNT(*) FROM cities WHERE active")[0][0] == 9
+
+
+def test_db_upgrade_creates_a_new_database(tmp_path, capsys):
+    path = tmp_path / "new.sqlite3"
+    assert cli.main(["db", "upgrade", "--database", str(path)]) == 0
+    assert f"at schema {storage.head_revision()}" in capsys.readouterr().out
