@@ -176,6 +176,18 @@ def test_export_writes_exactly_the_rows_shown_in_their_order(qtbot, main_window,
     ]
 
 
+def test_export_follows_columns_the_user_moved(qtbot, main_window, tmp_path):
+    page = main_window.current_page()
+    header = page.table.horizontalHeader()
+    last = header.count() - 1
+    header.moveSection(last, 0)  # drag "Last change" to the front
+    page.export_to(tmp_path / "moved.csv")
+    with open(tmp_path / "moved.csv", newline="", encoding="utf-8-sig") as handle:
+        heading = next(csv.reader(handle))
+    labels = [c.label for c in page.model.columns]
+    assert heading == [labels[last], *labels[:last]]
+
+
 def test_file_export_menu_asks_for_a_file_and_writes_it(qtbot, main_window, tmp_path, monkeypatch):
     target = tmp_path / "applications.xlsx"
     monkeypatch.setattr(

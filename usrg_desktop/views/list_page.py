@@ -268,12 +268,24 @@ class ListPage(QWidget):
 
     # -- export -------------------------------------------------------------------------------
     def export_to(self, path: str | Path) -> int:
-        """Write the rows shown, in the order shown, to a .csv or .xlsx file; returns the count."""
+        """Write the rows shown, in the order shown, to a .csv or .xlsx file; returns the count.
+
+        Columns go in the order they are shown, also after the user dragged one elsewhere.
+        """
         from ..workflows.export import write_listing_file
 
-        return write_listing_file(
-            path, self.model.columns, self.model.visible_rows(), title=self.model.title
-        )
+        header = self.table.horizontalHeader()
+        order = [
+            header.logicalIndex(visual)
+            for visual in range(header.count())
+            if not header.isSectionHidden(header.logicalIndex(visual))
+        ]
+        columns = self.model.columns
+        rows = self.model.visible_rows()
+        if order != list(range(len(columns))):
+            columns = [columns[n] for n in order]
+            rows = [tuple(row[n] for n in order) for row in rows]
+        return write_listing_file(path, columns, rows, title=self.model.title)
 
     def export_with_dialog(self) -> None:
         """Ask where to save, then export; problems are shown as a sentence, never a traceback."""
