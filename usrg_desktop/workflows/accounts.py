@@ -1,0 +1,105 @@
+"""User accounts: Argon2 password hashing and creating the accounts people sign in with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain.accounts import Role, User
+from ..domain.audit import AuditEvent
+from ..domain.directory import Person
+from . import WorkflowError
+
+# One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
+# its parameters are public so that code verifying or re-hashing uses the same ones.
+PASSWORD_HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+_USERNAME_MAX = User.__table__.c.username.type.length
+_DISPLAY_NAME_MAX = User.__table__.c.display_name.type.length
+
+
+def hash_password(password: str) -> str:
+    """A slow, salted Argon2id hash of a password, in the PHC string format."""
+    return PASSWORD_HASHER.hash(password)
+
+
+def verify_password(hash: str, password: str) -> bool:
+    """Whether `password` matches the stored Argon2 `hash` (False for a damaged hash too)."""
+    try:
+        return PASSWORD_HASHER.verify(hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    person_id: int | None = None,
+    now: datetime,
+    actor_user_id: int | None = None,
+) -> int:
+    """Create an active user account after checking every field; returns the new user's id."""
+    username = username.strip()
+    display_name = display_name.strip()
+    if not username:
+        raise WorkflowError("The username must not be empty.")
+    if len(username) > _USERNAME_MAX:
+        raise WorkflowError(f"The username must be at most {_USERNAME_MAX} characters long.")
+    if not display_name:
+        raise WorkflowError("The display name must not be empty.")
+    if len(display_name) > _DISPLAY_NAME_MAX:
+        raise WorkflowError(
+            f"The display name must be at most {_DISPLAY_NAME_MAX} characters long."
+        )
+    roles = [r.value for r in Role]
+    if role not in roles:
+        raise WorkflowError(f"The role '{role}' is not one of {', '.join(roles)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WorkflowError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if person_id is not None and session.get(Person, person_id) is None:
+        raise WorkflowError(
+            f"The person (id {person_id}) for this account is not in the directory."
+        )
+    # Case-blind, so that "Admin" and "admin" cannot be two people at the sign-in prompt.
+    taken = session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
+    if taken is not None:
+        raise WorkflowError(f"The username '{username}' is already taken.")
+    actor_name = "system"
+    if actor_user_id is not None:
+        actor = session.get(User, actor_user_id)
+        if actor is None:
+            raise WorkflowError(f"The acting user (id {actor_user_id}) does not exist.")
+        actor_name = actor.display_name
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        person_id=person_id,
+        active=True,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor_user_id,
+            actor_name=actor_name,
+            entity="user",
+            entity_id=user.id,
+            action="create",
+            reason="",
+            detail=f"username {username}, role {role}",
+        )
+    )
+    session.flush()
+    return user.id
