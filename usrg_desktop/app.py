@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open every area without showing a window, check each list, print a line per area",
     )
+    # For bench/: quit as soon as the main window has painted its first list.
+    parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"usrg-desktop {__version__}")
     return parser
 
@@ -64,8 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(db, settings=QSettings(ORGANISATION, APP_NAME))
     window.show()
-    # After the first paint, so that copying the file never delays start-up.
-    QTimer.singleShot(0, lambda: daily_backup(window, db))
+    if args.exit_after_start:
+        QTimer.singleShot(0, app.quit)
+    else:
+        # After the first paint, so that copying the file never delays start-up.
+        QTimer.singleShot(0, lambda: daily_backup(window, db))
     code = app.exec()
     db.dispose()
     return code

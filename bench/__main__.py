@@ -1,0 +1,261 @@
+"""Run every benchmark on the large demo database and write bench/results.json.
+
+Each benchmark measures our code and a floor in the same run (for example the time to show the
+applications list over the bare SQLite query that feeds it) and prints the ratio next to its
+target. Timings are medians of several runs; nothing here is a test: a slow figure is reported,
+not failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = Path(__file__).resolve().parent
+REASON = "Withdrawn at the applicant's request"
+RESULTS = HERE / "results.json"
+
+
+def median_time(action: Callable[[], object], runs: int = 5) -> float:
+    """The median wall time of `runs` calls of `action`."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def result(
+    name: str, seconds: float, floor: float | None, target: float | None, **extra: object
+) -> dict:
+    """One entry of results.json."""
+    ratio = seconds / floor if floor else None
+    return {
+        "name": name,
+        "seconds": round(seconds, 6),
+        "floor_seconds": round(floor, 6) if floor is not None else None,
+        "ratio": round(ratio, 3) if ratio is not None else None,
+        "target": target,
+        **extra,
+    }
+
+
+# -- (a) start-up --------------------------------------------------------------------------------
+def bench_startup(database: Path, runs: int = 5) -> dict:
+    """Process start to main window painted with the applications list filled, vs a bare window."""
+    ours = [sys.executable, "-m", "usrg_desktop", "--database", str(database), "--exit-after-start"]
+    bare = [sys.executable, str(HERE / "bare_window.py")]
+
+    def run(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    run(ours), run(bare)  # warm the file cache and .pyc files
+    ours_t, bare_t = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        ours_t.append(run(ours))
+        bare_t.append(run(bare))
+    return result(
+        "startup_to_painted_main_window", statistics.median(ours_t), statistics.median(bare_t), 3.0
+    )
+
+
+# -- (b) the applications list ------------------------------------------------------------------
+def bench_applications_list(database: Path) -> list[dict]:
+    """Show the applications list (query, model, view) vs the bare SQLite query; sort; filter."""
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from usrg_desktop import storage
+    from usrg_desktop.views.table_model import ListingTableModel
+    from usrg_desktop.workflows.grants import application_listing
+
+    app = QApplication.instance() or QApplication([])
+
+    class RecordingDatabase(storage.Database):
+        sql = ""
+
+        def rows(self, sql, params=None):
+            RecordingDatabase.sql = sql
+            return super().rows(sql, params)
+
+    db = RecordingDatabase(database)
+    listing = application_listing(db)
+    count = len(listing.rows)
+
+    def bare_query() -> None:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            conn.execute(RecordingDatabase.sql).fetchall()
+
+    view = QTableView()
+    view.resize(1280, 800)
+    view.show()
+
+    def show_list() -> None:
+        model = ListingTableModel()
+        model.set_listing(application_listing(db))
+        view.setModel(model)
+        app.processEvents()
+
+    floor = median_time(bare_query)
+    shown = median_time(show_list)
+    entries = [result("applications_list_shown", shown, floor, 3.0, rows=count)]
+
+    model = ListingTableModel()
+    model.set_listing(listing)
+    view.setModel(model)
+    plain_rows = list(listing.rows)
+    worst_sort, worst_floor = 0.0, 0.0
+    for column in range(len(listing.columns)):
+        worst_sort = max(worst_sort, median_time(lambda c=column: model.sort(c), runs=3))
+        worst_floor = max(
+            worst_floor,
+            median_time(
+                lambda c=column: sorted(
+                    plain_rows, key=lambda r: (True, 0) if r[c] is None else (False, r[c])
+                ),
+                runs=3,
+            ),
+        )
+    entries.append(
+        result(
+            "applications_list_sort_worst_column",
+            worst_sort,
+            worst_floor,
+            None,
+            target_seconds=0.1,
+            rows=count,
+        )
+    )
+    typed = "ethekwini safe"
+    keystrokes = []
+    for i in range(1, len(typed) + 1):
+        start = time.perf_counter()
+        model.set_filter_text(typed[:i])
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - start)
+    model.set_filter_text("")
+    haystack = [" ".join(str(v) for v in r).lower() for r in plain_rows]
+    filter_floor = median_time(lambda: [h for h in haystack if "ethekwini" in h])
+    entries.append(
+        result(
+            "applications_list_filter_worst_keystroke",
+            max(keystrokes),
+            filter_floor,
+            None,
+            target_seconds=0.1,
+            rows=count,
+        )
+    )
+    view.close()
+    return entries
+
+
+# -- issue 3: moving applications through a transition --------------------------------------------
+def bench_transitions(database: Path, moves: int = 1000) -> dict:
+    """1,000 withdrawals vs the bare UPDATE + audit INSERT, one commit each."""
+    from usrg_desktop import storage
+    from usrg_desktop.domain.accounts import Role
+    from usrg_desktop.workflows import applications as wf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_path, floor_path = Path(tmp) / "ours.sqlite3", Path(tmp) / "floor.sqlite3"
+        shutil.copyfile(database, ours_path)
+        shutil.copyfile(database, floor_path)
+        with sqlite3.connect(ours_path) as conn:
+            states = dict(
+                conn.execute(
+                    "SELECT id, state FROM applications WHERE state IN ('submitted', 'screening', "
+                    "'in_review', 'reviewed', 'declined', 'ineligible') ORDER BY id LIMIT ?",
+                    (moves,),
+                ).fetchall()
+            )
+        ids = sorted(states)
+        if len(ids) < moves:
+            raise SystemExit(f"the bench database has only {len(ids)} withdrawable applications")
+        actor = wf.Actor(None, "Benchmark", Role.SECRETARIAT)
+        db = storage.Database(ours_path)
+        now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+        def ours() -> None:
+            for app_id in ids:
+                with db.unit_of_work() as session:
+                    wf.withdraw(
+                        session,
+                        application_id=app_id,
+                        actor=actor,
+                        now=now,
+                        reason=REASON,
+                    )
+
+        def floor() -> None:
+            conn = sqlite3.connect(floor_path, isolation_level=None)
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+                conn.execute(f"PRAGMA {pragma}")
+            stamp = now.isoformat(" ")
+            for app_id in ids:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "UPDATE applications SET state = 'withdrawn', state_changed_at = ?, "
+                    "withdrawn_reason = ? WHERE id = ?",
+                    (stamp, REASON, app_id),
+                )
+                conn.execute(
+                    "INSERT INTO audit_events (occurred_at, actor_user_id, actor_name, entity, "
+                    "entity_id, action, from_state, to_state, reason, detail) "
+                    "VALUES (?, NULL, 'Benchmark', 'application', ?, 'withdraw', ?, "
+                    "'withdrawn', ?, '')",
+                    (stamp, app_id, states[app_id], REASON),
+                )
+                conn.execute("COMMIT")
+            conn.close()
+
+        db.engine  # noqa: B018 - connect before timing, as the program has by then
+        floor_t = median_time(floor, runs=1)
+        ours_t = median_time(ours, runs=1)
+        db.dispose()
+    return result("withdraw_1000_applications_one_commit_each", ours_t, floor_t, 5.0, moves=moves)
+
+
+def main() -> int:
+    """Run the benchmarks, print a table, write bench/results.json."""
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--database", required=True, help="the large demo database")
+    parser.add_argument("--only", help="run only benchmarks whose name contains this")
+    args = parser.parse_args()
+    database = Path(args.database).resolve()
+    entries: list[dict] = []
+    for bench in (bench_startup, bench_applications_list, bench_transitions):
+        if args.only and args.only not in bench.__name__:
+            continue
+        found = bench(database)
+        entries.extend(found if isinstance(found, list) else [found])
+    print(f"{'benchmark':44} {'seconds':>9} {'floor':>9} {'ratio':>7} {'target':>8}")
+    for e in entries:
+        target = f"≤{e['target']}×" if e["target"] else f"<{e['target_seconds'] * 1000:.0f} ms"
+        ratio = f"{e['ratio']:.2f}" if e["ratio"] is not None else "-"
+        print(
+            f"{e['name']:44} {e['seconds']:9.4f} {e['floor_seconds'] or 0:9.4f} {ratio:>7} "
+            f"{target:>8}"
+        )
+    RESULTS.write_text(json.dumps(entries, indent=2) + "\n")
+    print(f"written {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
