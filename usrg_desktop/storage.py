@@ -108,7 +108,9 @@ class Database:
 
     def _sqlite_reader(self) -> sqlite3.Connection:
         assert self.path is not None
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 
@@ -265,7 +267,9 @@ def open_database(
 
 
 # -- backups ----------------------------------------------------------------------------------
-def backup(db: Database, folder: Path, *, reason: str = "manual", now: datetime | None = None) -> Path:
+def backup(
+    db: Database, folder: Path, *, reason: str = "manual", now: datetime | None = None
+) -> Path:
     """Copy a SQLite database, consistently even while it is in use, into `folder`."""
     if db.path is None:
         raise StorageError(
@@ -275,9 +279,11 @@ def backup(db: Database, folder: Path, *, reason: str = "manual", now: datetime 
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{db.path.stem}-{stamp}-{reason}.sqlite3"
-    with _friendly_errors(db), closing(sqlite3.connect(db.path)) as src, closing(
-        sqlite3.connect(target)
-    ) as dst:
+    with (
+        _friendly_errors(db),
+        closing(sqlite3.connect(db.path)) as src,
+        closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)
     return target
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -157,21 +158,19 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path, monkeypatch):
 def test_upgrade_backs_up_an_older_database_first(tmp_path):
     path = tmp_path / "old.sqlite3"
     db = storage.Database(path)
-    storage.upgrade(db, "0001")
+    storage.upgrade(db, "0001")  # the first released schema
     with db.unit_of_work() as session:
         _add_city(session, "OLD")
     db.dispose()
-    # Pretend the file predates the newest migration: mark it one revision behind.
-    head = storage.head_revision()
-    if head == "0001":
-        with sqlite3.connect(path) as conn:
-            conn.execute("DELETE FROM alembic_version")
-            conn.execute("INSERT INTO alembic_version VALUES ('0000')")
-        pytest.skip("only one migration so far: no older schema to upgrade from")
     backups = tmp_path / "backups"
-    storage.open_database(path, backups=backups, now=datetime(2026, 11, 25, 8, 0)).dispose()
-    made = list(backups.glob("old-20261125-080000-before-migration-*.sqlite3"))
-    assert len(made) == 1
+    upgraded = storage.open_database(path, backups=backups, now=datetime(2026, 11, 25, 8, 0))
+    assert upgraded.current_revision() == storage.head_revision()
+    assert upgraded.rows("SELECT COUNT(*) FROM cities WHERE municipal_code = 'OLD'") == [(1,)]
+    upgraded.dispose()
+    (made,) = backups.glob("old-20261125-080000-before-migration-0001.sqlite3")
+    with closing(sqlite3.connect(made)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT COUNT(*) FROM cities WHERE municipal_code = 'OLD'").fetchone()
 
 
 def test_backup_and_restore_round_trip(db, tmp_path):

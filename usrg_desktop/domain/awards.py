@@ -1,4 +1,4 @@
-"""Decisions, awards, tranche payments, reporting milestones, letter templates and issued letters."""
+"""Decisions, awards, tranches, reporting milestones, letter templates and issued letters."""
 
 from __future__ import annotations
 

@@ -30,15 +30,14 @@ class Base(DeclarativeBase):
 Cents = Annotated[int, mapped_column(BigInteger)]
 
 
-def one_of(column: str, values: type[enum.Enum] | list[str], name: str | None = None) -> CheckConstraint:
+def one_of(
+    column: str, values: type[enum.Enum] | list[str], name: str | None = None
+) -> CheckConstraint:
     """A CHECK constraint that keeps `column` to the values of an enum (or a list)."""
     allowed = [v.value for v in values] if isinstance(values, type) else list(values)
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in allowed)
     return CheckConstraint(f"{column} IN ({quoted})", name=name or f"{column}_valid")
 
 
-class StrEnum(str, enum.Enum):
+class StrEnum(enum.StrEnum):
     """An enum whose members are their stored string values."""
-
-    def __str__(self) -> str:
-        return self.value

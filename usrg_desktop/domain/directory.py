@@ -1,4 +1,4 @@
-"""The contact directory: member cities, partner bodies and people (with their POPIA consent basis)."""
+"""The contact directory: member cities, partner bodies and people (with POPIA consent basis)."""
 
 from __future__ import annotations
 

@@ -113,8 +113,9 @@ class Application(Base):
         CheckConstraint(
             "(applicant_city_id IS NULL) <> (applicant_body_id IS NULL)", name="one_applicant"
         ),
-        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
-                        name="dates_in_order"),
+        CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_in_order"
+        ),
         UniqueConstraint("round_id", "sequence"),
     )
 

@@ -126,10 +126,12 @@ class BlackoutPeriod(Base):
 
     __tablename__ = "blackout_periods"
     __table_args__ = (
-        CheckConstraint("start_month BETWEEN 1 AND 12 AND end_month BETWEEN 1 AND 12",
-                        name="months_valid"),
-        CheckConstraint("start_day BETWEEN 1 AND 31 AND end_day BETWEEN 1 AND 31",
-                        name="days_valid"),
+        CheckConstraint(
+            "start_month BETWEEN 1 AND 12 AND end_month BETWEEN 1 AND 12", name="months_valid"
+        ),
+        CheckConstraint(
+            "start_day BETWEEN 1 AND 31 AND end_day BETWEEN 1 AND 31", name="days_valid"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
