@@ -52,19 +52,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return self_test(target)
 
+    try:
+        db: storage.Database | None = storage.open_database(target)
+        problem = None
+    except storage.StorageError as exc:
+        db, problem = None, exc
+    prefetched = {}
+    if db is not None:
+        # Read the first list while Qt loads: SQLite runs its query without holding the GIL,
+        # so the query and the import of Qt share the two cores instead of taking turns.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .workflows.grants import application_listing
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+        prefetched["Applications"] = pool.submit(application_listing, db)
+        pool.shutdown(wait=False)  # the thread ends with its one query
+
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QMessageBox
 
     app = _application()
-    try:
-        db = storage.open_database(target)
-    except storage.StorageError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    if db is None:
+        QMessageBox.critical(None, APP_NAME, str(problem))
         return 1
 
     from .views.main_window import MainWindow
 
-    window = MainWindow(db, settings=QSettings(ORGANISATION, APP_NAME))
+    window = MainWindow(db, settings=QSettings(ORGANISATION, APP_NAME), prefetched=prefetched)
     window.show()
     if args.exit_after_start:
         QTimer.singleShot(0, app.quit)

@@ -248,3 +248,38 @@ def test_view_menu_has_each_area_with_its_shortcut(main_window, name):
     action = main_window.area_actions[n]
     assert action.text() == name
     assert action.shortcut().toString() == f"Ctrl+{n + 1}"
+
+
+def test_a_list_read_before_the_window_is_used_once_then_queried_afresh(qtbot, demo_db, settings):
+    from concurrent.futures import Future
+
+    from usrg_desktop.workflows.grants import application_listing
+
+    early: Future = Future()
+    listing = application_listing(demo_db)
+    listing.rows = listing.rows[:3]  # tell the prefetched rows from a fresh query's
+    early.set_result(listing)
+    window = MainWindow(demo_db, settings=settings, today=TODAY, prefetched={"Applications": early})
+    qtbot.addWidget(window)
+    window.show()
+    page = window.pages("Applications")[0]
+    assert page.model.rowCount() == 3
+    page.reload()
+    assert page.model.rowCount() == len(application_listing(demo_db).rows) > 3
+
+
+def test_a_prefetch_that_failed_shows_a_message_not_a_traceback(qtbot, demo_db, settings):
+    from concurrent.futures import Future
+
+    from usrg_desktop.storage import StorageError
+
+    early: Future = Future()
+    early.set_exception(StorageError("The database is busy: try again in a moment."))
+    window = MainWindow(demo_db, settings=settings, today=TODAY, prefetched={"Applications": early})
+    qtbot.addWidget(window)
+    window.show()
+    page = window.pages("Applications")[0]
+    assert page.error == "The database is busy: try again in a moment."
+    assert window.error_box is not None
+    assert "busy" in window.error_box.informativeText()
+    window.error_box.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -127,10 +128,13 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         today: date | None = None,
         interactive: bool = True,
+        prefetched: dict[str, Future[Listing]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        # Lists already being read (by title) when the window was made: used once, then dropped.
+        self._prefetched = dict(prefetched or {})
         self._settings = settings
         self._today = today
         # False for the self-test: load problems are collected, no message box waits for a click.
@@ -280,6 +284,9 @@ class MainWindow(QMainWindow):
         return page
 
     def _query(self, spec: ListSpec) -> Listing:
+        early = self._prefetched.pop(spec.title, None)
+        if early is not None:
+            return early.result()
         return spec.query(self.db, self._today or date.today())
 
     def _load(self, page: ListPage) -> None:
