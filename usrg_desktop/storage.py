@@ -8,7 +8,6 @@ time to a painted main window close to Qt's own (see bench/).
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -314,8 +313,3 @@ def restore(db: Database, backup_file: Path, *, folder: Path, now: datetime | No
     with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(db.path)) as dst:
         src.backup(dst)
     return kept or backup_file
-
-
-def copy_database_file(source: Path, target: Path) -> None:
-    """Copy a closed SQLite database file (tests and the demo use it for templates)."""
-    shutil.copyfile(source, target)
