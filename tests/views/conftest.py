@@ -36,3 +36,32 @@ def main_window(qtbot, demo_db, settings):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def answer_modal(button_text: str, *, delay_ms: int = 50, attempts: int = 60) -> list[str]:
+    """Click `button_text` in the next modal dialog (QMessageBox.exec and the like).
+
+    Call it just before the click that opens the dialog; returns a list that receives the
+    dialog's text, so the test can check what the user was asked.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def attempt(left: int) -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            if left:
+                QTimer.singleShot(delay_ms, lambda: attempt(left - 1))
+            return
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+        for button in box.findChildren(QAbstractButton):
+            if button.text().replace("&", "") == button_text:
+                button.click()
+                return
+        raise AssertionError(f"no button '{button_text}' in the dialog")
+
+    QTimer.singleShot(delay_ms, lambda: attempt(attempts))
+    return seen

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -65,6 +65,8 @@ class ListPage(QWidget):
 
     status_message = Signal(str)
     load_failed = Signal(str)
+    # The database id of a row the user opened (double-click or Enter), for lists with ids.
+    item_activated = Signal(int)
 
     def __init__(
         self,
@@ -129,6 +131,10 @@ class ListPage(QWidget):
         top.addWidget(self.title_label)
         top.addStretch(1)
         top.addWidget(self.filter_edit)
+        # Buttons of the list's own actions ("New round…") go here, left of Export.
+        self.actions_layout = QHBoxLayout()
+        self.actions_layout.setSpacing(6)
+        top.addLayout(self.actions_layout)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
@@ -137,6 +143,7 @@ class ListPage(QWidget):
         layout.addWidget(self.count_label)
 
         self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.table.activated.connect(self._on_activated)
         self.export_button.clicked.connect(self.export_with_dialog)
         self.model.modelReset.connect(self._update_count)
         # The widest text column (an application's title, say) takes the room the others leave,
@@ -237,6 +244,51 @@ class ListPage(QWidget):
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self._fit_columns()
         return super().eventFilter(watched, event)
+
+    # -- rows and actions ---------------------------------------------------------------------
+    def add_action(
+        self, text: str, slot: Callable[[], None], *, shortcut: str = "", tip: str = ""
+    ) -> QPushButton:
+        """Add a button for one of the list's actions (and its shortcut, while the list shows)."""
+        button = QPushButton(text)
+        button.setObjectName("action_" + "".join(ch for ch in text if ch.isalnum()))
+        if shortcut:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            tip = f"{tip or text} ({QKeySequence(shortcut).toString(QKeySequence.NativeText)})"
+        if tip:
+            button.setToolTip(tip)
+        button.clicked.connect(slot)
+        self.actions_layout.addWidget(button)
+        return button
+
+    def current_id(self) -> int | None:
+        """The database id of the current row, if the list carries ids."""
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        """The database ids of the selected rows, in the order shown."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.model.row_id(r) for r in rows]
+        return [i for i in ids if i is not None]
+
+    def select_id(self, row_id: int) -> bool:
+        """Make the row with this id current (after a reload, say); False when not shown."""
+        row = self.model.row_of_id(row_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        row_id = self.model.row_id(index.row())
+        if row_id is not None:
+            self.item_activated.emit(row_id)
 
     # -- filtering ----------------------------------------------------------------------------
     def focus_filter(self) -> None:

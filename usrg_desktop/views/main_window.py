@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QTabWidget,
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..storage import Database
-from ..workflows import Listing, administration, awards, directory, grants, meetings, reviews
+from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
+from .commands import MENU_COMMANDS, MenuCommand, resolve
 from .list_page import ListPage
 
 SECRETARIAT_CONTACT = "urbansafety@sacities.net, Tel +27 (0)11 407 6471"
@@ -52,6 +54,10 @@ class ListSpec:
     query: Callable[[Database, date], Listing]
     # Reference data the program ships with: never empty, even in a new database.
     reference: bool = False
+    # "module:function" called as function(window, page) when the page is made: it adds the
+    # list's action buttons and opens a screen for a row. Imported only when the page is built,
+    # so start-up does not load every screen.
+    setup: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,11 +134,16 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         today: date | None = None,
         interactive: bool = True,
+        actor: Actor | None = None,
         prefetched: dict[str, Future[Listing]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        # Who is signed in; workflows check this actor's role. None only for the self-test.
+        self.actor = actor
+        # Screens opened from the lists (an application, a meeting), one per key.
+        self._windows: dict[object, QWidget] = {}
         # Lists already being read (by title) when the window was made: used once, then dropped.
         self._prefetched = dict(prefetched or {})
         self._settings = settings
@@ -194,12 +205,14 @@ class MainWindow(QMainWindow):
 
     # -- menus ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
+        self.command_actions: dict[str, QAction] = {}
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = QAction("&Export current list…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.export_current_list)
         file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
+        self._menus: dict[str, QMenu] = {"File": file_menu}
+        self._file_end = file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -227,12 +240,74 @@ class MainWindow(QMainWindow):
         reload_action.triggered.connect(self.reload_current_list)
         view_menu.addAction(reload_action)
 
+        for command in MENU_COMMANDS:
+            self._add_command(command)
+
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction(f"&About {APP_NAME}…", self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
         self.about_action = about_action
+
+    def menu(self, title: str) -> QMenu:
+        """The menu with this title (without '&'), made before Help the first time it is asked."""
+        menu = self._menus.get(title)
+        if menu is None:
+            menu = QMenu(f"&{title}", self)
+            self.menuBar().addMenu(menu)
+            self._menus[title] = menu
+        return menu
+
+    def _add_command(self, command: MenuCommand) -> QAction:
+        action = QAction(command.text, self)
+        action.setObjectName(command.name)
+        if command.shortcut:
+            action.setShortcut(QKeySequence(command.shortcut))
+        action.triggered.connect(lambda _checked=False, c=command: resolve(c.target)(self))
+        if command.menu == "File":
+            self._menus["File"].insertAction(self._file_end, action)
+        else:
+            self.menu(command.menu).addAction(action)
+        self.command_actions[command.name] = action
+        return action
+
+    # -- screens opened from lists ----------------------------------------------------------------
+    def open_window(self, key: object, factory: Callable[[], QWidget]) -> QWidget:
+        """Show the screen for `key` (say ("application", 12)), making it the first time.
+
+        A screen is its own window, so several can be open beside the lists; asking again for
+        one already open brings it to the front.
+        """
+        window = self._windows.get(key)
+        if window is None:
+            window = factory()
+            window.setParent(self, Qt.WindowType.Window)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(lambda _obj=None, k=key: self._windows.pop(k, None))
+            self._windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_windows(self) -> dict[object, QWidget]:
+        """The screens open now, by key."""
+        return dict(self._windows)
+
+    def data_changed(self, *areas: str) -> None:
+        """Reload the lists already loaded in these areas (every area when none is named)."""
+        for index, area in enumerate(AREAS):
+            if areas and area.name not in areas:
+                continue
+            for page in self._areas[index] or []:
+                if page.loaded:
+                    page.reload()
+
+    @property
+    def today(self) -> date:
+        """The day the program works with (fixed in tests, today otherwise)."""
+        return self._today or date.today()
 
     # -- areas ----------------------------------------------------------------------------------
     def show_area(self, area: int | str) -> None:
@@ -281,6 +356,8 @@ class MainWindow(QMainWindow):
         page = ListPage(spec.title, spec.noun, partial(self._query, spec))
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         page.load_failed.connect(partial(self._on_load_failed, spec))
+        if spec.setup:
+            resolve(spec.setup)(self, page)
         return page
 
     def _query(self, spec: ListSpec) -> Listing:

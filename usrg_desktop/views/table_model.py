@@ -94,6 +94,7 @@ class ListingTableModel(QAbstractTableModel):
         self._formatters: list[Callable[[Any], str]] = []
         self._alignments: list[Any] = []
         self._rows: list[tuple] = []
+        self._ids: list[int] | None = None
         self._haystacks: list[str] | None = None
         self._sort_keys: dict[int, list[Any]] = {}
         self._order: list[int] = []  # every row number, in the current sort order
@@ -114,6 +115,7 @@ class ListingTableModel(QAbstractTableModel):
             for c in self._columns
         ]
         self._rows = list(listing.rows)
+        self._ids = list(listing.ids) if listing.ids is not None else None
         self._haystacks = None
         self._sort_keys = {}
         self._order = list(range(len(self._rows)))
@@ -175,6 +177,21 @@ class ListingTableModel(QAbstractTableModel):
     def row_values(self, row: int) -> tuple:
         """The plain values of the row shown at `row`."""
         return self._rows[self._visible[row]]
+
+    def row_id(self, row: int) -> int | None:
+        """The database id of the row shown at `row`, when the listing carries ids."""
+        if self._ids is None or not 0 <= row < len(self._visible):
+            return None
+        return self._ids[self._visible[row]]
+
+    def row_of_id(self, row_id: int) -> int | None:
+        """Where the row with this database id is shown, or None when it is not shown."""
+        if self._ids is None:
+            return None
+        for n, source in enumerate(self._visible):
+            if self._ids[source] == row_id:
+                return n
+        return None
 
     @property
     def filter_text(self) -> str:

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: their user id (None for the system), name and role (a Role value)."""
+
+    user_id: int | None
+    name: str
+    role: str
+
+
 class WorkflowError(Exception):
     """An action that was refused; the message is one sentence a secretariat member understands."""
 
@@ -33,6 +42,9 @@ class Listing:
     title: str
     columns: list[Column]
     rows: list[tuple] = field(default_factory=list)
+
+    # The database id of each row (same order as rows), for lists whose rows open a screen.
+    ids: list[int] | None = None
 
     def keys(self) -> list[str]:
         """The snake_case keys of the columns, in order."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.directory import Person
-from . import WorkflowError
+from . import Actor, WorkflowError
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
 # its parameters are public so that code verifying or re-hashing uses the same ones.
@@ -103,3 +103,29 @@ def create_user(
     )
     session.flush()
     return user.id
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user_id=user.id, name=user.display_name, role=user.role)
+
+
+def sign_in(session: Session, *, username: str, password: str, now: datetime) -> Actor:
+    """Check a username and password; returns who is acting, or refuses in one sentence."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    # One sentence for an unknown name and a wrong password: the prompt does not confirm names.
+    if user is None or not verify_password(user.password_hash, password):
+        raise WorkflowError("The username or the password is not right.")
+    if not user.active:
+        raise WorkflowError(f"The account '{user.username}' is switched off; ask an administrator.")
+    user.last_login_at = now
+    return _actor(user)
+
+
+def actor_named(session: Session, *, username: str) -> Actor:
+    """The active user with this username as the actor (for the command line's --user)."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise WorkflowError(f"There is no user account named '{username}'.")
+    if not user.active:
+        raise WorkflowError(f"The account '{user.username}' is switched off; ask an administrator.")
+    return _actor(user)

@@ -31,7 +31,7 @@ from ..domain.grants import (
 )
 from ..domain.reviews import Assignment, AssignmentStatus
 from ..money import format_zar
-from . import PermissionDenied, WorkflowError
+from . import Actor, PermissionDenied, WorkflowError
 
 S = ApplicationState
 STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
@@ -49,15 +49,6 @@ WITHDRAWABLE = frozenset(
         S.DECLINED,
     }
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: their user id (None for the system), name and role."""
-
-    user_id: int | None
-    name: str
-    role: Role
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,8 @@ def quarter_label(year: int | None, quarter: int | None) -> str | None:
 def by_first_text(row: tuple) -> str:
     """Sort key of a row by its first column as text, the same on every back end and locale."""
     return (row[0] or "").casefold()
+
+
+def utc_now() -> datetime:
+    """The current time as the database stores it: naive UTC, whole seconds."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,123 @@
+"""What every `usrg` subcommand shares: opening the database, the acting user, list output."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from .. import storage
+from ..settings import database_target
+from ..workflows import Actor, Listing, WorkflowError
+
+Handler = Callable[[argparse.Namespace], int]
+FORMATS = ("table", "csv", "json")
+
+
+def iso_date(text: str) -> date:
+    """An argparse type for an ISO date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-25") from None
+
+
+def open_db(args: argparse.Namespace) -> storage.Database:
+    """The database named by --database (or USRG_DATABASE, or the local file), migrated."""
+    return storage.open_database(database_target(getattr(args, "database", None)))
+
+
+def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
+    """Who is acting: --user (or USRG_USER), signed in with USRG_PASSWORD or a prompt.
+
+    Commands that change data call this; commands that only read do not need a user.
+    """
+    from ..workflows.accounts import sign_in
+
+    username = getattr(args, "user", None) or os.environ.get("USRG_USER")
+    if not username:
+        raise WorkflowError("Say who is acting with --user NAME (or set USRG_USER).")
+    password = os.environ.get("USRG_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise WorkflowError(
+                f"Give the password of '{username}' in USRG_PASSWORD or type it at the prompt."
+            )
+        password = getpass.getpass(f"Password for {username}: ")
+    with db.unit_of_work() as session:
+        return sign_in(session, username=username, password=password, now=now())
+
+
+def now() -> datetime:
+    """The current time, naive UTC, as the database stores it."""
+    from ..workflows.dates import utc_now
+
+    return utc_now()
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = FORMATS) -> None:
+    """Add --format with the given choices (default: the first)."""
+    parser.add_argument("--format", choices=choices, default=choices[0])
+
+
+def _cell(value: Any, kind: str) -> str:
+    from ..money import format_zar
+
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_zar(value)
+    if kind == "score":
+        return f"{value:.1f}"
+    if kind == "bool":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def json_value(value: Any, kind: str) -> Any:
+    """A cell as JSON: money as rand with cents (a string, never a float), the rest as is."""
+    if value is None:
+        return None
+    if kind == "money":
+        sign = "-" if value < 0 else ""
+        return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def print_listing(listing: Listing, fmt: str) -> None:
+    """Write a listing to stdout as an aligned table, CSV (with headings) or JSON objects."""
+    cols = listing.columns
+    if fmt == "json":
+        objects = [
+            {c.key: json_value(v, c.kind) for c, v in zip(cols, row, strict=True)}
+            for row in listing.rows
+        ]
+        print(json.dumps(objects, indent=2, ensure_ascii=False))
+        return
+    texts = [[_cell(v, c.kind) for c, v in zip(cols, row, strict=True)] for row in listing.rows]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([c.key for c in cols])
+        writer.writerows(texts)
+        return
+    widths = [max([len(c.label), *(len(t[i]) for t in texts)]) for i, c in enumerate(cols)]
+    right = {"money", "int", "score"}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if c.kind in right else cell.ljust(w)
+            for cell, w, c in zip(cells, widths, cols, strict=True)
+        ).rstrip()
+
+    print(line([c.label for c in cols]))
+    print("  ".join("-" * w for w in widths))
+    for t in texts:
+        print(line(t))

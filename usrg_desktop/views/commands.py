@@ -1,0 +1,38 @@
+"""Menu commands of the main window, named by "module:function" and imported when first used.
+
+Each area adds its commands here (one line each) instead of editing the main window; the
+function is called with the main window when the user picks the command.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MenuCommand:
+    """One menu entry: the menu's title, the entry's text, what it runs, and its shortcut."""
+
+    menu: str
+    text: str
+    target: str  # "usrg_desktop.views.module:function", called as function(main_window)
+    shortcut: str = ""
+
+    @property
+    def name(self) -> str:
+        """A stable object name for tests: the target's function name."""
+        return self.target.rpartition(":")[2]
+
+
+def resolve(target: str) -> Callable[..., Any]:
+    """The function named by "module:function"."""
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+MENU_COMMANDS: tuple[MenuCommand, ...] = (
+    # Add commands below, one per line, grouped by area.
+)

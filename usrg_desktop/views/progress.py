@@ -1,0 +1,121 @@
+"""Long work off the GUI thread: run a workflow's generator with a progress dialog and Cancel.
+
+A long workflow is a generator that yields `(done, total, label)` between steps and returns its
+result (ARCHITECTURE.md habit 3). `run_with_progress` runs it on a worker thread; the worker
+never touches a widget, it reports by signal. Cancel is checked between steps: the generator is
+closed there, so a workflow that commits each step keeps the steps it finished.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..storage import StorageError
+from ..workflows import WorkflowError
+
+Progress = tuple[int, int, str]
+LongWork = Generator[Progress, None, Any]
+
+
+@dataclass
+class Outcome:
+    """How long work ended: its result, or cancelled, or the sentence of a refusal."""
+
+    result: Any = None
+    cancelled: bool = False
+    error: str | None = None
+    steps: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Finished without cancel or error."""
+        return not self.cancelled and self.error is None
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal()
+
+    def __init__(self, make_work: Callable[[], LongWork]) -> None:
+        super().__init__()
+        self._make_work = make_work
+        self.cancel_requested = threading.Event()
+        self.outcome = Outcome()
+
+    def run(self) -> None:
+        outcome = self.outcome
+        try:
+            work = self._make_work()
+            try:
+                while True:
+                    if self.cancel_requested.is_set():
+                        work.close()
+                        outcome.cancelled = True
+                        break
+                    done, total, label = next(work)
+                    outcome.steps += 1
+                    self.progressed.emit(done, total, label)
+            except StopIteration as stop:
+                outcome.result = stop.value
+        except (WorkflowError, StorageError, OSError) as exc:
+            outcome.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the dialog hanging
+            outcome.error = f"The work stopped because of an unexpected problem: {exc!r}"
+        finally:
+            self.finished.emit()
+
+
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    make_work: Callable[[], LongWork],
+    *,
+    on_dialog: Callable[[QProgressDialog], None] | None = None,
+) -> Outcome:
+    """Run long work on a worker thread behind a modal progress dialog; returns how it ended.
+
+    `make_work` is called on the worker thread (so a unit of work opened inside belongs to it).
+    `on_dialog` receives the dialog once it exists (tests use it to press Cancel).
+    """
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+
+    worker = _Worker(make_work)
+    thread = QThread()
+    worker.moveToThread(thread)
+    loop = QEventLoop()
+
+    def show_progress(done: int, total: int, label: str) -> None:
+        if dialog.wasCanceled():
+            worker.cancel_requested.set()
+            return
+        if dialog.maximum() != total:
+            dialog.setMaximum(max(total, 0))
+        dialog.setValue(done)
+        dialog.setLabelText(label)
+
+    worker.progressed.connect(show_progress)
+    worker.finished.connect(loop.quit)
+    dialog.canceled.connect(worker.cancel_requested.set)
+    thread.started.connect(worker.run)
+    if on_dialog is not None:
+        on_dialog(dialog)
+    thread.start()
+    if thread.isRunning() or not worker.outcome.steps:
+        loop.exec()
+    thread.quit()
+    thread.wait()
+    dialog.close()
+    dialog.deleteLater()
+    return worker.outcome
