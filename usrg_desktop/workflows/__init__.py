@@ -18,6 +18,17 @@ class WorkflowError(Exception):
     """An action that was refused; the message is one sentence a secretariat member understands."""
 
 
+class FieldErrors(WorkflowError):
+    """A form was refused: one sentence per field that is wrong, to show next to each field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        first = next(iter(self.errors.values()), "The form has mistakes.")
+        more = len(self.errors) - 1
+        suffix = f" (and {more} more field{'s' if more > 1 else ''} to correct)" if more > 0 else ""
+        super().__init__(first.rstrip(".") + "." + suffix if suffix else first)
+
+
 class PermissionDenied(WorkflowError):
     """The acting user's role may not do this."""
 
