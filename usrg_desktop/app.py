@@ -79,7 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .views.main_window import MainWindow
 
-    window = MainWindow(db, settings=QSettings(ORGANISATION, APP_NAME), prefetched=prefetched)
+    qsettings = QSettings(ORGANISATION, APP_NAME)
+    actor = None
+    if not args.exit_after_start:  # the start-up benchmark only paints the first list
+        from .views.sign_in import ask_who_is_acting
+
+        try:
+            actor = ask_who_is_acting(db, qsettings)
+        except storage.StorageError as exc:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+            return 1
+        if actor is None:
+            db.dispose()
+            return 0
+    window = MainWindow(db, settings=qsettings, actor=actor, prefetched=prefetched)
     window.show()
     if args.exit_after_start:
         QTimer.singleShot(0, app.quit)

@@ -28,10 +28,14 @@ def settings(tmp_path) -> QSettings:
 
 @pytest.fixture
 def main_window(qtbot, demo_db, settings):
-    """The main window on a fresh copy of the demo database, shown offscreen."""
+    """The main window on a fresh copy of the demo database, shown offscreen, signed in as the
+    demo's secretariat member."""
     from usrg_desktop.views.main_window import MainWindow
+    from usrg_desktop.workflows.accounts import actor_named
 
-    window = MainWindow(demo_db, settings=settings, today=TODAY)
+    with demo_db.unit_of_work() as session:
+        actor = actor_named(session, username="secretariat")
+    window = MainWindow(demo_db, settings=settings, today=TODAY, actor=actor)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -7,10 +7,12 @@ import subprocess
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from usrg_desktop import __version__, app, settings
 from usrg_desktop.views.main_window import AREA_NAMES
+from usrg_desktop.views.sign_in import SignInDialog
+from usrg_desktop.workflows.demo import DEMO_PASSWORD
 
 
 def test_self_test_passes_on_the_demo_database(demo_db, capsys):
@@ -66,11 +68,23 @@ def test_start_shows_the_window_then_makes_the_daily_backup(qapp, demo_db):
     def look_and_quit() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         seen["titles"] = [w.windowTitle() for w in windows]
+        seen["status"] = [label.text() for w in windows for label in w.findChildren(QLabel)]
         QApplication.exit(0)  # not quit(): Qt 6 posts a Quit event that a later loop would get
 
-    # The backup is queued behind the first paint; look after it had its turn.
-    QTimer.singleShot(300, look_and_quit)
+    def sign_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(20, sign_in)
+            return
+        dialog.username.setText("coordinator")
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.sign_in_button.click()
+        # The backup is queued behind the first paint; look after it had its turn.
+        QTimer.singleShot(300, look_and_quit)
+
+    QTimer.singleShot(20, sign_in)
     assert app.main(["--database", str(demo_db.path)]) == 0
+    assert any("Anél Coetzée" in text for text in seen["status"])
     assert any(str(demo_db.path) in title for title in seen["titles"])
     backups = list(settings.backups_dir().glob(f"{demo_db.path.stem}-*-daily.sqlite3"))
     assert len(backups) == 1

@@ -198,6 +198,10 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.database_label)
+        who = f"Signed in as {actor.name} ({actor.role})" if actor is not None else "Read only"
+        self.user_label = QLabel(who)
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_menus()
         self.navigation.currentRowChanged.connect(self._on_area_changed)

@@ -129,3 +129,28 @@ def actor_named(session: Session, *, username: str) -> Actor:
     if not user.active:
         raise WorkflowError(f"The account '{user.username}' is switched off; ask an administrator.")
     return _actor(user)
+
+
+def has_users(session: Session) -> bool:
+    """Whether any account exists (a new database has none until the first administrator)."""
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def create_first_administrator(
+    session: Session, *, username: str, display_name: str, password: str, now: datetime
+) -> Actor:
+    """Make the first account of a new database, an administrator; refused once one exists."""
+    if has_users(session):
+        raise WorkflowError("This database already has accounts; sign in with one of them.")
+    user_id = create_user(
+        session,
+        username=username,
+        display_name=display_name,
+        password=password,
+        role=Role.ADMINISTRATOR.value,
+        now=now,
+    )
+    user = session.get(User, user_id)
+    assert user is not None
+    user.last_login_at = now
+    return _actor(user)

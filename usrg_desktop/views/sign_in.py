@@ -1,0 +1,181 @@
+"""Signing in: who is acting decides what the workflows allow (roles are checked there)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..storage import Database, StorageError
+from ..workflows import Actor, WorkflowError
+from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in
+from ..workflows.dates import utc_now
+
+_LAST_USER_KEY = "sign_in/last_user"
+ERROR_STYLE = "color: #b00020;"
+
+
+def _error_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("error")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+class SignInDialog(QDialog):
+    """Username and password; a wrong pair is said under the fields and the dialog stays."""
+
+    def __init__(
+        self, db: Database, *, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self._settings = settings
+        self.setWindowTitle(f"Sign in — {APP_NAME}")
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = _error_label()
+        intro = QLabel(f"Database: {db.display_name}")
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("&Username:", self.username)
+        form.addRow("&Password:", self.password)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        buttons.accepted.connect(self._on_sign_in)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        last = settings.value(_LAST_USER_KEY) if settings is not None else None
+        if isinstance(last, str) and last:
+            self.username.setText(last)
+            self.password.setFocus()
+        else:
+            self.username.setFocus()
+        self.setMinimumWidth(380)
+
+    def _on_sign_in(self) -> None:
+        username = self.username.text().strip()
+        if not username:
+            self._show("Type your username.")
+            self.username.setFocus()
+            return
+        try:
+            with self.db.unit_of_work() as session:
+                actor = sign_in(
+                    session, username=username, password=self.password.text(), now=utc_now()
+                )
+        except (WorkflowError, StorageError) as exc:
+            self._show(str(exc))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        self.actor = actor
+        if self._settings is not None:
+            self._settings.setValue(_LAST_USER_KEY, username)
+        self.accept()
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(True)
+
+
+class FirstAdministratorDialog(QDialog):
+    """A new database has no accounts: make the first one, an administrator."""
+
+    def __init__(self, db: Database, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(f"First administrator — {APP_NAME}")
+        intro = QLabel(
+            "This database has no user accounts yet. Make the first one: an administrator, "
+            "who can then add the secretariat's and coordinators' accounts."
+        )
+        intro.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("displayName")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setObjectName("repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow("&Username:", self.username)
+        form.addRow("&Full name:", self.display_name)
+        form.addRow("&Password:", self.password)
+        form.addRow("&Repeat password:", self.repeat)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText("Create and sign in")
+        buttons.accepted.connect(self._on_create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def _on_create(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self._show("The two passwords are not the same.")
+            self.repeat.setFocus()
+            return
+        try:
+            with self.db.unit_of_work() as session:
+                self.actor = create_first_administrator(
+                    session,
+                    username=self.username.text(),
+                    display_name=self.display_name.text(),
+                    password=self.password.text(),
+                    now=utc_now(),
+                )
+        except (WorkflowError, StorageError) as exc:
+            self._show(str(exc))
+            return
+        self.accept()
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(True)
+
+
+def ask_who_is_acting(db: Database, settings: QSettings | None) -> Actor | None:
+    """Sign in (or make the first administrator of a new database); None when cancelled."""
+    from ..workflows.accounts import has_users
+
+    with db.unit_of_work() as session:
+        any_user = has_users(session)
+    dialog: SignInDialog | FirstAdministratorDialog
+    dialog = SignInDialog(db, settings=settings) if any_user else FirstAdministratorDialog(db)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.actor
