@@ -64,7 +64,7 @@ def application_listing(db: Database) -> Listing:
     rows = db.rows(
         f"""
         SELECT app.reference, app.title, COALESCE(city.short_name, body.short_name),
-               r.name, app.state, app.requested_cents, sc.score, app.state_changed_at
+               r.name, app.state, app.requested_cents, sc.score, app.state_changed_at, app.id
         FROM applications app
         JOIN rounds r ON r.id = app.round_id
         LEFT JOIN cities city ON city.id = app.applicant_city_id
@@ -87,8 +87,9 @@ def application_listing(db: Database) -> Listing:
                 score_value(score),
                 sast_minutes(changed),
             )
-            for ref, title, applicant, rnd, state, req, score, changed in rows
+            for ref, title, applicant, rnd, state, req, score, changed, _id in rows
         ],
+        ids=[row[8] for row in rows],
     )
 
 
@@ -96,8 +97,8 @@ def round_listing(db: Database) -> Listing:
     """Every funding round with its dates, budget, applications, amount requested and committed."""
     rows = db.rows(
         """
-        SELECT r.name, r.status, r.opens_on, r.closes_on, r.review_deadline, r.budget_cents,
-               r.cap_cents,
+        SELECT r.id, r.name, r.status, r.opens_on, r.closes_on, r.review_deadline,
+               r.budget_cents, r.cap_cents,
                COALESCE(apps.n, 0), COALESCE(apps.requested, 0), COALESCE(granted.committed, 0)
         FROM rounds r
         LEFT JOIN (
@@ -130,6 +131,7 @@ def round_listing(db: Database) -> Listing:
                 int(committed),
             )
             for (
+                _id,
                 name,
                 status,
                 opens,
@@ -142,4 +144,5 @@ def round_listing(db: Database) -> Listing:
                 committed,
             ) in rows
         ],
+        ids=[int(row[0]) for row in rows],
     )

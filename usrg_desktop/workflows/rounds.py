@@ -1,0 +1,614 @@
+"""Funding rounds: set one up, edit it, and move it draft → open → closed → reviewing → decided →
+archived, each move by the secretariat or an administrator and audited in the same transaction.
+
+A form's mistakes are refused together as `FieldErrors` (one sentence per field, for the form to
+show next to each field); a refused move raises a `WorkflowError` with one sentence. Nothing is
+written before every check has passed, so a refusal leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain.accounts import Role
+from ..domain.audit import AuditEvent
+from ..domain.awards import Decision, DecisionOutcome
+from ..domain.directory import Body
+from ..domain.grants import (
+    Application,
+    ApplicationState,
+    Round,
+    RoundAdmittedBody,
+    RoundStatus,
+    ScreeningCheck,
+    ScreeningResult,
+)
+from ..domain.reviews import Rubric
+from ..money import format_zar
+from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+
+R = RoundStatus
+S = ApplicationState
+STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
+NAME_LIMIT = 200
+CHECK_LIMIT = 300
+# Rounds in these states take new applications (drafts while in draft, submissions when open).
+TAKES_APPLICATIONS = frozenset({R.DRAFT, R.OPEN})
+# Application states that still wait for a decision (a draft never submitted does not count).
+UNDECIDED = frozenset({S.SUBMITTED, S.SCREENING, S.IN_REVIEW, S.REVIEWED})
+# Application states of a grant still running.
+RUNNING = frozenset({S.APPROVED, S.AWARDED, S.ACTIVE})
+
+
+@dataclass(frozen=True)
+class RoundMove:
+    """One step of a round's life: its action name (as audited), label, source and target."""
+
+    action: str
+    label: str
+    source: RoundStatus
+    target: RoundStatus
+
+
+MOVES: dict[str, RoundMove] = {
+    m.action: m
+    for m in (
+        RoundMove("open", "Open for applications", R.DRAFT, R.OPEN),
+        RoundMove("close", "Close to applications", R.OPEN, R.CLOSED),
+        RoundMove("start_review", "Start review", R.CLOSED, R.REVIEWING),
+        RoundMove("decide", "Mark decided", R.REVIEWING, R.DECIDED),
+        RoundMove("archive", "Archive", R.DECIDED, R.ARCHIVED),
+    )
+}
+
+
+def next_moves(status: str) -> list[RoundMove]:
+    """The moves a round in this status can make (the buttons a screen offers)."""
+    return [m for m in MOVES.values() if m.source.value == status]
+
+
+@dataclass
+class RoundForm:
+    """What the round form holds. Money in cents; None where the user left a field empty."""
+
+    name: str = ""
+    opens_on: date | None = None
+    closes_on: date | None = None
+    budget_cents: int | None = None
+    cap_cents: int | None = None
+    reviews_needed: int = 3
+    review_deadline: date | None = None
+    # None: the default rubric the program ships.
+    rubric_id: int | None = None
+    admitted_body_ids: Sequence[int] = ()
+    screening_checks: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class RoundDetails:
+    """A round as the form shows it, with its status and how many applications it has."""
+
+    id: int
+    form: RoundForm
+    status: str
+    applications: int
+    reference_prefix: str
+    committed_cents: int = 0
+    moves: list[RoundMove] = field(default_factory=list)
+
+
+# -- reading ------------------------------------------------------------------------------------
+def default_rubric_id(session: Session) -> int | None:
+    """The rubric a new round gets unless the user picks another (the shipped default)."""
+    return session.scalar(select(Rubric.id).order_by(Rubric.is_default.desc(), Rubric.id).limit(1))
+
+
+def rubric_choices(session: Session) -> list[tuple[int, str]]:
+    """The rubrics a round can use, as (id, name), the default first."""
+    return [
+        (rid, name)
+        for rid, name in session.execute(
+            select(Rubric.id, Rubric.name).order_by(Rubric.is_default.desc(), Rubric.name)
+        )
+    ]
+
+
+def body_choices(session: Session) -> list[tuple[int, str]]:
+    """The active partner bodies a round can admit as applicants, as (id, 'short — official')."""
+    return [
+        (bid, f"{short} — {official}")
+        for bid, short, official in session.execute(
+            select(Body.id, Body.short_name, Body.official_name)
+            .where(Body.active)
+            .order_by(Body.short_name)
+        )
+    ]
+
+
+def _application_count(session: Session, round_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Application).where(Application.round_id == round_id)
+        )
+        or 0
+    )
+
+
+def _committed(session: Session, round_id: int) -> tuple[int, int]:
+    """The round's approved total and its largest approved amount, in cents."""
+    total, largest = session.execute(
+        select(
+            func.coalesce(func.sum(Decision.amount_cents), 0),
+            func.coalesce(func.max(Decision.amount_cents), 0),
+        )
+        .join(Application, Application.id == Decision.application_id)
+        .where(
+            Application.round_id == round_id,
+            Decision.outcome == DecisionOutcome.APPROVED.value,
+            Application.state != S.WITHDRAWN.value,
+        )
+    ).one()
+    return int(total or 0), int(largest or 0)
+
+
+def round_details(session: Session, round_id: int) -> RoundDetails:
+    """Everything the round form shows about one round."""
+    rnd = _load(session, round_id)
+    checks = session.scalars(
+        select(ScreeningCheck.label)
+        .where(ScreeningCheck.round_id == round_id)
+        .order_by(ScreeningCheck.position)
+    ).all()
+    bodies = session.scalars(
+        select(RoundAdmittedBody.body_id)
+        .where(RoundAdmittedBody.round_id == round_id)
+        .order_by(RoundAdmittedBody.body_id)
+    ).all()
+    form = RoundForm(
+        name=rnd.name,
+        opens_on=rnd.opens_on,
+        closes_on=rnd.closes_on,
+        budget_cents=rnd.budget_cents,
+        cap_cents=rnd.cap_cents,
+        reviews_needed=rnd.reviews_needed,
+        review_deadline=rnd.review_deadline,
+        rubric_id=rnd.rubric_id,
+        admitted_body_ids=tuple(bodies),
+        screening_checks=tuple(checks),
+    )
+    return RoundDetails(
+        id=rnd.id,
+        form=form,
+        status=rnd.status,
+        applications=_application_count(session, round_id),
+        reference_prefix=f"USRG-IF-{rnd.year}-{rnd.number}-",
+        committed_cents=_committed(session, round_id)[0],
+        moves=next_moves(rnd.status),
+    )
+
+
+def find_round(session: Session, name_or_id: str) -> int:
+    """The id of the round named (case aside) or numbered `name_or_id`, or a sentence why not."""
+    text = name_or_id.strip()
+    if text.isdigit() and session.get(Round, int(text)) is not None:
+        return int(text)
+    found = session.scalar(select(Round.id).where(func.lower(Round.name) == text.lower()))
+    if found is None:
+        names = session.scalars(select(Round.name).order_by(Round.opens_on.desc())).all()
+        known = f" The rounds are: {'; '.join(names)}." if names else " There are no rounds yet."
+        raise WorkflowError(f"There is no round '{text}'.{known}")
+    return found
+
+
+# -- guards -------------------------------------------------------------------------------------
+def _check_role(actor: Actor, doing: str) -> None:
+    if actor.role not in STAFF:
+        raise PermissionDenied(f"Only the secretariat or an administrator may {doing}.")
+
+
+def _load(session: Session, round_id: int, *, lock: bool = False) -> Round:
+    rnd = session.get(Round, round_id, with_for_update=lock)
+    if rnd is None:
+        raise WorkflowError(f"There is no round with id {round_id}.")
+    return rnd
+
+
+def validate_round(session: Session, form: RoundForm, *, round_id: int | None = None) -> dict:
+    """Every mistake in the form, as {field: sentence}; empty when the form can be saved.
+
+    Fields: name, opens_on, closes_on, budget, cap, reviews_needed, review_deadline, rubric,
+    admitted_bodies, screening_checks.
+    """
+    errors: dict[str, str] = {}
+    name = form.name.strip()
+    if not name:
+        errors["name"] = "Give the round a name."
+    elif len(name) > NAME_LIMIT:
+        errors["name"] = f"The name is {len(name)} characters long; at most {NAME_LIMIT} fit."
+    else:
+        same = session.scalar(
+            select(Round.id).where(
+                func.lower(Round.name) == name.lower(), Round.id != (round_id or 0)
+            )
+        )
+        if same is not None:
+            errors["name"] = f"There is already a round named '{name}'."
+
+    if form.opens_on is None:
+        errors["opens_on"] = "Give the date the round opens."
+    if form.closes_on is None:
+        errors["closes_on"] = "Give the date the round closes."
+    elif form.opens_on is not None and form.closes_on <= form.opens_on:
+        errors["closes_on"] = "The close date must be after the open date."
+    if (
+        form.review_deadline is not None
+        and form.closes_on is not None
+        and form.review_deadline <= form.closes_on
+    ):
+        errors["review_deadline"] = "The review deadline must be after the close date."
+
+    budget, cap = form.budget_cents, form.cap_cents
+    if budget is None:
+        errors["budget"] = "Give the round's total budget."
+    elif budget <= 0:
+        errors["budget"] = "The budget must be more than R 0,00."
+    if cap is None:
+        errors["cap"] = "Give the most a single grant may be."
+    elif cap <= 0:
+        errors["cap"] = "The cap per grant must be more than R 0,00."
+    elif budget is not None and budget > 0 and cap > budget:
+        errors["cap"] = (
+            f"The cap per grant ({format_zar(cap)}) cannot be more than the budget "
+            f"({format_zar(budget)})."
+        )
+    if not 1 <= form.reviews_needed <= 10:
+        errors["reviews_needed"] = "Each application needs between 1 and 10 reviews."
+
+    rubric_id = form.rubric_id if form.rubric_id is not None else default_rubric_id(session)
+    if rubric_id is None or session.get(Rubric, rubric_id) is None:
+        errors["rubric"] = "Choose the rubric the reviewers will score with."
+
+    known = set(session.scalars(select(Body.id)))
+    unknown = [b for b in form.admitted_body_ids if b not in known]
+    if unknown:
+        errors["admitted_bodies"] = "One of the admitted bodies is not in the directory."
+
+    labels = [c.strip() for c in form.screening_checks]
+    if any(not c for c in labels):
+        errors["screening_checks"] = "A screening check cannot be empty; remove it or write it."
+    elif any(len(c) > CHECK_LIMIT for c in labels):
+        errors["screening_checks"] = f"A screening check has more than {CHECK_LIMIT} characters."
+    else:
+        seen: set[str] = set()
+        for c in labels:
+            if c.casefold() in seen:
+                errors["screening_checks"] = f"The screening check '{c}' is listed twice."
+                break
+            seen.add(c.casefold())
+
+    if round_id is not None:
+        _existing_round_errors(session, round_id, form, rubric_id, labels, errors)
+    return errors
+
+
+def _existing_round_errors(
+    session: Session,
+    round_id: int,
+    form: RoundForm,
+    rubric_id: int | None,
+    labels: list[str],
+    errors: dict[str, str],
+) -> None:
+    rnd = _load(session, round_id)
+    n_apps = _application_count(session, round_id)
+    if n_apps and rnd.rubric_id is not None and rubric_id != rnd.rubric_id:
+        errors["rubric"] = (
+            f"The round has {n_apps} application{'s' if n_apps != 1 else ''}, so its rubric "
+            "cannot change."
+        )
+    committed, largest = _committed(session, round_id)
+    if form.budget_cents is not None and "budget" not in errors and form.budget_cents < committed:
+        errors["budget"] = (
+            f"The budget cannot be less than the {format_zar(committed)} already committed."
+        )
+    if form.cap_cents is not None and "cap" not in errors and form.cap_cents < largest:
+        errors["cap"] = (
+            f"The cap cannot be less than the {format_zar(largest)} already approved for one grant."
+        )
+    if "screening_checks" not in errors:
+        keep = {c.casefold() for c in labels}
+        used = session.scalars(
+            select(ScreeningCheck.label)
+            .join(ScreeningResult, ScreeningResult.check_id == ScreeningCheck.id)
+            .where(ScreeningCheck.round_id == round_id)
+            .distinct()
+        ).all()
+        gone = [label for label in used if label.casefold() not in keep]
+        if gone:
+            errors["screening_checks"] = (
+                f"The screening check '{gone[0]}' has been used in screening and cannot be removed."
+            )
+
+
+# -- saving -------------------------------------------------------------------------------------
+def _audit(
+    session: Session,
+    rnd: Round,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    source: str | None,
+    target: str | None,
+    *,
+    reason: str = "",
+    detail: str = "",
+) -> None:
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="round",
+            entity_id=rnd.id,
+            action=action,
+            from_state=source,
+            to_state=target,
+            reason=reason,
+            detail=detail,
+        )
+    )
+
+
+def _next_number(session: Session, year: int, round_id: int | None) -> int:
+    highest = session.scalar(
+        select(func.max(Round.number)).where(Round.year == year, Round.id != (round_id or 0))
+    )
+    return int(highest or 0) + 1
+
+
+def _write_checks(session: Session, round_id: int, labels: list[str]) -> None:
+    existing = {
+        c.label.casefold(): c
+        for c in session.scalars(select(ScreeningCheck).where(ScreeningCheck.round_id == round_id))
+    }
+    wanted = {label.casefold() for label in labels}
+    for key, check in existing.items():
+        if key not in wanted:
+            session.delete(check)
+    # Positions are unique per round: park the kept ones out of the way before renumbering.
+    for n, (key, check) in enumerate(existing.items(), start=1):
+        if key in wanted:
+            check.position = -n
+    session.flush()
+    for position, label in enumerate(labels, start=1):
+        check = existing.get(label.casefold())
+        if check is None:
+            session.add(ScreeningCheck(round_id=round_id, position=position, label=label))
+        else:
+            check.position, check.label = position, label
+    session.flush()
+
+
+def _write_bodies(session: Session, round_id: int, body_ids: Sequence[int]) -> None:
+    wanted = set(body_ids)
+    current = set(
+        session.scalars(
+            select(RoundAdmittedBody.body_id).where(RoundAdmittedBody.round_id == round_id)
+        )
+    )
+    for body_id in current - wanted:
+        row = session.get(RoundAdmittedBody, (round_id, body_id))
+        session.delete(row)
+    for body_id in sorted(wanted - current):
+        session.add(RoundAdmittedBody(round_id=round_id, body_id=body_id))
+    session.flush()
+
+
+def create_round(session: Session, *, form: RoundForm, actor: Actor, now: datetime) -> int:
+    """Set up a new round in draft; returns its id. Mistakes are refused as FieldErrors."""
+    _check_role(actor, "set up a round")
+    errors = validate_round(session, form)
+    if errors:
+        raise FieldErrors(errors)
+    assert form.opens_on and form.closes_on and form.budget_cents and form.cap_cents
+    year = form.opens_on.year
+    rnd = Round(
+        name=form.name.strip(),
+        year=year,
+        number=_next_number(session, year, None),
+        opens_on=form.opens_on,
+        closes_on=form.closes_on,
+        budget_cents=form.budget_cents,
+        cap_cents=form.cap_cents,
+        reviews_needed=form.reviews_needed,
+        review_deadline=form.review_deadline,
+        status=R.DRAFT.value,
+        rubric_id=form.rubric_id if form.rubric_id is not None else default_rubric_id(session),
+        last_sequence=0,
+        created_at=now,
+    )
+    session.add(rnd)
+    session.flush()
+    _write_checks(session, rnd.id, [c.strip() for c in form.screening_checks])
+    _write_bodies(session, rnd.id, form.admitted_body_ids)
+    _audit(session, rnd, actor, now, "create", None, R.DRAFT.value, detail=rnd.name)
+    session.flush()
+    return rnd.id
+
+
+def update_round(
+    session: Session, *, round_id: int, form: RoundForm, actor: Actor, now: datetime
+) -> list[str]:
+    """Save changes to a round; returns the names of the fields that changed (audited)."""
+    _check_role(actor, "change a round")
+    rnd = _load(session, round_id, lock=True)
+    if rnd.status == R.ARCHIVED.value:
+        raise WorkflowError(f"The round '{rnd.name}' is archived and cannot be changed.")
+    errors = validate_round(session, form, round_id=round_id)
+    if errors:
+        raise FieldErrors(errors)
+    before = round_details(session, round_id).form
+    rubric_id = form.rubric_id if form.rubric_id is not None else rnd.rubric_id
+    labels = [c.strip() for c in form.screening_checks]
+    changes: list[str] = []
+    for label, old, new in (
+        ("name", before.name, form.name.strip()),
+        ("open date", before.opens_on, form.opens_on),
+        ("close date", before.closes_on, form.closes_on),
+        ("budget", before.budget_cents, form.budget_cents),
+        ("cap per grant", before.cap_cents, form.cap_cents),
+        ("reviews needed", before.reviews_needed, form.reviews_needed),
+        ("review deadline", before.review_deadline, form.review_deadline),
+        ("rubric", before.rubric_id, rubric_id),
+        ("admitted bodies", sorted(before.admitted_body_ids), sorted(form.admitted_body_ids)),
+        ("screening checklist", list(before.screening_checks), labels),
+    ):
+        if old != new:
+            changes.append(label)
+    if not changes:
+        return []
+    assert form.opens_on and form.budget_cents and form.cap_cents and form.closes_on
+    # The year and number make the references: they follow the dates only until one is given.
+    if rnd.last_sequence == 0 and form.opens_on.year != rnd.year:
+        rnd.year = form.opens_on.year
+        rnd.number = _next_number(session, rnd.year, rnd.id)
+    rnd.name = form.name.strip()
+    rnd.opens_on, rnd.closes_on = form.opens_on, form.closes_on
+    rnd.budget_cents, rnd.cap_cents = form.budget_cents, form.cap_cents
+    rnd.reviews_needed, rnd.review_deadline = form.reviews_needed, form.review_deadline
+    rnd.rubric_id = rubric_id
+    _write_checks(session, rnd.id, labels)
+    _write_bodies(session, rnd.id, form.admitted_body_ids)
+    _audit(session, rnd, actor, now, "update", rnd.status, rnd.status, detail=", ".join(changes))
+    session.flush()
+    return changes
+
+
+def ensure_round_takes_applications(session: Session, round_id: int) -> None:
+    """Refuse a new application to a round that is closed (or later) with a sentence why."""
+    rnd = _load(session, round_id)
+    if R(rnd.status) not in TAKES_APPLICATIONS:
+        raise WorkflowError(
+            f"The round '{rnd.name}' is {rnd.status}, so it takes no new applications."
+        )
+
+
+# -- moves --------------------------------------------------------------------------------------
+def _count_in(session: Session, round_id: int, states: frozenset[ApplicationState]) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(
+                Application.round_id == round_id,
+                Application.state.in_([s.value for s in states]),
+            )
+        )
+        or 0
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _move(session: Session, round_id: int, action: str, actor: Actor, now: datetime) -> str:
+    move = MOVES[action]
+    _check_role(actor, f"{move.label.lower()} a round")
+    rnd = _load(session, round_id, lock=True)
+    if rnd.status != move.source.value:
+        raise WorkflowError(
+            f"The round '{rnd.name}' is {rnd.status}, so it cannot be moved to {move.target.value}."
+        )
+    problem = _move_problem(session, rnd, move)
+    if problem:
+        raise WorkflowError(problem)
+    rnd.status = move.target.value
+    _audit(session, rnd, actor, now, move.action, move.source.value, move.target.value)
+    session.flush()
+    return rnd.status
+
+
+def _move_problem(session: Session, rnd: Round, move: RoundMove) -> str:
+    if move.target is R.OPEN:
+        if rnd.rubric_id is None:
+            return f"Choose a rubric for '{rnd.name}' before opening it."
+        n_checks = session.scalar(
+            select(func.count())
+            .select_from(ScreeningCheck)
+            .where(ScreeningCheck.round_id == rnd.id)
+        )
+        if not n_checks:
+            return f"Write the screening checklist of '{rnd.name}' before opening it."
+    if move.target is R.DECIDED:
+        waiting = _count_in(session, rnd.id, UNDECIDED)
+        if waiting:
+            return (
+                f"The round '{rnd.name}' still has {_plural(waiting, 'application')} "
+                "without a decision."
+            )
+    if move.target is R.ARCHIVED:
+        running = _count_in(session, rnd.id, RUNNING)
+        if running:
+            return (
+                f"The round '{rnd.name}' still has {_plural(running, 'grant')} "
+                "approved, awarded or active; archive it when they are closed."
+            )
+    return ""
+
+
+def open_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
+    """Open a draft round for applications (it needs a rubric and a screening checklist)."""
+    return _move(session, round_id, "open", actor, now)
+
+
+def close_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
+    """Close an open round: it takes no more applications."""
+    return _move(session, round_id, "close", actor, now)
+
+
+def start_review(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
+    """Move a closed round into review."""
+    return _move(session, round_id, "start_review", actor, now)
+
+
+def decide_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
+    """Mark a round decided: every submitted application has its decision (or left the round)."""
+    return _move(session, round_id, "decide", actor, now)
+
+
+def archive_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
+    """Archive a decided round whose grants are all closed (it can no longer be changed)."""
+    return _move(session, round_id, "archive", actor, now)
+
+
+MOVE_FUNCTIONS = {
+    "open": open_round,
+    "close": close_round,
+    "start_review": start_review,
+    "decide": decide_round,
+    "archive": archive_round,
+}
+
+
+def move_round(session: Session, *, round_id: int, target: str, actor: Actor, now: datetime) -> str:
+    """Move a round to the status `target` (its next one), or a sentence why it cannot go there."""
+    try:
+        wanted = R(target.strip().lower())
+    except ValueError:
+        names = ", ".join(s.value for s in R)
+        raise WorkflowError(
+            f"'{target}' is not a round status; the statuses are {names}."
+        ) from None
+    rnd = _load(session, round_id)
+    for move in next_moves(rnd.status):
+        if move.target is wanted:
+            return MOVE_FUNCTIONS[move.action](session, round_id=round_id, actor=actor, now=now)
+    raise WorkflowError(
+        f"The round '{rnd.name}' is {rnd.status}, so it cannot be moved to {wanted.value}."
+    )
