@@ -22,6 +22,7 @@ from .test_applications import (
     add_scored_reviews,
     make_application,
     make_round,
+    state_of,
     tick_all,
 )
 
@@ -154,3 +155,352 @@ def test_reversed_and_retaken_decision_updates_an_unissued_award(any_db):
         assert s.get(Award, award_id).amount_cents == 200_000_01
         amounts = [t.amount_cents for t in at._tranches(s, award_id)]
         assert amounts == [100_000_01, 80_000_00, 20_000_00]
+
+
+# -- the lifecycle: letter, signature, payments, reports, close ---------------------------------
+AWARD_DAY = datetime(2026, 3, 2, 8, 0)
+
+
+def awarded(db, *, amount=333_333_33) -> tuple[int, int]:
+    """An application approved, its award made on 2 March 2026 and its letter issued."""
+    app_id = approved(db, amount=amount)
+    with db.unit_of_work() as s:
+        award_id = at.ensure_award(s, application_id=app_id, actor=STAFF, now=AWARD_DAY)
+        wf.mark_awarded(s, application_id=app_id, actor=STAFF, now=AWARD_DAY)
+    return app_id, award_id
+
+
+def ids(db, award_id):
+    with db.unit_of_work() as s:
+        detail = at.award_detail(s, award_id, date(2026, 3, 2))
+    return [t.id for t in detail.tranches], {m.kind: m.id for m in detail.milestones}
+
+
+def test_full_life_of_an_award_until_close(any_db):
+    app_id, award_id = awarded(any_db)
+    tranches, reports = ids(any_db, award_id)
+    day = datetime(2027, 4, 1, 8, 0)
+
+    def run(fn, **kw):
+        with any_db.unit_of_work() as s:
+            fn(s, actor=STAFF, now=day, **kw)
+
+    # The signature tranche waits for the signature.
+    with pytest.raises(WorkflowError, match="paid once the grant agreement is signed"):
+        run(
+            at.record_tranche_payment,
+            tranche_id=tranches[0],
+            paid_on=date(2026, 3, 20),
+            reference="EFT 1",
+        )
+    run(at.record_agreement_signed, award_id=award_id, signed_on=date(2026, 3, 15))
+    assert state_of(any_db, app_id) == "active"
+    run(
+        at.record_tranche_payment,
+        tranche_id=tranches[0],
+        paid_on=date(2026, 3, 20),
+        reference="EFT 1",
+    )
+    with pytest.raises(WorkflowError, match="already paid on 2026-03-20"):
+        run(
+            at.record_tranche_payment,
+            tranche_id=tranches[0],
+            paid_on=date(2026, 3, 21),
+            reference="EFT 1b",
+        )
+    with pytest.raises(WorkflowError, match="paid once the interim report is accepted"):
+        run(
+            at.record_tranche_payment,
+            tranche_id=tranches[1],
+            paid_on=date(2026, 9, 20),
+            reference="EFT 2",
+        )
+    with pytest.raises(WorkflowError, match="has not been received yet"):
+        run(at.accept_report, milestone_id=reports["interim report"])
+    run(
+        at.record_report_received,
+        milestone_id=reports["interim report"],
+        received_on=date(2026, 9, 1),
+    )
+    run(at.accept_report, milestone_id=reports["interim report"], accepted_on=date(2026, 9, 10))
+    run(
+        at.record_tranche_payment,
+        tranche_id=tranches[1],
+        paid_on=date(2026, 9, 20),
+        reference="EFT 2",
+    )
+    # Close is refused, naming both problems, and changes nothing.
+    with pytest.raises(WorkflowError) as refused:
+        run(at.close_award, award_id=award_id)
+    message = str(refused.value)
+    assert "final report of USRG-AW-2026-001 has not been accepted yet" in message
+    assert "Tranche 3 (on the final report) is neither paid nor cancelled" in message
+    assert state_of(any_db, app_id) == "active"
+    run(
+        at.record_report_received,
+        milestone_id=reports["final report"],
+        received_on=date(2027, 3, 1),
+    )
+    run(at.accept_report, milestone_id=reports["final report"], accepted_on=date(2027, 3, 5))
+    with pytest.raises(WorkflowError, match=r"Tranche 3 \(on the final report\) is neither paid"):
+        run(at.close_award, award_id=award_id)
+    # Cancelling needs a reason; with one, the grant can close.
+    with pytest.raises(WorkflowError, match="Give a reason to cancel"):
+        run(at.cancel_tranche, tranche_id=tranches[2], reason="  ")
+    run(at.cancel_tranche, tranche_id=tranches[2], reason="Project under budget; city declined")
+    run(at.close_award, award_id=award_id)
+    assert state_of(any_db, app_id) == "closed"
+    with any_db.unit_of_work() as s:
+        detail = at.award_detail(s, award_id, date(2027, 4, 1))
+        assert detail.closed_on == date(2027, 4, 1)
+        assert detail.paid_cents == 166_666_67 + 133_333_33
+        assert [t.status for t in detail.tranches] == ["paid", "paid", "cancelled"]
+        actions = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity == "award").order_by(AuditEvent.id)
+        ).all()
+        assert actions == [
+            "create_award",
+            "sign_agreement",
+            "pay_tranche",
+            "receive_report",
+            "accept_report",
+            "pay_tranche",
+            "receive_report",
+            "accept_report",
+            "cancel_tranche",
+            "close_award",
+        ]
+        paid = s.scalars(select(Tranche).where(Tranche.id == tranches[0])).one()
+        assert paid.paid_cents == paid.amount_cents == 166_666_67
+
+
+def test_close_through_the_state_machine_uses_the_award_rules(any_db):
+    app_id, award_id = awarded(any_db)
+    with any_db.unit_of_work() as s:
+        at.record_agreement_signed(
+            s, award_id=award_id, signed_on=date(2026, 3, 3), actor=STAFF, now=NOW
+        )
+    with (
+        pytest.raises(WorkflowError, match="cannot close: the final report"),
+        any_db.unit_of_work() as s,
+    ):
+        wf.close(s, application_id=app_id, actor=STAFF, now=NOW)
+    assert state_of(any_db, app_id) == "active"
+
+
+def test_payment_and_report_dates_are_checked(any_db):
+    app_id, award_id = awarded(any_db)
+    tranches, reports = ids(any_db, award_id)
+    with any_db.unit_of_work() as s:
+        at.record_agreement_signed(
+            s, award_id=award_id, signed_on=date(2026, 3, 3), actor=STAFF, now=NOW
+        )
+    cases = [
+        (
+            dict(paid_on=date(2026, 12, 1), reference="X"),
+            "payment date 2026-12-01 is in the future",
+        ),
+        (dict(paid_on=date(2026, 3, 1), reference="X"), "before USRG-AW-2026-001 was awarded on"),
+        (dict(paid_on=date(2026, 4, 1), reference=" "), "Give the payment reference"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(WorkflowError, match=message), any_db.unit_of_work() as s:
+            at.record_tranche_payment(s, tranche_id=tranches[0], actor=STAFF, now=NOW, **kwargs)
+    with (
+        pytest.raises(WorkflowError, match="received date 2027-01-01 is in the future"),
+        any_db.unit_of_work() as s,
+    ):
+        at.record_report_received(
+            s,
+            milestone_id=reports["interim report"],
+            received_on=date(2027, 1, 1),
+            actor=STAFF,
+            now=NOW,
+        )
+    with pytest.raises(PermissionDenied), any_db.unit_of_work() as s:
+        at.cancel_tranche(s, tranche_id=tranches[0], reason="x", actor=COORD, now=NOW)
+    with any_db.unit_of_work() as s:
+        assert all(
+            t.paid_on is None and not t.cancelled_reason for t in s.scalars(select(Tranche)).all()
+        )
+        assert all(m.received_on is None for m in s.scalars(select(Milestone)).all())
+
+
+def test_no_payment_before_the_award_letter(any_db):
+    app_id = approved(any_db)
+    with any_db.unit_of_work() as s:
+        award_id = at.ensure_award(s, application_id=app_id, actor=STAFF, now=AWARD_DAY)
+    tranches, _ = ids(any_db, award_id)
+    with (
+        pytest.raises(WorkflowError, match="before the award letter is issued"),
+        any_db.unit_of_work() as s,
+    ):
+        at.record_tranche_payment(
+            s,
+            tranche_id=tranches[0],
+            paid_on=date(2026, 3, 5),
+            reference="EFT",
+            actor=STAFF,
+            now=NOW,
+        )
+
+
+# -- the schedule -------------------------------------------------------------------------------
+def test_schedule_in_percents_amounts_or_both(any_db):
+    _app_id, award_id = awarded(any_db)
+    with any_db.unit_of_work() as s:
+        at.set_tranche_schedule(
+            s,
+            award_id=award_id,
+            actor=STAFF,
+            now=NOW,
+            tranches=[
+                ("signature", "34 %", "2026-04-01"),
+                ("other", "33 %", date(2026, 8, 31)),
+                ("final report", "33 %", "2027-03-02"),
+            ],
+        )
+    with any_db.unit_of_work() as s:
+        rows = at.award_detail(s, award_id, date(2026, 3, 2)).tranches
+        assert [(t.trigger, t.percent, t.amount_cents) for t in rows] == [
+            ("signature", 34, 113_333_33),
+            ("other", 33, 110_000_00),
+            ("final report", 33, 110_000_00),
+        ]
+    with any_db.unit_of_work() as s:
+        at.set_tranche_schedule(
+            s,
+            award_id=award_id,
+            actor=STAFF,
+            now=NOW,
+            tranches=[
+                ("signature", "R 111 111,11", "2026-04-01"),
+                ("interim report", 111_111_11, "2026-09-02"),
+                ("on the final report", "R 111 111,11", "2027-03-02"),
+            ],
+        )
+    with any_db.unit_of_work() as s:
+        rows = at.award_detail(s, award_id, date(2026, 3, 2)).tranches
+        assert [(t.percent, t.amount_cents) for t in rows] == [(33, 111_111_11)] * 3
+
+
+@pytest.mark.parametrize(
+    ("tranches", "message"),
+    [
+        (
+            [("signature", "50 %", "2026-04-01"), ("final report", "40 %", "2027-03-02")],
+            "add up to 90 %, 10 % short of the whole award",
+        ),
+        (
+            [
+                ("signature", "R 200 000,00", "2026-04-01"),
+                ("final report", "R 133 333,34", "2027-03-02"),
+            ],
+            "add up to R 333 333,34, R 0,01 more than the award of R 333 333,33",
+        ),
+        (
+            [("signature", "50 %", "2026-04-01"), ("final report", "R 100 000,00", "2027-03-02")],
+            r"add up to R 266 666,67, R 66 666,66 short of the award",
+        ),
+        ([("signature", "12.5 %", "2026-04-01")], "Tranche 1: '12.5 %' is not a whole percent"),
+        ([("bonus", "100 %", "2026-04-01")], "Tranche 1: 'bonus' is not a trigger"),
+        ([("signature", "100 %", "2026-02-01")], "due 2026-02-01 is before the award date"),
+        ([("signature", "100 %", "31/12/2026")], "'31/12/2026' is not a date"),
+        ([("signature", "R 1,234", "2026-04-01")], "Tranche 1: 'R 1,234' has more than two"),
+        ([], "at least one tranche"),
+    ],
+)
+def test_a_schedule_that_does_not_add_up_is_refused_and_changes_nothing(db, tranches, message):
+    _app_id, award_id = awarded(db)
+    with db.unit_of_work() as s:
+        before = [(t.amount_cents, t.due_on) for t in at._tranches(s, award_id)]
+    with pytest.raises(WorkflowError, match=message), db.unit_of_work() as s:
+        at.set_tranche_schedule(s, award_id=award_id, tranches=tranches, actor=STAFF, now=NOW)
+    with db.unit_of_work() as s:
+        assert [(t.amount_cents, t.due_on) for t in at._tranches(s, award_id)] == before
+        assert s.scalar(select(AuditEvent.id).where(AuditEvent.action == "set_schedule")) is None
+
+
+def test_schedule_is_frozen_once_a_tranche_is_paid(any_db):
+    _app_id, award_id = awarded(any_db)
+    tranches, _ = ids(any_db, award_id)
+    with any_db.unit_of_work() as s:
+        at.record_agreement_signed(
+            s, award_id=award_id, signed_on=date(2026, 3, 3), actor=STAFF, now=NOW
+        )
+        at.record_tranche_payment(
+            s,
+            tranche_id=tranches[0],
+            paid_on=date(2026, 3, 10),
+            reference="EFT 77",
+            actor=STAFF,
+            now=NOW,
+        )
+    with (
+        pytest.raises(WorkflowError, match="cannot change: tranche 1 was paid on 2026-03-10"),
+        any_db.unit_of_work() as s,
+    ):
+        at.set_tranche_schedule(
+            s,
+            award_id=award_id,
+            actor=STAFF,
+            now=NOW,
+            tranches=[("signature", "100 %", "2026-04-01")],
+        )
+
+
+# -- overdue ------------------------------------------------------------------------------------
+def test_overdue_is_relative_to_today(any_db):
+    app_id, award_id = awarded(any_db)  # awarded 2026-03-02: tranche 1 due 2026-04-02
+    with any_db.unit_of_work() as s:
+        assert at.overdue_items(s, date(2026, 4, 2)) == []  # due today is not overdue yet
+        items = at.overdue_items(s, date(2026, 4, 3))
+        assert [(i.kind, i.label, i.days_overdue) for i in items] == [
+            ("tranche", "Tranche 1 (on signature)", 1)
+        ]
+        assert items[0].sentence() == (
+            "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-04-02 (1 day overdue)."
+        )
+        later = at.overdue_items(s, date(2026, 9, 3))  # interim report and tranche 2: 2026-09-02
+        assert [(i.kind, i.label) for i in later] == [
+            ("tranche", "Tranche 1 (on signature)"),
+            ("report", "Interim report"),
+            ("tranche", "Tranche 2 (on the interim report)"),
+        ]
+        timeline = at.award_timeline(s, app_id, date(2026, 9, 3))
+        flagged = [e.what for e in timeline if e.overdue]
+        assert len(flagged) == 3 and flagged[0].startswith("Overdue: ")
+        assert timeline[-1].what.startswith("Award created: USRG-AW-2026-001")
+    tranches, reports = ids(any_db, award_id)
+    with any_db.unit_of_work() as s:
+        at.cancel_tranche(
+            s, tranche_id=tranches[0], reason="Paid by the province instead", actor=STAFF, now=NOW
+        )
+        at.record_report_received(
+            s,
+            milestone_id=reports["interim report"],
+            received_on=date(2026, 9, 10),
+            actor=STAFF,
+            now=NOW,
+        )
+    with any_db.unit_of_work() as s:
+        assert [i.label for i in at.overdue_items(s, date(2026, 9, 11))] == [
+            "Tranche 2 (on the interim report)"
+        ]
+
+
+def test_awards_list_has_ids_and_overdue_flags(any_demo_db):
+    from usrg_desktop.workflows.awards import award_listing
+
+    listing = award_listing(any_demo_db, today=date(2026, 11, 25))
+    assert listing.ids is not None and len(listing.ids) == len(listing.rows) > 0
+    keys = listing.keys()
+    with any_demo_db.unit_of_work() as s:
+        overdue_awards = {i.award_id for i in at.overdue_items(s, date(2026, 11, 25))}
+        numbers = dict(s.execute(select(Award.id, Award.number)).all())
+    for award_id, row in zip(listing.ids, listing.rows, strict=True):
+        assert row[keys.index("number")] == numbers[award_id]
+        assert row[keys.index("overdue")] == (award_id in overdue_awards)
+    assert overdue_awards, "the demo has overdue items on its today"
+    only = award_listing(any_demo_db, today=date(2026, 11, 25), overdue_only=True)
+    assert set(only.ids) == overdue_awards

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
 from ..domain.audit import AuditEvent
-from ..domain.awards import Award, Decision, DecisionOutcome, Milestone, MilestoneKind, Tranche
+from ..domain.awards import Award, Decision, DecisionOutcome
 from ..domain.directory import City
 from ..domain.grants import (
     Application,
@@ -487,29 +487,12 @@ def close(session: Session, *, application_id: int, actor: Actor, now: datetime)
     award = session.scalar(select(Award).where(Award.application_id == app.id))
     if award is None:
         raise WorkflowError(f"{_name(app)} has no award on record.")
-    final = session.scalar(
-        select(Milestone).where(
-            Milestone.award_id == award.id, Milestone.kind == MilestoneKind.FINAL_REPORT.value
-        )
-    )
-    if final is None or final.accepted_on is None:
-        raise WorkflowError(f"The final report of {_name(app)} has not been accepted yet.")
-    open_tranches = (
-        session.scalar(
-            select(func.count())
-            .select_from(Tranche)
-            .where(
-                Tranche.award_id == award.id,
-                Tranche.paid_on.is_(None),
-                Tranche.cancelled_reason == "",
-            )
-        )
-        or 0
-    )
-    if open_tranches:
-        raise WorkflowError(
-            f"{_name(app)} still has {open_tranches} tranche(s) neither paid nor cancelled."
-        )
+    from .award_tracking import close_problems, sast_day  # award rules live there
+
+    problems = close_problems(session, award.id)
+    if problems:
+        raise WorkflowError(f"{_name(app)} cannot close: {'; '.join(problems)}.")
+    award.closed_on = sast_day(now)
     _move(session, app, TRANSITIONS["close"], actor, now)
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
@@ -33,8 +34,10 @@ from ..domain.awards import (
     TrancheTrigger,
 )
 from ..domain.grants import Application, ApplicationState, Round
-from ..money import format_zar
+from ..money import format_zar, parse_zar
 from . import Actor, PermissionDenied, WorkflowError
+from . import applications as state_machine
+from .dates import iso_date, sast_minutes
 
 S = ApplicationState
 STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
@@ -290,3 +293,678 @@ def _replace_tranches(session: Session, award: Award, tranches: list[Tranche]) -
     session.flush()
     session.add_all(tranches)
     session.flush()
+
+
+# -- the schedule -------------------------------------------------------------------------------
+def _trigger_of(label: str, row: int) -> str:
+    text = label.strip().casefold()
+    for trigger in TrancheTrigger:
+        if text in (trigger.value, TRIGGER_WORDS[trigger.value]):
+            return trigger.value
+    choices = ", ".join(f"'{t.value}'" for t in TrancheTrigger)
+    raise WorkflowError(f"Tranche {row}: '{label}' is not a trigger; use one of {choices}.")
+
+
+def _share_of(share: int | str, row: int) -> tuple[int | None, int | None]:
+    """(percent, cents) from what was typed: '50 %' is a percent, 'R 1 000,00' or 100000 cents."""
+    if isinstance(share, bool):
+        raise WorkflowError(f"Tranche {row}: the amount is missing.")
+    if isinstance(share, int):
+        return None, share
+    text = str(share).strip()
+    if not text:
+        raise WorkflowError(f"Tranche {row}: give a percent (like 50 %) or an amount in rand.")
+    if text.endswith("%"):
+        number = text[:-1].strip()
+        if not number.isdigit():
+            raise WorkflowError(f"Tranche {row}: '{text}' is not a whole percent (like 40 %).")
+        return int(number), None
+    try:
+        return None, parse_zar(text)
+    except ValueError as exc:
+        raise WorkflowError(f"Tranche {row}: {exc}.") from exc
+
+
+def _due_of(due: date | str | None, row: int) -> date:
+    if isinstance(due, date):
+        return due
+    try:
+        return date.fromisoformat(str(due or "").strip())
+    except ValueError:
+        raise WorkflowError(
+            f"Tranche {row}: the due date '{due or ''}' is not a date like 2027-05-31."
+        ) from None
+
+
+def plan_schedule(
+    amount_cents: int, awarded_on: date, rows: Sequence[tuple[str, int | str, date | str | None]]
+) -> list[tuple[str, int, int, date]]:
+    """Check a typed schedule against the award: (trigger, percent, cents, due) per tranche.
+
+    Raises a WorkflowError naming the row, or the difference when the tranches do not add up.
+    """
+    if not rows:
+        raise WorkflowError("A schedule needs at least one tranche.")
+    parsed = []
+    for row, (label, share, due) in enumerate(rows, start=1):
+        trigger = _trigger_of(label, row)
+        percent, cents = _share_of(share, row)
+        due_on = _due_of(due, row)
+        if due_on < awarded_on:
+            raise WorkflowError(
+                f"Tranche {row}: due {due_on.isoformat()} is before the award date "
+                f"{awarded_on.isoformat()}."
+            )
+        if (percent is not None and percent <= 0) or (cents is not None and cents <= 0):
+            raise WorkflowError(f"Tranche {row}: the amount must be more than R 0,00.")
+        parsed.append((trigger, percent, cents, due_on))
+    percents = [p for _, p, _, _ in parsed]
+    if all(p is not None for p in percents):
+        total = sum(percents)  # type: ignore[arg-type]
+        if total != 100:
+            gap = 100 - total
+            word = "short of" if gap > 0 else "over"
+            raise WorkflowError(
+                f"The tranches add up to {total} %, {abs(gap)} % {word} the whole award."
+            )
+        amounts = split_cents(amount_cents, percents)  # type: ignore[arg-type]
+    else:
+        # Percents beside amounts: each percent rounded half up to the cent on its own.
+        amounts = [
+            c if c is not None else (amount_cents * p * 2 + 100) // 200  # type: ignore[operator]
+            for _, p, c, _ in parsed
+        ]
+    total_cents = sum(amounts)
+    if total_cents != amount_cents:
+        gap = amount_cents - total_cents
+        word = "short of" if gap > 0 else "more than"
+        raise WorkflowError(
+            f"The tranches add up to {format_zar(total_cents)}, {format_zar(abs(gap))} {word} "
+            f"the award of {format_zar(amount_cents)}."
+        )
+    result = []
+    for (trigger, percent, _cents, due_on), cents in zip(parsed, amounts, strict=True):
+        if cents <= 0:
+            raise WorkflowError(
+                f"Tranche {len(result) + 1}: {percent} % of the award rounds to R 0,00."
+            )
+        shown = percent
+        if shown is None:
+            shown = (cents * 200 + amount_cents) // (2 * amount_cents)
+        result.append((trigger, shown, cents, due_on))
+    return result
+
+
+def set_tranche_schedule(
+    session: Session,
+    *,
+    award_id: int,
+    tranches: Sequence[tuple[str, int | str, date | str | None]],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Replace an award's tranche schedule while nothing is paid; it must add up to the cent.
+
+    Each tranche is (trigger, share, due): share is cents (int), '40 %' or rand text.
+    """
+    _require_staff(actor, "change a tranche schedule")
+    award = _award(session, award_id)
+    if award.closed_on is not None:
+        raise WorkflowError(f"Award {award.number} is closed; its schedule cannot change.")
+    current = _tranches(session, award.id)
+    paid = [t for t in current if t.paid_on is not None]
+    if paid:
+        raise WorkflowError(
+            f"The schedule of {award.number} cannot change: tranche {paid[0].position} was "
+            f"paid on {paid[0].paid_on.isoformat()}."
+        )
+    plan = plan_schedule(award.amount_cents, award.awarded_on, tranches)
+    _replace_tranches(
+        session,
+        award,
+        [
+            Tranche(
+                award_id=award.id,
+                position=position,
+                trigger=trigger,
+                percent=percent,
+                amount_cents=cents,
+                due_on=due_on,
+                cancelled_reason="",
+            )
+            for position, (trigger, percent, cents, due_on) in enumerate(plan, start=1)
+        ],
+    )
+    _audit(
+        session,
+        actor,
+        now,
+        award.id,
+        "set_schedule",
+        detail="; ".join(
+            f"{tranche_label(i, t)} {format_zar(c)} due {d.isoformat()}"
+            for i, (t, _p, c, d) in enumerate(plan, start=1)
+        ),
+    )
+    session.flush()
+
+
+# -- payments -----------------------------------------------------------------------------------
+def _tranche(session: Session, tranche_id: int) -> tuple[Tranche, Award]:
+    tranche = session.get(Tranche, tranche_id, with_for_update=True)
+    if tranche is None:
+        raise WorkflowError(f"There is no tranche with id {tranche_id}.")
+    return tranche, _award(session, tranche.award_id, lock=False)
+
+
+def _milestone_of(session: Session, award_id: int, kind: MilestoneKind) -> Milestone | None:
+    return session.scalar(
+        select(Milestone).where(Milestone.award_id == award_id, Milestone.kind == kind.value)
+    )
+
+
+def _check_day(day: date, award: Award, now: datetime, what: str) -> None:
+    if day > sast_day(now):
+        raise WorkflowError(f"The {what} date {day.isoformat()} is in the future.")
+    if day < award.awarded_on:
+        raise WorkflowError(
+            f"The {what} date {day.isoformat()} is before {award.number} was awarded on "
+            f"{award.awarded_on.isoformat()}."
+        )
+
+
+def record_tranche_payment(
+    session: Session,
+    *,
+    tranche_id: int,
+    paid_on: date,
+    reference: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Record that a tranche was paid in full on `paid_on`, with the payment's reference.
+
+    A tranche is paid once its trigger has happened: the agreement signed, or the interim or
+    final report accepted.
+    """
+    _require_staff(actor, "record a payment")
+    tranche, award = _tranche(session, tranche_id)
+    name = f"{tranche_label(tranche.position, tranche.trigger)} of {award.number}"
+    _require_tracked(session, award, "be paid")
+    if tranche.paid_on is not None:
+        raise WorkflowError(f"{name} was already paid on {tranche.paid_on.isoformat()}.")
+    if tranche.cancelled_reason:
+        raise WorkflowError(f"{name} was cancelled ({tranche.cancelled_reason}).")
+    if not reference.strip():
+        raise WorkflowError(f"Give the payment reference for {name}.")
+    _check_day(paid_on, award, now, "payment")
+    if tranche.trigger == TrancheTrigger.SIGNATURE.value and award.agreement_signed_on is None:
+        raise WorkflowError(f"{name} is paid once the grant agreement is signed.")
+    for trigger, kind in (
+        (TrancheTrigger.INTERIM_REPORT, MilestoneKind.INTERIM_REPORT),
+        (TrancheTrigger.FINAL_REPORT, MilestoneKind.FINAL_REPORT),
+    ):
+        if tranche.trigger == trigger.value:
+            report = _milestone_of(session, award.id, kind)
+            if report is not None and report.accepted_on is None:
+                raise WorkflowError(f"{name} is paid once the {kind.value} is accepted.")
+    tranche.paid_on = paid_on
+    tranche.paid_cents = tranche.amount_cents
+    _audit(
+        session,
+        actor,
+        now,
+        award.id,
+        "pay_tranche",
+        detail=f"{name}: {format_zar(tranche.amount_cents)} paid on {paid_on.isoformat()}, "
+        f"reference {reference.strip()}",
+    )
+    session.flush()
+
+
+def cancel_tranche(
+    session: Session, *, tranche_id: int, reason: str, actor: Actor, now: datetime
+) -> None:
+    """Cancel an unpaid tranche, with the reason (it then no longer falls due)."""
+    _require_staff(actor, "cancel a tranche")
+    tranche, award = _tranche(session, tranche_id)
+    name = f"{tranche_label(tranche.position, tranche.trigger)} of {award.number}"
+    if award.closed_on is not None:
+        raise WorkflowError(f"Award {award.number} is closed.")
+    if tranche.paid_on is not None:
+        raise WorkflowError(f"{name} was paid on {tranche.paid_on.isoformat()}; it stays paid.")
+    if tranche.cancelled_reason:
+        raise WorkflowError(f"{name} is already cancelled.")
+    if not reason.strip():
+        raise WorkflowError(f"Give a reason to cancel {name}.")
+    tranche.cancelled_reason = reason.strip()
+    _audit(session, actor, now, award.id, "cancel_tranche", reason=reason.strip(), detail=name)
+    session.flush()
+
+
+# -- reports ------------------------------------------------------------------------------------
+def _milestone(session: Session, milestone_id: int) -> tuple[Milestone, Award]:
+    milestone = session.get(Milestone, milestone_id, with_for_update=True)
+    if milestone is None:
+        raise WorkflowError(f"There is no reporting milestone with id {milestone_id}.")
+    return milestone, _award(session, milestone.award_id, lock=False)
+
+
+def record_report_received(
+    session: Session, *, milestone_id: int, received_on: date, actor: Actor, now: datetime
+) -> None:
+    """Record the day a report (interim or final) came in."""
+    _require_staff(actor, "record a report")
+    milestone, award = _milestone(session, milestone_id)
+    name = f"The {milestone.kind} of {award.number}"
+    _require_tracked(session, award, "take reports")
+    if milestone.received_on is not None:
+        raise WorkflowError(f"{name} was already received on {milestone.received_on.isoformat()}.")
+    _check_day(received_on, award, now, "received")
+    milestone.received_on = received_on
+    _audit(
+        session,
+        actor,
+        now,
+        award.id,
+        "receive_report",
+        detail=f"{milestone_label(milestone.kind)} received on {received_on.isoformat()}",
+    )
+    session.flush()
+
+
+def accept_report(
+    session: Session,
+    *,
+    milestone_id: int,
+    actor: Actor,
+    now: datetime,
+    accepted_on: date | None = None,
+    note: str = "",
+) -> None:
+    """Accept a received report (on `accepted_on`, today by default)."""
+    _require_staff(actor, "accept a report")
+    milestone, award = _milestone(session, milestone_id)
+    name = f"The {milestone.kind} of {award.number}"
+    _require_tracked(session, award, "take reports")
+    if milestone.received_on is None:
+        raise WorkflowError(f"{name} has not been received yet.")
+    if milestone.accepted_on is not None:
+        raise WorkflowError(f"{name} was already accepted on {milestone.accepted_on.isoformat()}.")
+    day = accepted_on or sast_day(now)
+    _check_day(day, award, now, "acceptance")
+    if day < milestone.received_on:
+        raise WorkflowError(
+            f"{name} cannot be accepted on {day.isoformat()}, before it was received on "
+            f"{milestone.received_on.isoformat()}."
+        )
+    milestone.accepted_on = day
+    if note.strip():
+        milestone.note = note.strip()
+    _audit(
+        session,
+        actor,
+        now,
+        award.id,
+        "accept_report",
+        detail=f"{milestone_label(milestone.kind)} accepted on {day.isoformat()}",
+    )
+    session.flush()
+
+
+# -- agreement and close ------------------------------------------------------------------------
+def record_agreement_signed(
+    session: Session, *, award_id: int, signed_on: date, actor: Actor, now: datetime
+) -> None:
+    """Record the day the grant agreement was signed; the grant becomes active."""
+    _require_staff(actor, "record a signed agreement")
+    award = _award(session, award_id)
+    app = _application(session, award)
+    if app.state != S.AWARDED.value:
+        raise WorkflowError(
+            f"The agreement of {award.number} is recorded once the award letter is out and "
+            f"before the grant is active; the application is {app.state.replace('_', ' ')}."
+        )
+    _check_day(signed_on, award, now, "signature")
+    award.agreement_signed_on = signed_on
+    state_machine.sign_agreement(session, application_id=app.id, actor=actor, now=now)
+    _audit(
+        session, actor, now, award.id, "sign_agreement", detail=f"signed {signed_on.isoformat()}"
+    )
+    session.flush()
+
+
+def close_problems(session: Session, award_id: int) -> list[str]:
+    """Why an award cannot close yet: the final report not accepted, tranches still open."""
+    award = _award(session, award_id, lock=False)
+    problems = []
+    final = _milestone_of(session, award.id, MilestoneKind.FINAL_REPORT)
+    if final is None or final.accepted_on is None:
+        problems.append(f"the final report of {award.number} has not been accepted yet")
+    open_ = [
+        tranche_label(t.position, t.trigger)
+        for t in _tranches(session, award.id)
+        if t.paid_on is None and not (t.cancelled_reason or "").strip()
+    ]
+    if open_:
+        problems.append(
+            f"{', '.join(open_)} {'is' if len(open_) == 1 else 'are'} neither paid nor "
+            "cancelled with a reason"
+        )
+    return problems
+
+
+def close_award(session: Session, *, award_id: int, actor: Actor, now: datetime) -> None:
+    """Close a grant: the application goes active → closed and the award gets its closing date."""
+    award = _award(session, award_id)
+    state_machine.close(session, application_id=award.application_id, actor=actor, now=now)
+    _audit(session, actor, now, award.id, "close_award", detail=award.number)
+    session.flush()
+
+
+# -- reading: overdue items, the award screen, the application's timeline ------------------------
+@dataclass(frozen=True)
+class OverdueItem:
+    """An unpaid tranche or an unreceived report whose due date has passed."""
+
+    award_id: int
+    application_id: int
+    award_number: str
+    reference: str
+    kind: str  # "tranche" or "report"
+    item_id: int
+    label: str
+    due_on: date
+    days_overdue: int
+
+    def sentence(self) -> str:
+        """'Tranche 2 (on the interim report) of USRG-AW-2026-001 is 12 days overdue.'"""
+        days = f"{self.days_overdue} day{'s' if self.days_overdue != 1 else ''}"
+        return (
+            f"{self.label} of {self.award_number} was due {self.due_on.isoformat()} "
+            f"({days} overdue)."
+        )
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def overdue_items(
+    session: Session, today: date, *, application_id: int | None = None
+) -> list[OverdueItem]:
+    """Every overdue tranche and report of open awards on `today`, oldest due first.
+
+    A tranche is overdue when it is neither paid nor cancelled after its due date; a report when
+    it has not been received after its due date. Closed awards have nothing overdue.
+    """
+    open_awards = select(Award.id).where(Award.closed_on.is_(None))
+    if application_id is not None:
+        open_awards = open_awards.where(Award.application_id == application_id)
+    tranches = session.execute(
+        select(
+            Tranche.id,
+            Tranche.position,
+            Tranche.trigger,
+            Tranche.due_on,
+            Award.id,
+            Award.application_id,
+            Award.number,
+            Application.reference,
+        )
+        .join(Award, Award.id == Tranche.award_id)
+        .join(Application, Application.id == Award.application_id)
+        .where(
+            Tranche.award_id.in_(open_awards),
+            Tranche.paid_on.is_(None),
+            func.coalesce(Tranche.cancelled_reason, "") == "",
+            Tranche.due_on < today,
+        )
+    ).all()
+    reports = session.execute(
+        select(
+            Milestone.id,
+            Milestone.kind,
+            Milestone.due_on,
+            Award.id,
+            Award.application_id,
+            Award.number,
+            Application.reference,
+        )
+        .join(Award, Award.id == Milestone.award_id)
+        .join(Application, Application.id == Award.application_id)
+        .where(
+            Milestone.award_id.in_(open_awards),
+            Milestone.received_on.is_(None),
+            Milestone.due_on < today,
+        )
+    ).all()
+    items = [
+        OverdueItem(
+            award_id,
+            app_id,
+            number,
+            ref or "",
+            "tranche",
+            tid,
+            tranche_label(position, trigger),
+            _as_date(due),
+            (today - _as_date(due)).days,
+        )
+        for tid, position, trigger, due, award_id, app_id, number, ref in tranches
+    ] + [
+        OverdueItem(
+            award_id,
+            app_id,
+            number,
+            ref or "",
+            "report",
+            mid,
+            milestone_label(kind),
+            _as_date(due),
+            (today - _as_date(due)).days,
+        )
+        for mid, kind, due, award_id, app_id, number, ref in reports
+    ]
+    return sorted(items, key=lambda i: (i.due_on, i.award_number, i.kind, i.item_id))
+
+
+@dataclass(frozen=True)
+class TrancheRow:
+    """One tranche as the award screen shows it."""
+
+    id: int
+    position: int
+    label: str
+    trigger: str
+    percent: int
+    amount_cents: int
+    due_on: date
+    paid_on: date | None
+    cancelled_reason: str
+    overdue: bool
+
+    @property
+    def status(self) -> str:
+        """'paid', 'cancelled', 'overdue' or 'due'."""
+        if self.paid_on is not None:
+            return "paid"
+        if self.cancelled_reason:
+            return "cancelled"
+        return "overdue" if self.overdue else "due"
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One reporting milestone as the award screen shows it."""
+
+    id: int
+    kind: str
+    label: str
+    due_on: date
+    received_on: date | None
+    accepted_on: date | None
+    note: str
+    overdue: bool
+
+    @property
+    def status(self) -> str:
+        """'accepted', 'received', 'overdue' or 'due'."""
+        if self.accepted_on is not None:
+            return "accepted"
+        if self.received_on is not None:
+            return "received"
+        return "overdue" if self.overdue else "due"
+
+
+@dataclass(frozen=True)
+class AwardDetail:
+    """What the award screen shows: header, tranches, milestones, and what may be done."""
+
+    id: int
+    number: str
+    application_id: int
+    reference: str
+    title: str
+    applicant: str
+    state: str
+    amount_cents: int
+    awarded_on: date
+    agreement_signed_on: date | None
+    closed_on: date | None
+    tranches: tuple[TrancheRow, ...]
+    milestones: tuple[MilestoneRow, ...]
+    close_problems: tuple[str, ...]
+
+    @property
+    def schedule_editable(self) -> bool:
+        """The schedule may change while nothing is paid and the award is open."""
+        return self.closed_on is None and not any(t.paid_on for t in self.tranches)
+
+    @property
+    def paid_cents(self) -> int:
+        """What has been paid so far."""
+        return sum(t.amount_cents for t in self.tranches if t.paid_on is not None)
+
+
+def award_detail(session: Session, award_id: int, today: date) -> AwardDetail:
+    """Everything the award screen shows about one award, as plain data."""
+    from ..domain.directory import Body, City
+
+    award = _award(session, award_id, lock=False)
+    app = _application(session, award)
+    if app.applicant_city_id is not None:
+        city = session.get(City, app.applicant_city_id)
+        applicant = city.official_name if city else ""
+    else:
+        body = session.get(Body, app.applicant_body_id)
+        applicant = body.official_name if body else ""
+    open_award = award.closed_on is None
+    tranches = tuple(
+        TrancheRow(
+            t.id,
+            t.position,
+            tranche_label(t.position, t.trigger),
+            t.trigger,
+            t.percent,
+            t.amount_cents,
+            t.due_on,
+            t.paid_on,
+            t.cancelled_reason or "",
+            open_award and t.paid_on is None and not t.cancelled_reason and t.due_on < today,
+        )
+        for t in _tranches(session, award.id)
+    )
+    milestones = tuple(
+        MilestoneRow(
+            m.id,
+            m.kind,
+            milestone_label(m.kind),
+            m.due_on,
+            m.received_on,
+            m.accepted_on,
+            m.note or "",
+            open_award and m.received_on is None and m.due_on < today,
+        )
+        for m in session.scalars(
+            select(Milestone).where(Milestone.award_id == award.id).order_by(Milestone.due_on)
+        )
+    )
+    return AwardDetail(
+        award.id,
+        award.number,
+        app.id,
+        app.reference or "",
+        app.title,
+        applicant,
+        app.state,
+        award.amount_cents,
+        award.awarded_on,
+        award.agreement_signed_on,
+        award.closed_on,
+        tranches,
+        milestones,
+        tuple(close_problems(session, award.id)) if open_award else (),
+    )
+
+
+def award_of_application(session: Session, application_id: int) -> int | None:
+    """The id of an application's award, or None."""
+    return session.scalar(select(Award.id).where(Award.application_id == application_id))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of an application's history: an audit event, or an overdue item (no one)."""
+
+    when: str  # SAST 'YYYY-MM-DD HH:MM' for events, 'YYYY-MM-DD' for an overdue due date
+    who: str
+    what: str
+    overdue: bool = False
+
+
+def award_timeline(session: Session, application_id: int, today: date) -> list[TimelineEntry]:
+    """The award part of an application's history, newest first: what was done to its award
+    (payments, reports, schedule) and, flagged, what is overdue on `today`."""
+    award_id = award_of_application(session, application_id)
+    if award_id is None:
+        return []
+    events = session.execute(
+        select(
+            AuditEvent.occurred_at,
+            AuditEvent.actor_name,
+            AuditEvent.action,
+            AuditEvent.reason,
+            AuditEvent.detail,
+        )
+        .where(AuditEvent.entity == "award", AuditEvent.entity_id == award_id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
+    entries = [
+        TimelineEntry(
+            sast_minutes(at) or "",
+            who,
+            ACTION_WORDS.get(action, action.replace("_", " "))
+            + (f": {detail}" if detail else "")
+            + (f" (reason: {reason})" if reason else ""),
+        )
+        for at, who, action, reason, detail in events
+    ]
+    entries += [
+        TimelineEntry(iso_date(item.due_on) or "", "", "Overdue: " + item.sentence(), True)
+        for item in overdue_items(session, today, application_id=application_id)
+    ]
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+ACTION_WORDS = {
+    "create_award": "Award created",
+    "amend_award": "Award amended",
+    "set_schedule": "Tranche schedule set",
+    "pay_tranche": "Tranche paid",
+    "cancel_tranche": "Tranche cancelled",
+    "receive_report": "Report received",
+    "accept_report": "Report accepted",
+    "sign_agreement": "Agreement signed",
+    "close_award": "Award closed",
+}

@@ -24,16 +24,19 @@ AWARD_COLUMNS = [
 ]
 
 
-def award_listing(db: Database, *, today: date | None = None) -> Listing:
+def award_listing(
+    db: Database, *, today: date | None = None, overdue_only: bool = False
+) -> Listing:
     """Every award with its amount, payments so far, next tranche and report, and overdue flag.
 
-    An award is overdue when an unpaid tranche or an unreceived report was due before `today`.
+    An open award is overdue when a tranche neither paid nor cancelled, or a report not yet
+    received, was due before `today` (the same rule as award_tracking.overdue_items).
     """
     today_iso = (today or date.today()).isoformat()
     rows = db.rows(
         """
-        SELECT aw.number, app.reference, COALESCE(city.short_name, body.short_name),
-               aw.awarded_on, aw.amount_cents, COALESCE(pay.paid, 0), pay.next_due, ms.next_due
+        SELECT aw.id, aw.closed_on, aw.number, app.reference,
+               COALESCE(city.short_name, body.short_name), aw.awarded_on, aw.amount_cents, COALESCE(pay.paid, 0), pay.next_due, ms.next_due
         FROM awards aw
         JOIN applications app ON app.id = aw.application_id
         LEFT JOIN cities city ON city.id = app.applicant_city_id
@@ -51,10 +54,16 @@ def award_listing(db: Database, *, today: date | None = None) -> Listing:
         ORDER BY aw.awarded_on DESC, aw.id DESC
         """
     )
-    listing = []
-    for number, ref, applicant, awarded, amount, paid, tranche_due, report_due in rows:
+    listing, ids = [], []
+    for award_id, closed_on, number, ref, applicant, *values in rows:
+        awarded, amount, paid, tranche_due, report_due = values
         tranche_due, report_due = iso_date(tranche_due), iso_date(report_due)
-        overdue = any(due is not None and due < today_iso for due in (tranche_due, report_due))
+        overdue = closed_on is None and any(
+            due is not None and due < today_iso for due in (tranche_due, report_due)
+        )
+        if overdue_only and not overdue:
+            continue
+        ids.append(int(award_id))
         listing.append(
             (
                 number,
@@ -68,4 +77,4 @@ def award_listing(db: Database, *, today: date | None = None) -> Listing:
                 overdue,
             )
         )
-    return Listing("Awards", AWARD_COLUMNS, listing)
+    return Listing("Awards", AWARD_COLUMNS, listing, ids)
