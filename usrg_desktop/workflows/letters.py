@@ -1,0 +1,791 @@
+"""Letters: editable templates, issuing and registering letters, re-printing, and round batches.
+
+A template is versioned: each save adds a row, and a letter remembers the version it used. An
+issued letter is registered with its reference, the data it was printed from (payload JSON,
+including the letterhead of the day) and the SHA-256 of its PDF, so a re-print is rebuilt from
+the register and checked against that hash. Issuing an award letter moves the application
+approved → awarded through the state machine, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain.accounts import Role, User
+from ..domain.audit import AuditEvent
+from ..domain.awards import (
+    Award,
+    Decision,
+    IssuedLetter,
+    LetterKind,
+    LetterTemplate,
+    Milestone,
+    Tranche,
+)
+from ..domain.awards import (
+    Letterhead as LetterheadRow,
+)
+from ..domain.directory import Body, City, Person
+from ..domain.grants import Application, ApplicationState, Round
+from ..printing.letters import (
+    PLACEHOLDER,
+    PLACEHOLDERS,
+    AcknowledgementLetter,
+    Addressee,
+    AwardLetter,
+    DeclineLetter,
+    IneligibilityLetter,
+    Letter,
+    LetterHeader,
+    MilestoneLine,
+    TemplateText,
+    TrancheLine,
+    letter_from_data,
+    letter_pdf,
+    letter_to_data,
+    placeholders_in,
+)
+from ..printing.styles import Letterhead
+from ..resources import resource_path
+from . import Actor, Column, Listing, PermissionDenied, WorkflowError
+from . import applications as state_machine
+from .dates import iso_date
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+S = ApplicationState
+STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
+KINDS: tuple[str, ...] = tuple(k.value for k in LetterKind)
+KIND_LABELS = {
+    "acknowledgement": "acknowledgement of receipt",
+    "ineligible": "ineligibility notice",
+    "award": "award letter",
+    "decline": "decline letter",
+}
+# The letter's code in its reference: USRG-IF-2026-1-003/AWD.
+KIND_PLURALS = {
+    "acknowledgement": "acknowledgements of receipt",
+    "ineligible": "ineligibility notices",
+    "award": "award letters",
+    "decline": "decline letters",
+}
+_CODES = {"acknowledgement": "ACK", "ineligible": "INE", "award": "AWD", "decline": "DEC"}
+# Which applications can get each kind of letter.
+_NOT_ACKNOWLEDGED = frozenset({S.DRAFT, S.WITHDRAWN})
+_STATE_FOR_KIND = {"ineligible": S.INELIGIBLE, "award": S.APPROVED, "decline": S.DECLINED}
+REPLY_WITHIN_DAYS = 30
+_SAST = timedelta(hours=2)
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise WorkflowError(f"'{kind}' is not a kind of letter; the kinds are: {', '.join(KINDS)}.")
+    return kind
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _require_staff(actor: Actor, what: str) -> None:
+    if actor.role not in STAFF:
+        raise PermissionDenied(f"Only the secretariat or an administrator may {what}.")
+
+
+def sast_day(now: datetime) -> date:
+    """The South African calendar day of a naive UTC moment (the letter's date)."""
+    return (now + _SAST).date()
+
+
+# -- templates ----------------------------------------------------------------------------------
+def default_template(kind: str) -> TemplateText:
+    """The template text shipped in resources/letters/<kind>.txt ("Subject: ..." then the body)."""
+    text = resource_path("letters", f"{_kind(kind)}.txt").read_text(encoding="utf-8")
+    first, _, body = text.partition("\n")
+    return TemplateText(kind, 0, first.removeprefix("Subject:").strip(), body.strip("\n"))
+
+
+def _latest_row(session: Session, kind: str) -> LetterTemplate | None:
+    return session.scalar(
+        select(LetterTemplate)
+        .where(LetterTemplate.kind == kind)
+        .order_by(LetterTemplate.version.desc())
+        .limit(1)
+    )
+
+
+def current_template(session: Session, kind: str) -> TemplateText:
+    """The newest saved version of a kind's template, or the shipped default (version 0)."""
+    row = _latest_row(session, _kind(kind))
+    if row is None:
+        return default_template(kind)
+    return TemplateText(kind, row.version, row.subject, row.body)
+
+
+def template_version(session: Session, kind: str, version: int) -> TemplateText:
+    """One saved version of a template."""
+    row = session.scalar(
+        select(LetterTemplate).where(
+            LetterTemplate.kind == _kind(kind), LetterTemplate.version == version
+        )
+    )
+    if row is None:
+        raise WorkflowError(f"There is no version {version} of the {KIND_LABELS[kind]} template.")
+    return TemplateText(kind, row.version, row.subject, row.body)
+
+
+def template_problems(kind: str, subject: str, body: str) -> list[str]:
+    """Every reason a template text cannot be saved, each one sentence (empty when it is fine)."""
+    known = PLACEHOLDERS[_kind(kind)]
+    problems: list[str] = []
+    if not subject.strip():
+        problems.append("The subject is empty.")
+    if not body.strip():
+        problems.append("The letter text is empty.")
+    for part, text in (("subject", subject), ("letter text", body)):
+        for name in placeholders_in(text):
+            if name not in known:
+                problems.append(
+                    f"The placeholder {{{name}}} is not known; known placeholders: "
+                    + ", ".join(f"{{{k}}}" for k in known)
+                    + "."
+                )
+        stripped = PLACEHOLDER.sub("", text)
+        if "{" in stripped or "}" in stripped:
+            problems.append(
+                f"The {part} has a brace that does not make a placeholder; write placeholders "
+                "like {reference}."
+            )
+    return list(dict.fromkeys(problems))
+
+
+def save_template(
+    session: Session, *, kind: str, subject: str, body: str, actor: Actor, now: datetime
+) -> int:
+    """Save a new version of a letter template; returns its version number.
+
+    Refused, naming it, when the text uses a placeholder the kind does not know; refused when
+    nothing changed. Letters already issued keep the version they were printed from.
+    """
+    _require_staff(actor, "edit letter templates")
+    problems = template_problems(kind, subject, body)
+    if problems:
+        raise WorkflowError(problems[0])
+    subject, body = subject.strip(), body.strip("\n")
+    latest = _latest_row(session, kind)
+    if latest is not None and (latest.subject, latest.body) == (subject, body):
+        raise WorkflowError(
+            f"The {KIND_LABELS[kind]} template is the same as version {latest.version}; "
+            "nothing to save."
+        )
+    version = (latest.version if latest else 0) + 1
+    row = LetterTemplate(
+        kind=kind,
+        version=version,
+        subject=subject,
+        body=body,
+        created_at=now,
+        created_by_user_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="letter_template",
+            entity_id=row.id,
+            action="save_template",
+            detail=f"{kind} template version {version}",
+        )
+    )
+    session.flush()
+    return version
+
+
+def _template_row_for_issue(
+    session: Session, kind: str, actor: Actor, now: datetime
+) -> LetterTemplate:
+    """The newest template row; the shipped default is saved as version 1 the first time."""
+    row = _latest_row(session, kind)
+    if row is not None:
+        return row
+    default = default_template(kind)
+    row = LetterTemplate(
+        kind=kind,
+        version=1,
+        subject=default.subject,
+        body=default.body,
+        created_at=now,
+        created_by_user_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+TEMPLATE_COLUMNS = [
+    Column("version", "Version", "int"),
+    Column("saved_at", "Saved", "datetime"),
+    Column("saved_by", "By"),
+    Column("subject", "Subject"),
+    Column("letters", "Letters issued", "int"),
+]
+
+
+def template_history(session: Session, kind: str) -> Listing:
+    """Every saved version of a kind's template, newest first, with the letters that used it."""
+    used = (
+        select(IssuedLetter.template_id, func.count().label("n"))
+        .group_by(IssuedLetter.template_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            LetterTemplate.id,
+            LetterTemplate.version,
+            LetterTemplate.created_at,
+            User.display_name,
+            LetterTemplate.subject,
+            func.coalesce(used.c.n, 0),
+        )
+        .outerjoin(User, User.id == LetterTemplate.created_by_user_id)
+        .outerjoin(used, used.c.template_id == LetterTemplate.id)
+        .where(LetterTemplate.kind == _kind(kind))
+        .order_by(LetterTemplate.version.desc())
+    ).all()
+    from .dates import sast_minutes
+
+    return Listing(
+        f"{KIND_LABELS[kind].capitalize()} template versions",
+        TEMPLATE_COLUMNS,
+        [(v, sast_minutes(at), by or "", subj, int(n)) for _id, v, at, by, subj, n in rows],
+        ids=[r[0] for r in rows],
+    )
+
+
+# -- the letterhead -----------------------------------------------------------------------------
+def current_letterhead(session: Session) -> Letterhead:
+    """The active letterhead the administrator set (the first one if several are active)."""
+    row = session.scalar(
+        select(LetterheadRow).where(LetterheadRow.active.is_(True)).order_by(LetterheadRow.id)
+    )
+    if row is None:
+        raise WorkflowError("No letterhead is set; an administrator must set one first.")
+    return Letterhead(row.name, row.address, row.footer, row.logo_png)
+
+
+def _letterhead_data(letterhead: Letterhead) -> dict[str, str | None]:
+    logo = base64.b64encode(letterhead.logo_png).decode() if letterhead.logo_png else None
+    return {
+        "name": letterhead.name,
+        "address": letterhead.address,
+        "footer": letterhead.footer,
+        "logo_png": logo,
+    }
+
+
+def _letterhead_from(data: dict[str, str | None]) -> Letterhead:
+    logo = data.get("logo_png")
+    return Letterhead(
+        data["name"] or "",
+        data["address"] or "",
+        data["footer"] or "",
+        base64.b64decode(logo) if logo else None,
+    )
+
+
+# -- what a letter says, from the database ------------------------------------------------------
+def _application(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise WorkflowError(f"There is no application with id {application_id}.")
+    return app
+
+
+def _addressee(session: Session, app: Application) -> Addressee:
+    rnd = session.get(Round, app.round_id)
+    assert rnd is not None
+    if app.applicant_city_id is not None:
+        applicant = session.get(City, app.applicant_city_id)
+    else:
+        applicant = session.get(Body, app.applicant_body_id)
+    person = session.get(Person, app.contact_person_id) if app.contact_person_id else None
+    return Addressee(
+        reference=app.reference or "",
+        title=app.title,
+        applicant_name=applicant.official_name if applicant else "",
+        contact_name=person.full_name if person else "Sir or Madam",
+        contact_title=person.title if person else "",
+        contact_email=(person.email or "") if person else "",
+        round_name=rnd.name,
+    )
+
+
+def _last_event(session: Session, app_id: int, **where: str) -> AuditEvent | None:
+    query = select(AuditEvent).where(
+        AuditEvent.entity == "application", AuditEvent.entity_id == app_id
+    )
+    for column, value in where.items():
+        query = query.where(getattr(AuditEvent, column) == value)
+    return session.scalar(query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+
+
+def _name(app: Application) -> str:
+    return app.reference or f"the draft '{app.title}'"
+
+
+def _check_kind_fits(app: Application, kind: str) -> None:
+    state = S(app.state)
+    if kind == "acknowledgement":
+        if state in _NOT_ACKNOWLEDGED or not app.reference:
+            raise WorkflowError(
+                f"{_name(app)} is {state.value}; only a submitted application is acknowledged."
+            )
+        return
+    needed = _STATE_FOR_KIND[kind]
+    if state is not needed:
+        raise WorkflowError(
+            f"{_name(app)} is {state.value.replace('_', ' ')}; {_a(KIND_LABELS[kind])} "
+            f"needs an application that is {needed.value}."
+        )
+
+
+def letter_data(
+    session: Session, app: Application, kind: str, *, letter_reference: str, issued_on: date
+) -> Letter:
+    """The data of an application's letter of this kind, as it stands in the database now."""
+    header = LetterHeader(letter_reference, issued_on, _addressee(session, app))
+    decision = session.scalar(select(Decision).where(Decision.application_id == app.id))
+    if kind == "acknowledgement":
+        submitted = _last_event(session, app.id, action="submit")
+        return AcknowledgementLetter(
+            header,
+            sast_day(submitted.occurred_at) if submitted else None,
+            app.requested_cents,
+        )
+    if kind == "ineligible":
+        event = _last_event(session, app.id, to_state=S.INELIGIBLE.value)
+        return IneligibilityLetter(header, event.reason if event else "")
+    if kind == "decline":
+        return DeclineLetter(
+            header,
+            decision.reasons if decision else "",
+            decision.feedback if decision else "",
+        )
+    award = session.scalar(select(Award).where(Award.application_id == app.id))
+    if award is None:
+        raise WorkflowError(f"{_name(app)} has no award on record.")
+    tranches = session.scalars(
+        select(Tranche).where(Tranche.award_id == award.id).order_by(Tranche.position)
+    ).all()
+    milestones = session.scalars(
+        select(Milestone).where(Milestone.award_id == award.id).order_by(Milestone.due_on)
+    ).all()
+    return AwardLetter(
+        header,
+        award_number=award.number,
+        amount_cents=award.amount_cents,
+        conditions=decision.conditions if decision else "",
+        tranches=tuple(
+            TrancheLine(t.position, t.trigger, t.percent, t.amount_cents, _day(t.due_on))
+            for t in tranches
+            if not t.cancelled_reason
+        ),
+        milestones=tuple(MilestoneLine(m.kind, _day(m.due_on)) for m in milestones),
+        reply_by=issued_on + timedelta(days=REPLY_WITHIN_DAYS),
+    )
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# -- issuing ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Issued:
+    """A letter just issued: its register id and reference, and its PDF."""
+
+    letter_id: int
+    reference: str
+    pdf: bytes
+
+
+def _issue(
+    session: Session, *, application_id: int, kind: str, actor: Actor, now: datetime
+) -> Issued:
+    _require_staff(actor, "issue letters")
+    _kind(kind)
+    app = session.get(Application, application_id, with_for_update=True)
+    if app is None:
+        raise WorkflowError(f"There is no application with id {application_id}.")
+    _check_kind_fits(app, kind)
+    earlier = session.scalar(
+        select(IssuedLetter).where(IssuedLetter.application_id == app.id, IssuedLetter.kind == kind)
+    )
+    if earlier is not None:
+        raise WorkflowError(
+            f"The {KIND_LABELS[kind]} for {_name(app)} was issued already as {earlier.reference} "
+            f"on {iso_date(earlier.issued_on)}; re-print it from the letter register."
+        )
+    if kind == "award":
+        from .award_tracking import ensure_award
+
+        ensure_award(session, application_id=app.id, actor=actor, now=now)
+    template = _template_row_for_issue(session, kind, actor, now)
+    issued_on = sast_day(now)
+    reference = f"{app.reference}/{_CODES[kind]}"
+    letter = letter_data(session, app, kind, letter_reference=reference, issued_on=issued_on)
+    letterhead = current_letterhead(session)
+    text = TemplateText(kind, template.version, template.subject, template.body)
+    pdf = letter_pdf(letter, text, letterhead)
+    payload = json.dumps(
+        {"letter": letter_to_data(letter), "letterhead": _letterhead_data(letterhead)},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    row = IssuedLetter(
+        reference=reference,
+        kind=kind,
+        application_id=app.id,
+        template_id=template.id,
+        issued_on=issued_on,
+        payload=payload,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_by_user_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="application",
+            entity_id=app.id,
+            action="issue_letter",
+            detail=f"{KIND_LABELS[kind]} {reference} (template version {template.version})",
+        )
+    )
+    if kind == "award":
+        state_machine.mark_awarded(session, application_id=app.id, actor=actor, now=now)
+    session.flush()
+    return Issued(row.id, reference, pdf)
+
+
+def issue_letter(
+    session: Session, *, application_id: int, kind: str, actor: Actor, now: datetime
+) -> int:
+    """Print and register one letter for an application; returns the register's letter id.
+
+    An award letter first makes sure the award exists (number, tranches, milestones) and then
+    moves the application approved → awarded, all in the caller's transaction.
+    """
+    return _issue(session, application_id=application_id, kind=kind, actor=actor, now=now).letter_id
+
+
+def issued_pdf(session: Session, letter_id: int) -> tuple[str, bytes]:
+    """A registered letter's reference and its PDF, rebuilt from the register (see reprint)."""
+    row = session.get(IssuedLetter, letter_id)
+    if row is None:
+        raise WorkflowError(f"There is no issued letter with id {letter_id}.")
+    return row.reference, reprint(session, letter_id)
+
+
+def reprint(session: Session, letter_id: int) -> bytes:
+    """Rebuild a registered letter from its payload and template version: the same bytes.
+
+    The SHA-256 of the rebuilt PDF is checked against the register; a mismatch is refused.
+    """
+    row = session.get(IssuedLetter, letter_id)
+    if row is None:
+        raise WorkflowError(f"There is no issued letter with id {letter_id}.")
+    template = session.get(LetterTemplate, row.template_id)
+    assert template is not None
+    try:
+        payload = json.loads(row.payload)
+        letter = letter_from_data(payload["letter"])
+        letterhead = _letterhead_from(payload["letterhead"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise WorkflowError(
+            f"The register entry of {row.reference} is damaged and cannot be re-printed ({exc})."
+        ) from exc
+    text = TemplateText(row.kind, template.version, template.subject, template.body)
+    pdf = letter_pdf(letter, text, letterhead)
+    if hashlib.sha256(pdf).hexdigest() != row.sha256:
+        raise WorkflowError(
+            f"The re-print of {row.reference} does not match the letter that was issued "
+            "(its SHA-256 differs); it was not printed."
+        )
+    return pdf
+
+
+def find_letter(session: Session, reference: str) -> int:
+    """The register id of the letter with this reference."""
+    letter_id = session.scalar(
+        select(IssuedLetter.id).where(IssuedLetter.reference == reference.strip())
+    )
+    if letter_id is None:
+        raise WorkflowError(f"No letter with the reference {reference.strip()} is registered.")
+    return letter_id
+
+
+# -- preview while editing a template -----------------------------------------------------------
+def sample_letter(kind: str, issued_on: date) -> Letter:
+    """A made-up letter of this kind, for previewing a template before any application fits."""
+    addressee = Addressee(
+        reference="USRG-IF-2026-1-007",
+        title="Safer routes to school in Ṱhohoyandou: walking marshals, lighting and reporting",
+        applicant_name="City of Johannesburg Metropolitan Municipality",
+        contact_name="Ms Ṱhalitshani Ṋemaṅḽa",
+        contact_title="Manager: Community Safety",
+        contact_email="t.nemangla@joburg.org.za",
+        round_name="Innovation Fund 2026 Round 1",
+    )
+    header = LetterHeader(f"{addressee.reference}/{_CODES[_kind(kind)]}", issued_on, addressee)
+    if kind == "acknowledgement":
+        return AcknowledgementLetter(header, issued_on - timedelta(days=3), 450_000_00)
+    if kind == "ineligible":
+        return IneligibilityLetter(
+            header, "The letter of support from the head of department was not attached."
+        )
+    if kind == "decline":
+        return DeclineLetter(
+            header,
+            "Lower ranked than the funded applications.",
+            "The panel valued the partnership with local schools, but the budget left little "
+            "for monitoring; a clearer plan for measuring safety outcomes would strengthen it.",
+        )
+    start = issued_on + timedelta(days=30)
+    return AwardLetter(
+        header,
+        award_number="USRG-AW-2026-007",
+        amount_cents=333_333_33,
+        conditions="Submit a revised monitoring plan within 30 days.\n"
+        "Acknowledge the USRG innovation fund in all publications.",
+        tranches=(
+            TrancheLine(1, "signature", 50, 166_666_67, start),
+            TrancheLine(2, "interim report", 40, 133_333_33, start + timedelta(days=182)),
+            TrancheLine(3, "final report", 10, 33_333_33, start + timedelta(days=365)),
+        ),
+        milestones=(
+            MilestoneLine("interim report", start + timedelta(days=182)),
+            MilestoneLine("final report", start + timedelta(days=365)),
+        ),
+        reply_by=issued_on + timedelta(days=REPLY_WITHIN_DAYS),
+    )
+
+
+def preview_pdf(
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    today: date,
+    application_id: int | None = None,
+) -> bytes:
+    """The PDF a template text would give (for an application, or a sample), nothing saved."""
+    _kind(kind)
+    letter: Letter | None = None
+    if application_id is not None:
+        app = _application(session, application_id)
+        if (
+            kind == "award"
+            and session.scalar(select(Award.id).where(Award.application_id == app.id)) is None
+        ):
+            letter = None
+        else:
+            letter = letter_data(
+                session,
+                app,
+                kind,
+                letter_reference=f"{app.reference}/{_CODES[kind]}",
+                issued_on=today,
+            )
+    if letter is None:
+        letter = sample_letter(kind, today)
+    return letter_pdf(letter, TemplateText(kind, 0, subject, body), current_letterhead(session))
+
+
+# -- the register -------------------------------------------------------------------------------
+REGISTER_COLUMNS = [
+    Column("reference", "Letter"),
+    Column("kind", "Kind"),
+    Column("application", "Application"),
+    Column("applicant", "Applicant"),
+    Column("issued_on", "Issued", "date"),
+    Column("template_version", "Template version", "int"),
+    Column("issued_by", "Issued by"),
+    Column("sha256", "SHA-256"),
+]
+
+
+def letter_register_listing(db: Database, *, round_id: int | None = None) -> Listing:
+    """Every issued letter, newest first: reference, kind, application, date, template, hash."""
+    params: dict[str, object] = {}
+    where = ""
+    if round_id is not None:
+        where = "WHERE app.round_id = :round_id"
+        params["round_id"] = round_id
+    rows = db.rows(
+        f"""
+        SELECT il.id, il.reference, il.kind, app.reference,
+               COALESCE(city.short_name, body.short_name), il.issued_on, lt.version,
+               u.display_name, il.sha256
+        FROM issued_letters il
+        JOIN applications app ON app.id = il.application_id
+        JOIN letter_templates lt ON lt.id = il.template_id
+        LEFT JOIN cities city ON city.id = app.applicant_city_id
+        LEFT JOIN bodies body ON body.id = app.applicant_body_id
+        LEFT JOIN users u ON u.id = il.issued_by_user_id
+        {where}
+        ORDER BY il.issued_on DESC, il.id DESC
+        """,
+        params,
+    )
+    return Listing(
+        "Letters",
+        REGISTER_COLUMNS,
+        [
+            (ref, kind, app_ref, applicant, iso_date(on), int(v), by or "", sha)
+            for _id, ref, kind, app_ref, applicant, on, v, by, sha in rows
+        ],
+        ids=[r[0] for r in rows],
+    )
+
+
+# -- batches ------------------------------------------------------------------------------------
+def letter_candidates(session: Session, *, round_id: int, kind: str) -> list[int]:
+    """The round's applications that need a letter of this kind and have none yet, in order."""
+    _kind(kind)
+    has_letter = select(IssuedLetter.application_id).where(IssuedLetter.kind == kind)
+    query = select(Application.id).where(
+        Application.round_id == round_id, Application.id.not_in(has_letter)
+    )
+    if kind == "acknowledgement":
+        query = query.where(
+            Application.state.not_in([s.value for s in _NOT_ACKNOWLEDGED]),
+            Application.reference.is_not(None),
+        )
+    else:
+        query = query.where(Application.state == _STATE_FOR_KIND[kind].value)
+    return list(session.scalars(query.order_by(Application.sequence, Application.id)).all())
+
+
+@dataclass
+class BatchResult:
+    """What a batch of letters produced: references, files, and the merged file if asked."""
+
+    references: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    merged: Path | None = None
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WorkflowError(f"The output folder {out_dir} is a file, not a folder.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkflowError(
+            f"The output folder {out_dir} cannot be made ({exc.strerror})."
+        ) from exc
+    if not os.access(out_dir, os.W_OK):
+        raise WorkflowError(f"The output folder {out_dir} cannot be written to.")
+
+
+def _file_name(reference: str) -> str:
+    return reference.replace("/", "-") + ".pdf"
+
+
+def issue_letters_for_round(
+    db: Database,
+    *,
+    round_id: int,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    out_dir: Path | str,
+    merged: Path | str | None = None,
+) -> Generator[tuple[int, int, str], None, BatchResult]:
+    """Issue a letter of this kind to every application of the round that needs one.
+
+    A generator of (done, total, label): one unit of work per letter, so a batch closed halfway
+    (Cancel) keeps exactly the letters it finished, each registered and written as
+    <out_dir>/<reference>.pdf. With `merged`, one PDF of all of them is written at the end.
+    Returns what it made.
+    """
+    _require_staff(actor, "issue letters")
+    _kind(kind)
+    out = Path(out_dir)
+    merged_path = Path(merged) if merged else None
+    if merged_path is not None and merged_path.suffix.lower() != ".pdf":
+        raise WorkflowError(f"The merged file {merged_path.name} must end in .pdf.")
+    with db.unit_of_work() as session:
+        rnd = session.get(Round, round_id)
+        if rnd is None:
+            raise WorkflowError(f"There is no round with id {round_id}.")
+        round_name = rnd.name
+        ids = letter_candidates(session, round_id=round_id, kind=kind)
+    if not ids:
+        raise WorkflowError(
+            f"No application of {round_name} needs {_a(KIND_LABELS[kind])} (every one that "
+            "fits has had it already)."
+        )
+    _check_out_dir(out)
+    result = BatchResult()
+    total = len(ids)
+    yield 0, total, f"Issuing {total} {KIND_PLURALS[kind]} for {round_name}…"
+    for done, application_id in enumerate(ids, start=1):
+        with db.unit_of_work() as session:
+            issued = _issue(session, application_id=application_id, kind=kind, actor=actor, now=now)
+            # Written before the commit: a file that cannot be written leaves no registration.
+            path = out / _file_name(issued.reference)
+            try:
+                path.write_bytes(issued.pdf)
+            except OSError as exc:
+                raise WorkflowError(
+                    f"The letter {path} cannot be written ({exc.strerror})."
+                ) from exc
+        result.references.append(issued.reference)
+        result.files.append(path)
+        yield done, total, f"{issued.reference} ({done} of {total})"
+    if merged_path is not None:
+        yield total, total, f"Merging {total} letters into {merged_path.name}…"
+        result.merged = merge_pdfs(result.files, merged_path)
+    return result
+
+
+def merge_pdfs(files: list[Path], target: Path) -> Path:
+    """One PDF of the given PDFs in order, to print in one go (written via a temporary file)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in files:
+        writer.append(str(path))
+    partial = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as handle:
+            writer.write(handle)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WorkflowError(
+            f"The merged file {target} cannot be written ({exc.strerror})."
+        ) from exc
+    return target
