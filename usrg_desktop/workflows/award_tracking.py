@@ -968,3 +968,11 @@ ACTION_WORDS = {
     "sign_agreement": "Agreement signed",
     "close_award": "Award closed",
 }
+
+
+def award_id_by_number(session: Session, number: str) -> int:
+    """The id of the award numbered `number` (as USRG-AW-2026-001), or a sentence saying none."""
+    award_id = session.scalar(select(Award.id).where(Award.number == number.strip().upper()))
+    if award_id is None:
+        raise WorkflowError(f"There is no award numbered '{number}'.")
+    return award_id

@@ -1,0 +1,128 @@
+"""`usrg awards …`: the awards list, overdue items, one award's schedule, and payments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+
+from .common import acting_user, add_format, iso_date, now, open_db, print_listing
+
+
+def _today(args: argparse.Namespace) -> date:
+    return args.today or date.today()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the awards (only those with something overdue with --overdue)."""
+    from ..workflows.awards import award_listing
+
+    listing = award_listing(open_db(args), today=_today(args), overdue_only=args.overdue)
+    print_listing(listing, args.format)
+    return 0
+
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    """Print every overdue tranche and report, oldest first."""
+    from ..workflows.award_tracking import overdue_items
+
+    with open_db(args).unit_of_work() as session:
+        items = overdue_items(session, _today(args))
+    if args.format == "json":
+        rows = [
+            {
+                "award": i.award_number,
+                "reference": i.reference,
+                "kind": i.kind,
+                "id": i.item_id,
+                "item": i.label,
+                "due_on": i.due_on.isoformat(),
+                "days_overdue": i.days_overdue,
+            }
+            for i in items
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for i in items:
+        print(f"{i.due_on.isoformat()}  {i.days_overdue:>4} days  {i.award_number}  {i.label}")
+    if not items:
+        print("Nothing is overdue.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one award: header, tranches (with their ids for `pay`) and reports."""
+    from ..money import format_zar
+    from ..workflows.award_tracking import award_detail, award_id_by_number
+
+    with open_db(args).unit_of_work() as session:
+        d = award_detail(session, award_id_by_number(session, args.number), _today(args))
+    print(f"{d.number}  {d.reference}  {d.title}")
+    print(f"Applicant: {d.applicant}    Amount: {format_zar(d.amount_cents)}    State: {d.state}")
+    print(
+        f"Awarded {d.awarded_on}; agreement signed {d.agreement_signed_on or '-'}; "
+        f"closed {d.closed_on or '-'}"
+    )
+    print("\nTranches (id  label  percent  amount  due  paid  status)")
+    for t in d.tranches:
+        print(
+            f"  {t.id:>5}  {t.label:<36} {t.percent:>3} %  {format_zar(t.amount_cents):>18}  "
+            f"{t.due_on}  {str(t.paid_on or '-'):<10}  {t.status}"
+            + (f" ({t.cancelled_reason})" if t.cancelled_reason else "")
+        )
+    print("\nReports (id  report  due  received  accepted  status)")
+    for m in d.milestones:
+        print(
+            f"  {m.id:>5}  {m.label:<16} {m.due_on}  {str(m.received_on or '-'):<10}  "
+            f"{str(m.accepted_on or '-'):<10}  {m.status}"
+        )
+    for problem in d.close_problems:
+        print(f"Not yet closable: {problem}.")
+    return 0
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    """Record that a tranche was paid."""
+    from ..workflows.award_tracking import record_tranche_payment
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        record_tranche_payment(
+            session,
+            tranche_id=args.tranche_id,
+            paid_on=args.on,
+            reference=args.reference,
+            actor=actor,
+            now=now(),
+        )
+    print(f"Tranche {args.tranche_id} recorded as paid on {args.on.isoformat()}.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the awards subcommands."""
+    awards = sub.add_parser("awards", parents=[common], help="awards, tranches and reports")
+    asub = awards.add_subparsers(dest="awards_command", required=True, metavar="ACTION")
+
+    lst = asub.add_parser("list", parents=[common], help="list the awards")
+    lst.add_argument("--overdue", action="store_true", help="only awards with something overdue")
+    lst.add_argument("--today", type=iso_date, help="the day overdue is counted on")
+    add_format(lst)
+    lst.set_defaults(handler=cmd_list)
+
+    over = asub.add_parser("overdue", parents=[common], help="overdue tranches and reports")
+    over.add_argument("--today", type=iso_date, help="the day overdue is counted on")
+    over.add_argument("--format", choices=["text", "json"], default="text")
+    over.set_defaults(handler=cmd_overdue)
+
+    show = asub.add_parser("show", parents=[common], help="one award's tranches and reports")
+    show.add_argument("number", help="award number, e.g. USRG-AW-2026-001")
+    show.add_argument("--today", type=iso_date, help="the day overdue is counted on")
+    show.set_defaults(handler=cmd_show)
+
+    pay = asub.add_parser("pay", parents=[common], help="record a tranche payment (needs --user)")
+    pay.add_argument("tranche_id", type=int, metavar="TRANCHE_ID", help="id from `awards show`")
+    pay.add_argument("--on", type=iso_date, required=True, help="the day it was paid")
+    pay.add_argument("--reference", required=True, help="the payment reference")
+    pay.set_defaults(handler=cmd_pay)
