@@ -1,0 +1,596 @@
+"""Scores files: what a reviewer sends back, signed, and their all-or-nothing import.
+
+A scores file (`.usrgscores`) is one JSON document in canonical form (keys sorted, no spaces,
+UTF-8): `{"payload": {...}, "signature": "<hex>"}`. The signature is HMAC-SHA256 of the
+canonical bytes of the payload under the secret in the reviewer's packet. A file must be
+byte for byte the canonical form of what it says, so one changed byte anywhere (a score, a
+comment, the signature, even a space) is refused.
+
+The payload: format and version, the packet's id, round id, reviewer id, `written_at` (UTC,
+microseconds: which of two files is newer), and per application either a declared conflict
+(kind, reason) or the scores per criterion with comments, the overall recommendation and
+comment. A file holds the applications the reviewer finished; a newer file replaces the older
+file's review of each application it holds (the others keep what the older file said).
+
+Import checks, in this order, and writes nothing unless every check passes: size, JSON shape,
+the packet is one this database issued, signature, reviewer, round, the round's review is
+still open, same file again (unchanged), older than a file already imported (refused), each
+application assigned to this reviewer and still under review, each score on its criterion's
+scale, every required criterion scored, a recommendation for each scored application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain.audit import AuditEvent
+from ..domain.directory import Person
+from ..domain.grants import Application, Round
+from ..domain.reviews import (
+    Assignment,
+    AssignmentStatus,
+    Conflict,
+    ConflictKind,
+    Criterion,
+    Recommendation,
+    Reviewer,
+    ReviewPacket,
+    Score,
+    ScoresImport,
+)
+from . import Actor, PermissionDenied, WorkflowError
+from .review_packets import REVIEWABLE, STAFF
+
+if TYPE_CHECKING:
+    from ..storage import Database
+
+SCORES_SUFFIX = ".usrgscores"
+SCORES_FORMAT = "usrg-scores"
+SCORES_VERSION = 1
+MAX_SCORES_BYTES = 4 * 1024 * 1024
+MAX_TEXT = 20_000
+# The review is open for imports while the round is closed (packets out) or reviewing.
+IMPORTABLE_ROUNDS = frozenset({"closed", "reviewing"})
+RECOMMENDATIONS = tuple(r.value for r in Recommendation)
+CONFLICT_KINDS = tuple(k.value for k in ConflictKind)
+
+
+class ScoresFileError(WorkflowError):
+    """A scores file that is refused; the message says why in one sentence."""
+
+
+# -- the file format (pure) --------------------------------------------------------------------
+def canonical(value: Any) -> bytes:
+    """The canonical bytes of a JSON value: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def sign(payload: dict[str, Any], secret_hex: str) -> str:
+    """The HMAC-SHA256 of the payload's canonical bytes, as lowercase hex."""
+    return hmac.new(bytes.fromhex(secret_hex), canonical(payload), hashlib.sha256).hexdigest()
+
+
+def encode_scores(payload: dict[str, Any], secret_hex: str) -> bytes:
+    """The bytes of a signed scores file."""
+    return canonical({"payload": payload, "signature": sign(payload, secret_hex)})
+
+
+def timestamp(moment: datetime) -> str:
+    """A moment as the file writes it: UTC ISO text with microseconds and a Z."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds") + "Z"
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One application's review in a scores file."""
+
+    application_id: int
+    reference: str
+    conflict: bool
+    conflict_kind: str
+    conflict_reason: str
+    scores: dict[str, tuple[int, str]]  # criterion code -> (score, comment)
+    recommendation: str | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class ScoresPayload:
+    """A scores file's content, its shape checked (not yet its signature)."""
+
+    packet_uid: str
+    round_id: int
+    reviewer_id: int
+    written_at: datetime  # naive UTC
+    entries: list[ReviewEntry]
+    payload: dict[str, Any]
+    signature: str
+
+
+def parse_scores(data: bytes, name: str = "The scores file") -> ScoresPayload:
+    """Check a scores file's bytes are canonical JSON of the right shape; ScoresFileError if not."""
+    if len(data) > MAX_SCORES_BYTES:
+        raise ScoresFileError(_too_big(name, len(data)))
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise ScoresFileError(
+            f"{name} is not a scores file, or it is damaged or cut short."
+        ) from None
+    if not isinstance(document, dict) or set(document) != {"payload", "signature"}:
+        raise ScoresFileError(f"{name} is not a scores file.")
+    payload, signature = document["payload"], document["signature"]
+    if not isinstance(payload, dict) or payload.get("format") != SCORES_FORMAT:
+        raise ScoresFileError(f"{name} is not a scores file.")
+    if payload.get("version") != SCORES_VERSION:
+        raise ScoresFileError(
+            f"{name} is a scores file of format version {payload.get('version')}; this program "
+            f"reads version {SCORES_VERSION}."
+        )
+    if canonical(document) != data:
+        raise ScoresFileError(
+            f"{name} has been changed since it was written (it is not byte for byte what the "
+            "program writes); nothing was imported."
+        )
+    try:
+        entries = [_entry(e) for e in payload["applications"]]
+        parsed = ScoresPayload(
+            packet_uid=_text(payload["packet_id"], 64),
+            round_id=_int(payload["round_id"]),
+            reviewer_id=_int(payload["reviewer_id"]),
+            written_at=_moment(payload["written_at"]),
+            entries=entries,
+            payload=payload,
+            signature=_text(signature, 64),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ScoresFileError(f"{name} is damaged: some of its content is missing.") from None
+    if not parsed.entries:
+        raise ScoresFileError(f"{name} holds no reviews.")
+    ids = [e.application_id for e in parsed.entries]
+    if len(set(ids)) != len(ids):
+        raise ScoresFileError(f"{name} holds the same application twice.")
+    return parsed
+
+
+def verify(parsed: ScoresPayload, secret_hex: str) -> bool:
+    """Whether the signature was made with this secret over exactly this payload."""
+    return hmac.compare_digest(sign(parsed.payload, secret_hex), parsed.signature)
+
+
+def _entry(e: dict[str, Any]) -> ReviewEntry:
+    conflict = e["conflict"]
+    declared = conflict["declared"]
+    if not isinstance(declared, bool):
+        raise TypeError("declared")
+    scores: dict[str, tuple[int, str]] = {}
+    for s in e["scores"]:
+        code = _text(s["criterion"], 40)
+        if code in scores:
+            raise ValueError("criterion twice")
+        scores[code] = (_int(s["score"]), _text(s["comment"]))
+    recommendation = e["recommendation"]
+    if recommendation is not None:
+        recommendation = _text(recommendation, 40)
+    return ReviewEntry(
+        application_id=_int(e["application_id"]),
+        reference=_text(e["reference"], 40),
+        conflict=declared,
+        conflict_kind=_text(conflict["kind"], 20) if declared else "",
+        conflict_reason=_text(conflict["reason"]) if declared else "",
+        scores=scores,
+        recommendation=recommendation,
+        comment=_text(e["comment"]),
+    )
+
+
+def _text(value: Any, limit: int = MAX_TEXT) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise TypeError("not text")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("not an integer")
+    return value
+
+
+def _moment(value: Any) -> datetime:
+    text = _text(value, 40)
+    if not text.endswith("Z"):
+        raise ValueError("not UTC")
+    return datetime.fromisoformat(text[:-1])
+
+
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"{name} is {size / (1024 * 1024):.1f} MB, larger than a scores file can be "
+        f"({MAX_SCORES_BYTES // (1024 * 1024)} MB); it was not read."
+    )
+
+
+# -- importing ---------------------------------------------------------------------------------
+IMPORTED, UNCHANGED, REPLACED, REJECTED = "imported", "unchanged", "replaced", "rejected"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How one scores file was taken: imported, unchanged, replaced or rejected, and why."""
+
+    file: str
+    status: str
+    sentence: str
+
+    @property
+    def line(self) -> str:
+        """One report line: file, outcome, why."""
+        return f"{self.file}: {self.status}: {self.sentence}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of importing many files, one result per file in the order given."""
+
+    results: list[ImportResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many files ended with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def any_rejected(self) -> bool:
+        """Whether at least one file was refused."""
+        return self.count(REJECTED) > 0
+
+    def summary(self) -> str:
+        """The counts in one line."""
+        parts = [
+            f"{self.count(s)} {s}"
+            for s in (IMPORTED, REPLACED, UNCHANGED, REJECTED)
+            if self.count(s)
+        ]
+        return ", ".join(parts) or "no files"
+
+
+def import_scores(
+    session: Session, path: str | Path, *, actor: Actor, now: datetime
+) -> ImportResult:
+    """Import one scores file in the caller's unit of work: all of it or, if refused, none."""
+    if actor.role not in STAFF:
+        raise PermissionDenied("Only the secretariat or an administrator may import scores.")
+    source = Path(path)
+    try:
+        return _import(session, source, actor, now)
+    except ScoresFileError as exc:
+        return ImportResult(source.name, REJECTED, str(exc))
+
+
+def _read(source: Path) -> bytes:
+    name = source.name
+    try:
+        size = source.stat().st_size
+        if size > MAX_SCORES_BYTES:
+            raise ScoresFileError(_too_big(name, size))
+        with source.open("rb") as handle:
+            data = handle.read(MAX_SCORES_BYTES + 1)
+    except FileNotFoundError:
+        raise ScoresFileError(f"{name} does not exist.") from None
+    except IsADirectoryError:
+        raise ScoresFileError(f"{name} is a folder, not a scores file.") from None
+    except OSError as exc:
+        raise ScoresFileError(f"{name} cannot be read: {exc.strerror}.") from None
+    if len(data) > MAX_SCORES_BYTES:
+        raise ScoresFileError(_too_big(name, len(data)))
+    return data
+
+
+def _import(session: Session, source: Path, actor: Actor, now: datetime) -> ImportResult:
+    name = source.name
+    data = _read(source)
+    parsed = parse_scores(data, name)
+    packet = session.scalar(
+        select(ReviewPacket).where(ReviewPacket.packet_uid == parsed.packet_uid)
+    )
+    if packet is None:
+        raise ScoresFileError(
+            f"{name} was not made from a review packet this database issued; nothing was imported."
+        )
+    if not verify(parsed, packet.signing_secret):
+        raise ScoresFileError(
+            f"{name} does not carry a valid signature for its packet: it was changed after it "
+            "was written or made with another packet; nothing was imported."
+        )
+    reviewer_name = _reviewer_name(session, packet.reviewer_id)
+    if parsed.reviewer_id != packet.reviewer_id:
+        other = _reviewer_name(session, parsed.reviewer_id)
+        raise ScoresFileError(
+            f"{name} names the reviewer {other} but was signed with the packet of "
+            f"{reviewer_name}; nothing was imported."
+        )
+    rnd = session.get(Round, packet.round_id)
+    assert rnd is not None
+    if parsed.round_id != packet.round_id:
+        other_round = session.get(Round, parsed.round_id)
+        other_name = other_round.name if other_round else f"round {parsed.round_id}"
+        raise ScoresFileError(
+            f"{name} is for '{other_name}' but its packet is for '{rnd.name}'; nothing was "
+            "imported."
+        )
+    if rnd.status not in IMPORTABLE_ROUNDS:
+        raise ScoresFileError(
+            f"The review of '{rnd.name}' is closed (the round is {rnd.status}), so {name} "
+            f"from {reviewer_name} was not imported."
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = session.scalar(select(ScoresImport).where(ScoresImport.file_sha256 == digest))
+    if earlier is not None:
+        return ImportResult(
+            name,
+            UNCHANGED,
+            f"This file from {reviewer_name} was already imported on "
+            f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
+        )
+    newest = session.scalar(
+        select(ScoresImport)
+        .where(ScoresImport.packet_id == packet.id)
+        .order_by(ScoresImport.exported_at.desc(), ScoresImport.id.desc())
+        .limit(1)
+    )
+    if newest is not None and _naive(newest.exported_at) >= parsed.written_at:
+        same = _naive(newest.exported_at) == parsed.written_at
+        raise ScoresFileError(
+            f"{name} was written {timestamp(parsed.written_at)[:19]} UTC, "
+            + ("at the same moment as" if same else "before")
+            + f" the file from {reviewer_name} imported on "
+            f"{newest.imported_at:%Y-%m-%d %H:%M} UTC; an older file never replaces a newer one."
+        )
+    plan = _check_entries(session, name, parsed, packet, rnd, reviewer_name)
+
+    # Every check passed: write it all.
+    record = ScoresImport(
+        packet_id=packet.id,
+        file_sha256=digest,
+        exported_at=parsed.written_at,
+        imported_at=now,
+        imported_by_user_id=actor.user_id,
+        superseded=False,
+    )
+    session.add(record)
+    session.flush()
+    replaced = newest is not None
+    if replaced:
+        session.execute(
+            update(ScoresImport)
+            .where(ScoresImport.packet_id == packet.id, ScoresImport.id != record.id)
+            .values(superseded=True)
+        )
+    assignment_ids = [a.id for a, _, _ in plan]
+    session.execute(delete(Score).where(Score.assignment_id.in_(assignment_ids)))
+    score_rows: list[dict[str, Any]] = []
+    conflicts = 0
+    for assignment, entry, resolved in plan:
+        assignment.scores_import_id = record.id
+        if entry.conflict:
+            conflicts += 1
+            _declare_conflict(session, assignment, entry, parsed.written_at)
+            assignment.status = AssignmentStatus.CONFLICT.value
+            assignment.recommendation = None
+            assignment.overall_comment = ""
+            assignment.scored_at = None
+            continue
+        assignment.status = AssignmentStatus.SCORED.value
+        assignment.recommendation = entry.recommendation
+        assignment.overall_comment = entry.comment
+        assignment.scored_at = parsed.written_at
+        for criterion_id, (score, comment) in resolved.items():
+            score_rows.append(
+                {
+                    "assignment_id": assignment.id,
+                    "criterion_id": criterion_id,
+                    "score": score,
+                    "comment": comment,
+                }
+            )
+    if score_rows:
+        session.execute(Score.__table__.insert(), score_rows)
+    reviews = len(plan) - conflicts
+    said = f"{reviews} review{'s' if reviews != 1 else ''}"
+    if conflicts:
+        said += f" and {conflicts} declared conflict{'s' if conflicts != 1 else ''}"
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="scores_import",
+            entity_id=record.id,
+            action="replace_scores" if replaced else "import_scores",
+            detail=f"{said} from {reviewer_name} for {rnd.name} ({name}, SHA-256 {digest})",
+        )
+    )
+    session.flush()
+    if replaced:
+        return ImportResult(
+            name, REPLACED, f"{said.capitalize()} from {reviewer_name} replace their earlier file."
+        )
+    return ImportResult(name, IMPORTED, f"{said.capitalize()} from {reviewer_name} imported.")
+
+
+def _check_entries(
+    session: Session,
+    name: str,
+    parsed: ScoresPayload,
+    packet: ReviewPacket,
+    rnd: Round,
+    reviewer_name: str,
+) -> list[tuple[Assignment, ReviewEntry, dict[int, tuple[int, str]]]]:
+    criteria = session.scalars(
+        select(Criterion).where(Criterion.rubric_id == rnd.rubric_id).order_by(Criterion.position)
+    ).all()
+    by_code = {c.code: c for c in criteria}
+    ids = [e.application_id for e in parsed.entries]
+    apps = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ids)))}
+    assignments = {
+        a.application_id: a
+        for a in session.scalars(
+            select(Assignment).where(
+                Assignment.reviewer_id == packet.reviewer_id, Assignment.application_id.in_(ids)
+            )
+        )
+    }
+    plan: list[tuple[Assignment, ReviewEntry, dict[int, tuple[int, str]]]] = []
+    for entry in parsed.entries:
+        app = apps.get(entry.application_id)
+        label = app.reference if app is not None and app.reference else entry.reference
+        assignment = assignments.get(entry.application_id)
+        if app is None or app.round_id != rnd.id or assignment is None:
+            raise ScoresFileError(
+                f"{name} scores {label}, which is not assigned to {reviewer_name}; nothing "
+                "was imported."
+            )
+        if app.state not in REVIEWABLE:
+            raise ScoresFileError(
+                f"{name} scores {label}, which is {app.state.replace('_', ' ')} and no longer "
+                "under review; nothing was imported."
+            )
+        resolved: dict[int, tuple[int, str]] = {}
+        if entry.conflict:
+            if entry.conflict_kind not in CONFLICT_KINDS:
+                raise ScoresFileError(
+                    f"{name} declares a conflict on {label} of an unknown kind "
+                    f"'{entry.conflict_kind}'; nothing was imported."
+                )
+            if entry.scores:
+                raise ScoresFileError(
+                    f"{name} declares a conflict on {label} and also scores it; nothing was "
+                    "imported."
+                )
+            plan.append((assignment, entry, resolved))
+            continue
+        if assignment.status == AssignmentStatus.CONFLICT.value:
+            raise ScoresFileError(
+                f"{name} scores {label}, but a conflict of interest of {reviewer_name} on it "
+                "is recorded; the secretariat must remove that conflict first. Nothing was "
+                "imported."
+            )
+        for code, (score, comment) in entry.scores.items():
+            criterion = by_code.get(code)
+            if criterion is None:
+                raise ScoresFileError(
+                    f"{name} scores {label} on '{code}', which is not a criterion of the "
+                    "round's rubric; nothing was imported."
+                )
+            if not criterion.scale_min <= score <= criterion.scale_max:
+                raise ScoresFileError(
+                    f"{name} gives {label} {score} for '{criterion.name}', outside its scale "
+                    f"of {criterion.scale_min} to {criterion.scale_max}; nothing was imported."
+                )
+            resolved[criterion.id] = (score, comment)
+        missing = [c.name for c in criteria if c.required and c.code not in entry.scores]
+        if missing:
+            raise ScoresFileError(
+                f"{name} does not score {label} on '{missing[0]}'"
+                + (f" and {len(missing) - 1} more criteria" if len(missing) > 1 else "")
+                + "; every required criterion needs a score, so nothing was imported."
+            )
+        if entry.recommendation not in RECOMMENDATIONS:
+            raise ScoresFileError(
+                f"{name} has no valid overall recommendation for {label} (fund, fund with "
+                "conditions or do not fund); nothing was imported."
+            )
+        plan.append((assignment, entry, resolved))
+    return plan
+
+
+def _declare_conflict(
+    session: Session, assignment: Assignment, entry: ReviewEntry, declared_at: datetime
+) -> None:
+    existing = session.scalar(
+        select(Conflict).where(
+            Conflict.reviewer_id == assignment.reviewer_id,
+            Conflict.application_id == assignment.application_id,
+        )
+    )
+    if existing is None:
+        session.add(
+            Conflict(
+                reviewer_id=assignment.reviewer_id,
+                application_id=assignment.application_id,
+                kind=entry.conflict_kind,
+                reason=entry.conflict_reason,
+                declared_at=declared_at,
+            )
+        )
+    else:
+        existing.kind = entry.conflict_kind
+        existing.reason = entry.conflict_reason
+
+
+def _reviewer_name(session: Session, reviewer_id: int) -> str:
+    name = session.scalar(
+        select(Person.full_name)
+        .join(Reviewer, Reviewer.person_id == Person.id)
+        .where(Reviewer.id == reviewer_id)
+    )
+    return name or f"reviewer {reviewer_id}"
+
+
+def _naive(moment: datetime | str) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def import_many(
+    db: Database, paths: Sequence[str | Path], *, actor: Actor, now: datetime
+) -> Generator[tuple[int, int, str], None, ImportReport]:
+    """Import scores files one unit of work each; yields progress, returns the report."""
+    if actor.role not in STAFF:
+        raise PermissionDenied("Only the secretariat or an administrator may import scores.")
+    report = ImportReport()
+    total = len(paths)
+    for n, path in enumerate(paths, start=1):
+        try:
+            with db.unit_of_work() as session:
+                result = import_scores(session, path, actor=actor, now=now)
+                if result.status == REJECTED:
+                    session.rollback()
+        except WorkflowError as exc:
+            result = ImportResult(Path(path).name, REJECTED, str(exc))
+        except IntegrityError:
+            result = ImportResult(
+                Path(path).name,
+                REJECTED,
+                "The file was being imported at the same moment elsewhere; import it again.",
+            )
+        report.results.append(result)
+        yield n, total, f"{result.file}: {result.status}"
+    return report
+
+
+def import_many_now(db: Database, paths: Sequence[str | Path], **kwargs: Any) -> ImportReport:
+    """Run `import_many` to the end (for the command line and tests)."""
+    work = import_many(db, paths, **kwargs)
+    while True:
+        try:
+            next(work)
+        except StopIteration as stop:
+            return stop.value
