@@ -90,7 +90,7 @@ AREAS: tuple[AreaSpec, ...] = (
         (
             ListSpec("Meetings", "meetings", lambda db, _t: meetings.meeting_listing(db)),
             ListSpec(
-                "Action items", "action items", lambda db, _t: meetings.action_item_listing(db)
+                "Action items", "action items", lambda db, t: meetings.action_item_listing(db, t)
             ),
         ),
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from . import Column, Listing
@@ -28,6 +29,7 @@ ACTION_ITEM_COLUMNS = [
     Column("owner", "Owner"),
     Column("due_on", "Due", "date"),
     Column("status", "Status"),
+    Column("overdue", "Overdue", "bool"),
     Column("done_on", "Done", "date"),
 ]
 
@@ -70,11 +72,15 @@ def meeting_listing(db: Database) -> Listing:
     )
 
 
-def action_item_listing(db: Database) -> Listing:
-    """Every action item with the meeting it came from, its owner, due date and status."""
+def action_item_listing(db: Database, today: date | None = None) -> Listing:
+    """Every action item with its meeting, owner, due date, status and whether it is overdue.
+
+    Overdue means still open (or in progress) after its due date, counted from `today`.
+    """
+    today = today or date.today()
     rows = db.rows(
         """
-        SELECT ai.number, m.number, m.year, m.quarter, ai.description,
+        SELECT ai.id, ai.number, m.number, m.year, m.quarter, ai.description,
                COALESCE(p.full_name, ai.owner_text), ai.due_on, ai.status, ai.done_on
         FROM action_items ai
         JOIN meetings m ON m.id = ai.meeting_id
@@ -82,23 +88,29 @@ def action_item_listing(db: Database) -> Listing:
         ORDER BY ai.number DESC
         """
     )
-    return Listing(
-        "Action items",
-        ACTION_ITEM_COLUMNS,
-        [
+    listing = Listing("Action items", ACTION_ITEM_COLUMNS, [], [])
+    for aid, number, meeting, year, quarter, description, owner, due, status, done in rows:
+        due_text = iso_date(due)
+        overdue = (
+            status in ("open", "in progress")
+            and due_text is not None
+            and due_text < today.isoformat()
+        )
+        listing.rows.append(
             (
                 int(number),
                 int(meeting),
                 quarter_label(year, quarter),
                 description,
                 owner,
-                iso_date(due),
+                due_text,
                 status,
+                overdue,
                 iso_date(done),
             )
-            for number, meeting, year, quarter, description, owner, due, status, done in rows
-        ],
-    )
+        )
+        listing.ids.append(int(aid))
+    return listing
 
 
 def hosting_ledger_listing(db: Database) -> Listing:
