@@ -725,7 +725,7 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         stamped_sections.append(PackSection(title, page_index + 1))
         page_index += len(reader.pages)
     for section in stamped_sections:
-        writer.add_outline_item(section.title, section.page - 1)
+        writer.add_outline_item(title=section.title, page_number=section.page - 1)
     writer.add_metadata({"/Title": f"{data.name} meeting pack", "/Creator": "USRG Desktop"})
     out = io.BytesIO()
     writer.write(out)
