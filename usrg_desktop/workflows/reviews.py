@@ -1,10 +1,13 @@
-"""Read queries of review and scoring: the reviewers and assignments lists."""
+"""Review and scoring: the reviewers and assignments lists, and recording a panel's decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import Column, Listing
+from . import Actor, Column, Listing, WorkflowError
 from .dates import by_first_text, sast_minutes
 from .grants import REVIEW_POINTS_SQL, score_value
 
@@ -40,7 +43,8 @@ def reviewer_listing(db: Database) -> Listing:
     rows = db.rows(
         """
         SELECT p.full_name, COALESCE(city.short_name, body.short_name), p.email, rv.expertise,
-               COALESCE(work.assigned, 0), COALESCE(work.scored, 0), COALESCE(cf.n, 0), rv.active
+               COALESCE(work.assigned, 0), COALESCE(work.scored, 0), COALESCE(cf.n, 0), rv.active,
+               rv.id
         FROM reviewers rv
         JOIN people p ON p.id = rv.person_id
         LEFT JOIN cities city ON city.id = p.city_id
@@ -56,11 +60,9 @@ def reviewer_listing(db: Database) -> Listing:
         ORDER BY rv.id
         """
     )
-    return Listing(
-        "Reviewers",
-        REVIEWER_COLUMNS,
-        sorted(
-            [
+    ordered = sorted(
+        [
+            (
                 (
                     name,
                     org,
@@ -70,11 +72,18 @@ def reviewer_listing(db: Database) -> Listing:
                     int(scored),
                     int(conflicts),
                     bool(active),
-                )
-                for name, org, email, expertise, assigned, scored, conflicts, active in rows
-            ],
-            key=by_first_text,
-        ),
+                ),
+                int(rid),
+            )
+            for name, org, email, expertise, assigned, scored, conflicts, active, rid in rows
+        ],
+        key=lambda pair: by_first_text(pair[0]),
+    )
+    return Listing(
+        "Reviewers",
+        REVIEWER_COLUMNS,
+        [row for row, _ in ordered],
+        ids=[rid for _, rid in ordered],
     )
 
 
@@ -83,7 +92,7 @@ def assignment_listing(db: Database) -> Listing:
     rows = db.rows(
         f"""
         SELECT app.reference, app.title, p.full_name, a.method, a.status,
-               sc.score, a.recommendation, a.assigned_at, a.scored_at
+               sc.score, a.recommendation, a.assigned_at, a.scored_at, a.id
         FROM assignments a
         JOIN applications app ON app.id = a.application_id
         JOIN reviewers rv ON rv.id = a.reviewer_id
@@ -121,6 +130,80 @@ def assignment_listing(db: Database) -> Listing:
                 recommendation,
                 assigned,
                 scored,
+                _id,
             ) in rows
         ],
+        ids=[int(row[-1]) for row in rows],
     )
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """A tentative decision to record: approve with an amount and conditions, or decline."""
+
+    application_id: int
+    approve: bool
+    amount_cents: int | None = None
+    conditions: str = ""
+    reasons: str = ""
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """What happened to one decision: recorded, or refused with the sentence why."""
+
+    application_id: int
+    reference: str
+    approve: bool
+    refusal: str | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the decision is now on record."""
+        return self.refusal is None
+
+
+def record_decisions(
+    db: Database, decisions: Iterable[DecisionRequest], *, actor: Actor, now: datetime
+) -> list[DecisionResult]:
+    """Record each decision through the state machine, each in its own unit of work.
+
+    Approvals go first in the order given (the budget check sees each one before the next);
+    a refused decision changes nothing and its sentence is reported; the others stand.
+    """
+    from ..domain.grants import Application
+    from . import applications
+
+    results: list[DecisionResult] = []
+    ordered = sorted(decisions, key=lambda d: not d.approve)
+    for d in ordered:
+        with db.unit_of_work() as session:
+            app = session.get(Application, d.application_id)
+            reference = (app.reference or app.title) if app else f"#{d.application_id}"
+        try:
+            with db.unit_of_work() as session:
+                if d.approve:
+                    applications.approve(
+                        session,
+                        application_id=d.application_id,
+                        actor=actor,
+                        now=now,
+                        amount_cents=d.amount_cents or 0,
+                        conditions=d.conditions,
+                        reasons=d.reasons,
+                    )
+                else:
+                    applications.decline(
+                        session,
+                        application_id=d.application_id,
+                        actor=actor,
+                        now=now,
+                        reason=d.reasons,
+                        feedback=d.feedback,
+                    )
+        except WorkflowError as exc:
+            results.append(DecisionResult(d.application_id, reference, d.approve, str(exc)))
+        else:
+            results.append(DecisionResult(d.application_id, reference, d.approve))
+    return results
