@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
-from .common import open_db
+from ..workflows import FieldErrors, WorkflowError
+from .common import acting_user, add_format, iso_date, now, open_db, print_listing
 
 
 def cmd_rotation_propose(args: argparse.Namespace) -> int:
@@ -26,6 +28,116 @@ def cmd_rotation_propose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sentences(exc: FieldErrors) -> WorkflowError:
+    """All of a refused form's sentences on one line (the command line has no fields)."""
+    return WorkflowError(" ".join(exc.errors.values()))
+
+
+def cmd_rotation_accept(args: argparse.Namespace) -> int:
+    """Make the proposal for a quarter a planned meeting, as proposed or with another host/dates."""
+    from ..workflows import meeting_plans
+    from ..workflows.rotation import Quarter
+
+    quarter = Quarter.parse(args.quarter)
+    db = open_db(args)
+    actor = acting_user(args, db)
+    today = date.today()
+    try:
+        with db.unit_of_work() as session:
+            proposal = meeting_plans.proposal_for(session, quarter=quarter, today=today)
+            host = meeting_plans.city_named(session, args.host) if args.host else proposal.host_id
+            start = args.start or proposal.starts_on
+            end = args.end or start + timedelta(days=1)
+            edited = (host, start, end) != (
+                proposal.host_id,
+                proposal.starts_on,
+                proposal.ends_on,
+            )
+            if edited:
+                meeting_id = meeting_plans.accept_edited_proposal(
+                    session,
+                    quarter=quarter,
+                    host_city_id=host,
+                    starts_on=start,
+                    ends_on=end,
+                    reason=args.reason or "",
+                    actor=actor,
+                    now=now(),
+                    proposal_reason=proposal.reason,
+                )
+            else:
+                meeting_id = meeting_plans.accept_proposal(
+                    session,
+                    quarter=quarter,
+                    host_city_id=host,
+                    starts_on=start,
+                    actor=actor,
+                    now=now(),
+                    proposal_reason=proposal.reason,
+                )
+            m = meeting_plans.meeting_details(session, meeting_id=meeting_id)
+    except FieldErrors as exc:
+        raise _sentences(exc) from exc
+    print(
+        f"Planned meeting {m.number}: {m.quarter.label}, {m.host}, "
+        f"{m.starts_on:%a %d %b} – {m.ends_on:%a %d %b %Y}."
+    )
+    return 0
+
+
+def cmd_rotation_reject(args: argparse.Namespace) -> int:
+    """Record that the proposed host of a quarter will not host it (it keeps its turn)."""
+    from ..workflows import meeting_plans
+    from ..workflows.rotation import Quarter
+
+    quarter = Quarter.parse(args.quarter)
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        proposal = meeting_plans.proposal_for(session, quarter=quarter, today=date.today())
+        if proposal.planned or proposal.host_id is None:
+            raise WorkflowError(f"There is no open proposal for {quarter.label} to reject.")
+        meeting_plans.reject_proposal(
+            session,
+            quarter=quarter,
+            host_city_id=proposal.host_id,
+            reason=args.reason,
+            actor=actor,
+            now=now(),
+        )
+        again = meeting_plans.proposal_for(session, quarter=quarter, today=date.today())
+    print(f"{proposal.host} will not host {quarter.label}; it keeps its turn.")
+    print(f"New proposal: {again.host or '(no host possible)'}. {again.reason}")
+    return 0
+
+
+def cmd_meetings_list(args: argparse.Namespace) -> int:
+    """Print every meeting: number, quarter, host, dates and status."""
+    from ..workflows.meetings import meeting_schedule_listing
+
+    print_listing(meeting_schedule_listing(open_db(args)), args.format)
+    return 0
+
+
+def cmd_meetings_ics(args: argparse.Namespace) -> int:
+    """Write a meeting's calendar file (.ics): its two days and the exposure visit."""
+    from ..workflows.calendar import meeting_ics
+    from ..workflows.meeting_plans import meeting_id_for_number
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        data = meeting_ics(session, meeting_id_for_number(session, number=args.meeting), now=now())
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise WorkflowError(
+            f"The calendar file {out} could not be written: {exc.strerror or exc}."
+        ) from exc
+    print(f"Wrote {out} (meeting {args.meeting}: 3 events).")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the rotation and meetings subcommands."""
     rot = sub.add_parser("rotation", parents=[common], help="host rotation of the meetings")
@@ -39,3 +151,33 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     propose.add_argument("--quarters", type=int, default=8, help="how many quarters (default 8)")
     propose.add_argument("--format", choices=["text", "json"], default="text")
     propose.set_defaults(handler=cmd_rotation_propose)
+
+    accept = rotsub.add_parser(
+        "accept",
+        parents=[common],
+        help="plan a quarter's meeting as proposed, or with another host or dates (needs --user)",
+    )
+    accept.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q1")
+    accept.add_argument("--host", help="another host city (name or code) than proposed")
+    accept.add_argument("--start", type=iso_date, help="another day 1 than proposed (ISO date)")
+    accept.add_argument("--end", type=iso_date, help="day 2 (default: the day after day 1)")
+    accept.add_argument("--reason", help="why the proposal was changed (needed with changes)")
+    accept.set_defaults(handler=cmd_rotation_accept)
+    reject = rotsub.add_parser(
+        "reject",
+        parents=[common],
+        help="the proposed host will not host the quarter; it keeps its turn (needs --user)",
+    )
+    reject.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q1")
+    reject.add_argument("--reason", required=True, help="why the proposal is rejected")
+    reject.set_defaults(handler=cmd_rotation_reject)
+
+    meet = sub.add_parser("meetings", parents=[common], help="the quarterly meetings")
+    meetsub = meet.add_subparsers(dest="meetings_command", required=True, metavar="ACTION")
+    listing = meetsub.add_parser("list", parents=[common], help="every meeting")
+    add_format(listing)
+    listing.set_defaults(handler=cmd_meetings_list)
+    ics = meetsub.add_parser("ics", parents=[common], help="write a meeting's calendar file (.ics)")
+    ics.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
+    ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
+    ics.set_defaults(handler=cmd_meetings_ics)

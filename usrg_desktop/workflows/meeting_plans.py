@@ -693,3 +693,18 @@ def _show(value: object) -> str:
         return value.strftime("%H:%M")
     text = str(value or "")
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def city_named(session: Session, name: str) -> int:
+    """The id of the member city with this short name, official name or municipal code."""
+    wanted = name.strip().casefold()
+    for city in session.scalars(select(City).order_by(City.id)):
+        if wanted in (
+            city.short_name.casefold(),
+            city.official_name.casefold(),
+            city.municipal_code.casefold(),
+        ):
+            return city.id
+    raise WorkflowError(
+        f"There is no member city called '{name}'; give its name (eThekwini) or code (ETH)."
+    )

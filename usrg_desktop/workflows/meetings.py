@@ -48,7 +48,7 @@ def meeting_listing(db: Database) -> Listing:
     """Every meeting with its quarter, host city, dates, venue and status, newest first."""
     rows = db.rows(
         """
-        SELECT m.number, m.year, m.quarter, c.short_name, m.starts_on, m.ends_on, m.venue,
+        SELECT m.id, m.number, m.year, m.quarter, c.short_name, m.starts_on, m.ends_on, m.venue,
                m.status
         FROM meetings m JOIN cities c ON c.id = m.host_city_id
         ORDER BY m.starts_on DESC, m.number DESC
@@ -67,9 +67,61 @@ def meeting_listing(db: Database) -> Listing:
                 venue,
                 status,
             )
-            for number, year, quarter, host, starts, ends, venue, status in rows
+            for _id, number, year, quarter, host, starts, ends, venue, status in rows
         ],
+        ids=[int(row[0]) for row in rows],
     )
+
+
+MEETING_SCHEDULE_COLUMNS = [
+    Column("number", "No.", "int"),
+    Column("quarter", "Quarter"),
+    Column("host", "Host city"),
+    Column("start", "Start", "date"),
+    Column("end", "End", "date"),
+    Column("status", "Status"),
+]
+
+
+def meeting_schedule_listing(db: Database) -> Listing:
+    """Every meeting in time order for the command line: quarter as 2027Q1, official host name."""
+    rows = db.rows(
+        """
+        SELECT m.id, m.number, m.year, m.quarter, c.official_name, m.starts_on, m.ends_on,
+               m.status
+        FROM meetings m JOIN cities c ON c.id = m.host_city_id
+        ORDER BY m.starts_on, m.number
+        """
+    )
+    return Listing(
+        "Meetings",
+        MEETING_SCHEDULE_COLUMNS,
+        [
+            (int(number), f"{int(year)}Q{int(quarter)}", host, iso_date(s), iso_date(e), status)
+            for _id, number, year, quarter, host, s, e, status in rows
+        ],
+        ids=[int(row[0]) for row in rows],
+    )
+
+
+def hosting_counts(db: Database) -> list[tuple[str, str, int, int]]:
+    """Per active member city: short name, official name, meetings held and still planned."""
+    rows = db.rows(
+        """
+        SELECT c.short_name, c.official_name,
+               SUM(CASE WHEN m.status = 'held' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN m.status IN ('planned', 'confirmed') THEN 1 ELSE 0 END)
+        FROM cities c LEFT JOIN meetings m ON m.host_city_id = c.id
+        WHERE c.active = :active
+        GROUP BY c.id, c.short_name, c.official_name
+        ORDER BY c.id
+        """,
+        {"active": True},
+    )
+    return [
+        (short, official, int(held or 0), int(planned or 0))
+        for short, official, held, planned in rows
+    ]
 
 
 def action_item_listing(db: Database, today: date | None = None) -> Listing:
@@ -142,6 +194,7 @@ def hosting_ledger_listing(db: Database) -> Listing:
     for city_id, fact, name, category, year, quarter, starts, ends in rows:
         if fact == "city":
             cities[city_id] = {
+                "id": int(city_id),
                 "name": name,
                 "category": category,
                 "hosted": [],
@@ -172,8 +225,14 @@ def hosting_ledger_listing(db: Database) -> Listing:
             min(city["planned"], default=None),
             ", ".join(sorted(city["volunteered"])) or None,
             ", ".join(sorted(city["unavailable"])) or None,
+            city["id"],
         )
         for city in cities.values()
     ]
     ledger.sort(key=lambda row: (row[3] or "", row[2], row[0]))
-    return Listing("Hosting ledger", HOSTING_LEDGER_COLUMNS, ledger)
+    return Listing(
+        "Hosting ledger",
+        HOSTING_LEDGER_COLUMNS,
+        [row[:-1] for row in ledger],
+        ids=[row[-1] for row in ledger],
+    )
