@@ -131,7 +131,8 @@ def test_a_good_sheet_imports_every_row_submitted_with_references(any_db, tmp_pa
     assert table_counts(any_db) == before  # the dry run wrote nothing
     report = run(any_db, path, False)
     assert report.references == ["USRG-IF-2027-1-001", "USRG-IF-2027-1-002"]
-    assert report.summary() == (f"{path.name}: imported 2 submitted applications and 1 as drafts.")
+    summary = f"{path.name}: imported 2 submitted applications and 1 as a draft."
+    assert report.summary() == summary
     rows = any_db.rows(
         "SELECT a.reference, a.state, a.requested_cents, a.applicant_city_id, "
         "a.applicant_body_id, p.email, p.consent_basis, a.starts_on "

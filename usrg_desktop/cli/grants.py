@@ -1,9 +1,336 @@
-"""`usrg` subcommands of the grants area."""
+"""`usrg rounds …` and `usrg applications …`: the grant fund's lists, moves and sheet import."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+from ..money import format_zar, parse_zar
+from ..workflows import Listing, WorkflowError
+from ..workflows.dates import iso_date, sast_minutes
+from .common import acting_user, add_format, now, open_db, print_listing
+
+# Transitions that take the reason the user gives (under the keyword each one expects).
+_REASON_KEYWORD = {
+    "mark_ineligible": "reason",
+    "decline": "reason",
+    "withdraw": "reason",
+    "reopen_screening": "reason",
+    "reverse_decision": "reason",
+    "approve": "reasons",
+}
+
+
+def _state_value(text: str) -> str:
+    from ..domain.grants import ApplicationState
+
+    wanted = text.strip().lower().replace(" ", "_")
+    try:
+        return ApplicationState(wanted).value
+    except ValueError:
+        names = ", ".join(s.value for s in ApplicationState)
+        raise WorkflowError(
+            f"'{text}' is not an application state; the states are {names}."
+        ) from None
+
+
+def _filtered(listing: Listing, **wanted: str) -> Listing:
+    keys = listing.keys()
+    tests = [(keys.index(key), value) for key, value in wanted.items()]
+    rows, ids = [], []
+    for n, row in enumerate(listing.rows):
+        if all(row[i] == value for i, value in tests):
+            rows.append(row)
+            if listing.ids is not None:
+                ids.append(listing.ids[n])
+    return Listing(listing.title, listing.columns, rows, ids if listing.ids is not None else None)
+
+
+# -- rounds -------------------------------------------------------------------------------------
+def cmd_rounds_list(args: argparse.Namespace) -> int:
+    """Print every round with its dates, budget and applications."""
+    from ..workflows.grants import round_listing
+
+    print_listing(round_listing(open_db(args)), args.format)
+    return 0
+
+
+def cmd_rounds_move(args: argparse.Namespace) -> int:
+    """Move a round to its next status (open, closed, reviewing, decided, archived)."""
+    from ..workflows import rounds
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        round_id = rounds.find_round(session, args.round)
+        status = rounds.move_round(
+            session, round_id=round_id, target=args.to, actor=actor, now=now()
+        )
+        name = rounds.round_details(session, round_id).form.name
+    print(f"The round '{name}' is now {status}.")
+    return 0
+
+
+# -- applications -------------------------------------------------------------------------------
+def cmd_applications_list(args: argparse.Namespace) -> int:
+    """Print the applications, of one round and/or in one state if asked."""
+    from ..workflows import rounds
+    from ..workflows.grants import application_listing
+
+    db = open_db(args)
+    wanted: dict[str, str] = {}
+    if args.round is not None:
+        with db.unit_of_work() as session:
+            wanted["round"] = rounds.round_details(
+                session, rounds.find_round(session, args.round)
+            ).form.name
+    if args.state is not None:
+        wanted["state"] = _state_value(args.state).replace("_", " ")
+    print_listing(_filtered(application_listing(db), **wanted), args.format)
+    return 0
+
+
+def _find_application(session: Any, reference: str) -> Any:
+    from ..domain.grants import Application
+
+    text = reference.strip()
+    app = session.scalar(select(Application).where(Application.reference == text.upper()))
+    if app is None and text.lstrip("#").isdigit():
+        app = session.get(Application, int(text.lstrip("#")))
+    if app is None:
+        raise WorkflowError(
+            f"There is no application '{text}'; give its reference, like USRG-IF-2026-1-001 "
+            "(or #id for a draft)."
+        )
+    return app
+
+
+def _application_record(session: Any, reference: str) -> dict[str, Any]:
+    from ..domain.audit import AuditEvent
+    from ..domain.awards import Decision
+    from ..domain.directory import Body, City, Person
+    from ..domain.grants import BudgetLine, Round
+
+    app = _find_application(session, reference)
+    rnd = session.get(Round, app.round_id)
+    if app.applicant_city_id is not None:
+        applicant = session.get(City, app.applicant_city_id).official_name
+    else:
+        applicant = session.get(Body, app.applicant_body_id).official_name
+    person = session.get(Person, app.contact_person_id) if app.contact_person_id else None
+    lines = session.execute(
+        select(BudgetLine.description, BudgetLine.amount_cents)
+        .where(BudgetLine.application_id == app.id)
+        .order_by(BudgetLine.position)
+    ).all()
+    decision = session.scalar(select(Decision).where(Decision.application_id == app.id))
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "application", AuditEvent.entity_id == app.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ).all()
+    return {
+        "id": app.id,
+        "reference": app.reference,
+        "title": app.title,
+        "applicant": applicant,
+        "round": rnd.name,
+        "state": app.state,
+        "requested": format_zar(app.requested_cents),
+        "starts_on": iso_date(app.starts_on),
+        "ends_on": iso_date(app.ends_on),
+        "contact": (
+            f"{person.full_name} <{person.email}>"
+            if person and person.email
+            else (person.full_name if person else None)
+        ),
+        "summary": app.summary,
+        "problem": app.problem,
+        "intervention": app.intervention,
+        "budget_lines": [{"description": d, "amount": format_zar(c)} for d, c in lines],
+        "decision": (
+            {
+                "outcome": decision.outcome,
+                "amount": format_zar(decision.amount_cents),
+                "conditions": decision.conditions,
+                "reasons": decision.reasons,
+            }
+            if decision is not None
+            else None
+        ),
+        "history": [
+            {
+                "when": sast_minutes(e.occurred_at),
+                "who": e.actor_name,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "reason": e.reason,
+                "detail": e.detail,
+            }
+            for e in events
+        ],
+    }
+
+
+def cmd_applications_show(args: argparse.Namespace) -> int:
+    """Print one application's details and its history, newest first."""
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        record = _application_record(session, args.reference)
+    if args.format == "json":
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return 0
+    label_width = 12
+    out = sys.stdout
+    out.write(f"{record['reference'] or 'Draft #' + str(record['id'])}  {record['title']}\n\n")
+    for key, label in (
+        ("applicant", "Applicant"),
+        ("round", "Round"),
+        ("state", "State"),
+        ("requested", "Requested"),
+        ("starts_on", "Starts"),
+        ("ends_on", "Ends"),
+        ("contact", "Contact"),
+    ):
+        value = record[key]
+        if key == "state":
+            value = value.replace("_", " ")
+        out.write(f"{label:<{label_width}} {value or ''}\n")
+    for key, label in (
+        ("summary", "Summary"),
+        ("problem", "Problem"),
+        ("intervention", "Intervention"),
+    ):
+        if record[key]:
+            out.write(f"\n{label}:\n  {record[key]}\n")
+    if record["budget_lines"]:
+        out.write("\nBudget:\n")
+        width = max(len(b["description"]) for b in record["budget_lines"])
+        for b in record["budget_lines"]:
+            out.write(f"  {b['description']:<{width}}  {b['amount']:>18}\n")
+    decision = record["decision"]
+    if decision:
+        out.write(f"\nDecision: {decision['outcome']}")
+        out.write(f" {decision['amount']}\n" if decision["outcome"] == "approved" else "\n")
+        if decision["reasons"]:
+            out.write(f"  {decision['reasons']}\n")
+    out.write("\nHistory (newest first):\n")
+    for e in record["history"]:
+        move = f"{e['from'] or '—'} → {e['to']}" if e["to"] else ""
+        why = f" — {e['reason']}" if e["reason"] else ""
+        detail = f" ({e['detail']})" if e["detail"] else ""
+        out.write(f"  {e['when']}  {e['who']}: {e['action']} {move}{why}{detail}\n")
+    return 0
+
+
+def cmd_applications_move(args: argparse.Namespace) -> int:
+    """Move an application to another state through the state machine's transition."""
+    from ..domain.grants import ApplicationState
+    from ..workflows.applications import ACTIONS, transition_to
+
+    target = ApplicationState(_state_value(args.to))
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        app = _find_application(session, args.reference)
+        transition = transition_to(ApplicationState(app.state), target)
+        kwargs: dict[str, Any] = {"application_id": app.id, "actor": actor, "now": now()}
+        keyword = _REASON_KEYWORD.get(transition.action)
+        if keyword:
+            kwargs[keyword] = args.reason or ""
+        elif args.reason:
+            raise WorkflowError(f"Moving to {target.value.replace('_', ' ')} takes no reason.")
+        if transition.action == "approve":
+            if args.amount is None:
+                raise WorkflowError("Give the approved amount with --amount (in rand).")
+            try:
+                kwargs["amount_cents"] = parse_zar(args.amount)
+            except ValueError as exc:
+                raise WorkflowError(f"The amount {exc}.") from None
+            kwargs["conditions"] = args.conditions or ""
+        elif args.amount is not None or args.conditions:
+            raise WorkflowError("Only approval takes --amount and --conditions.")
+        if transition.action == "decline":
+            kwargs["feedback"] = args.feedback or ""
+        ACTIONS[transition.action](session, **kwargs)
+        name = app.reference or f"Draft #{app.id}"
+    print(f"{name} is now {target.value.replace('_', ' ')}.")
+    return 0
+
+
+def cmd_applications_import(args: argparse.Namespace) -> int:
+    """Check (--dry-run) or import a CSV/XLSX sheet of applications from an online form."""
+    from ..workflows.application_import import ImportRefused, import_applications
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    try:
+        with db.unit_of_work() as session:
+            report = import_applications(
+                session, args.file, actor=actor, now=now(), dry_run=args.dry_run
+            )
+    except ImportRefused as refused:
+        for problem in refused.report.problems:
+            print(str(problem), file=sys.stderr)
+        raise
+    for problem in report.problems:
+        print(str(problem))
+    print(report.summary())
+    for reference in report.references:
+        print(f"  {reference}")
+    return 0 if report.ok else 1
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the grants subcommands."""
+    """Add the `rounds` and `applications` subcommands."""
+    rounds_parser = sub.add_parser("rounds", parents=[common], help="funding rounds")
+    rounds_sub = rounds_parser.add_subparsers(
+        dest="rounds_command", required=True, metavar="ACTION"
+    )
+    listing = rounds_sub.add_parser("list", parents=[common], help="list the rounds")
+    add_format(listing)
+    listing.set_defaults(handler=cmd_rounds_list)
+    move = rounds_sub.add_parser(
+        "move", parents=[common], help="move a round to its next status (needs --user)"
+    )
+    move.add_argument("round", help="the round's id or name")
+    move.add_argument("--to", required=True, help="open, closed, reviewing, decided or archived")
+    move.set_defaults(handler=cmd_rounds_move)
+
+    apps = sub.add_parser("applications", parents=[common], help="grant applications")
+    apps_sub = apps.add_subparsers(dest="applications_command", required=True, metavar="ACTION")
+    listing = apps_sub.add_parser("list", parents=[common], help="list the applications")
+    listing.add_argument("--round", help="only this round (its id or name)")
+    listing.add_argument("--state", help="only applications in this state, e.g. in_review")
+    add_format(listing)
+    listing.set_defaults(handler=cmd_applications_list)
+
+    show = apps_sub.add_parser("show", parents=[common], help="one application and its history")
+    show.add_argument("reference", help="the reference, like USRG-IF-2026-1-001 (or #id)")
+    add_format(show, ("text", "json"))
+    show.set_defaults(handler=cmd_applications_show)
+
+    move = apps_sub.add_parser(
+        "move", parents=[common], help="move an application to another state (needs --user)"
+    )
+    move.add_argument("reference", help="the reference, like USRG-IF-2026-1-001 (or #id)")
+    move.add_argument("--to", required=True, help="the state to move to, e.g. screening")
+    move.add_argument("--reason", help="why (needed to withdraw, decline, mark ineligible, …)")
+    move.add_argument("--amount", help="approve: the amount in rand, e.g. 'R 250 000,00'")
+    move.add_argument("--conditions", help="approve: the conditions of the grant")
+    move.add_argument("--feedback", help="decline: the panel's feedback for the letter")
+    move.set_defaults(handler=cmd_applications_move)
+
+    imp = apps_sub.add_parser(
+        "import", parents=[common], help="import applications from a CSV/XLSX sheet (needs --user)"
+    )
+    imp.add_argument("file", help="the .csv or .xlsx file")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="check every row and report; import nothing"
+    )
+    imp.set_defaults(handler=cmd_applications_import)

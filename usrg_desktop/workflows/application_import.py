@@ -142,13 +142,16 @@ class ImportReport:
                 f"{self.file_name}: {n} of {self.rows} row{'s' if self.rows != 1 else ''} "
                 f"{'has' if n == 1 else 'have'} problems; nothing was imported."
             )
-        drafts = f" and {self.drafts} as drafts" if self.drafts else ""
+        drafts = ""
+        if self.drafts:
+            drafts = f" and {self.drafts} as drafts" if self.drafts > 1 else " and 1 as a draft"
+        submitted = f"{self.submitted} submitted application{'s' if self.submitted != 1 else ''}"
         if self.dry_run:
             return (
-                f"{self.file_name}: all {self.rows} rows are good; {self.submitted} would be "
-                f"imported as submitted applications{drafts}."
+                f"{self.file_name}: all {self.rows} row{'s are' if self.rows != 1 else ' is'} "
+                f"good; {submitted} would be imported{drafts}."
             )
-        return f"{self.file_name}: imported {self.submitted} submitted applications{drafts}."
+        return f"{self.file_name}: imported {submitted}{drafts}."
 
 
 class ImportRefused(WorkflowError):
