@@ -231,6 +231,18 @@ def bench_transitions(database: Path, moves: int = 1000) -> dict:
     return result("withdraw_1000_applications_one_commit_each", ours_t, floor_t, 5.0, moves=moves)
 
 
+def bench_meeting_pack(_database: Path) -> dict:
+    """The pack of a full meeting vs ReportLab and pypdf alone making the same pages."""
+    from bench.meeting_pack import floor_pack, full_meeting
+    from usrg_desktop.printing.meeting_pack import meeting_pack_pdf
+
+    data = full_meeting()
+    pages = meeting_pack_pdf(data).pages  # also warms fonts and imports
+    floor_t = median_time(lambda: floor_pack(data))
+    ours_t = median_time(lambda: meeting_pack_pdf(data))
+    return result("meeting_pack_full_meeting", ours_t, floor_t, 1.5, pages=pages)
+
+
 def main() -> int:
     """Run the benchmarks, print a table, write bench/results.json."""
     parser = argparse.ArgumentParser(prog="python -m bench")
@@ -239,7 +251,7 @@ def main() -> int:
     args = parser.parse_args()
     database = Path(args.database).resolve()
     entries: list[dict] = []
-    for bench in (bench_startup, bench_applications_list, bench_transitions):
+    for bench in (bench_startup, bench_applications_list, bench_transitions, bench_meeting_pack):
         if args.only and args.only not in bench.__name__:
             continue
         found = bench(database)

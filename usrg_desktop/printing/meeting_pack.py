@@ -55,6 +55,7 @@ ROW_HEIGHT_LIMIT = 0.8 * FRAME_HEIGHT
 BLANK_REGISTER_ROWS = 8
 # Agenda descriptions longer than this (characters) are printed after the day's table.
 LONG_NOTE = 600
+CONTENTS_PAGE = 2  # after the cover
 
 
 # -- the data a pack is made from ------------------------------------------------------------
@@ -309,12 +310,27 @@ def _table_style(extra: list[tuple] | None = None) -> TableStyle:
 
 # -- page furniture --------------------------------------------------------------------------
 class _NumberedCanvas(pdfcanvas.Canvas):
-    """Draws the footer ("name … Page x of y") once the number of pages is known."""
+    """Draws the footer ("name … Page x of y") once the number of pages is known.
 
-    def __init__(self, *args, footer: str = "", extra_pages: int = 0, **kwargs) -> None:
+    `first_page` is the number of this document's first page in the finished pack and `total`
+    the pack's page count when it is known beforehand; otherwise the total is this document's
+    pages plus `extra_pages` (the annexes that follow).
+    """
+
+    def __init__(
+        self,
+        *args,
+        footer: str = "",
+        extra_pages: int = 0,
+        first_page: int = 1,
+        total: int | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._extra_pages = extra_pages
+        self._first_page = first_page
+        self._total = total
         self._pages: list[dict] = []
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
@@ -324,10 +340,10 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 
     def save(self) -> None:
         """Draw every page's footer with the total, then write the file."""
-        total = len(self._pages) + self._extra_pages
-        for state in self._pages:
+        total = self._total or len(self._pages) + self._extra_pages
+        for n, state in enumerate(self._pages):
             self.__dict__.update(state)
-            _draw_footer(self, self._footer, self._pageNumber, total, PAGE_WIDTH)
+            _draw_footer(self, self._footer, self._first_page + n, total, PAGE_WIDTH)
             super().showPage()
         super().save()
 
@@ -344,8 +360,8 @@ def _draw_footer(c: pdfcanvas.Canvas, footer: str, page: int, total: int, width:
     c.restoreState()
 
 
-def _header(c: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
-    if c.getPageNumber() == 1:
+def _header(c: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
+    if c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:  # not on the cover
         return
     c.saveState()
     c.setFont(BODY_FONT, 7.5)
@@ -361,7 +377,8 @@ def _header(c: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
 class _PackDocument(BaseDocTemplate):
     """A4 portrait; records the page each section starts on."""
 
-    def __init__(self, buffer: io.BytesIO, title: str) -> None:
+    def __init__(self, buffer: io.BytesIO, title: str, first_page: int = 1) -> None:
+        self.first_page = first_page
         super().__init__(
             buffer,
             pagesize=A4,
@@ -688,18 +705,14 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
     annex_titles = _annex_titles(data)
     body_titles = [title for title, _ in sections]
 
-    def story(known: dict[str, int]) -> list[Flowable]:
-        body_pages = known.get("__end__", 0)
-        annex_known = dict(known)
-        page = body_pages + 1
-        for title, reader in zip(annex_titles, readers, strict=True):
-            annex_known[title] = page
-            page += len(reader.pages)
-        flow: list[Flowable] = [
-            *_cover(data, s),
-            *_contents(body_titles + annex_titles, annex_known, s),
-        ]
-        for n, (title, parts) in enumerate(_body_sections(data, s)):
+    titles = body_titles + annex_titles
+    footer = _footer_text(data)
+
+    def story() -> list[Flowable]:
+        # The contents page is set with blank page numbers: with one line per section it
+        # takes the same room either way, so one pass places every section.
+        flow: list[Flowable] = [*_cover(data, s), *_contents(titles, {}, s)]
+        for n, (title, parts) in enumerate(sections):
             if n:
                 flow.append(PageBreak())
             flow += [_SectionStart(title), Paragraph(_text(title), s["h1"]), *parts]
@@ -707,13 +720,33 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         return flow
 
     yield "Setting the pages"
-    body, body_pages, known = _build(
-        story, f"{data.name} meeting pack", _footer_text(data), annex_pages
-    )
+    buffer = io.BytesIO()
+    doc = _PackDocument(buffer, f"{data.name} meeting pack")
+    doc.build(story(), canvasmaker=partial(_NumberedCanvas, footer=footer, extra_pages=annex_pages))
+    body = buffer.getvalue()
+    known = dict(doc.section_pages)
+    body_pages = known.pop("__end__")
     total = body_pages + annex_pages
+    page = body_pages + 1
+    for title, reader in zip(annex_titles, readers, strict=True):
+        known[title] = page
+        page += len(reader.pages)
+
+    yield "Numbering the contents"
+    contents_buffer = io.BytesIO()
+    contents_doc = _PackDocument(contents_buffer, "contents", first_page=CONTENTS_PAGE)
+    contents_doc.build(
+        _contents(titles, known, s)[:-1],  # without its page break
+        canvasmaker=partial(_NumberedCanvas, footer=footer, first_page=CONTENTS_PAGE, total=total),
+    )
+    contents = PdfReader(io.BytesIO(contents_buffer.getvalue()))
+    body_reader = PdfReader(io.BytesIO(body))
+    if len(contents.pages) != 1:
+        raise ValueError("The contents do not fit on one page.")
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(body)), import_outline=False)
+    for n, body_page in enumerate(body_reader.pages):
+        writer.add_page(contents.pages[0] if n == CONTENTS_PAGE - 1 else body_page)
     page_index = body_pages
     stamped_sections: list[PackSection] = [PackSection(t, known[t]) for t in body_titles]
     for n, (title, reader) in enumerate(zip(annex_titles, readers, strict=True)):
