@@ -83,7 +83,14 @@ AREAS: tuple[AreaSpec, ...] = (
     ),
     AreaSpec(
         "Awards",
-        (ListSpec("Awards", "awards", lambda db, today: awards.award_listing(db, today=today)),),
+        (
+            ListSpec(
+                "Awards",
+                "awards",
+                lambda db, today: awards.award_listing(db, today=today),
+                setup="usrg_desktop.views.awards_view:setup_awards_page",
+            ),
+        ),
     ),
     AreaSpec(
         "Meetings",

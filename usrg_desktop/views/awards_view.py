@@ -1,0 +1,694 @@
+"""The Awards list's actions and the award screen: tranches, payments, reports, schedule, close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.awards import TrancheTrigger
+from ..money import format_zar
+from ..storage import Database
+from ..workflows import Actor, WorkflowError
+from ..workflows import award_tracking as at
+from ..workflows.awards import award_listing
+from ..workflows.dates import utc_now
+from .operations import Refused, confirm, perform
+
+ERROR_STYLE = "color: #b00020;"
+OVERDUE_BACKGROUND = QColor("#fde2e1")
+OVERDUE_TEXT = QColor("#8a1c12")
+DONE_TEXT = QColor("#5f6b5f")
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _error_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("error")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def _date_edit(day: date, *, latest: date | None = None, earliest: date | None = None) -> QDateEdit:
+    edit = QDateEdit(_qdate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if latest is not None:
+        edit.setMaximumDate(_qdate(latest))
+    if earliest is not None:
+        edit.setMinimumDate(_qdate(earliest))
+    return edit
+
+
+# -- the Awards list ----------------------------------------------------------------------------
+class OverdueRowDelegate(QStyledItemDelegate):
+    """Paints the rows of overdue awards in a warning colour."""
+
+    def __init__(self, column: int, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.column = column
+
+    def initStyleOption(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Qt API: the overdue rows get their background and text colour."""
+        super().initStyleOption(option, index)
+        raw = index.sibling(index.row(), self.column).data(Qt.ItemDataRole.UserRole)
+        if raw is True:
+            option.backgroundBrush = QBrush(OVERDUE_BACKGROUND)
+            option.palette.setColor(option.palette.ColorRole.Text, OVERDUE_TEXT)
+
+
+def setup_awards_page(window: Any, page: Any) -> None:
+    """Awards list: open an award (double-click/Enter), Open…, an Overdue only switch."""
+
+    def open_current() -> None:
+        award_id = page.current_id()
+        if award_id is None:
+            window.statusBar().showMessage("Choose an award in the list first.", 5_000)
+            return
+        open_award(window, award_id)
+
+    def query() -> Any:
+        return award_listing(window.db, today=window.today, overdue_only=overdue.isChecked())
+
+    overdue = QCheckBox("Overdue only")
+    overdue.setObjectName("overdueOnly")
+    overdue.setToolTip("Show only awards with a tranche or report past its due date (Alt+O)")
+    overdue.setShortcut(QKeySequence("Alt+O"))
+    # The page reloads through its loader; this one remembers the switch.
+    page._loader = query
+    overdue.toggled.connect(lambda _on: page.reload())
+    page.actions_layout.addWidget(overdue)
+    page.add_action("Open award…", open_current, shortcut="Ctrl+O", tip="Open the award chosen")
+    page.item_activated.connect(lambda award_id: open_award(window, award_id))
+    page.overdue_switch = overdue
+
+    def mark_overdue_rows() -> None:
+        keys = [c.key for c in page.model.columns]
+        if "overdue" in keys:
+            page.table.setItemDelegate(OverdueRowDelegate(keys.index("overdue"), page.table))
+
+    page.model.modelReset.connect(mark_overdue_rows)
+    mark_overdue_rows()
+
+
+def open_award(window: Any, award_id: int) -> QWidget:
+    """Show the screen of one award (one window per award)."""
+
+    def changed() -> None:
+        window.data_changed("Awards", "Applications")
+
+    return window.open_window(
+        ("award", award_id),
+        lambda: AwardScreen(
+            window.db, award_id, actor=window.actor, today=window.today, on_changed=changed
+        ),
+    )
+
+
+# -- the award screen ---------------------------------------------------------------------------
+TRANCHE_HEADINGS = ("Tranche", "Percent", "Amount", "Due", "Paid on", "Status")
+REPORT_HEADINGS = ("Report", "Due", "Received", "Accepted", "Status")
+
+
+def _table(headings: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headings))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(headings))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(len(headings) - 1, QHeaderView.ResizeMode.Stretch)
+    table.setSortingEnabled(False)
+    return table
+
+
+def _fill_row(table: QTableWidget, row: int, texts: list[str], status: str, tip: str = "") -> None:
+    right = {1, 2} if table.objectName() == "tranches" else set()
+    for col, text in enumerate(texts):
+        item = QTableWidgetItem(text)
+        if col in right:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if status == "overdue":
+            item.setBackground(OVERDUE_BACKGROUND)
+            item.setForeground(OVERDUE_TEXT)
+            if col == len(texts) - 1:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+        elif status in ("paid", "cancelled", "accepted"):
+            item.setForeground(DONE_TEXT)
+        if tip:
+            item.setToolTip(tip)
+        table.setItem(row, col, item)
+
+
+class AwardScreen(QWidget):
+    """One award: header, tranche table and milestones, with the actions that change them."""
+
+    def __init__(
+        self,
+        db: Database,
+        award_id: int,
+        *,
+        actor: Actor | None,
+        today: date,
+        on_changed: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.award_id = award_id
+        self.actor = actor
+        self.today = today
+        self._on_changed = on_changed
+        self.detail: at.AwardDetail | None = None
+        self.dialog: QDialog | None = None
+        self.setObjectName("awardScreen")
+        self.resize(900, 640)
+
+        self.heading = QLabel("")
+        self.heading.setObjectName("heading")
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel("")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.sign_button = QPushButton("Agreement signed…")
+        self.sign_button.setToolTip("Record the day the grant agreement was signed")
+        self.close_button = QPushButton("Close grant…")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setShortcut(QKeySequence("F5"))
+        top_buttons = QHBoxLayout()
+        top_buttons.addStretch(1)
+        for button in (self.sign_button, self.close_button, self.refresh_button):
+            top_buttons.addWidget(button)
+
+        self.tranches = _table(TRANCHE_HEADINGS, "tranches")
+        self.pay_button = QPushButton("Record &payment…")
+        self.cancel_button = QPushButton("Cancel &tranche…")
+        self.schedule_button = QPushButton("Edit &schedule…")
+        tranche_buttons = QHBoxLayout()
+        for button in (self.pay_button, self.cancel_button, self.schedule_button):
+            tranche_buttons.addWidget(button)
+        tranche_buttons.addStretch(1)
+        self.paid_label = QLabel("")
+        self.paid_label.setObjectName("paid")
+        tranche_buttons.addWidget(self.paid_label)
+        tranche_box = QGroupBox("Payment tranches")
+        tranche_layout = QVBoxLayout(tranche_box)
+        tranche_layout.addWidget(self.tranches)
+        tranche_layout.addLayout(tranche_buttons)
+
+        self.reports = _table(REPORT_HEADINGS, "reports")
+        self.received_button = QPushButton("Record &received…")
+        self.accept_button = QPushButton("&Accept report…")
+        report_buttons = QHBoxLayout()
+        report_buttons.addWidget(self.received_button)
+        report_buttons.addWidget(self.accept_button)
+        report_buttons.addStretch(1)
+        report_box = QGroupBox("Reporting milestones")
+        report_layout = QVBoxLayout(report_box)
+        report_layout.addWidget(self.reports)
+        report_layout.addLayout(report_buttons)
+
+        self.close_note = QLabel("")
+        self.close_note.setObjectName("closeNote")
+        self.close_note.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.summary)
+        header.addLayout(titles, 1)
+        header.addLayout(top_buttons)
+        layout.addLayout(header)
+        layout.addWidget(tranche_box, 3)
+        layout.addWidget(report_box, 2)
+        layout.addWidget(self.close_note)
+
+        self.pay_button.clicked.connect(self.record_payment)
+        self.cancel_button.clicked.connect(self.cancel_tranche)
+        self.schedule_button.clicked.connect(self.edit_schedule)
+        self.received_button.clicked.connect(self.record_received)
+        self.accept_button.clicked.connect(self.accept_report)
+        self.sign_button.clicked.connect(self.record_signature)
+        self.close_button.clicked.connect(self.close_grant)
+        self.refresh_button.clicked.connect(self.reload)
+        self.tranches.itemSelectionChanged.connect(self._update_buttons)
+        self.reports.itemSelectionChanged.connect(self._update_buttons)
+        self.tranches.doubleClicked.connect(lambda _i: self.record_payment())
+        QShortcut(QKeySequence("Escape"), self, self.close)
+        self.reload()
+
+    # -- showing ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the award again and show it, keeping the selected rows."""
+        tranche_row = self.tranches.currentRow()
+        report_row = self.reports.currentRow()
+        with self.db.unit_of_work() as session:
+            d = self.detail = at.award_detail(session, self.award_id, self.today)
+        self.setWindowTitle(f"{d.number} — {d.reference}")
+        self.heading.setText(f"{d.number}   {format_zar(d.amount_cents)}")
+        signed = d.agreement_signed_on.isoformat() if d.agreement_signed_on else "not yet"
+        closed = f"; closed {d.closed_on.isoformat()}" if d.closed_on else ""
+        self.summary.setText(
+            f"{d.reference}: {d.title}\n{d.applicant}\n"
+            f"Awarded {d.awarded_on.isoformat()}; agreement signed {signed}{closed}; "
+            f"application {d.state.replace('_', ' ')}."
+        )
+        self.tranches.setRowCount(len(d.tranches))
+        for row, t in enumerate(d.tranches):
+            status = t.status + (f": {t.cancelled_reason}" if t.cancelled_reason else "")
+            _fill_row(
+                self.tranches,
+                row,
+                [
+                    t.label,
+                    f"{t.percent} %",
+                    format_zar(t.amount_cents),
+                    t.due_on.isoformat(),
+                    t.paid_on.isoformat() if t.paid_on else "",
+                    status,
+                ],
+                t.status,
+                t.cancelled_reason,
+            )
+        self.reports.setRowCount(len(d.milestones))
+        for row, m in enumerate(d.milestones):
+            _fill_row(
+                self.reports,
+                row,
+                [
+                    m.label,
+                    m.due_on.isoformat(),
+                    m.received_on.isoformat() if m.received_on else "",
+                    m.accepted_on.isoformat() if m.accepted_on else "",
+                    m.status,
+                ],
+                m.status,
+                m.note,
+            )
+        overdue = sum(t.overdue for t in d.tranches) + sum(m.overdue for m in d.milestones)
+        self.paid_label.setText(
+            f"Paid {format_zar(d.paid_cents)} of {format_zar(d.amount_cents)}"
+            + (f"   ·   {overdue} overdue" if overdue else "")
+        )
+        if d.closed_on:
+            self.close_note.setText(f"Closed on {d.closed_on.isoformat()}.")
+        elif d.close_problems:
+            self.close_note.setText("Before closing: " + "; ".join(d.close_problems) + ".")
+        else:
+            self.close_note.setText("Ready to close: final report accepted, every tranche settled.")
+        if tranche_row < 0:  # first showing: the first tranche still to settle
+            tranche_row = next(
+                (n for n, t in enumerate(d.tranches) if t.status in ("due", "overdue")), -1
+            )
+        if 0 <= tranche_row < self.tranches.rowCount():
+            self.tranches.selectRow(tranche_row)
+        if 0 <= report_row < self.reports.rowCount():
+            self.reports.selectRow(report_row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        tranche = self.current_tranche()
+        report = self.current_report()
+        open_award = d.closed_on is None
+        self.pay_button.setEnabled(
+            open_award and tranche is not None and tranche.status in ("due", "overdue")
+        )
+        self.cancel_button.setEnabled(self.pay_button.isEnabled())
+        self.schedule_button.setEnabled(d.schedule_editable)
+        self.schedule_button.setToolTip(
+            "Change the tranches (percent or amount, due dates)"
+            if d.schedule_editable
+            else "The schedule is fixed once a tranche is paid."
+        )
+        self.received_button.setEnabled(
+            open_award and report is not None and report.received_on is None
+        )
+        self.accept_button.setEnabled(
+            open_award and report is not None and report.status == "received"
+        )
+        self.sign_button.setEnabled(d.state == "awarded")
+        self.close_button.setEnabled(d.state == "active" and not d.close_problems)
+        self.close_button.setToolTip(
+            "; ".join(d.close_problems) if d.close_problems else "Close the grant"
+        )
+
+    def current_tranche(self) -> at.TrancheRow | None:
+        """The tranche of the selected row."""
+        row = self.tranches.currentRow()
+        if self.detail is None or not 0 <= row < len(self.detail.tranches):
+            return None
+        return self.detail.tranches[row]
+
+    def current_report(self) -> at.MilestoneRow | None:
+        """The reporting milestone of the selected row."""
+        row = self.reports.currentRow()
+        if self.detail is None or not 0 <= row < len(self.detail.milestones):
+            return None
+        return self.detail.milestones[row]
+
+    def _changed(self) -> None:
+        self.reload()
+        if self._on_changed is not None:
+            self._on_changed()
+
+    def _run(self, dialog: ActionDialog, action: Callable[..., Any], **kwargs: Any) -> bool:
+        """Run a workflow for a dialog: a refusal is shown in the dialog, which stays open."""
+        if self.actor is None:
+            dialog.show_error("Sign in to change awards.")
+            return False
+        try:
+            perform(self, self.db, action, actor=self.actor, now=utc_now(), quiet=True, **kwargs)
+        except Refused as refused:
+            dialog.show_error(str(refused))
+            return False
+        self._changed()
+        return True
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- actions ------------------------------------------------------------------------------
+    def record_payment(self) -> QDialog | None:
+        """Ask for the day and reference of a payment of the selected tranche."""
+        tranche = self.current_tranche()
+        if tranche is None or not self.pay_button.isEnabled():
+            return None
+        dialog = ActionDialog(self, f"Record payment — {tranche.label}")
+        dialog.add_text(
+            f"{tranche.label}: {format_zar(tranche.amount_cents)}, due {tranche.due_on}."
+        )
+        paid_on = dialog.add_field("Paid &on:", _date_edit(self.today, latest=self.today), "paidOn")
+        reference = dialog.add_field("Payment &reference:", QLineEdit(), "reference")
+        reference.setPlaceholderText("EFT or voucher number")
+        dialog.accept_with(
+            lambda: self._run(
+                dialog,
+                at.record_tranche_payment,
+                tranche_id=tranche.id,
+                paid_on=_pydate(paid_on.date()),
+                reference=reference.text(),
+            )
+        )
+        return self._open(dialog)
+
+    def cancel_tranche(self) -> QDialog | None:
+        """Ask for the reason to cancel the selected tranche."""
+        tranche = self.current_tranche()
+        if tranche is None or not self.cancel_button.isEnabled():
+            return None
+        dialog = ActionDialog(self, f"Cancel — {tranche.label}", ok_text="Cancel tranche")
+        dialog.add_text(
+            f"{tranche.label} ({format_zar(tranche.amount_cents)}) will not be paid. "
+            "This cannot be undone."
+        )
+        reason = dialog.add_field("&Reason:", QPlainTextEdit(), "reason")
+        reason.setFixedHeight(80)
+        dialog.accept_with(
+            lambda: self._run(
+                dialog, at.cancel_tranche, tranche_id=tranche.id, reason=reason.toPlainText()
+            )
+        )
+        return self._open(dialog)
+
+    def record_received(self) -> QDialog | None:
+        """Ask for the day the selected report came in."""
+        report = self.current_report()
+        if report is None or not self.received_button.isEnabled():
+            return None
+        dialog = ActionDialog(self, f"{report.label} received")
+        day = dialog.add_field("&Received on:", _date_edit(self.today, latest=self.today), "day")
+        dialog.accept_with(
+            lambda: self._run(
+                dialog,
+                at.record_report_received,
+                milestone_id=report.id,
+                received_on=_pydate(day.date()),
+            )
+        )
+        return self._open(dialog)
+
+    def accept_report(self) -> QDialog | None:
+        """Ask for the day the selected report was accepted, and a note."""
+        report = self.current_report()
+        if report is None or not self.accept_button.isEnabled():
+            return None
+        dialog = ActionDialog(self, f"Accept {report.label.lower()}")
+        day = dialog.add_field("&Accepted on:", _date_edit(self.today, latest=self.today), "day")
+        note = dialog.add_field("&Note:", QLineEdit(report.note), "note")
+        dialog.accept_with(
+            lambda: self._run(
+                dialog,
+                at.accept_report,
+                milestone_id=report.id,
+                accepted_on=_pydate(day.date()),
+                note=note.text(),
+            )
+        )
+        return self._open(dialog)
+
+    def record_signature(self) -> QDialog | None:
+        """Ask for the day the grant agreement was signed (the grant becomes active)."""
+        if self.detail is None or not self.sign_button.isEnabled():
+            return None
+        dialog = ActionDialog(self, "Agreement signed")
+        day = dialog.add_field("&Signed on:", _date_edit(self.today, latest=self.today), "day")
+        dialog.accept_with(
+            lambda: self._run(
+                dialog,
+                at.record_agreement_signed,
+                award_id=self.award_id,
+                signed_on=_pydate(day.date()),
+            )
+        )
+        return self._open(dialog)
+
+    def close_grant(self) -> None:
+        """Close the grant after asking (it cannot be re-opened)."""
+        d = self.detail
+        if d is None or not self.close_button.isEnabled() or self.actor is None:
+            return
+        if not confirm(
+            self,
+            "Close grant",
+            f"Close {d.number} ({d.reference})? A closed grant takes no more payments or reports.",
+            yes="Close grant",
+        ):
+            return
+        done, _ = perform(
+            self, self.db, at.close_award, award_id=self.award_id, actor=self.actor, now=utc_now()
+        )
+        if done:
+            self._changed()
+
+    def edit_schedule(self) -> QDialog | None:
+        """Open the schedule editor (while nothing is paid)."""
+        d = self.detail
+        if d is None or not d.schedule_editable:
+            return None
+        dialog = ScheduleDialog(self, d)
+        dialog.accept_with(
+            lambda: self._run(
+                dialog, at.set_tranche_schedule, award_id=self.award_id, tranches=dialog.rows()
+            )
+        )
+        return self._open(dialog)
+
+
+class ActionDialog(QDialog):
+    """A small form for one action; a refusal is shown under the fields and the dialog stays."""
+
+    def __init__(self, parent: QWidget, title: str, *, ok_text: str = "Save") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.form = QFormLayout()
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setObjectName("ok")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        self.buttons.rejected.connect(self.reject)
+        self.body = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.body)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self._action: Callable[[], bool] | None = None
+        self.buttons.accepted.connect(self._on_ok)
+        self.setMinimumWidth(440)
+
+    def add_text(self, text: str) -> QLabel:
+        """A line of explanation above the fields."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        self.body.addWidget(label)
+        return label
+
+    def add_field(self, label: str, widget: Any, name: str) -> Any:
+        """A labelled field, found in tests by its object name."""
+        widget.setObjectName(name)
+        self.form.addRow(label, widget)
+        return widget
+
+    def accept_with(self, action: Callable[[], bool]) -> None:
+        """What OK does: the dialog closes when it returns True."""
+        self._action = action
+
+    def show_error(self, text: str) -> None:
+        """Show a refusal's sentence under the fields."""
+        _show_error(self.error, text)
+
+    def _on_ok(self) -> None:
+        if self._action is None or self._action():
+            self.accept()
+
+
+class ScheduleDialog(ActionDialog):
+    """Edit the tranche schedule: trigger, percent or amount, due date; the sum shows live."""
+
+    def __init__(self, parent: QWidget, detail: at.AwardDetail) -> None:
+        super().__init__(parent, f"Tranche schedule — {detail.number}", ok_text="Save schedule")
+        self.detail = detail
+        self.resize(640, 320)
+        self.add_text(
+            f"The tranches must add up to the award of {format_zar(detail.amount_cents)} to the "
+            "cent. Type a whole percent (40 %) or an amount in rand (R 100 000,00)."
+        )
+        self.grid = QGridLayout()
+        for col, heading in enumerate(("Trigger", "Percent or amount", "Due", "")):
+            self.grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, col)
+        self.body.addLayout(self.grid)
+        self._rows: list[tuple[QComboBox, QLineEdit, QDateEdit, QPushButton]] = []
+        self.add_button = QPushButton("&Add tranche")
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.body.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.total = QLabel("")
+        self.total.setObjectName("total")
+        self.total.setWordWrap(True)
+        self.body.addWidget(self.total)
+        for t in detail.tranches:
+            self.add_row(t.trigger, f"{t.percent} %", t.due_on)
+        self.update_total()
+
+    def add_row(
+        self, trigger: str = TrancheTrigger.OTHER.value, share: str = "", due: date | None = None
+    ) -> None:
+        """Add a tranche row to the editor."""
+        combo = QComboBox()
+        for value in TrancheTrigger:
+            combo.addItem(at.TRIGGER_WORDS[value.value], value.value)
+        combo.setCurrentIndex(max(0, combo.findData(trigger)))
+        share_edit = QLineEdit(share)
+        share_edit.setPlaceholderText("40 % or R 100 000,00")
+        due_edit = _date_edit(due or self.detail.awarded_on)
+        remove = QPushButton("Remove")
+        n = len(self._rows)
+        for widget, name in ((combo, "trigger"), (share_edit, "share"), (due_edit, "due")):
+            widget.setObjectName(f"{name}{n}")
+        row = (combo, share_edit, due_edit, remove)
+        self._rows.append(row)
+        for col, widget in enumerate(row):
+            self.grid.addWidget(widget, n + 1, col)
+        combo.currentIndexChanged.connect(self.update_total)
+        share_edit.textChanged.connect(self.update_total)
+        due_edit.dateChanged.connect(self.update_total)
+        remove.clicked.connect(lambda: self.remove_row(row))
+        self.update_total()
+
+    def remove_row(self, row: tuple[QComboBox, QLineEdit, QDateEdit, QPushButton]) -> None:
+        """Take a tranche row out of the editor."""
+        self._rows.remove(row)
+        for widget in row:
+            self.grid.removeWidget(widget)
+            widget.deleteLater()
+        self.update_total()
+
+    def share_edits(self) -> list[QLineEdit]:
+        """The percent-or-amount fields, top to bottom."""
+        return [row[1] for row in self._rows]
+
+    def rows(self) -> list[tuple[str, str, date]]:
+        """The schedule as typed: (trigger, share text, due date) per tranche."""
+        return [
+            (combo.currentData(), share.text(), _pydate(due.date()))
+            for combo, share, due, _remove in self._rows
+        ]
+
+    def update_total(self) -> None:
+        """Show what the typed tranches add up to, or the sentence saying what is wrong."""
+        d = self.detail
+        try:
+            plan = at.plan_schedule(d.amount_cents, d.awarded_on, self.rows())
+        except WorkflowError as problem:
+            self.total.setStyleSheet(ERROR_STYLE)
+            self.total.setText(str(problem))
+            self.ok_button.setEnabled(False)
+            return
+        amounts = ", ".join(format_zar(cents) for _t, _p, cents, _d in plan)
+        self.total.setStyleSheet("")
+        self.total.setText(f"Adds up to {format_zar(d.amount_cents)}: {amounts}.")
+        self.ok_button.setEnabled(True)
