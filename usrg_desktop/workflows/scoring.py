@@ -50,7 +50,7 @@ from ..domain.reviews import (
     Score,
 )
 from ..money import format_zar
-from . import WorkflowError
+from . import Column, Listing, WorkflowError
 
 # One level on every criterion of a 1–5 scale is 25 points: reviewers that far apart disagree
 # about the application, not about a detail.
@@ -487,4 +487,83 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
         scores=aggregate(criteria, reviews),
         severity=reviewer_severity(criteria, reviews),
         reviewer_names=names,
+    )
+
+
+RANKING_COLUMNS = [
+    Column("rank", "Rank", "int"),
+    Column("reference", "Application"),
+    Column("title", "Title"),
+    Column("applicant", "Applicant"),
+    Column("state", "State"),
+    Column("requested", "Requested", "money"),
+    Column("score", "Score", "score"),
+    Column("standardised", "Standardised", "score"),
+    Column("spread", "Spread", "score"),
+    Column("reviews", "Reviews", "int"),
+    Column("disagreement", "Disagreement", "bool"),
+    Column("cumulative", "Cumulative", "money"),
+    Column("above_line", "Within budget", "bool"),
+]
+
+
+def ranking_listing(ranking: RoundRanking, *, standardised: bool = False) -> Listing:
+    """The ranking as a list (for the command line and export), the funding line as a column."""
+    rows = ranking.ranked(standardised=standardised)
+    return Listing(
+        f"Ranking: {ranking.round_name}",
+        RANKING_COLUMNS,
+        [
+            (
+                r.rank,
+                r.candidate.reference,
+                r.candidate.title,
+                r.candidate.applicant,
+                r.candidate.state.replace("_", " "),
+                r.candidate.requested_cents,
+                _rounded(r.score.score),
+                _rounded(r.score.standardised),
+                _rounded(r.score.spread),
+                r.score.count,
+                r.score.disagreement,
+                r.cumulative_cents,
+                r.above_line,
+            )
+            for r in rows
+        ],
+        ids=[r.candidate.application_id for r in rows],
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+SEVERITY_COLUMNS = [
+    Column("reviewer", "Reviewer"),
+    Column("reviews", "Reviews", "int"),
+    Column("compared", "Compared", "int"),
+    Column("deviation", "Severity", "score"),
+]
+
+
+def severity_listing(ranking: RoundRanking) -> Listing:
+    """Each reviewer's severity in the round: mean points above (+) or below (−) the others."""
+    rows = sorted(
+        ranking.severity.values(),
+        key=lambda s: (s.deviation is None, s.deviation or 0.0),
+    )
+    return Listing(
+        f"Reviewer severity: {ranking.round_name}",
+        SEVERITY_COLUMNS,
+        [
+            (
+                ranking.reviewer_names.get(s.reviewer_id, f"#{s.reviewer_id}"),
+                s.reviews,
+                s.compared,
+                _rounded(s.deviation),
+            )
+            for s in rows
+        ],
+        ids=[s.reviewer_id for s in rows],
     )
