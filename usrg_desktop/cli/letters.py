@@ -1,9 +1,118 @@
-"""`usrg` subcommands of the letters area."""
+"""`usrg letters …`: issue a round's letters in one batch, re-print a registered letter, and
+list the letter register and template versions."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from ..workflows import WorkflowError
+from .common import acting_user, add_format, now, open_db, print_listing
+
+KINDS = ("award", "decline", "acknowledgement", "ineligible")
+
+
+def cmd_letters_issue(args: argparse.Namespace) -> int:
+    """Issue a letter of one kind to every application of a round that needs one."""
+    from ..workflows import letters, rounds
+
+    if not (args.round and args.kind and args.out):
+        raise WorkflowError(
+            "Say which letters to issue: usrg letters --round ROUND --kind "
+            "award|decline|acknowledgement|ineligible --out FOLDER [--merged FILE.pdf]."
+        )
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        round_id = rounds.find_round(session, args.round)
+    work = letters.issue_letters_for_round(
+        db,
+        round_id=round_id,
+        kind=args.kind,
+        actor=actor,
+        now=now(),
+        out_dir=Path(args.out),
+        merged=Path(args.merged) if args.merged else None,
+    )
+    try:
+        while True:
+            done, total, label = next(work)
+            print(f"[{done}/{total}] {label}", flush=True)
+    except StopIteration as stop:
+        result = stop.value
+    except KeyboardInterrupt:
+        work.close()
+        raise
+    noun = (
+        letters.KIND_PLURALS[args.kind]
+        if len(result.files) != 1
+        else letters.KIND_LABELS[args.kind]
+    )
+    print(f"Issued {len(result.files)} {noun} into {Path(args.out)}.")
+    if result.merged is not None:
+        print(f"All of them in one file to print: {result.merged}")
+    return 0
+
+
+def cmd_letters_reprint(args: argparse.Namespace) -> int:
+    """Write a registered letter again, byte for byte as it was issued."""
+    from ..workflows import letters
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        letter_id = letters.find_letter(session, args.reference)
+        pdf = letters.reprint(session, letter_id)
+    target = Path(args.out)
+    if target.is_dir():
+        target = target / (args.reference.strip().replace("/", "-") + ".pdf")
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        raise WorkflowError(f"The file {target} cannot be written ({exc.strerror}).") from exc
+    print(f"Re-printed {args.reference.strip()} to {target} (identical to the registered letter).")
+    return 0
+
+
+def cmd_letters_register(args: argparse.Namespace) -> int:
+    """Print the register of issued letters (of one round if asked)."""
+    from ..workflows import letters, rounds
+
+    db = open_db(args)
+    round_id = None
+    if args.round:
+        with db.unit_of_work() as session:
+            round_id = rounds.find_round(session, args.round)
+    print_listing(letters.letter_register_listing(db, round_id=round_id), args.format)
+    return 0
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the letters subcommands."""
+    parser = sub.add_parser(
+        "letters",
+        parents=[common],
+        help="issue a round's letters, re-print one, list the register",
+        description="Issue a letter of one kind to every application of a round that needs one "
+        "(one PDF each, optionally one merged PDF to print in one go); or re-print a registered "
+        "letter; or list the register. Issuing needs --user.",
+    )
+    parser.add_argument("--round", help="the round's name or id")
+    parser.add_argument("--kind", choices=KINDS, help="which letters to issue")
+    parser.add_argument("--out", help="the folder for the letters' PDFs")
+    parser.add_argument("--merged", metavar="FILE.pdf", help="also write all of them in one PDF")
+    parser.set_defaults(handler=cmd_letters_issue)
+    actions = parser.add_subparsers(dest="letters_command", metavar="ACTION")
+
+    reprint = actions.add_parser(
+        "reprint", parents=[common], help="write a registered letter again, identical"
+    )
+    reprint.add_argument("reference", help="the letter's reference, like USRG-IF-2026-1-003/AWD")
+    reprint.add_argument("--out", required=True, help="the PDF file (or a folder) to write")
+    reprint.set_defaults(handler=cmd_letters_reprint)
+
+    register_parser = actions.add_parser(
+        "register", parents=[common], help="list the issued letters"
+    )
+    register_parser.add_argument("--round", help="only this round's letters (name or id)")
+    add_format(register_parser)
+    register_parser.set_defaults(handler=cmd_letters_register)
