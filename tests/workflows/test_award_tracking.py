@@ -504,3 +504,33 @@ def test_awards_list_has_ids_and_overdue_flags(any_demo_db):
     assert overdue_awards, "the demo has overdue items on its today"
     only = award_listing(any_demo_db, today=date(2026, 11, 25), overdue_only=True)
     assert set(only.ids) == overdue_awards
+
+
+def test_application_history_shows_award_events_and_overdue_items_first(any_db):
+    app_id, award_id = awarded(any_db)
+    tranches, _ = ids(any_db, award_id)
+    with any_db.unit_of_work() as s:
+        at.cancel_tranche(
+            s,
+            tranche_id=tranches[2],
+            reason="Final tranche waived",
+            actor=STAFF,
+            now=datetime(2026, 11, 26, 9, 0),
+        )
+    with any_db.unit_of_work() as s:
+        history = wf.application_history(s, app_id, today=date(2026, 9, 3))
+        plain = wf.application_history(s, app_id)
+    assert [(h.what, h.when) for h in history[:3]] == [
+        ("Overdue", "2026-04-02"),
+        ("Overdue", "2026-09-02"),
+        ("Overdue", "2026-09-02"),
+    ]
+    assert history[0].detail == (
+        "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-04-02 (154 days overdue)."
+    )
+    assert history[3].what == "Tranche cancelled" and history[3].reason == "Final tranche waived"
+    assert "Award created" in [h.what for h in history]
+    assert "Award letter issued" in [h.what for h in history]
+    # Without today: the same events, no overdue warnings.
+    assert [h for h in plain if h.what == "Overdue"] == []
+    assert plain == history[3:]

@@ -1105,14 +1105,17 @@ class HistoryEntry:
     detail: str
 
 
-def application_history(session: Session, application_id: int) -> list[HistoryEntry]:
-    """The application's audit trail, newest first."""
+def application_history(
+    session: Session, application_id: int, *, today: date | None = None
+) -> list[HistoryEntry]:
+    """The application's audit trail, newest first, with its award's events; given `today`,
+    the award's overdue tranches and reports come first."""
     events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity == "application", AuditEvent.entity_id == application_id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     ).all()
-    return [
+    entries = [
         HistoryEntry(
             when=sast_minutes(e.occurred_at) or "",
             who=e.actor_name,
@@ -1125,6 +1128,12 @@ def application_history(session: Session, application_id: int) -> list[HistoryEn
         )
         for e in events
     ]
+    from .award_tracking import award_history  # payments, reports and what is overdue
+
+    overdue, award_events = award_history(session, application_id, today=today)
+    if award_events:
+        entries = sorted(entries + award_events, key=lambda h: h.when, reverse=True)
+    return overdue + entries
 
 
 # -- screening checklist ------------------------------------------------------------------------

@@ -976,3 +976,52 @@ def award_id_by_number(session: Session, number: str) -> int:
     if award_id is None:
         raise WorkflowError(f"There is no award numbered '{number}'.")
     return award_id
+
+
+def award_history(
+    session: Session, application_id: int, *, today: date | None = None
+) -> tuple[list[state_machine.HistoryEntry], list[state_machine.HistoryEntry]]:
+    """For an application's history: (overdue items on `today`, events of its award).
+
+    The overdue items (none without `today`) go above the history as warnings; the award's
+    events (payments, reports, schedule) merge into it by time.
+    """
+    award_id = award_of_application(session, application_id)
+    if award_id is None:
+        return [], []
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "award", AuditEvent.entity_id == award_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ).all()
+    happened = [
+        state_machine.HistoryEntry(
+            when=sast_minutes(e.occurred_at) or "",
+            who=e.actor_name,
+            action=e.action,
+            what=ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
+            from_state="",
+            to_state="",
+            reason=e.reason,
+            detail=e.detail,
+        )
+        for e in events
+    ]
+    overdue = (
+        [
+            state_machine.HistoryEntry(
+                when=item.due_on.isoformat(),
+                who="",
+                action="overdue",
+                what="Overdue",
+                from_state="",
+                to_state="",
+                reason="",
+                detail=item.sentence(),
+            )
+            for item in overdue_items(session, today, application_id=application_id)
+        ]
+        if today is not None
+        else []
+    )
+    return overdue, happened
