@@ -18,7 +18,9 @@ class MenuCommand:
 
     menu: str
     text: str
-    target: str  # "usrg_desktop.views.module:function", called as function(main_window)
+    # "usrg_desktop.views.module:function" or "module:function" for a module of views/;
+    # the function is called as function(main_window).
+    target: str
     shortcut: str = ""
 
     @property
@@ -28,11 +30,15 @@ class MenuCommand:
 
 
 def resolve(target: str) -> Callable[..., Any]:
-    """The function named by "module:function"."""
+    """The function named by "module:function" (a module of views/ may be named alone)."""
     module, _, function = target.partition(":")
+    if "." not in module:
+        module = f"{__package__}.{module}"
     return getattr(importlib.import_module(module), function)
 
 
 MENU_COMMANDS: tuple[MenuCommand, ...] = (
     # Add commands below, one per line, grouped by area.
+    MenuCommand("Meetings", "Print meeting &pack…", "meeting_print:print_meeting_pack", "Ctrl+P"),
+    MenuCommand("Meetings", "Print a&genda…", "meeting_print:print_agenda"),
 )

@@ -1,0 +1,81 @@
+"""Annexes are attached by dropping PDFs on the meeting's tab; the pack prints from the menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from reportlab.pdfgen import canvas
+from sqlalchemy import select
+
+from tests.views.conftest import answer_modal
+from usrg_desktop.domain.meetings import Meeting, MeetingAnnex
+from usrg_desktop.views import operations
+from usrg_desktop.views.meeting_print import AnnexesPanel
+
+
+def pdf_file(path: Path, pages: int = 1) -> Path:
+    c = canvas.Canvas(str(path))
+    for n in range(pages):
+        c.drawString(72, 700, f"{path.stem} page {n + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def next_meeting_id(db) -> int:
+    with db.unit_of_work() as s:
+        return s.scalars(
+            select(Meeting.id).where(Meeting.status == "planned").order_by(Meeting.starts_on)
+        ).first()
+
+
+def drop(widget, paths: list[Path]) -> None:
+    """Drag files over the widget and drop them (Qt delivers a drop to the drag's target)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(QPoint(10, 10), *args)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(widget, QDropEvent(QPointF(10, 10), *args))
+
+
+def test_dropped_pdfs_become_annexes_in_order_and_a_word_file_is_refused(
+    qtbot, main_window, tmp_path
+):
+    meeting_id = next_meeting_id(main_window.db)
+    panel = AnnexesPanel(main_window, meeting_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    word = tmp_path / "notes.docx"
+    word.write_bytes(b"PK\x03\x04")
+    drop(
+        panel, [pdf_file(tmp_path / "Fund report.pdf", 2), word, pdf_file(tmp_path / "By-law.pdf")]
+    )
+    box = operations.last_refusal[0]
+    assert box is not None and box.text() == (
+        "The file notes.docx is not a PDF; annexes must be PDF files."
+    )
+    box.close()
+    shown = [
+        (panel.table.item(r, 0).text(), panel.table.item(r, 1).text())
+        for r in range(panel.table.rowCount())
+    ]
+    assert shown == [("Annex A", "Fund report"), ("Annex B", "By-law")]
+
+    panel.table.selectRow(0)
+    asked = answer_modal("Remove")
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Take 'Fund report' out of this meeting's annexes?"]
+    assert panel.table.rowCount() == 1
+    assert panel.table.item(0, 0).text() == "Annex A"
+    with main_window.db.unit_of_work() as s:
+        assert s.scalars(select(MeetingAnnex.title)).all() == ["By-law"]

@@ -1,0 +1,266 @@
+"""Printing for meetings: the meeting pack and the agenda in one action, and the annexes tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..storage import StorageError
+from ..workflows import WorkflowError
+from ..workflows.dates import utc_now
+from ..workflows.meeting_pack import (
+    add_annex,
+    annexes_of,
+    build_meeting_pack,
+    remove_annex,
+    write_agenda,
+)
+from .main_window import MainWindow
+from .operations import confirm, perform
+from .progress import run_with_progress
+
+PDF_FILTER = "PDF documents (*.pdf)"
+
+
+def _meeting_choices(window: MainWindow) -> tuple[list[tuple[int, str]], int]:
+    """Every meeting, newest first, and the index of the next one to come (the likeliest)."""
+    rows = window.db.rows(
+        """
+        SELECT m.id, m.number, m.year, m.quarter, c.short_name, m.starts_on
+        FROM meetings m JOIN cities c ON c.id = m.host_city_id
+        ORDER BY m.starts_on DESC
+        """
+    )
+    today = window.today.isoformat()
+    choices, upcoming = [], 0
+    for n, (i, number, year, quarter, host, starts) in enumerate(rows):
+        starts = str(starts)[:10]
+        choices.append((int(i), f"Meeting {number} — {year} Q{quarter}, {host} ({starts})"))
+        if starts >= today:
+            upcoming = n
+    return choices, upcoming
+
+
+def chosen_meeting(window: MainWindow) -> int | None:
+    """The meeting the user means: the one selected in the Meetings list, or one they pick."""
+    page = window.current_page()
+    if window.current_area() == "Meetings" and page is not None and page.noun == "meetings":
+        selected = page.current_id()
+        if selected is not None:
+            return selected
+    choices, upcoming = _meeting_choices(window)
+    if not choices:
+        window.show_error("No meeting", "There are no meetings yet: accept a host proposal first.")
+        return None
+    label, ok = QInputDialog.getItem(
+        window, "Choose a meeting", "Meeting:", [c[1] for c in choices], upcoming, False
+    )
+    if not ok:
+        return None
+    return next(i for i, text in choices if text == label)
+
+
+def _meeting_number(window: MainWindow, meeting_id: int) -> int:
+    rows = window.db.rows("SELECT number FROM meetings WHERE id = ?", (meeting_id,))
+    return int(rows[0][0]) if rows else meeting_id
+
+
+def ask_save_path(window: QWidget, title: str, suggested_name: str) -> Path | None:
+    """Ask where to save a PDF (the Documents folder first); None when the user cancels."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    suggested = str(Path(folder or Path.home()) / suggested_name)
+    path, _chosen = QFileDialog.getSaveFileName(window, title, suggested, PDF_FILTER)
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+
+def show_pdf(window: MainWindow, path: Path) -> None:
+    """Show a finished PDF: the program's preview (print from there) or the system's viewer."""
+    try:
+        from .pdf_preview import preview_file
+    except ImportError:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return
+    preview_file(window, path)
+
+
+def print_meeting_pack(window: MainWindow, *, meeting_id: int | None = None) -> Path | None:
+    """Meetings ▸ Print meeting pack…: build the pack off the GUI thread, then show it."""
+    meeting_id = meeting_id if meeting_id is not None else chosen_meeting(window)
+    if meeting_id is None:
+        return None
+    number = _meeting_number(window, meeting_id)
+    out = ask_save_path(window, "Save the meeting pack", f"USRG Meeting {number} pack.pdf")
+    if out is None:
+        return None
+    outcome = run_with_progress(
+        window,
+        f"Meeting pack of Meeting {number}",
+        lambda: build_meeting_pack(window.db, meeting_id=meeting_id, out=out, today=window.today),
+    )
+    if outcome.cancelled:
+        window.statusBar().showMessage(
+            "The meeting pack was cancelled; no file was written.", 10_000
+        )
+        return None
+    if outcome.error is not None:
+        window.show_error("The meeting pack could not be made", outcome.error)
+        return None
+    window.statusBar().showMessage(
+        f"Meeting pack saved to {out} ({outcome.result.pages} pages)", 10_000
+    )
+    show_pdf(window, out)
+    return out
+
+
+def print_agenda(window: MainWindow, *, meeting_id: int | None = None) -> Path | None:
+    """Meetings ▸ Print agenda…: the agenda handout as a PDF, then shown."""
+    meeting_id = meeting_id if meeting_id is not None else chosen_meeting(window)
+    if meeting_id is None:
+        return None
+    number = _meeting_number(window, meeting_id)
+    out = ask_save_path(window, "Save the agenda", f"USRG Meeting {number} agenda.pdf")
+    if out is None:
+        return None
+    try:
+        write_agenda(window.db, meeting_id=meeting_id, out=out, today=window.today)
+    except (WorkflowError, StorageError) as exc:
+        window.show_error("The agenda could not be made", str(exc))
+        return None
+    window.statusBar().showMessage(f"Agenda saved to {out}", 10_000)
+    show_pdf(window, out)
+    return out
+
+
+class AnnexesPanel(QWidget):
+    """The meeting's annexes (PDFs merged into its pack): add by dialog or drop, remove, print."""
+
+    def __init__(self, window: MainWindow, meeting_id: int) -> None:
+        super().__init__()
+        self.window_ = window
+        self.meeting_id = meeting_id
+        self.setAcceptDrops(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("annexes")
+        self.table.setHorizontalHeaderLabels(["Annex", "Title", "File"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_button = QPushButton("&Add PDF…")
+        self.remove_button = QPushButton("&Remove")
+        self.pack_button = QPushButton("Print meeting &pack…")
+        self.agenda_button = QPushButton("Print a&genda…")
+        hint = QLabel("Drop PDF files here to attach them. They go into the pack in this order.")
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.agenda_button)
+        buttons.addWidget(self.pack_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self._on_add)
+        self.remove_button.clicked.connect(self._on_remove)
+        self.pack_button.clicked.connect(
+            lambda: print_meeting_pack(self.window_, meeting_id=self.meeting_id)
+        )
+        self.agenda_button.clicked.connect(
+            lambda: print_agenda(self.window_, meeting_id=self.meeting_id)
+        )
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the annexes again."""
+        with self.window_.db.unit_of_work() as session:
+            annexes = annexes_of(session, meeting_id=self.meeting_id)
+        self.table.setRowCount(len(annexes))
+        for row, (annex_id, letter, title, filename) in enumerate(annexes):
+            for col, text in enumerate((f"Annex {letter}", title, filename)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, annex_id)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(bool(self.table.selectedItems()))
+
+    def add_files(self, paths: list[Path]) -> int:
+        """Attach PDFs in order; each refusal is said with its file's name. Returns how many."""
+        added = 0
+        for path in paths:
+            ok, _annex_id = perform(
+                self,
+                self.window_.db,
+                lambda session, p=path: add_annex(
+                    session,
+                    meeting_id=self.meeting_id,
+                    path=p,
+                    title=p.stem,
+                    actor=self.window_.actor,
+                    now=utc_now(),
+                ),
+                title="Annex not attached",
+            )
+            added += ok
+        self.reload()
+        return added
+
+    def _on_add(self) -> None:
+        paths, _chosen = QFileDialog.getOpenFileNames(self, "Attach PDFs", "", PDF_FILTER)
+        if paths:
+            self.add_files([Path(p) for p in paths])
+
+    def _on_remove(self) -> None:
+        items = self.table.selectedItems()
+        if not items:
+            return
+        row = items[0].row()
+        annex_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        title = self.table.item(row, 1).text()
+        if not confirm(
+            self, "Remove annex", f"Take '{title}' out of this meeting's annexes?", yes="Remove"
+        ):
+            return
+        perform(
+            self,
+            self.window_.db,
+            remove_annex,
+            title="Annex not removed",
+            annex_id=annex_id,
+            actor=self.window_.actor,
+            now=utc_now(),
+        )
+        self.reload()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        """Accept dragged files."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Attach the dropped PDF files."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_files(paths)
