@@ -467,10 +467,10 @@ def test_overdue_is_relative_to_today(any_db):
             ("report", "Interim report"),
             ("tranche", "Tranche 2 (on the interim report)"),
         ]
-        timeline = at.award_timeline(s, app_id, date(2026, 9, 3))
-        flagged = [e.what for e in timeline if e.overdue]
-        assert len(flagged) == 3 and flagged[0].startswith("Overdue: ")
-        assert timeline[-1].what.startswith("Award created: USRG-AW-2026-001")
+        overdue, events = at.award_history(s, app_id, today=date(2026, 9, 3))
+        assert len(overdue) == 3 and all(h.what == "Overdue" for h in overdue)
+        assert events[-1].what == "Award created"
+        assert events[-1].detail.startswith("USRG-AW-2026-001 for USRG-IF-2026-")
     tranches, reports = ids(any_db, award_id)
     with any_db.unit_of_work() as s:
         at.cancel_tranche(

@@ -37,7 +37,7 @@ from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
 from . import Actor, PermissionDenied, WorkflowError
 from . import applications as state_machine
-from .dates import iso_date, sast_minutes
+from .dates import sast_minutes
 
 S = ApplicationState
 STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
@@ -662,7 +662,7 @@ def close_award(session: Session, *, award_id: int, actor: Actor, now: datetime)
     session.flush()
 
 
-# -- reading: overdue items, the award screen, the application's timeline ------------------------
+# -- reading: overdue items, the award screen, the application's history -------------------------
 @dataclass(frozen=True)
 class OverdueItem:
     """An unpaid tranche or an unreceived report whose due date has passed."""
@@ -911,50 +911,6 @@ def award_detail(session: Session, award_id: int, today: date) -> AwardDetail:
 def award_of_application(session: Session, application_id: int) -> int | None:
     """The id of an application's award, or None."""
     return session.scalar(select(Award.id).where(Award.application_id == application_id))
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of an application's history: an audit event, or an overdue item (no one)."""
-
-    when: str  # SAST 'YYYY-MM-DD HH:MM' for events, 'YYYY-MM-DD' for an overdue due date
-    who: str
-    what: str
-    overdue: bool = False
-
-
-def award_timeline(session: Session, application_id: int, today: date) -> list[TimelineEntry]:
-    """The award part of an application's history, newest first: what was done to its award
-    (payments, reports, schedule) and, flagged, what is overdue on `today`."""
-    award_id = award_of_application(session, application_id)
-    if award_id is None:
-        return []
-    events = session.execute(
-        select(
-            AuditEvent.occurred_at,
-            AuditEvent.actor_name,
-            AuditEvent.action,
-            AuditEvent.reason,
-            AuditEvent.detail,
-        )
-        .where(AuditEvent.entity == "award", AuditEvent.entity_id == award_id)
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-    ).all()
-    entries = [
-        TimelineEntry(
-            sast_minutes(at) or "",
-            who,
-            ACTION_WORDS.get(action, action.replace("_", " "))
-            + (f": {detail}" if detail else "")
-            + (f" (reason: {reason})" if reason else ""),
-        )
-        for at, who, action, reason, detail in events
-    ]
-    entries += [
-        TimelineEntry(iso_date(item.due_on) or "", "", "Overdue: " + item.sentence(), True)
-        for item in overdue_items(session, today, application_id=application_id)
-    ]
-    return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
 ACTION_WORDS = {
