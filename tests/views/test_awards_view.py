@@ -65,6 +65,11 @@ def test_overdue_only_switch_and_highlighted_rows(qtbot, main_window, demo_db):
     assert option.backgroundBrush.color().name() == "#fde2e1"
     qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == total
+    # Awards → Overdue tranches and reports shows the same, from anywhere.
+    main_window.show_area("Meetings")
+    main_window.command_actions["show_overdue"].trigger()
+    assert main_window.current_area() == "Awards" and switch.isChecked()
+    assert page.model.rowCount() == len(overdue)
 
 
 def test_record_signature_and_a_payment_by_clicking(qtbot, main_window, demo_db):

@@ -55,6 +55,11 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def _days(today: date, due: date) -> str:
+    days = (today - due).days
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def _error_label() -> QLabel:
     label = QLabel("")
     label.setObjectName("error")
@@ -131,6 +136,13 @@ def setup_awards_page(window: Any, page: Any) -> None:
 
     page.model.modelReset.connect(mark_overdue_rows)
     mark_overdue_rows()
+
+
+def show_overdue(window: Any) -> None:
+    """Awards → Overdue: the Awards list with only the awards that have something overdue."""
+    page = window.show_page("Awards", 0)
+    page.overdue_switch.setChecked(True)
+    page.table.setFocus()
 
 
 def open_award(window: Any, award_id: int) -> QWidget:
@@ -311,6 +323,8 @@ class AwardScreen(QWidget):
         self.tranches.setRowCount(len(d.tranches))
         for row, t in enumerate(d.tranches):
             status = t.status + (f": {t.cancelled_reason}" if t.cancelled_reason else "")
+            if t.overdue:
+                status = f"overdue by {_days(self.today, t.due_on)}"
             _fill_row(
                 self.tranches,
                 row,
@@ -335,7 +349,7 @@ class AwardScreen(QWidget):
                     m.due_on.isoformat(),
                     m.received_on.isoformat() if m.received_on else "",
                     m.accepted_on.isoformat() if m.accepted_on else "",
-                    m.status,
+                    f"overdue by {_days(self.today, m.due_on)}" if m.overdue else m.status,
                 ],
                 m.status,
                 m.note,
