@@ -39,6 +39,12 @@ def resolve(target: str) -> Callable[..., Any]:
 
 MENU_COMMANDS: tuple[MenuCommand, ...] = (
     # Add commands below, one per line, grouped by area.
+    MenuCommand(
+        "File",
+        "&Import applications…",
+        "usrg_desktop.views.rounds_view:import_applications",
+        "Ctrl+I",
+    ),
     MenuCommand("Meetings", "Print meeting &pack…", "meeting_print:print_meeting_pack", "Ctrl+P"),
     MenuCommand("Meetings", "Print a&genda…", "meeting_print:print_agenda"),
     MenuCommand("Awards", "Over&due tranches and reports", "awards_view:show_overdue"),

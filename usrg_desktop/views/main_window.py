@@ -73,7 +73,17 @@ AREAS: tuple[AreaSpec, ...] = (
         "Applications",
         (ListSpec("Applications", "applications", lambda db, _t: grants.application_listing(db)),),
     ),
-    AreaSpec("Rounds", (ListSpec("Rounds", "rounds", lambda db, _t: grants.round_listing(db)),)),
+    AreaSpec(
+        "Rounds",
+        (
+            ListSpec(
+                "Rounds",
+                "rounds",
+                lambda db, _t: grants.round_listing(db),
+                setup="usrg_desktop.views.rounds_view:setup_rounds_page",
+            ),
+        ),
+    ),
     AreaSpec(
         "Reviews",
         (

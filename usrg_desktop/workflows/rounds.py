@@ -130,6 +130,35 @@ def body_choices(session: Session) -> list[tuple[int, str]]:
     ]
 
 
+# The checklist a new round starts from when no round has one yet.
+DEFAULT_SCREENING_CHECKS = (
+    "Applicant is an active SACN member city or a body the round admits",
+    "Application form complete and signed",
+    "Budget lines add up to the amount requested, within the cap per grant",
+    "Project addresses urban safety or violence prevention",
+    "Letter of support from the municipal manager or head of the body",
+)
+
+
+def suggested_screening_checks(session: Session) -> list[str]:
+    """The checklist a new round starts with: the latest round's, or the program's default."""
+    latest = session.scalar(
+        select(ScreeningCheck.round_id)
+        .join(Round, Round.id == ScreeningCheck.round_id)
+        .order_by(Round.opens_on.desc(), Round.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return list(DEFAULT_SCREENING_CHECKS)
+    return list(
+        session.scalars(
+            select(ScreeningCheck.label)
+            .where(ScreeningCheck.round_id == latest)
+            .order_by(ScreeningCheck.position)
+        )
+    )
+
+
 def _application_count(session: Session, round_id: int) -> int:
     return (
         session.scalar(

@@ -1,0 +1,294 @@
+"""The Rounds list's actions and forms, clicked and typed like a person would."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from tests.views.conftest import answer_modal
+from usrg_desktop.views.rounds_view import ImportDialog, RoundDialog, import_applications
+from usrg_desktop.workflows import rounds
+from usrg_desktop.workflows.accounts import actor_named
+
+NEW = "Innovation Fund 2027 Round 1"
+
+
+@pytest.fixture
+def window(main_window):
+    """The main window with the demo's secretariat user signed in."""
+    with main_window.db.unit_of_work() as s:
+        main_window.actor = actor_named(s, username="secretariat")
+    return main_window
+
+
+@pytest.fixture
+def rounds_page(window):
+    return window.show_page("Rounds", 0)
+
+
+def count_rows(db, table: str) -> int:
+    return db.rows(f"SELECT COUNT(*) FROM {table}")[0][0]
+
+
+def open_new_round_dialog(qtbot, page) -> RoundDialog:
+    controller = page.rounds_controller
+    qtbot.mouseClick(controller.new_button, Qt.MouseButton.LeftButton)
+    dialog = controller.dialog
+    assert isinstance(dialog, RoundDialog) and dialog.isVisible()
+    return dialog
+
+
+def test_create_a_round_by_typing_into_the_form(qtbot, window, rounds_page):
+    dialog = open_new_round_dialog(qtbot, rounds_page)
+    # A new round starts with the latest round's screening checklist and the default rubric.
+    assert dialog.check_labels() and dialog.rubric_combo.currentText() == (
+        "USRG innovation fund rubric"
+    )
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.name_edit, NEW)
+    dialog.budget_edit.setFocus()
+    qtbot.keyClicks(dialog.budget_edit, "2500000")
+    qtbot.keyClick(dialog.budget_edit, Qt.Key.Key_Tab)
+    assert dialog.budget_edit.text() == "R 2 500 000,00"  # tidied as rand when left
+    qtbot.keyClicks(dialog.cap_edit, "R 300 000,00")
+    dialog.reviews_spin.clear()
+    qtbot.keyClicks(dialog.reviews_spin, "4")
+    dialog.set_body_checked("SALGA")
+    qtbot.mouseClick(dialog.add_check_button, Qt.MouseButton.LeftButton)
+    # The new item opens for typing, as after a double-click.
+    editor = dialog.checks_list.viewport().findChild(QLineEdit)
+    assert editor is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor)
+    qtbot.keyClicks(editor, "Ward councillor informed")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The delegate commits the typed text on the next turn of the event loop.
+    qtbot.waitUntil(lambda: dialog.check_labels()[-1] == "Ward councillor informed")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+    row = window.db.rows(
+        "SELECT id, status, budget_cents, cap_cents, reviews_needed, opens_on, closes_on "
+        "FROM rounds WHERE name = :n",
+        {"n": NEW},
+    )
+    assert len(row) == 1
+    rid, status, budget, cap, reviews, opens, closes = row[0]
+    assert (status, budget, cap, reviews) == ("draft", 2_500_000_00, 300_000_00, 4)
+    assert str(opens)[:10] == "2026-12-09" and str(closes)[:10] == "2027-02-07"
+    with window.db.unit_of_work() as s:
+        details = rounds.round_details(s, rid)
+        assert details.form.screening_checks[-1] == "Ward councillor informed"
+        assert len(details.form.admitted_body_ids) == 1
+    # The list shows the new round, selected, and offers to open it.
+    assert rounds_page.current_id() == rid
+    assert rounds_page.rounds_controller.move_button.text() == "Open for applications…"
+
+
+def test_bad_values_show_their_sentence_under_the_field_and_save_nothing(
+    qtbot, window, rounds_page
+):
+    before = count_rows(window.db, "rounds"), count_rows(window.db, "audit_events")
+    dialog = open_new_round_dialog(qtbot, rounds_page)
+    qtbot.keyClicks(dialog.budget_edit, "lots")
+    qtbot.keyClicks(dialog.cap_edit, "500000")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error_text("name") == "Give the round a name."
+    assert dialog.error_text("budget") == (
+        "The budget 'lots' is not an amount in rand (R 250 000,00)."
+    )
+    assert dialog.error_text("closes_on") == ""
+    assert dialog.errors["name"].isVisible()
+
+    qtbot.keyClicks(dialog.name_edit, NEW)
+    dialog.budget_edit.clear()
+    qtbot.keyClicks(dialog.budget_edit, "400000")
+    qtbot.keyClicks(dialog.cap_edit, "")  # cap stays R 500 000: over the budget
+    dialog.closes_edit.setDate(dialog.opens_edit.date().addDays(-1))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error_text("name") == ""
+    assert dialog.error_text("cap") == (
+        "The cap per grant (R 500 000,00) cannot be more than the budget (R 400 000,00)."
+    )
+    assert dialog.error_text("closes_on") == "The close date must be after the open date."
+    assert (count_rows(window.db, "rounds"), count_rows(window.db, "audit_events")) == before
+    dialog.reject()
+
+
+def test_edit_refuses_a_rubric_change_once_there_are_applications(qtbot, window, rounds_page):
+    from usrg_desktop.domain.reviews import Rubric
+
+    with window.db.unit_of_work() as s:
+        s.add(Rubric(name="Short rubric", description="", is_default=False))
+    rid, name = window.db.rows("SELECT id, name FROM rounds ORDER BY opens_on DESC LIMIT 1")[0]
+    assert rounds_page.select_id(rid)
+    rounds_page.rounds_controller.edit_round()
+    dialog = rounds_page.rounds_controller.dialog
+    assert dialog.name_edit.text() == name
+    dialog.rubric_combo.setCurrentIndex(dialog.rubric_combo.findText("Short rubric"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.error_text("rubric").endswith("so its rubric cannot change.")
+    assert window.db.rows("SELECT rubric_id FROM rounds WHERE id = :i", {"i": rid}) == [(1,)]
+    dialog.reject()
+
+
+def _draft_round(window) -> int:
+    with window.db.unit_of_work() as s:
+        return rounds.create_round(
+            s,
+            form=rounds.RoundForm(
+                name=NEW,
+                opens_on=date(2027, 1, 11),
+                closes_on=date(2027, 3, 12),
+                budget_cents=3_000_000_00,
+                cap_cents=400_000_00,
+                screening_checks=("Eligible applicant",),
+            ),
+            actor=window.actor,
+            now=datetime(2026, 11, 25, 8),
+        )
+
+
+def test_the_next_step_button_moves_the_round_after_asking(qtbot, window, rounds_page):
+    rid = _draft_round(window)
+    window.data_changed("Rounds")
+    assert rounds_page.select_id(rid)
+    button = rounds_page.rounds_controller.move_button
+    assert button.isEnabled() and button.text() == "Open for applications…"
+    # Cancel first: nothing moves.
+    answer_modal("Cancel")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.db.rows("SELECT status FROM rounds WHERE id = :i", {"i": rid}) == [("draft",)]
+    seen = answer_modal("Open for applications")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert seen and seen[0].startswith(f"Move the round '{NEW}' from draft to open?")
+    assert window.db.rows("SELECT status FROM rounds WHERE id = :i", {"i": rid}) == [("open",)]
+    assert window.db.rows(
+        "SELECT action, from_state, to_state, actor_name FROM audit_events "
+        "WHERE entity = 'round' AND entity_id = :i ORDER BY id DESC LIMIT 1",
+        {"i": rid},
+    ) == [("open", "draft", "open", window.actor.name)]
+    # The list shows the new status and the button the next step.
+    row = rounds_page.model.row_values(rounds_page.table.currentIndex().row())
+    assert row[1] == "open" and button.text() == "Close to applications…"
+
+
+def _write_sheet(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(
+            [
+                "round",
+                "applicant",
+                "title",
+                "summary",
+                "problem",
+                "intervention",
+                "requested",
+                "start",
+                "end",
+                "contact name",
+                "contact email",
+                "budget",
+            ]
+        )
+        writer.writerows(rows)
+    return path
+
+
+def _sheet_row(round_name: str, title: str, **changes) -> list[str]:
+    values = {
+        "applicant": "Msunduzi",
+        "requested": "150000",
+        "start": "2027-04-01",
+        "end": "2028-03-31",
+        "email": "naledi.khumalo@msunduzi.gov.za",
+        "budget": "Wardens: 100000; Lights: 50000",
+    }
+    values.update(changes)
+    return [
+        round_name,
+        values["applicant"],
+        title,
+        "Summary.",
+        "Problem.",
+        "Intervention.",
+        values["requested"],
+        values["start"],
+        values["end"],
+        "Naledi Khumalo",
+        values["email"],
+        values["budget"],
+    ]
+
+
+def test_import_dialog_lists_bad_rows_and_imports_only_a_good_sheet(qtbot, window, tmp_path):
+    rid = _draft_round(window)
+    with window.db.unit_of_work() as s:
+        rounds.open_round(s, round_id=rid, actor=window.actor, now=datetime(2026, 11, 25, 9))
+    bad = _write_sheet(
+        tmp_path / "bad.csv",
+        [
+            _sheet_row(NEW, "Safe parks"),
+            _sheet_row("Innovation Fund 2025 Round 1", "Late entry"),
+            _sheet_row(NEW, "Too much", requested="500000", budget="All: 500000"),
+        ],
+    )
+    before = count_rows(window.db, "applications")
+    dialog = import_applications(window, bad)
+    assert isinstance(dialog, ImportDialog)
+    assert dialog.problems() == [
+        (3, "The round 'Innovation Fund 2025 Round 1' is decided, not open for applications."),
+        (4, "The request of R 500 000,00 is over the round's cap of R 400 000,00."),
+    ]
+    assert (
+        dialog.summary_label.text() == "bad.csv: 2 of 3 rows have problems; nothing was imported."
+    )
+    assert not dialog.import_button.isEnabled()
+    dialog.reject()
+    assert count_rows(window.db, "applications") == before
+
+    good = _write_sheet(tmp_path / "good.csv", [_sheet_row(NEW, "Safe parks")])
+    dialog = import_applications(window, good)
+    assert dialog.problems() == [] and dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary_label.text() == "good.csv: imported 1 submitted application."
+    assert not dialog.import_button.isEnabled()
+    assert window.db.rows(
+        "SELECT reference, state FROM applications WHERE title = 'Safe parks'"
+    ) == [("USRG-IF-2027-1-001", "submitted")]
+
+
+def test_import_dialog_names_a_file_it_cannot_read(window, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", encoding="utf-8")
+    dialog = import_applications(window, path)
+    assert dialog.summary_label.text() == "The file notes.txt is not a CSV or XLSX sheet."
+    assert not dialog.import_button.isEnabled() and dialog.problems() == []
+
+
+def test_file_menu_import_asks_for_the_sheet_then_checks_it(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    sheet = _write_sheet(tmp_path / "form.csv", [_sheet_row(NEW, "Safe parks")])
+    asked: list[str] = []
+
+    def choose(parent, caption, folder, filters):
+        asked.append(filters)
+        return str(sheet), filters
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(choose))
+    action = window.command_actions["import_applications"]
+    assert action.shortcut().toString() == "Ctrl+I"
+    action.trigger()
+    assert asked and "*.xlsx" in asked[0]
+    dialog = window.import_dialog
+    # No round is open in the demo: the one row is refused and Import stays off.
+    assert dialog.problems() == [(2, f"There is no round '{NEW}'.")]
+    assert not dialog.import_button.isEnabled()
