@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: the USRG innovation fund and quarterly meetings.",
     )
     parser.add_argument(
+        "packet",
+        nargs="?",
+        help="a review packet (.usrgpacket) to score in reviewer mode, without any database",
+    )
+    parser.add_argument(
         "--database",
         help="SQLite file or postgresql+psycopg:// URL (default: USRG_DATABASE or the local file)",
     )
@@ -48,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a wrong argument (already explained)
         return exc.code if isinstance(exc.code, int) else 0
+    if args.packet is not None:
+        # Reviewer mode: only the packet's contents, never a secretariat database.
+        from .views.reviewer_mode import run_reviewer_mode
+
+        return run_reviewer_mode(args.packet)
     target = settings.database_target(args.database)
     if args.self_test:
         return self_test(target)
