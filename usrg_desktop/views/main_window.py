@@ -105,7 +105,12 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec(
         "Meetings",
         (
-            ListSpec("Meetings", "meetings", lambda db, _t: meetings.meeting_listing(db)),
+            ListSpec(
+                "Meetings",
+                "meetings",
+                lambda db, _t: meetings.meeting_listing(db),
+                setup="usrg_desktop.views.meeting_screen:setup_meetings_page",
+            ),
             ListSpec(
                 "Action items", "action items", lambda db, t: meetings.action_item_listing(db, t)
             ),
@@ -119,6 +124,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "member cities",
                 lambda db, _t: meetings.hosting_ledger_listing(db),
                 reference=True,
+                setup="usrg_desktop.views.rotation_view:setup_rotation_page",
             ),
         ),
     ),

@@ -1,0 +1,542 @@
+"""The Meetings list's actions and the meeting screen: status, details, calendar file, tabs.
+
+The screen shows one meeting's header (number, quarter, host, dates, venue, status), its
+status buttons (Confirm, Mark held, Cancel… with a reason), a Details tab (venue, the days'
+times, the exposure visit) and then the tabs registered in `views/meeting_tabs.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QTime
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.meetings import MeetingStatus as MS
+from ..storage import Database, StorageError
+from ..workflows import FieldErrors, WorkflowError
+from ..workflows import meeting_plans as mp
+from ..workflows.calendar import meeting_ics, meeting_ics_file_name
+from ..workflows.dates import utc_now
+from .commands import resolve
+from .operations import Refused, confirm, perform
+
+ERROR_STYLE = "color: #b00020;"
+STATUS_COLOURS = {
+    MS.PLANNED.value: "#8a5a00",
+    MS.CONFIRMED.value: "#1d6b2f",
+    MS.HELD.value: "#41525d",
+    MS.CANCELLED.value: "#b00020",
+}
+
+
+def _qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
+
+
+def _pytime(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+# -- the list -------------------------------------------------------------------------------------
+def setup_meetings_page(window: Any, page: Any) -> None:
+    """Open a meeting on double-click or Enter; Open and Calendar file… buttons."""
+    page.item_activated.connect(lambda meeting_id: open_meeting(window, meeting_id))
+
+    def open_current() -> None:
+        meeting_id = page.current_id()
+        if meeting_id is not None:
+            open_meeting(window, meeting_id)
+
+    def export_current() -> None:
+        meeting_id = page.current_id()
+        if meeting_id is None:
+            window.statusBar().showMessage("Select a meeting to export its calendar file.", 10_000)
+            return
+        export_calendar(window, window.db, meeting_id)
+
+    page.add_action("Open", open_current, shortcut="Ctrl+O", tip="Open the selected meeting")
+    page.add_action(
+        "Calendar file…",
+        export_current,
+        shortcut="Ctrl+Shift+I",
+        tip="Save the selected meeting's calendar file (.ics) to send with the invitation",
+    )
+
+
+def open_meeting(window: Any, meeting_id: int) -> QWidget:
+    """Show the meeting's screen (its own window, one per meeting)."""
+    return window.open_window(("meeting", meeting_id), lambda: MeetingScreen(window, meeting_id))
+
+
+def export_calendar(
+    parent: QWidget, db: Database, meeting_id: int, path: str | Path | None = None
+) -> Path | None:
+    """Write the meeting's .ics file, asking where unless `path` is given; the path written."""
+    try:
+        with db.unit_of_work() as session:
+            name = meeting_ics_file_name(session, meeting_id)
+            data = meeting_ics(session, meeting_id, now=utc_now())
+    except (WorkflowError, StorageError) as exc:
+        QMessageBox.warning(parent, "Calendar file", str(exc))
+        return None
+    if path is None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        chosen, _filter = QFileDialog.getSaveFileName(
+            parent, "Save the calendar file", str(Path(folder) / name), "iCalendar (*.ics)"
+        )
+        if not chosen:
+            return None
+        path = chosen if chosen.lower().endswith(".ics") else chosen + ".ics"
+    target = Path(path)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        QMessageBox.warning(
+            parent,
+            "Calendar file",
+            f"The calendar file {target} could not be written: {exc.strerror or exc}.",
+        )
+        return None
+    status = getattr(parent, "statusBar", None)
+    if callable(status):
+        status().showMessage(f"Calendar file saved: {target}", 10_000)
+    return target
+
+
+# -- the screen -----------------------------------------------------------------------------------
+class MeetingScreen(QWidget):
+    """One meeting: header, status buttons, Details tab and the registered tabs."""
+
+    def __init__(self, window: Any, meeting_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("meetingScreen")
+        self.window_ = window
+        self.db: Database = window.db
+        self.meeting_id = meeting_id
+        self.meeting: mp.MeetingDetails | None = None
+        self.dialog: QDialog | None = None
+        self.last_export: Path | None = None
+        self.resize(980, 720)
+
+        self.title = QLabel("")
+        self.title.setObjectName("meetingTitle")
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("meetingStatus")
+        self.status_label.setWordWrap(True)
+        self.host_label = QLabel("")
+        self.dates_label = QLabel("")
+        self.venue_label = QLabel("")
+        for label in (self.host_label, self.dates_label, self.venue_label, self.status_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        facts = QGridLayout()
+        for row, (caption, label) in enumerate(
+            (
+                ("Host city:", self.host_label),
+                ("Dates:", self.dates_label),
+                ("Venue:", self.venue_label),
+                ("Status:", self.status_label),
+            )
+        ):
+            facts.addWidget(QLabel(caption), row, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(label, row, 1)
+        facts.setColumnStretch(1, 1)
+
+        self.confirm_button = QPushButton("&Confirm")
+        self.confirm_button.setObjectName("confirmMeeting")
+        self.confirm_button.setToolTip("Host, dates and venue are agreed")
+        self.held_button = QPushButton("Mark &held")
+        self.held_button.setObjectName("markHeld")
+        self.cancel_button = QPushButton("Cancel &meeting…")
+        self.cancel_button.setObjectName("cancelMeeting")
+        self.calendar_button = QPushButton("Calendar &file…")
+        self.calendar_button.setObjectName("calendarFile")
+        self.calendar_button.setToolTip("Save the meeting's calendar file (.ics)")
+        buttons = QHBoxLayout()
+        for button in (self.confirm_button, self.held_button, self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.calendar_button)
+
+        self.details = DetailsTab(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("meetingTabs")
+        self.tabs.addTab(self.details, "&Details")
+        self.tab_errors: list[str] = []
+        self._add_registered_tabs()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(facts)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+
+        self.confirm_button.clicked.connect(self.confirm_meeting)
+        self.held_button.clicked.connect(self.mark_held)
+        self.cancel_button.clicked.connect(self.cancel_meeting)
+        self.calendar_button.clicked.connect(self.export_calendar)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        self.reload()
+
+    def _add_registered_tabs(self) -> None:
+        from .meeting_tabs import MEETING_TABS
+
+        # Each tab is built the first time it is shown, so the screen opens at once.
+        self._pending: dict[int, tuple[str, str]] = {}
+        for title, target in MEETING_TABS:
+            holder = QWidget()
+            holder.setObjectName(f"tab_{''.join(ch for ch in title if ch.isalnum())}")
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._pending[self.tabs.addTab(holder, title)] = (title, target)
+        self.tabs.currentChanged.connect(self._build_tab)
+
+    def _build_tab(self, index: int) -> QWidget | None:
+        """Build a registered tab's widget into its place (once)."""
+        entry = self._pending.pop(index, None)
+        if entry is None:
+            return None
+        title, target = entry
+        try:
+            widget = resolve(target)(self.window_, self.meeting_id)
+        except (ImportError, AttributeError, WorkflowError, StorageError) as exc:
+            # One broken tab must not keep the meeting from opening: say so in its place.
+            self.tab_errors.append(f"{title}: {exc}")
+            widget = QLabel(f"The {title.lower()} tab could not be shown: {exc}")
+            widget.setWordWrap(True)
+        self.tabs.widget(index).layout().addWidget(widget)
+        return widget
+
+    def tab_widget(self, title: str) -> QWidget | None:
+        """The widget of a registered tab by its title (built if it was never shown)."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).replace("&", "") == title:
+                self._build_tab(index)
+                holder = self.tabs.widget(index)
+                layout = holder.layout()
+                if layout is None or layout.count() == 0:
+                    return holder
+                return layout.itemAt(0).widget()
+        return None
+
+    # -- showing --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the meeting again and show it."""
+        try:
+            with self.db.unit_of_work() as session:
+                m = mp.meeting_details(session, meeting_id=self.meeting_id)
+        except (WorkflowError, StorageError) as exc:
+            self.title.setText("Meeting not found")
+            self.status_label.setText(str(exc))
+            for button in (self.confirm_button, self.held_button, self.cancel_button):
+                button.setEnabled(False)
+            return
+        self.meeting = m
+        self.setWindowTitle(f"Meeting {m.number} — {m.quarter.label}, {m.host}")
+        self.title.setText(f"USRG meeting {m.number} — {m.quarter.label}")
+        self.host_label.setText(f"{m.host} ({m.host_official_name})")
+        self.dates_label.setText(
+            f"{m.starts_on:%a %d %b %Y} {m.day1_start:%H:%M}–{m.day1_end:%H:%M} and "
+            f"{m.ends_on:%a %d %b %Y} {m.day2_start:%H:%M}–{m.day2_end:%H:%M}"
+        )
+        self.venue_label.setText(m.venue or "(not set yet)")
+        status = m.status.capitalize()
+        if m.status == MS.CANCELLED.value:
+            status += f": {m.cancelled_reason}"
+        self.status_label.setText(status)
+        self.status_label.setStyleSheet(
+            f"color: {STATUS_COLOURS.get(m.status, 'palette(text)')}; font-weight: bold;"
+        )
+        self.confirm_button.setEnabled(m.status == MS.PLANNED.value)
+        self.held_button.setEnabled(m.status == MS.CONFIRMED.value)
+        self.cancel_button.setEnabled(m.status in (MS.PLANNED.value, MS.CONFIRMED.value))
+        self.details.show_meeting(m)
+
+    # -- actions --------------------------------------------------------------------------------
+    def _actor(self) -> Any:
+        if self.window_.actor is None:
+            QMessageBox.warning(self, "Not signed in", "Sign in to change meetings.")
+        return self.window_.actor
+
+    def _changed(self) -> None:
+        self.reload()
+        self.window_.data_changed("Meetings", "Rotation")
+
+    def _move(self, action: Any, **kwargs: Any) -> bool:
+        actor = self._actor()
+        if actor is None:
+            return False
+        done, _ = perform(
+            self,
+            self.db,
+            action,
+            title="Not done",
+            meeting_id=self.meeting_id,
+            actor=actor,
+            now=utc_now(),
+            **kwargs,
+        )
+        if done:
+            self._changed()
+        return done
+
+    def confirm_meeting(self) -> bool:
+        """Planned → confirmed."""
+        return self._move(mp.confirm_meeting)
+
+    def mark_held(self) -> bool:
+        """Confirmed → held."""
+        return self._move(mp.mark_meeting_held)
+
+    def cancel_meeting(self) -> QDialog | None:
+        """Ask for the reason, confirm, then cancel the meeting."""
+        if self.meeting is None or not self.cancel_button.isEnabled():
+            return None
+        dialog = CancelDialog(self, self.meeting)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_calendar(self, path: str | Path | None = None) -> Path | None:
+        """Save the meeting's calendar file (asks where unless `path` is given)."""
+        self.last_export = export_calendar(self, self.db, self.meeting_id, path)
+        return self.last_export
+
+
+class CancelDialog(QDialog):
+    """The reason for cancelling a meeting; OK asks once more, then cancels."""
+
+    def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
+        super().__init__(screen)
+        self.screen_ = screen
+        self.meeting = meeting
+        self.setWindowTitle(f"Cancel meeting {meeting.number}")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            f"Meeting {meeting.number} ({meeting.quarter.label}, {meeting.host}) will be "
+            "cancelled; its calendar file will show it as cancelled. This cannot be undone."
+        )
+        intro.setWordWrap(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setFixedHeight(80)
+        label = QLabel("&Reason:")
+        label.setBuddy(self.reason)
+        self.error = _error_label("error_reason")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Cancel the meeting")
+        self.ok_button.setObjectName("ok")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def save(self) -> bool:
+        """Check the reason, ask to confirm, cancel; a refusal shows under the reason."""
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            self.error.setText(f"Give a reason to cancel meeting {self.meeting.number}.")
+            self.error.setVisible(True)
+            return False
+        if not confirm(
+            self,
+            "Cancel the meeting",
+            f"Cancel meeting {self.meeting.number} ({self.meeting.quarter.label}, "
+            f"{self.meeting.host})?",
+            yes="Cancel the meeting",
+        ):
+            return False
+        actor = self.screen_._actor()
+        if actor is None:
+            return False
+        try:
+            perform(
+                self,
+                self.screen_.db,
+                mp.cancel_meeting,
+                quiet=True,
+                meeting_id=self.meeting.id,
+                reason=reason,
+                actor=actor,
+                now=utc_now(),
+            )
+        except Refused as refused:
+            self.error.setText(str(refused))
+            self.error.setVisible(True)
+            return False
+        self.accept()
+        self.screen_._changed()
+        return True
+
+
+class DetailsTab(QWidget):
+    """Venue, the days' times and the exposure visit, saved together with Save (Ctrl+S)."""
+
+    TEXTS = ("venue", "exposure_site", "exposure_contact")
+    NOTES = ("exposure_purpose", "exposure_transport")
+    TIMES = ("day1_start", "day1_end", "day2_start", "day2_end")
+
+    def __init__(self, screen: MeetingScreen) -> None:
+        super().__init__(screen)
+        self.screen_ = screen
+        self.fields: dict[str, Any] = {}
+        self.errors: dict[str, QLabel] = {}
+        for key in self.TEXTS:
+            edit = QLineEdit()
+            edit.setMaxLength(mp.DETAIL_LIMITS[key][1] + 50)  # longer is refused, with a sentence
+            self.fields[key] = edit
+        for key in self.NOTES:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(64)
+            self.fields[key] = edit
+        for key in self.TIMES:
+            edit = QTimeEdit()
+            edit.setDisplayFormat("HH:mm")
+            self.fields[key] = edit
+        for key, widget in self.fields.items():
+            widget.setObjectName(key)
+            self.errors[key] = _error_label(f"error_{key}")
+
+        def row(form: QFormLayout, label: str, key: str) -> None:
+            form.addRow(label, self.fields[key])
+            form.addRow("", self.errors[key])
+
+        meeting_box = QGroupBox("Meeting")
+        meeting_form = QFormLayout(meeting_box)
+        row(meeting_form, "&Venue:", "venue")
+        days = QGridLayout()
+        for n, (day, start, end) in enumerate(
+            (("Day 1", "day1_start", "day1_end"), ("Day 2", "day2_start", "day2_end"))
+        ):
+            days.addWidget(QLabel(f"{day}: from"), n * 2, 0)
+            days.addWidget(self.fields[start], n * 2, 1)
+            days.addWidget(QLabel("to"), n * 2, 2)
+            days.addWidget(self.fields[end], n * 2, 3)
+            days.addWidget(self.errors[start], n * 2 + 1, 1)
+            days.addWidget(self.errors[end], n * 2 + 1, 3)
+        days.setColumnStretch(4, 1)
+        meeting_form.addRow("Times:", days)
+        visit_box = QGroupBox("Exposure visit")
+        visit_form = QFormLayout(visit_box)
+        row(visit_form, "&Site:", "exposure_site")
+        row(visit_form, "&Purpose:", "exposure_purpose")
+        row(visit_form, "&Transport:", "exposure_transport")
+        row(visit_form, "C&ontact:", "exposure_contact")
+
+        self.save_button = QPushButton("&Save details")
+        self.save_button.setObjectName("saveDetails")
+        self.save_button.setToolTip("Save the venue, times and exposure visit (Ctrl+S)")
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("savedLabel")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.saved_label, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(meeting_box)
+        layout.addWidget(visit_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+        self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+    def show_meeting(self, m: mp.MeetingDetails) -> None:
+        """Fill the fields from the meeting; read-only once it is held or cancelled."""
+        for key in self.TEXTS:
+            self.fields[key].setText(getattr(m, key))
+        for key in self.NOTES:
+            self.fields[key].setPlainText(getattr(m, key))
+        for key in self.TIMES:
+            self.fields[key].setTime(_qtime(getattr(m, key)))
+        editable = m.status in (MS.PLANNED.value, MS.CONFIRMED.value)
+        for widget in self.fields.values():
+            widget.setEnabled(editable)
+        self.save_button.setEnabled(editable)
+        self.show_errors({})
+        if not editable:
+            self.saved_label.setText(
+                f"The meeting is {m.status}; its details can no longer change."
+            )
+
+    def values(self) -> dict[str, Any]:
+        """The form's values as the workflow takes them."""
+        values: dict[str, Any] = {key: self.fields[key].text() for key in self.TEXTS}
+        values.update({key: self.fields[key].toPlainText() for key in self.NOTES})
+        values.update({key: _pytime(self.fields[key].time()) for key in self.TIMES})
+        return values
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each sentence next to its field; the others hidden."""
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+
+    def save(self) -> bool:
+        """Save the details; refusals show next to their fields and nothing is written."""
+        if not self.save_button.isEnabled():
+            return False
+        actor = self.screen_._actor()
+        if actor is None:
+            return False
+        try:
+            _done, changed = perform(
+                self,
+                self.screen_.db,
+                mp.update_meeting_details,
+                quiet=True,
+                meeting_id=self.screen_.meeting_id,
+                actor=actor,
+                now=utc_now(),
+                **self.values(),
+            )
+        except Refused as refused:
+            cause = refused.__cause__
+            self.show_errors(cause.errors if isinstance(cause, FieldErrors) else {})
+            self.saved_label.setText(str(refused))
+            return False
+        self.show_errors({})
+        self.saved_label.setText("Saved." if changed else "Nothing to save: no field changed.")
+        if changed:
+            self.screen_._changed()
+        return True
