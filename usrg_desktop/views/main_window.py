@@ -87,8 +87,18 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec(
         "Reviews",
         (
-            ListSpec("Reviewers", "reviewers", lambda db, _t: reviews.reviewer_listing(db)),
-            ListSpec("Assignments", "assignments", lambda db, _t: reviews.assignment_listing(db)),
+            ListSpec(
+                "Reviewers",
+                "reviewers",
+                lambda db, _t: reviews.reviewer_listing(db),
+                setup="usrg_desktop.views.reviews_view:setup_reviewers",
+            ),
+            ListSpec(
+                "Assignments",
+                "assignments",
+                lambda db, _t: reviews.assignment_listing(db),
+                setup="usrg_desktop.views.reviews_view:setup_assignments",
+            ),
         ),
     ),
     AreaSpec(
