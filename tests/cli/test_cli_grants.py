@@ -256,3 +256,55 @@ def test_import_dry_run_then_real(demo_db, capsys, staff, tmp_path):
         "form.csv: imported 1 submitted application.",
         "  USRG-IF-2027-1-001",
     ]
+
+
+def test_rounds_create_names_each_bad_option_and_writes_nothing(any_demo_db, capsys, staff):
+    before = any_demo_db.rows("SELECT COUNT(*) FROM rounds")[0][0]
+    args = ["--opens", "2027-02-01", "--closes", "2027-01-01", "--budget", "100", "--cap", "200"]
+    assert (
+        usrg(any_demo_db, "rounds", "create", "--name", "Innovation Fund 2025 Round 1", *args) == 1
+    )
+    assert capsys.readouterr().err.splitlines() == [
+        "usrg: --name: There is already a round named 'Innovation Fund 2025 Round 1'.",
+        "usrg: --closes: The close date must be after the open date.",
+        "usrg: --cap: The cap per grant (R 200,00) cannot be more than the budget (R 100,00).",
+    ]
+    assert any_demo_db.rows("SELECT COUNT(*) FROM rounds")[0][0] == before
+
+
+def test_rounds_create_then_open_and_list(demo_db, capsys, staff):
+    assert (
+        usrg(
+            demo_db,
+            "rounds",
+            "create",
+            "--name",
+            "Innovation Fund 2027 Round 1",
+            "--opens",
+            "2027-02-01",
+            "--closes",
+            "2027-03-31",
+            "--budget",
+            "R 3 000 000,00",
+            "--cap",
+            "400000",
+            "--admit",
+            "salga",
+            "--check",
+            "Eligible applicant",
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.startswith(
+        "Set up the round 'Innovation Fund 2027 Round 1' (id "
+    )
+    assert usrg(demo_db, "rounds", "move", "Innovation Fund 2027 Round 1", "--to", "open") == 0
+    assert capsys.readouterr().out == "The round 'Innovation Fund 2027 Round 1' is now open.\n"
+    assert demo_db.rows(
+        "SELECT r.status, r.budget_cents, b.short_name, c.label FROM rounds r "
+        "JOIN round_admitted_bodies rb ON rb.round_id = r.id JOIN bodies b ON b.id = rb.body_id "
+        "JOIN screening_checks c ON c.round_id = r.id WHERE r.name = 'Innovation Fund 2027 Round 1'"
+    ) == [("open", 3_000_000_00, "SALGA", "Eligible applicant")]
+    assert demo_db.rows(
+        "SELECT action FROM audit_events WHERE entity = 'round' ORDER BY id DESC LIMIT 2"
+    ) == [("open",), ("create",)]

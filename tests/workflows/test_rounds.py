@@ -422,3 +422,21 @@ def test_find_round_by_id_or_name(any_demo_db):
         with pytest.raises(WorkflowError, match="There is no round 'Nope'. The rounds are: "):
             wf.find_round(s, "Nope")
         assert s.scalar(select(func.count()).select_from(Round)) >= 2
+
+
+def test_a_new_round_starts_from_the_latest_checklist_or_the_default(db):
+    with db.unit_of_work() as s:
+        assert wf.suggested_screening_checks(s) == list(wf.DEFAULT_SCREENING_CHECKS)
+    create(db)
+    create(
+        db,
+        good_form(
+            name="Later",
+            opens_on=date(2027, 6, 1),
+            closes_on=date(2027, 7, 1),
+            review_deadline=None,
+            screening_checks=("Only this",),
+        ),
+    )
+    with db.unit_of_work() as s:
+        assert wf.suggested_screening_checks(s) == ["Only this"]

@@ -13,6 +13,7 @@ from ..money import format_zar, parse_zar
 from ..workflows import Listing, WorkflowError
 from ..workflows.dates import iso_date, sast_minutes
 from .common import acting_user, add_format, now, open_db, print_listing
+from .common import iso_date as iso_date_arg
 
 # Transitions that take the reason the user gives (under the keyword each one expects).
 _REASON_KEYWORD = {
@@ -56,6 +57,77 @@ def cmd_rounds_list(args: argparse.Namespace) -> int:
     from ..workflows.grants import round_listing
 
     print_listing(round_listing(open_db(args)), args.format)
+    return 0
+
+
+# The command-line option of each field of the round form, for messages that name it.
+_ROUND_OPTIONS = {
+    "name": "--name",
+    "opens_on": "--opens",
+    "closes_on": "--closes",
+    "budget": "--budget",
+    "cap": "--cap",
+    "reviews_needed": "--reviews",
+    "review_deadline": "--review-deadline",
+    "rubric": "--rubric",
+    "admitted_bodies": "--admit",
+    "screening_checks": "--check",
+}
+
+
+def cmd_rounds_create(args: argparse.Namespace) -> int:
+    """Set up a new round in draft, with every field checked as the form checks it."""
+    from ..workflows import FieldErrors, rounds
+
+    amounts: dict[str, int | None] = {}
+    for key, text in (("budget", args.budget), ("cap", args.cap)):
+        try:
+            amounts[key] = parse_zar(text)
+        except ValueError:
+            raise WorkflowError(
+                f"{_ROUND_OPTIONS[key]} '{text}' is not an amount in rand."
+            ) from None
+    db = open_db(args)
+    actor = acting_user(args, db)
+    try:
+        with db.unit_of_work() as session:
+            bodies = {}
+            for bid, label in rounds.body_choices(session):
+                short, _dash, official = label.partition(" — ")
+                bodies[short.casefold()] = bodies[official.casefold()] = bid
+            admitted = []
+            for name in args.admit or []:
+                if name.strip().casefold() not in bodies:
+                    raise WorkflowError(f"--admit '{name}' is not a partner body in the directory.")
+                admitted.append(bodies[name.strip().casefold()])
+            rubric_id = None
+            if args.rubric:
+                choices = {n.casefold(): rid for rid, n in rounds.rubric_choices(session)}
+                rubric_id = choices.get(args.rubric.strip().casefold())
+                if rubric_id is None:
+                    raise WorkflowError(f"--rubric '{args.rubric}' is not a rubric.")
+            checks = args.check or rounds.suggested_screening_checks(session)
+            form = rounds.RoundForm(
+                name=args.name,
+                opens_on=args.opens,
+                closes_on=args.closes,
+                budget_cents=amounts["budget"],
+                cap_cents=amounts["cap"],
+                reviews_needed=args.reviews,
+                review_deadline=args.review_deadline,
+                rubric_id=rubric_id,
+                admitted_body_ids=admitted,
+                screening_checks=checks,
+            )
+            round_id = rounds.create_round(session, form=form, actor=actor, now=now())
+            prefix = rounds.round_details(session, round_id).reference_prefix
+    except FieldErrors as refused:
+        for key, sentence in refused.errors.items():
+            print(f"usrg: {_ROUND_OPTIONS.get(key, key)}: {sentence}", file=sys.stderr)
+        return 1
+    print(
+        f"Set up the round '{form.name.strip()}' (id {round_id}) in draft; references {prefix}nnn."
+    )
     return 0
 
 
@@ -295,6 +367,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing = rounds_sub.add_parser("list", parents=[common], help="list the rounds")
     add_format(listing)
     listing.set_defaults(handler=cmd_rounds_list)
+    create = rounds_sub.add_parser(
+        "create", parents=[common], help="set up a new round in draft (needs --user)"
+    )
+    create.add_argument("--name", required=True, help="e.g. 'Innovation Fund 2027 Round 1'")
+    create.add_argument("--opens", required=True, type=iso_date_arg, help="first day, 2027-02-01")
+    create.add_argument("--closes", required=True, type=iso_date_arg, help="last day")
+    create.add_argument("--budget", required=True, help="total budget in rand")
+    create.add_argument("--cap", required=True, help="the most one grant may be, in rand")
+    create.add_argument("--reviews", type=int, default=3, help="reviews each application needs")
+    create.add_argument("--review-deadline", type=iso_date_arg, help="when reviews are due")
+    create.add_argument("--rubric", help="the rubric's name (default: the shipped rubric)")
+    create.add_argument(
+        "--admit", action="append", help="a partner body the round admits (repeat for more)"
+    )
+    create.add_argument(
+        "--check",
+        action="append",
+        help="a screening check (repeat; default: the latest round's checklist)",
+    )
+    create.set_defaults(handler=cmd_rounds_create)
     move = rounds_sub.add_parser(
         "move", parents=[common], help="move a round to its next status (needs --user)"
     )
