@@ -289,6 +289,7 @@ class ReviewerWindow(QMainWindow):
         layout.addStretch(1)
 
         scroll = QScrollArea()
+        self.review_scroll = scroll
         scroll.setObjectName("reviewScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
@@ -339,6 +340,7 @@ class ReviewerWindow(QMainWindow):
 
     def _show_application(self, app: PacketApplication) -> None:
         self.text.setHtml(_application_html(app))
+        self.review_scroll.verticalScrollBar().setValue(0)  # each application starts at the top
         work = self.session.work[app.id]
         self._loading = True
         try:
