@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tests.workflows.meeting_helpers import demo_actor, meeting_id_by_number
+from usrg_desktop.domain.meetings import ActionItem
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.minutes_panel import MinutesPanel
 from usrg_desktop.workflows import minutes as wf
@@ -101,3 +103,36 @@ def test_add_an_action_by_typing_then_mark_it_done(qtbot, window, demo_db):
     mine = next(a for a in panel.actions if a.id == action.id)
     assert (mine.status, mine.done_on) == ("done", TODAY)
     assert panel.reopen_button.isEnabled() and not panel.done_button.isEnabled()
+
+
+def test_action_items_list_marks_done_and_opens_the_meeting(qtbot, window, demo_db):
+    window.show()
+    page = window.show_page("Meetings", 1)
+    keys = page.model.columns
+    status_col = [c.key for c in keys].index("status")
+    overdue_col = [c.key for c in keys].index("overdue")
+    listing_rows = page.model.visible_rows()
+    assert any(row[overdue_col] for row in listing_rows), "the demo has overdue actions"
+    overdue_row = next(row for row in listing_rows if row[overdue_col])
+    number = overdue_row[0]
+    with demo_db.unit_of_work() as session:
+        action = session.scalars(select(ActionItem).where(ActionItem.number == number)).one()
+        action_id, meeting_id = action.id, action.meeting_id
+    assert page.select_id(action_id)
+    button = page.findChild(QPushButton, "action_Markdone")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    with demo_db.unit_of_work() as session:
+        stored = session.get(ActionItem, action_id)
+        assert (stored.status, stored.done_on) == ("done", TODAY)
+    assert page.select_id(action_id)
+    shown = next(r for r in page.model.visible_rows() if r[0] == number)
+    assert shown[status_col] == "done" and shown[overdue_col] is False
+
+    # Enter on the row opens the meeting it was raised at, on its minutes and actions.
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    screen = window.open_windows()[("meeting", meeting_id)]
+    panel = screen.tab_widget("Minutes and actions")
+    assert isinstance(panel, MinutesPanel)
+    assert screen.tabs.tabText(screen.tabs.currentIndex()) == "Minutes and actions"
+    assert panel.current_action() is not None and panel.current_action().id == action_id

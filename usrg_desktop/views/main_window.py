@@ -122,7 +122,10 @@ AREAS: tuple[AreaSpec, ...] = (
                 setup="usrg_desktop.views.meeting_screen:setup_meetings_page",
             ),
             ListSpec(
-                "Action items", "action items", lambda db, t: meetings.action_item_listing(db, t)
+                "Action items",
+                "action items",
+                lambda db, t: meetings.action_item_listing(db, t),
+                setup="usrg_desktop.views.minutes_panel:setup_action_items_page",
             ),
         ),
     ),

@@ -181,6 +181,14 @@ def meeting_action_items(session: Session, *, meeting_id: int, today: date) -> l
     return result
 
 
+def action_meeting_id(session: Session, *, action_id: int) -> int:
+    """The id of the meeting an action item was raised at."""
+    meeting_id = session.scalar(select(ActionItem.meeting_id).where(ActionItem.id == action_id))
+    if meeting_id is None:
+        raise WorkflowError(f"There is no action item with id {action_id}.")
+    return int(meeting_id)
+
+
 def next_action_number(session: Session) -> int:
     """The number the next action item gets: one more than the highest ever given."""
     return int(session.scalar(select(func.coalesce(func.max(ActionItem.number), 0))) or 0) + 1
