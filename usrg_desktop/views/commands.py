@@ -47,6 +47,7 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     ),
     MenuCommand("Reviews", "Ranking and &decisions…", "reviews_view:open_ranking", "Ctrl+Shift+K"),
     MenuCommand("Reviews", "Assign reviewers &automatically…", "reviews_view:assign_automatically"),
+    MenuCommand("Reviews", "Round &rubric…", "rubric_editor:edit_round_rubric"),
     MenuCommand("Meetings", "Print meeting &pack…", "meeting_print:print_meeting_pack", "Ctrl+P"),
     MenuCommand("Meetings", "Print a&genda…", "meeting_print:print_agenda"),
     MenuCommand("Awards", "Over&due tranches and reports", "awards_view:show_overdue"),

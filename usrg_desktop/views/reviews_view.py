@@ -740,6 +740,7 @@ class RankingWindow(QWidget):
         self.table.setSpan(row, 0, 1, len(COLUMNS))
 
     def _ranked_row(self, row: int, r: scoring.RankedRow) -> None:
+        assert self.ranking is not None
         c, s = r.candidate, r.score
         texts = {
             COL_RANK: str(r.rank),
@@ -751,7 +752,7 @@ class RankingWindow(QWidget):
             COL_SCORE: _score_text(s.score),
             COL_STANDARDISED: _score_text(s.standardised),
             COL_SPREAD: _score_text(s.spread),
-            COL_REVIEWS: str(s.count),
+            COL_REVIEWS: f"{s.count} of {self.ranking.reviews_needed}",
             COL_DISAGREEMENT: "Yes" if s.disagreement else "",
         }
         numeric = {COL_RANK, COL_REQUESTED, COL_SCORE, COL_STANDARDISED, COL_SPREAD, COL_REVIEWS}
@@ -761,6 +762,9 @@ class RankingWindow(QWidget):
                 item.setBackground(QBrush(ABOVE_LINE))
             if col == COL_DISAGREEMENT and s.disagreement:
                 item.setForeground(QBrush(DISAGREE_TEXT))
+            if col == COL_REVIEWS and s.count < self.ranking.reviews_needed:
+                item.setForeground(QBrush(DISAGREE_TEXT))
+                item.setToolTip("Not every review is in yet: the score may still move.")
             item.setData(Qt.ItemDataRole.UserRole, c.application_id)
             self.table.setItem(row, col, item)
         decidable = c.state == "reviewed"

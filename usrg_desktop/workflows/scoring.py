@@ -343,6 +343,7 @@ class RoundRanking:
     scores: dict[int, ApplicationScore]
     severity: dict[int, Severity]
     reviewer_names: dict[int, str]
+    reviews_needed: int = 3
 
     def ranked(self, *, standardised: bool = False) -> list[RankedRow]:
         """The ranking with the funding line, by raw or standardised score."""
@@ -487,6 +488,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
         scores=aggregate(criteria, reviews),
         severity=reviewer_severity(criteria, reviews),
         reviewer_names=names,
+        reviews_needed=rnd.reviews_needed,
     )
 
 

@@ -1,0 +1,321 @@
+"""The rubric editor: a round's criteria, weights, scales and level descriptors, before scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..workflows import FieldErrors, WorkflowError
+from ..workflows import rubrics as wf
+from ..workflows.dates import utc_now
+from .operations import Refused, perform
+from .reviews_view import ERROR_STYLE, _error_label, _round_combo, _show_error
+
+CRITERION_COLUMNS = ["Code", "Criterion", "Weight %", "From", "To", "Required"]
+COL_CODE, COL_NAME, COL_WEIGHT, COL_MIN, COL_MAX, COL_REQUIRED = range(len(CRITERION_COLUMNS))
+
+
+def _int(text: str, default: int = 0) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return default
+
+
+class RubricEditor(QDialog):
+    """Edit one round's rubric; saving replaces its criteria (a copy when the rubric is shared)."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.main_window = window
+        self.db = window.db
+        self.setWindowTitle("Round rubric")
+        self.setObjectName("rubricEditor")
+        self.drafts: list[dict[str, Any]] = []
+        self._building = False
+
+        self.round_combo = _round_combo(self.db)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.criteria = QTableWidget(0, len(CRITERION_COLUMNS))
+        self.criteria.setObjectName("criteria")
+        self.criteria.setHorizontalHeaderLabels(CRITERION_COLUMNS)
+        self.criteria.verticalHeader().setVisible(False)
+        self.criteria.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.criteria.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.criteria.horizontalHeader().setSectionResizeMode(
+            COL_NAME, QHeaderView.ResizeMode.Stretch
+        )
+        self.criteria.itemChanged.connect(self._on_criterion_changed)
+        self.criteria.currentCellChanged.connect(lambda *_a: self._show_levels())
+        self.total = QLabel("")
+        self.total.setObjectName("total")
+        self.levels = QTableWidget(0, 1)
+        self.levels.setObjectName("levels")
+        self.levels.setHorizontalHeaderLabels(["What this level means"])
+        self.levels.horizontalHeader().setStretchLastSection(True)
+        self.levels.itemChanged.connect(self._on_level_changed)
+        self.errors = _error_label()
+        self.errors.setObjectName("errors")
+
+        self.add_button = QPushButton("&Add criterion")
+        self.add_button.clicked.connect(self.add_criterion)
+        self.remove_button = QPushButton("&Remove criterion")
+        self.remove_button.clicked.connect(self.remove_criterion)
+        self.default_button = QPushButton("Start from the &default")
+        self.default_button.setObjectName("copyDefault")
+        self.default_button.clicked.connect(self.copy_default)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.default_button)
+        row.addStretch(1)
+        row.addWidget(self.total)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&Round:", self.round_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.criteria, 2)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("Level descriptors of the chosen criterion:"))
+        layout.addWidget(self.levels, 2)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+        self.resize(820, 640)
+        self.round_combo.currentIndexChanged.connect(lambda _i: self.load())
+        self.load()
+
+    # -- reading ----------------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the chosen round's rubric."""
+        _show_error(self.errors, "")
+        round_id = self.round_combo.currentData()
+        if round_id is None:
+            self.drafts = []
+            self.status.setText("There are no rounds yet.")
+            self._fill()
+            return
+        with self.db.unit_of_work() as session:
+            rubric = wf.round_rubric(session, round_id=round_id)
+        self.drafts = [
+            {
+                "code": c.code,
+                "name": c.name,
+                "weight": c.weight_percent,
+                "min": c.scale_min,
+                "max": c.scale_max,
+                "required": c.required,
+                "levels": dict(c.levels),
+            }
+            for c in rubric.criteria
+        ]
+        shared = " (shared with other rounds: saving gives this round its own copy)"
+        self.status.setText(
+            rubric.locked
+            or f"{rubric.rubric_name}{shared if rubric.shared else ''}. Weights must add up to "
+            "100 %; every level needs a descriptor."
+        )
+        self.status.setStyleSheet(ERROR_STYLE if rubric.locked else "")
+        editable = rubric.locked is None
+        for w in (self.add_button, self.remove_button, self.default_button, self.save_button):
+            w.setEnabled(editable)
+        triggers = (
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            if editable
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
+        self.criteria.setEditTriggers(triggers)
+        self.levels.setEditTriggers(triggers)
+        self._fill()
+
+    def _fill(self) -> None:
+        self._building = True
+        try:
+            self.criteria.setRowCount(len(self.drafts))
+            for row, d in enumerate(self.drafts):
+                values = (d["code"], d["name"], d["weight"], d["min"], d["max"])
+                for col, value in enumerate(values):
+                    self.criteria.setItem(row, col, QTableWidgetItem(str(value)))
+                box = QComboBox()
+                box.addItems(["Yes", "No"])
+                box.setCurrentIndex(0 if d["required"] else 1)
+                box.setEnabled(self.save_button.isEnabled())
+                box.currentIndexChanged.connect(
+                    lambda i, r=row: self.drafts[r].__setitem__("required", i == 0)
+                )
+                self.criteria.setCellWidget(row, COL_REQUIRED, box)
+        finally:
+            self._building = False
+        if self.drafts:
+            self.criteria.setCurrentCell(0, COL_NAME)
+        self._show_levels()
+        self._update_total()
+
+    def _show_levels(self) -> None:
+        self._building = True
+        try:
+            row = self.criteria.currentRow()
+            if not 0 <= row < len(self.drafts):
+                self.levels.setRowCount(0)
+                return
+            d = self.drafts[row]
+            span = list(range(d["min"], d["max"] + 1)) if d["max"] > d["min"] else []
+            self.levels.setRowCount(len(span))
+            self.levels.setVerticalHeaderLabels([str(n) for n in span])
+            for i, level in enumerate(span):
+                item = QTableWidgetItem(d["levels"].get(level, ""))
+                item.setData(Qt.ItemDataRole.UserRole, level)
+                self.levels.setItem(i, 0, item)
+        finally:
+            self._building = False
+
+    def _update_total(self) -> None:
+        total = sum(d["weight"] for d in self.drafts)
+        self.total.setText(f"Total {total} %")
+        self.total.setStyleSheet("" if total == 100 else ERROR_STYLE)
+
+    # -- editing ------------------------------------------------------------------------------
+    def _on_criterion_changed(self, item: QTableWidgetItem) -> None:
+        if self._building:
+            return
+        d = self.drafts[item.row()]
+        text = item.text()
+        col = item.column()
+        if col == COL_CODE:
+            d["code"] = text
+        elif col == COL_NAME:
+            d["name"] = text
+        elif col == COL_WEIGHT:
+            d["weight"] = _int(text)
+        elif col in (COL_MIN, COL_MAX):
+            d["min" if col == COL_MIN else "max"] = _int(
+                text, d["min" if col == COL_MIN else "max"]
+            )
+            self._show_levels()
+        self._update_total()
+
+    def _on_level_changed(self, item: QTableWidgetItem) -> None:
+        if self._building:
+            return
+        row = self.criteria.currentRow()
+        if 0 <= row < len(self.drafts):
+            self.drafts[row]["levels"][item.data(Qt.ItemDataRole.UserRole)] = item.text()
+
+    def add_criterion(self) -> None:
+        """Add an empty criterion at the end, ready to be named."""
+        self.drafts.append(
+            {
+                "code": "",
+                "name": "",
+                "weight": 0,
+                "min": 1,
+                "max": 5,
+                "required": True,
+                "levels": {},
+            }
+        )
+        self._fill()
+        self.criteria.setCurrentCell(len(self.drafts) - 1, COL_CODE)
+        self.criteria.editItem(self.criteria.item(len(self.drafts) - 1, COL_CODE))
+
+    def remove_criterion(self) -> None:
+        """Remove the chosen criterion (nothing is saved until Save)."""
+        row = self.criteria.currentRow()
+        if 0 <= row < len(self.drafts):
+            del self.drafts[row]
+            self._fill()
+
+    def copy_default(self) -> None:
+        """Replace the criteria with the shipped default's (saved at once, after the checks)."""
+        try:
+            perform(
+                self,
+                self.db,
+                wf.copy_default_rubric,
+                round_id=self.round_combo.currentData(),
+                actor=self.main_window.actor,
+                now=utc_now(),
+                quiet=True,
+            )
+        except Refused as refused:
+            _show_error(self.errors, str(refused))
+            return
+        self.load()
+
+    def draft_criteria(self) -> list[wf.CriterionDraft]:
+        """The criteria as typed."""
+        return [
+            wf.CriterionDraft(
+                d["code"],
+                d["name"],
+                d["weight"],
+                d["min"],
+                d["max"],
+                d["required"],
+                {k: v for k, v in d["levels"].items() if d["min"] <= k <= d["max"]},
+            )
+            for d in self.drafts
+        ]
+
+    def save(self) -> bool:
+        """Save the criteria; every mistake is listed, one sentence per field."""
+        _show_error(self.errors, "")
+        if self.main_window.actor is None:
+            _show_error(self.errors, "Sign in to edit a rubric.")
+            return False
+        try:
+            with self.db.unit_of_work() as session:
+                wf.edit_round_rubric(
+                    session,
+                    round_id=self.round_combo.currentData(),
+                    criteria=self.draft_criteria(),
+                    actor=self.main_window.actor,
+                    now=utc_now(),
+                )
+        except FieldErrors as exc:
+            _show_error(self.errors, "\n".join(exc.errors.values()))
+            return False
+        except WorkflowError as exc:
+            _show_error(self.errors, str(exc))
+            return False
+        self.main_window.data_changed("Rounds")
+        self.main_window.statusBar().showMessage("Rubric saved.", 5_000)
+        self.load()
+        return True
+
+
+def edit_round_rubric(window: Any) -> RubricEditor:
+    """Open the rubric editor (Reviews → Round rubric…)."""
+    dialog = RubricEditor(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    window.last_dialog = dialog
+    return dialog
