@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..storage import StorageError
@@ -71,6 +71,19 @@ class _Worker(QObject):
             self.finished.emit()
 
 
+class _Relay(QObject):
+    """Made in the GUI thread: the worker's progress signal reaches the dialog there (queued);
+    a plain function as the slot would run in the worker's thread and touch the dialog."""
+
+    def __init__(self, target: Callable[[int, int, str], None]) -> None:
+        super().__init__()
+        self._target = target
+
+    @Slot(int, int, str)
+    def relay(self, done: int, total: int, label: str) -> None:
+        self._target(done, total, label)
+
+
 def run_with_progress(
     parent: QWidget | None,
     title: str,
@@ -105,7 +118,8 @@ def run_with_progress(
         dialog.setValue(done)
         dialog.setLabelText(label)
 
-    worker.progressed.connect(show_progress)
+    relay = _Relay(show_progress)
+    worker.progressed.connect(relay.relay)
     worker.finished.connect(loop.quit)
     dialog.canceled.connect(worker.cancel_requested.set)
     thread.started.connect(worker.run)
