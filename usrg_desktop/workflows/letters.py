@@ -789,3 +789,11 @@ def merge_pdfs(files: list[Path], target: Path) -> Path:
             f"The merged file {target} cannot be written ({exc.strerror})."
         ) from exc
     return target
+
+
+def round_choices(session: Session) -> list[tuple[int, str]]:
+    """Every round as (id, name), the newest first, for choosing a batch's round."""
+    rows = session.execute(
+        select(Round.id, Round.name).order_by(Round.opens_on.desc(), Round.id.desc())
+    ).all()
+    return [(int(i), name) for i, name in rows]

@@ -1,0 +1,564 @@
+"""Letters in the program: issue a round's letters with progress and Cancel, edit the letter
+templates with a live preview, and open registered letters from the register list."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..printing.letters import PLACEHOLDERS
+from ..storage import Database, StorageError
+from ..workflows import Actor, WorkflowError
+from ..workflows import letters as wl
+from ..workflows.dates import utc_now
+from .operations import Refused, confirm, perform
+from .pdf_preview import PdfPreview
+from .progress import Outcome, run_with_progress
+
+_ERROR_STYLE = "color: #b00020;"
+# The last report box of a batch, so tests (and a second look) can read it.
+last_report: list[QMessageBox | None] = [None]
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(_ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def _documents_folder() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+# -- issuing a round's letters ------------------------------------------------------------------
+class IssueLettersDialog(QDialog):
+    """Choose the round, the kind of letter and where the PDFs go, then issue them."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("issueLettersDialog")
+        self.setWindowTitle("Issue letters for a round")
+        self.db = db
+        self.round_box = QComboBox()
+        self.round_box.setObjectName("roundBox")
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("kindBox")
+        for kind in ("award", "decline", "acknowledgement", "ineligible"):
+            self.kind_box.addItem(wl.KIND_PLURALS[kind].capitalize(), kind)
+        self.needed = QLabel()
+        self.needed.setObjectName("neededLabel")
+        self.folder = QLineEdit()
+        self.folder.setObjectName("folderEdit")
+        self.folder.setPlaceholderText("Folder for one PDF per letter")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.folder_error = _error_label()
+        self.folder_error.setObjectName("folderError")
+        self.merged = QCheckBox("Also make one PDF of all the letters, to print in one go")
+        self.merged.setObjectName("mergedCheck")
+        self.merged.setChecked(True)
+
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Round:", self.round_box)
+        form.addRow("&Letters:", self.kind_box)
+        form.addRow("", self.needed)
+        folder_label = QLabel("&Folder:")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
+        form.addRow("", self.folder_error)
+        form.addRow("", self.merged)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.issue_button = self.buttons.addButton(
+            "Issue letters", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.issue_button.setObjectName("issueButton")
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        with db.unit_of_work() as session:
+            for round_id, name in wl.round_choices(session):
+                self.round_box.addItem(name, round_id)
+        self.round_box.currentIndexChanged.connect(self._update_needed)
+        self.kind_box.currentIndexChanged.connect(self._update_needed)
+        self._update_needed()
+        self.resize(560, self.sizeHint().height())
+
+    def round_id(self) -> int | None:
+        """The round chosen."""
+        return self.round_box.currentData()
+
+    def kind(self) -> str:
+        """The kind of letter chosen."""
+        return self.kind_box.currentData()
+
+    def merged_path(self) -> Path | None:
+        """Where the merged PDF goes (in the folder, named after the round and kind), if asked."""
+        if not self.merged.isChecked() or not self.folder.text().strip():
+            return None
+        name = f"{self.round_box.currentText()} - {wl.KIND_PLURALS[self.kind()]} (all).pdf"
+        return Path(self.folder.text().strip()) / name.replace("/", "-")
+
+    def _update_needed(self) -> None:
+        round_id = self.round_id()
+        if round_id is None:
+            self.needed.setText("There are no rounds yet.")
+            self.issue_button.setEnabled(False)
+            return
+        with self.db.unit_of_work() as session:
+            n = len(wl.letter_candidates(session, round_id=round_id, kind=self.kind()))
+        if n == 1:
+            label = wl.KIND_LABELS[self.kind()]
+            self.needed.setText(
+                f"1 application needs {'an' if label[0] in 'aeiou' else 'a'} {label}."
+            )
+        else:
+            self.needed.setText(f"{n} applications need {wl.KIND_PLURALS[self.kind()]}.")
+        self.issue_button.setEnabled(n > 0)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the letters", self.folder.text() or _documents_folder()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def _on_accept(self) -> None:
+        if not self.folder.text().strip():
+            _show_error(self.folder_error, "Choose a folder for the letters.")
+            self.folder.setFocus()
+            return
+        folder = Path(self.folder.text().strip())
+        if folder.exists() and not folder.is_dir():
+            _show_error(self.folder_error, f"{folder} is a file, not a folder.")
+            self.folder.setFocus()
+            return
+        _show_error(self.folder_error, "")
+        self.accept()
+
+
+def run_batch(
+    window: Any,
+    *,
+    round_id: int,
+    kind: str,
+    folder: Path,
+    merged: Path | None,
+    on_dialog: Any = None,
+) -> Outcome:
+    """Issue the letters off the GUI thread behind a progress dialog with Cancel; report it."""
+    actor, db, now = window.actor, window.db, utc_now()
+    before = _needing(db, round_id, kind)
+    outcome = run_with_progress(
+        window,
+        "Issuing letters",
+        lambda: wl.issue_letters_for_round(
+            db, round_id=round_id, kind=kind, actor=actor, now=now, out_dir=folder, merged=merged
+        ),
+        on_dialog=on_dialog,
+    )
+    window.data_changed("Applications", "Awards")
+    _report(window, outcome, kind, folder, before - _needing(db, round_id, kind))
+    return outcome
+
+
+def _needing(db: Database, round_id: int, kind: str) -> int:
+    with db.unit_of_work() as session:
+        return len(wl.letter_candidates(session, round_id=round_id, kind=kind))
+
+
+def _report(window: Any, outcome: Outcome, kind: str, folder: Path, done: int) -> None:
+    if outcome.error:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Letters not issued", outcome.error, parent=window
+        )
+    else:
+        result = outcome.result
+        if outcome.cancelled:
+            text = (
+                f"Cancelled. The {done} letter{'s' if done != 1 else ''} finished before Cancel "
+                f"{'are' if done != 1 else 'is'} registered and in {folder}; the others were not "
+                "issued."
+            )
+        else:
+            n = len(result.files)
+            noun = wl.KIND_PLURALS[kind] if n != 1 else wl.KIND_LABELS[kind]
+            text = f"Issued {n} {noun} into {folder}."
+            if result.merged is not None:
+                text += f" All of them are in one file to print: {result.merged.name}."
+        box = QMessageBox(QMessageBox.Icon.Information, "Letters issued", text, parent=window)
+        if not outcome.cancelled and result.merged is not None:
+            preview = box.addButton("Preview and print…", QMessageBox.ButtonRole.ActionRole)
+            merged = result.merged
+            preview.clicked.connect(lambda: open_pdf_file(window, merged))
+        box.addButton(QMessageBox.StandardButton.Close)
+    box.setObjectName("batchReport")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    last_report[0] = box
+    box.open()
+
+
+def issue_letters_for_round(window: Any) -> IssueLettersDialog | None:
+    """Letters ▸ Issue letters for round…: choose, then issue with progress and Cancel."""
+    if window.actor is None:
+        window.show_error("Sign in first", "Issuing letters needs a signed-in user.")
+        return None
+    dialog = IssueLettersDialog(window.db, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def accepted() -> None:
+        run_batch(
+            window,
+            round_id=dialog.round_id(),
+            kind=dialog.kind(),
+            folder=Path(dialog.folder.text().strip()),
+            merged=dialog.merged_path(),
+        )
+
+    dialog.accepted.connect(accepted)
+    dialog.open()
+    return dialog
+
+
+# -- previewing PDFs ----------------------------------------------------------------------------
+def open_pdf_file(window: Any, path: Path) -> PdfPreview | None:
+    """Show a PDF file in its own preview window."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        window.show_error("The PDF could not be opened", f"{path}: {exc.strerror}.")
+        return None
+    return window.open_window(
+        ("pdf", str(path)),
+        lambda: PdfPreview(data, title=Path(path).name, file_name=Path(path).name),
+    )
+
+
+def open_letter(window: Any, letter_id: int) -> PdfPreview | None:
+    """Re-print a registered letter (identical to the one issued) and show it to print."""
+    ok, found = perform(window, window.db, wl.issued_pdf, letter_id, title="Not re-printed")
+    if not ok or found is None:
+        return None
+    reference, pdf = found
+    name = reference.replace("/", "-") + ".pdf"
+    return window.open_window(
+        ("letter", letter_id),
+        lambda: PdfPreview(pdf, title=f"Letter {reference}", file_name=name),
+    )
+
+
+def setup_register(window: Any, page: Any) -> None:
+    """The letter register list: open (re-print) a letter, issue a batch, edit templates."""
+
+    def open_current() -> None:
+        letter_id = page.current_id()
+        if letter_id is not None:
+            open_letter(window, letter_id)
+
+    page.add_action(
+        "Re-print…", open_current, shortcut="Ctrl+Shift+R", tip="Show the letter to print again"
+    )
+    page.add_action("Issue letters for round…", lambda: issue_letters_for_round(window))
+    page.add_action("Letter templates…", lambda: letter_templates(window))
+    page.item_activated.connect(lambda letter_id: open_letter(window, letter_id))
+
+
+# -- the template editor ------------------------------------------------------------------------
+class TemplateEditor(QWidget):
+    """Edit a kind's letter template with its placeholders, a live preview and its versions."""
+
+    def __init__(
+        self, db: Database, actor: Actor | None, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("templateEditor")
+        self.setWindowTitle("Letter templates")
+        self.db, self.actor, self.today = db, actor, today
+        self._loaded: tuple[str, str] = ("", "")
+        self._last_focus: QWidget | None = None
+
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("kindBox")
+        for kind in ("award", "decline", "acknowledgement", "ineligible"):
+            self.kind_box.addItem(wl.KIND_LABELS[kind].capitalize(), kind)
+        self.version_label = QLabel()
+        self.version_label.setObjectName("versionLabel")
+        self.subject = QLineEdit()
+        self.subject.setObjectName("subjectEdit")
+        self.body = QPlainTextEdit()
+        self.body.setObjectName("bodyEdit")
+        self.body.setTabChangesFocus(True)
+        font = self.body.font()
+        font.setPointSizeF(font.pointSizeF() * 1.05)
+        self.body.setFont(font)
+        self.error = _error_label()
+        self.error.setObjectName("templateError")
+        self.status = QLabel()
+        self.status.setObjectName("templateStatus")
+
+        self.placeholders = QListWidget()
+        self.placeholders.setObjectName("placeholderList")
+        self.placeholders.setToolTip("Double-click (or Enter) to insert at the cursor")
+        self.placeholders.itemActivated.connect(self._insert_placeholder)
+
+        self.save_button = QPushButton("&Save as new version")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        save_action = QAction(self)
+        save_action.setShortcut(QKeySequence.StandardKey.Save)
+        save_action.triggered.connect(self.save)
+        self.addAction(save_action)
+        revert = QPushButton("Revert")
+        revert.setToolTip("Back to the saved version")
+        revert.clicked.connect(self._revert)
+        shipped = QPushButton("Shipped text")
+        shipped.setToolTip("Put the text that ships with the program in the editor")
+        shipped.clicked.connect(self._load_shipped)
+
+        self.history = QTreeWidget()
+        self.history.setObjectName("versionHistory")
+        self.history.setHeaderLabels(["Version", "Saved", "By", "Subject", "Letters"])
+        self.history.setRootIsDecorated(False)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.itemActivated.connect(self._load_version)
+        self.history.setToolTip("Double-click a version to load its text into the editor")
+
+        self.preview = PdfPreview(file_name="template preview.pdf")
+        self.preview.setObjectName("templatePreview")
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(350)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Letter:"))
+        top.itemAt(0).widget().setBuddy(self.kind_box)
+        top.addWidget(self.kind_box)
+        top.addWidget(self.version_label, 1)
+        form = QFormLayout()
+        form.addRow("S&ubject:", self.subject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(shipped)
+        buttons.addWidget(revert)
+        buttons.addWidget(self.save_button)
+        editor = QWidget()
+        left = QVBoxLayout(editor)
+        left.addLayout(top)
+        left.addLayout(form)
+        left.addWidget(self.body, 3)
+        left.addWidget(self.error)
+        left.addLayout(buttons)
+        side = QSplitter(Qt.Orientation.Vertical)
+        places = QGroupBox("Placeholders")
+        QVBoxLayout(places).addWidget(self.placeholders)
+        versions = QGroupBox("Versions")
+        QVBoxLayout(versions).addWidget(self.history)
+        side.addWidget(places)
+        side.addWidget(versions)
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(editor)
+        middle.addWidget(side)
+        middle.setSizes([520, 260])
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(middle)
+        outer.addWidget(self.preview)
+        outer.setSizes([780, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(outer)
+
+        self.kind_box.currentIndexChanged.connect(self._on_kind_changed)
+        self.subject.textChanged.connect(self._on_edited)
+        self.body.textChanged.connect(self._on_edited)
+        self.subject.installEventFilter(self)
+        self.body.installEventFilter(self)
+        self._current_kind = self.kind()
+        self.load_kind(self.kind())
+        self.resize(1360, 820)
+
+    def kind(self) -> str:
+        """The kind of letter being edited."""
+        return self.kind_box.currentData()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
+        """Remember whether the subject or the body had the cursor last (for inserting)."""
+        if event.type() == event.Type.FocusIn:
+            self._last_focus = watched
+        return super().eventFilter(watched, event)
+
+    def is_dirty(self) -> bool:
+        """Whether the editor holds changes not saved."""
+        return (self.subject.text(), self.body.toPlainText()) != self._loaded
+
+    def load_kind(self, kind: str) -> None:
+        """Show the newest version of a kind's template, its placeholders and its history."""
+        with self.db.unit_of_work() as session:
+            template = wl.current_template(session, kind)
+            history = wl.template_history(session, kind)
+        self._set_text(template.subject, template.body)
+        self._loaded = (self.subject.text(), self.body.toPlainText())
+        self.version_label.setText(
+            f"version {template.version}"
+            if template.version
+            else "the text shipped with the program (not saved yet)"
+        )
+        self.placeholders.clear()
+        for name, meaning in PLACEHOLDERS[kind].items():
+            item = QListWidgetItem(f"{{{name}}}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(meaning)
+            self.placeholders.addItem(item)
+        self.history.clear()
+        for row in history.rows:
+            version, saved, by, subject, letters = row
+            item = QTreeWidgetItem([str(version), saved or "", by, subject, str(letters)])
+            item.setData(0, Qt.ItemDataRole.UserRole, version)
+            self.history.addTopLevelItem(item)
+        for column in range(5):
+            self.history.resizeColumnToContents(column)
+        self._show_problems()
+        self.refresh_preview()
+
+    def _set_text(self, subject: str, body: str) -> None:
+        self.subject.setText(subject)
+        self.body.setPlainText(body)
+
+    def _on_kind_changed(self) -> None:
+        kind = self.kind()
+        if kind == self._current_kind:
+            return
+        if self.is_dirty() and not confirm(
+            self,
+            "Discard changes",
+            f"Discard your changes to the {wl.KIND_LABELS[self._current_kind]} template?",
+            yes="Discard",
+        ):
+            self.kind_box.blockSignals(True)
+            self.kind_box.setCurrentIndex(self.kind_box.findData(self._current_kind))
+            self.kind_box.blockSignals(False)
+            return
+        self._current_kind = kind
+        self.status.clear()
+        self.load_kind(kind)
+
+    def _on_edited(self) -> None:
+        self._show_problems()
+        self._preview_timer.start()
+
+    def _show_problems(self) -> None:
+        problems = wl.template_problems(self.kind(), self.subject.text(), self.body.toPlainText())
+        _show_error(self.error, problems[0] if problems else "")
+
+    def _insert_placeholder(self, item: QListWidgetItem) -> None:
+        text = f"{{{item.data(Qt.ItemDataRole.UserRole)}}}"
+        if self._last_focus is self.subject:
+            self.subject.insert(text)
+            self.subject.setFocus()
+        else:
+            self.body.insertPlainText(text)
+            self.body.setFocus()
+
+    def _revert(self) -> None:
+        self._set_text(*self._loaded)
+        self.status.setText("Back to the saved text.")
+
+    def _load_shipped(self) -> None:
+        shipped = wl.default_template(self.kind())
+        self._set_text(shipped.subject, shipped.body)
+        self.status.setText("The shipped text is in the editor; save it to use it.")
+
+    def _load_version(self, item: QTreeWidgetItem) -> None:
+        version = item.data(0, Qt.ItemDataRole.UserRole)
+        with self.db.unit_of_work() as session:
+            template = wl.template_version(session, self.kind(), version)
+        self._set_text(template.subject, template.body)
+        self.status.setText(f"The text of version {version} is in the editor.")
+
+    def refresh_preview(self) -> None:
+        """Print the text in the editor for a sample application and show it."""
+        self._preview_timer.stop()
+        try:
+            with self.db.unit_of_work() as session:
+                pdf = wl.preview_pdf(
+                    session,
+                    kind=self.kind(),
+                    subject=self.subject.text(),
+                    body=self.body.toPlainText(),
+                    today=self.today,
+                )
+        except (WorkflowError, StorageError) as exc:
+            _show_error(self.error, str(exc))
+            return
+        self.preview.set_pdf(pdf, file_name=f"{self.kind()} letter preview.pdf")
+
+    def save(self) -> bool:
+        """Save the text as a new version; a refusal is shown under the text, naming the fault."""
+        if self.actor is None:
+            _show_error(self.error, "Sign in to save letter templates.")
+            return False
+        try:
+            _ok, version = perform(
+                self,
+                self.db,
+                wl.save_template,
+                kind=self.kind(),
+                subject=self.subject.text(),
+                body=self.body.toPlainText(),
+                actor=self.actor,
+                now=utc_now(),
+                quiet=True,
+            )
+        except Refused as refused:
+            _show_error(self.error, str(refused))
+            return False
+        self.load_kind(self.kind())
+        self.status.setText(f"Saved as version {version}.")
+        return True
+
+
+def letter_templates(window: Any) -> TemplateEditor:
+    """Letters ▸ Letter templates…: the template editor, in its own window."""
+    return window.open_window(
+        "letter_templates", lambda: TemplateEditor(window.db, window.actor, window.today)
+    )
