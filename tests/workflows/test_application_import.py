@@ -273,3 +273,22 @@ def test_only_staff_import(db, tmp_path):
         imp.import_applications(
             s, path, actor=Actor(None, "Coordinator", "coordinator"), now=NOW, dry_run=True
         )
+
+
+def test_xlsx_date_and_number_cells_are_read_as_dates_and_rand(db, tmp_path):
+    open_round(db)
+    typed = row(Start=date(2027, 4, 1), End=datetime(2028, 3, 31), Requested=250000.5)
+    typed[HEADINGS.index("Budget")] = "Marshals: 150000,50; Lighting: 100000"
+    whole = row(Title="Whole rand", Requested=200000, Budget="All of it: 200000")
+    bad = row(Title="Fractions of a cent", Requested=1.234, Budget="")
+    path = write_xlsx(tmp_path / "typed.xlsx", [typed, whole, bad])
+    report = run(db, path, True)
+    assert [str(p) for p in report.problems] == [
+        "Row 4: 'requested' (1.234) is not an amount in rand."
+    ]
+    path = write_xlsx(tmp_path / "typed.xlsx", [typed, whole])
+    assert run(db, path, False).references == ["USRG-IF-2027-1-001", "USRG-IF-2027-1-002"]
+    assert db.rows("SELECT requested_cents, starts_on, ends_on FROM applications ORDER BY id") == [
+        (250_000_50, "2027-04-01", "2028-03-31"),
+        (200_000_00, "2027-04-01", "2028-03-31"),
+    ]

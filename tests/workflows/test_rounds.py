@@ -325,7 +325,7 @@ def test_a_move_out_of_order_is_refused_and_changes_nothing(any_db):
     with pytest.raises(WorkflowError) as refused, any_db.unit_of_work() as s:
         wf.close_round(s, round_id=rid, actor=STAFF, now=NOW)
     assert str(refused.value) == (
-        "The round 'Innovation Fund 2027 Round 1' is draft, so it cannot be moved to closed."
+        "The round 'Innovation Fund 2027 Round 1' is a draft, so it cannot be moved to closed."
     )
     assert counts(any_db) == before
     with (

@@ -63,6 +63,7 @@ from ..domain.grants import (
 from ..money import format_zar, parse_zar
 from . import Actor, PermissionDenied, WorkflowError
 from .applications import submit
+from .rounds import status_words
 
 REQUIRED_COLUMNS = (
     "round",
@@ -353,7 +354,9 @@ def _check_row(
     if texts["round"] and rnd is None:
         found.append(f"There is no round '{texts['round']}'.")
     elif rnd is not None and rnd.status != RoundStatus.OPEN.value:
-        found.append(f"The round '{rnd.name}' is {rnd.status}, not open for applications.")
+        found.append(
+            f"The round '{rnd.name}' is {status_words(rnd.status)}, not open for applications."
+        )
 
     applicant = lookup.applicants.get(texts["applicant"].casefold()) if texts["applicant"] else None
     city = applicant if isinstance(applicant, City) else None

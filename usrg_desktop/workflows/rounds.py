@@ -67,6 +67,11 @@ MOVES: dict[str, RoundMove] = {
 }
 
 
+def status_words(status: str) -> str:
+    """A round's status as it reads after 'the round is': 'a draft', 'open', 'in review'…"""
+    return {"draft": "a draft", "reviewing": "in review"}.get(status, status)
+
+
 def next_moves(status: str) -> list[RoundMove]:
     """The moves a round in this status can make (the buttons a screen offers)."""
     return [m for m in MOVES.values() if m.source.value == status]
@@ -523,7 +528,8 @@ def ensure_round_takes_applications(session: Session, round_id: int) -> None:
     rnd = _load(session, round_id)
     if R(rnd.status) not in TAKES_APPLICATIONS:
         raise WorkflowError(
-            f"The round '{rnd.name}' is {rnd.status}, so it takes no new applications."
+            f"The round '{rnd.name}' is {status_words(rnd.status)}, "
+            "so it takes no new applications."
         )
 
 
@@ -552,7 +558,8 @@ def _move(session: Session, round_id: int, action: str, actor: Actor, now: datet
     rnd = _load(session, round_id, lock=True)
     if rnd.status != move.source.value:
         raise WorkflowError(
-            f"The round '{rnd.name}' is {rnd.status}, so it cannot be moved to {move.target.value}."
+            f"The round '{rnd.name}' is {status_words(rnd.status)}, "
+            f"so it cannot be moved to {move.target.value}."
         )
     problem = _move_problem(session, rnd, move)
     if problem:
@@ -639,5 +646,6 @@ def move_round(session: Session, *, round_id: int, target: str, actor: Actor, no
         if move.target is wanted:
             return MOVE_FUNCTIONS[move.action](session, round_id=round_id, actor=actor, now=now)
     raise WorkflowError(
-        f"The round '{rnd.name}' is {rnd.status}, so it cannot be moved to {wanted.value}."
+        f"The round '{rnd.name}' is {status_words(rnd.status)}, "
+        f"so it cannot be moved to {wanted.value}."
     )
