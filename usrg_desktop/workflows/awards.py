@@ -36,7 +36,8 @@ def award_listing(
     rows = db.rows(
         """
         SELECT aw.id, aw.closed_on, aw.number, app.reference,
-               COALESCE(city.short_name, body.short_name), aw.awarded_on, aw.amount_cents, COALESCE(pay.paid, 0), pay.next_due, ms.next_due
+               COALESCE(city.short_name, body.short_name), aw.awarded_on, aw.amount_cents,
+               COALESCE(pay.paid, 0), pay.next_due, ms.next_due
         FROM awards aw
         JOIN applications app ON app.id = aw.application_id
         LEFT JOIN cities city ON city.id = app.applicant_city_id
