@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QLabel
 
 from tests.views.conftest import answer_modal
@@ -193,3 +193,35 @@ def test_registered_tabs_build_when_first_shown_and_a_broken_one_says_so(
     broken = screen.tab_widget("Broken")
     assert broken.text().startswith("The broken tab could not be shown: No module named")
     assert screen.tab_errors and screen.tab_errors[0].startswith("Broken: ")
+
+
+def test_move_shows_a_holiday_next_to_the_day_then_moves(qtbot, signed_in, demo_db):
+    meeting_id, number = demo_db.rows(
+        "SELECT id, number FROM meetings WHERE status = 'planned' AND year = 2027 AND quarter = 2"
+    )[0]
+    before = status_of(demo_db, meeting_id)
+    screen = open_by_keyboard(qtbot, signed_in, meeting_id)
+    qtbot.mouseClick(screen.move_button, LEFT)
+    dialog = screen.dialog
+    dialog.day1.setDate(QDate(2027, 4, 27))  # Freedom Day, a Tuesday
+    assert dialog.day2.date() == QDate(2027, 4, 28)
+    assert dialog.errors["starts_on"].isVisible()
+    assert dialog.errors["starts_on"].text() == (
+        "Day 1 cannot be used: Tue 27 Apr 2027 is Freedom Day."
+    )
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert dialog.isVisible() and dialog.errors["reason"].isVisible()
+    assert demo_db.rows("SELECT starts_on FROM meetings WHERE id = :i", {"i": meeting_id}) != [
+        ("2027-04-27",)
+    ]
+    dialog.day1.setDate(QDate(2027, 5, 25))
+    qtbot.keyClicks(dialog.reason, "The host's budget vote moved.")
+    assert not dialog.errors["starts_on"].isVisible()
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert not dialog.isVisible()
+    assert demo_db.rows(
+        "SELECT starts_on, ends_on, ics_sequence FROM meetings WHERE id = :i", {"i": meeting_id}
+    ) == [("2027-05-25", "2027-05-26", before[2] + 1)]
+    assert "Tue 25 May 2027" in screen.dates_label.text()
+    page = signed_in.pages("Meetings")[0]
+    assert next(r for r in page.model.visible_rows() if r[0] == number)[3] == "2027-05-25"

@@ -271,7 +271,7 @@ def test_cancelling_needs_a_reason_frees_the_quarter_and_bumps_the_sequence(any_
     meeting_id = accept(db, Q1, JHB, date(2027, 2, 9))
     with pytest.raises(WorkflowError) as bare, db.unit_of_work() as s:
         mp.cancel_meeting(s, meeting_id=meeting_id, reason=" ", actor=COORDINATOR, now=NOW)
-    assert str(bare.value) == "Give a reason to cancel meeting 1 (2027 q1)."
+    assert str(bare.value) == "Give a reason to cancel meeting 1 (2027 Q1)."
     with pytest.raises(PermissionDenied), db.unit_of_work() as s:
         mp.cancel_meeting(s, meeting_id=meeting_id, reason="x", actor=REVIEWER, now=NOW)
     with db.unit_of_work() as s:
@@ -352,3 +352,43 @@ def test_editing_details_checks_every_field_and_bumps_the_sequence_once(any_db):
     )
     assert "day1_start: 09:00 → 08:30" in detail
     assert counts(db) == (before[0], before[1] + 1, before[2])
+
+
+def test_moving_a_meeting_keeps_the_rules_and_bumps_the_sequence(any_db):
+    db = any_db
+    meeting_id = accept(db, Q1, JHB, date(2027, 2, 9))
+    accept(db, Q2, CPT, date(2027, 5, 11))
+    before = counts(db)
+
+    def move(start, end, reason="The venue is booked that week."):
+        with db.unit_of_work() as s:
+            return mp.move_meeting(
+                s,
+                meeting_id=meeting_id,
+                starts_on=start,
+                ends_on=end,
+                reason=reason,
+                actor=COORDINATOR,
+                now=NOW,
+            )
+
+    with pytest.raises(FieldErrors) as refused:
+        move(date(2027, 3, 22), date(2027, 3, 23), reason="")
+    # 21 March 2027 is a Sunday: the Monday after is the observed public holiday.
+    assert refused.value.errors == {
+        "starts_on": "Day 1 cannot be used: Mon 22 Mar 2027 is Human Rights Day (observed).",
+        "reason": "Say why meeting 1 (2027 Q1) is moved.",
+    }
+    with pytest.raises(FieldErrors) as other_quarter:
+        move(date(2027, 5, 12), date(2027, 5, 13))
+    assert set(other_quarter.value.errors) == {"starts_on", "ends_on"}
+    assert counts(db) == before
+    # One day later overlaps its own old days: those do not count as taken.
+    assert move(date(2027, 2, 10), date(2027, 2, 11)) is True
+    assert move(date(2027, 2, 10), date(2027, 2, 11)) is False
+    with db.unit_of_work() as s:
+        m = mp.meeting_details(s, meeting_id=meeting_id)
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "move")).all()
+    assert (m.starts_on, m.ends_on, m.ics_sequence) == (date(2027, 2, 10), date(2027, 2, 11), 1)
+    assert event.detail == "2027-02-09 and 2027-02-10 → 2027-02-10 and 2027-02-11"
+    assert event.reason == "The venue is booked that week."

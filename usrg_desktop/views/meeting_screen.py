@@ -7,13 +7,14 @@ times, the exposure visit) and then the tabs registered in `views/meeting_tabs.p
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTime
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTime
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -48,6 +49,14 @@ STATUS_COLOURS = {
     MS.HELD.value: "#41525d",
     MS.CANCELLED.value: "#b00020",
 }
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
 
 
 def _qtime(value: time) -> QTime:
@@ -180,13 +189,21 @@ class MeetingScreen(QWidget):
         self.confirm_button.setToolTip("Host, dates and venue are agreed")
         self.held_button = QPushButton("Mark &held")
         self.held_button.setObjectName("markHeld")
+        self.move_button = QPushButton("Mo&ve…")
+        self.move_button.setObjectName("moveMeeting")
+        self.move_button.setToolTip("Move the meeting to other days of its quarter")
         self.cancel_button = QPushButton("Cancel &meeting…")
         self.cancel_button.setObjectName("cancelMeeting")
         self.calendar_button = QPushButton("Calendar &file…")
         self.calendar_button.setObjectName("calendarFile")
         self.calendar_button.setToolTip("Save the meeting's calendar file (.ics)")
         buttons = QHBoxLayout()
-        for button in (self.confirm_button, self.held_button, self.cancel_button):
+        for button in (
+            self.confirm_button,
+            self.held_button,
+            self.move_button,
+            self.cancel_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.calendar_button)
@@ -207,6 +224,7 @@ class MeetingScreen(QWidget):
         self.confirm_button.clicked.connect(self.confirm_meeting)
         self.held_button.clicked.connect(self.mark_held)
         self.cancel_button.clicked.connect(self.cancel_meeting)
+        self.move_button.clicked.connect(self.move_meeting)
         self.calendar_button.clicked.connect(self.export_calendar)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         self.reload()
@@ -260,7 +278,12 @@ class MeetingScreen(QWidget):
         except (WorkflowError, StorageError) as exc:
             self.title.setText("Meeting not found")
             self.status_label.setText(str(exc))
-            for button in (self.confirm_button, self.held_button, self.cancel_button):
+            for button in (
+                self.confirm_button,
+                self.held_button,
+                self.move_button,
+                self.cancel_button,
+            ):
                 button.setEnabled(False)
             return
         self.meeting = m
@@ -282,6 +305,7 @@ class MeetingScreen(QWidget):
         self.confirm_button.setEnabled(m.status == MS.PLANNED.value)
         self.held_button.setEnabled(m.status == MS.CONFIRMED.value)
         self.cancel_button.setEnabled(m.status in (MS.PLANNED.value, MS.CONFIRMED.value))
+        self.move_button.setEnabled(m.status in (MS.PLANNED.value, MS.CONFIRMED.value))
         self.details.show_meeting(m)
 
     # -- actions --------------------------------------------------------------------------------
@@ -325,6 +349,15 @@ class MeetingScreen(QWidget):
         if self.meeting is None or not self.cancel_button.isEnabled():
             return None
         dialog = CancelDialog(self, self.meeting)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def move_meeting(self) -> QDialog | None:
+        """Ask for the new days (checked as they change) and the reason, then move it."""
+        if self.meeting is None or not self.move_button.isEnabled():
+            return None
+        dialog = MoveDialog(self, self.meeting)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -404,6 +437,116 @@ class CancelDialog(QDialog):
         except Refused as refused:
             self.error.setText(str(refused))
             self.error.setVisible(True)
+            return False
+        self.accept()
+        self.screen_._changed()
+        return True
+
+
+class MoveDialog(QDialog):
+    """New days for a meeting in its quarter, checked against the rules as they change."""
+
+    FIELDS = ("starts_on", "ends_on", "reason", "host")
+
+    def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
+        super().__init__(screen)
+        self.screen_ = screen
+        self.meeting = meeting
+        self.setWindowTitle(f"Move meeting {meeting.number}")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(480)
+        intro = QLabel(
+            f"Meeting {meeting.number} ({meeting.quarter.label}, {meeting.host}) is on "
+            f"{meeting.starts_on:%a %d %b} and {meeting.ends_on:%a %d %b %Y}. Its calendar "
+            "file will carry the new days."
+        )
+        intro.setWordWrap(True)
+        self.day1 = QDateEdit(_qdate(meeting.starts_on))
+        self.day2 = QDateEdit(_qdate(meeting.ends_on))
+        for edit, name in ((self.day1, "day1"), (self.day2, "day2")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.errors = {name: _error_label(f"error_{name}") for name in self.FIELDS}
+        form = QFormLayout()
+        form.addRow(self.errors["host"])
+        form.addRow("Day &1:", self.day1)
+        form.addRow("", self.errors["starts_on"])
+        form.addRow("Day &2:", self.day2)
+        form.addRow("", self.errors["ends_on"])
+        form.addRow("&Reason:", self.reason)
+        form.addRow("", self.errors["reason"])
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Move the meeting")
+        self.ok_button.setObjectName("ok")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.day1.dateChanged.connect(self._day1_changed)
+        self.day2.dateChanged.connect(lambda _d: self.check())
+
+    def _day1_changed(self, value: QDate) -> None:
+        self.day2.blockSignals(True)
+        self.day2.setDate(value.addDays(1))
+        self.day2.blockSignals(False)
+        self.check()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each sentence next to its field; the others hidden."""
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+
+    def check(self) -> dict[str, str]:
+        """Check the new days against the rules (reads only)."""
+        try:
+            with self.screen_.db.unit_of_work() as session:
+                errors = mp.plan_problems(
+                    session,
+                    quarter=self.meeting.quarter,
+                    host_city_id=self.meeting.host_city_id,
+                    starts_on=_pydate(self.day1.date()),
+                    ends_on=_pydate(self.day2.date()),
+                    today=self.screen_.window_.today,
+                    excluding=self.meeting.id,
+                )
+        except (WorkflowError, StorageError) as exc:
+            errors = {"host": str(exc)}
+        errors.pop("quarter", None)
+        self.show_errors(errors)
+        return errors
+
+    def save(self) -> bool:
+        """Move the meeting; refusals show next to their fields and the dialog stays."""
+        actor = self.screen_._actor()
+        if actor is None:
+            return False
+        try:
+            perform(
+                self,
+                self.screen_.db,
+                mp.move_meeting,
+                quiet=True,
+                meeting_id=self.meeting.id,
+                starts_on=_pydate(self.day1.date()),
+                ends_on=_pydate(self.day2.date()),
+                reason=self.reason.text(),
+                actor=actor,
+                now=utc_now(),
+            )
+        except Refused as refused:
+            cause = refused.__cause__
+            self.show_errors(
+                cause.errors if isinstance(cause, FieldErrors) else {"host": str(refused)}
+            )
             return False
         self.accept()
         self.screen_._changed()

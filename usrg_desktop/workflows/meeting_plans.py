@@ -532,8 +532,9 @@ _MOVES = {
 }
 
 
-def _name(meeting: Meeting) -> str:
-    return f"Meeting {meeting.number} ({meeting.year} Q{meeting.quarter})"
+def _name(meeting: Meeting, *, start: bool = True) -> str:
+    word = "Meeting" if start else "meeting"
+    return f"{word} {meeting.number} ({meeting.year} Q{meeting.quarter})"
 
 
 def _move(
@@ -588,11 +589,64 @@ def cancel_meeting(
     """Planned or confirmed → cancelled, with the reason (calendars remove the events)."""
     if not reason.strip():
         meeting = _meeting(session, meeting_id)
-        raise WorkflowError(f"Give a reason to cancel {_name(meeting).lower()}.")
+        raise WorkflowError(f"Give a reason to cancel {_name(meeting, start=False)}.")
     meeting = _move(session, meeting_id, "cancel", actor, now, reason)
     meeting.cancelled_reason = reason.strip()
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
     return meeting.status
+
+
+def move_meeting(
+    session: Session,
+    *,
+    meeting_id: int,
+    starts_on: date | None,
+    ends_on: date | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+) -> bool:
+    """Move a planned or confirmed meeting to other days of its quarter, with a reason.
+
+    The same checks as planning (its own days do not count as taken); refused field by field.
+    Returns False (and writes nothing) when the days are the same.
+    """
+    _check_role(actor, "move a meeting")
+    meeting = _meeting(session, meeting_id)
+    if meeting.status not in (MS.PLANNED.value, MS.CONFIRMED.value):
+        raise WorkflowError(f"{_name(meeting)} is {meeting.status}; it cannot be moved.")
+    if (starts_on, ends_on) == (meeting.starts_on, meeting.ends_on):
+        return False
+    problems = plan_problems(
+        session,
+        quarter=Quarter(meeting.year, meeting.quarter),
+        host_city_id=meeting.host_city_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        today=now.date(),
+        excluding=meeting.id,
+    )
+    if not reason.strip():
+        problems["reason"] = f"Say why {_name(meeting, start=False)} is moved."
+    if problems:
+        raise FieldErrors(problems)
+    assert starts_on is not None and ends_on is not None
+    detail = f"{meeting.starts_on} and {meeting.ends_on} → {starts_on} and {ends_on}"
+    meeting.starts_on, meeting.ends_on = starts_on, ends_on
+    meeting.updated_at = now
+    meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
+    _audit(
+        session,
+        entity="meeting",
+        entity_id=meeting.id,
+        action="move",
+        actor=actor,
+        now=now,
+        reason=reason,
+        detail=detail,
+    )
+    session.flush()
+    return True
 
 
 # -- details --------------------------------------------------------------------------------------
