@@ -16,7 +16,16 @@ from ..workflows import WorkflowError
 from .common import Handler
 
 # The modules that add subcommands, in the order `usrg --help` lists them.
-COMMAND_MODULES = ("system", "grants", "reviews", "ranking", "letters", "awards", "meetings")
+COMMAND_MODULES = (
+    "system",
+    "grants",
+    "reviews",
+    "ranking",
+    "letters",
+    "awards",
+    "meetings",
+    "agenda",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

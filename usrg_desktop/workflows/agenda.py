@@ -27,7 +27,7 @@ from ..domain.meetings import (
     MeetingStatus,
     Minute,
 )
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError
 
 MEETING_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.COORDINATOR})
 MAX_DURATION_MINUTES = 600
@@ -249,6 +249,51 @@ def matters_arising(session: Session, meeting: Meeting, today: date) -> list[Mat
         )
         for aid, number, meeting_number, description, owner, due, status in rows
     ]
+
+
+AGENDA_COLUMNS = [
+    Column("day", "Day", "int"),
+    Column("position", "No.", "int"),
+    Column("start", "Start"),
+    Column("end", "End"),
+    Column("minutes", "Minutes", "int"),
+    Column("type", "Type"),
+    Column("title", "Title"),
+    Column("presenter", "Presenter"),
+    Column("purpose", "Purpose"),
+]
+
+
+def agenda_listing(agenda: Agenda) -> Listing:
+    """The agenda as a list (both days, in order) for export and the command line."""
+    items = [item for day in agenda.days for item in day.items]
+    return Listing(
+        f"Agenda of meeting {agenda.meeting_number}",
+        AGENDA_COLUMNS,
+        [
+            (
+                i.day,
+                i.position,
+                i.starts,
+                i.ends,
+                i.duration_minutes,
+                i.kind,
+                i.title,
+                i.presenter,
+                i.purpose,
+            )
+            for i in items
+        ],
+        [i.id for i in items],
+    )
+
+
+def meeting_id_by_number(session: Session, number: int) -> int:
+    """The id of the meeting with this number, or a refusal naming the number."""
+    meeting_id = session.scalar(select(Meeting.id).where(Meeting.number == number))
+    if meeting_id is None:
+        raise WorkflowError(f"There is no meeting number {number}.")
+    return int(meeting_id)
 
 
 # -- guards and audit -----------------------------------------------------------------------------
