@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -205,3 +207,17 @@ def test_demo_agenda_shows_matters_arising_with_overdue_in_red(qtbot, window, de
         red = table.item(r, 2).foreground().color().name() == "#b00020"
         assert red == status.endswith("(overdue)")
     assert f"{len(overdue)} overdue" in editor.matters_label.text()
+
+
+def test_export_what_is_on_screen(qtbot, window, demo_db, tmp_path):
+    editor = make_editor(qtbot, window, meeting_id_by_number(demo_db, 53))
+    target = tmp_path / "agenda.csv"
+    shown = editor.models[0].rowCount() + editor.models[1].rowCount()
+    assert editor.export_to(str(target)) == shown
+    with target.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:4] == ["Day", "No.", "Start", "End"]
+    assert rows[1][2] == column(editor, 1, AgendaDayModel.COL_START)[0]
+    assert [r[6] for r in rows[1:]] == column(editor, 1, AgendaDayModel.COL_TITLE) + column(
+        editor, 2, AgendaDayModel.COL_TITLE
+    )

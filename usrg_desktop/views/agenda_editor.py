@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -49,6 +50,8 @@ from ..storage import StorageError
 from ..workflows import FieldErrors, WorkflowError
 from ..workflows import agenda as wf
 from ..workflows.dates import utc_now
+from ..workflows.export import write_listing_file
+from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform
 
 if TYPE_CHECKING:
@@ -345,6 +348,9 @@ class AgendaEditor(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.template_button)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip("Save the agenda with its times as XLSX or CSV")
+        buttons.addWidget(self.export_button)
 
         self.day_labels: list[QLabel] = []
         self.tables: list[QTableView] = []
@@ -404,6 +410,7 @@ class AgendaEditor(QWidget):
         self.up_button.clicked.connect(lambda: self.nudge(-1))
         self.down_button.clicked.connect(lambda: self.nudge(+1))
         self.template_button.clicked.connect(self.apply_template)
+        self.export_button.clicked.connect(self.export_with_dialog)
         for table in self.tables:
             table.installEventFilter(self)
         self._current_day = 1
@@ -594,3 +601,25 @@ class AgendaEditor(QWidget):
             self.move_item(current.id, 1, len(self.agenda.days[0].items) + 1)
         elif target > len(day.items) and current.day == 1:
             self.move_item(current.id, 2, 1)
+
+    def export_to(self, path: str) -> int:
+        """Write the agenda as shown (both days, with times) to CSV or XLSX; rows written."""
+        if self.agenda is None:
+            return 0
+        listing = wf.agenda_listing(self.agenda)
+        return write_listing_file(path, listing.columns, listing.rows, title=listing.title)
+
+    def export_with_dialog(self) -> None:
+        """Ask for a file name and export the agenda."""
+        number = self.agenda.meeting_number if self.agenda else ""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the agenda", f"agenda-meeting-{number}.xlsx", EXPORT_FILTERS
+        )
+        if not path:
+            return
+        try:
+            count = self.export_to(path)
+        except (OSError, ValueError) as exc:
+            self.main_window.show_error("The agenda could not be exported", str(exc))
+            return
+        self.main_window.statusBar().showMessage(f"{count} agenda item(s) exported to {path}.")
