@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QLineEdit, QPlainTextEdit
 from sqlalchemy import select
@@ -198,3 +199,11 @@ def test_cancel_report_and_close_a_grant_by_clicking(qtbot, main_window, demo_db
             for m in s.scalars(select(Milestone).where(Milestone.award_id == award_id))
         )
     assert not screen.pay_button.isEnabled() and not screen.close_button.isEnabled()
+
+
+def test_open_application_from_the_award(qtbot, main_window, demo_db):
+    pytest.importorskip("usrg_desktop.views.applications_view")
+    award_id = award_in_state(demo_db, "active")
+    screen = open_screen(qtbot, main_window, award_id)
+    qtbot.mouseClick(screen.application_button, Qt.MouseButton.LeftButton)
+    assert ("application", screen.detail.application_id) in main_window.open_windows()

@@ -151,10 +151,20 @@ def open_award(window: Any, award_id: int) -> QWidget:
     def changed() -> None:
         window.data_changed("Awards", "Applications")
 
+    def open_application(application_id: int) -> None:
+        from .commands import resolve
+
+        resolve("applications_view:open_application")(window, application_id)
+
     return window.open_window(
         ("award", award_id),
         lambda: AwardScreen(
-            window.db, award_id, actor=window.actor, today=window.today, on_changed=changed
+            window.db,
+            award_id,
+            actor=window.actor,
+            today=window.today,
+            on_changed=changed,
+            on_open_application=open_application,
         ),
     )
 
@@ -211,9 +221,11 @@ class AwardScreen(QWidget):
         actor: Actor | None,
         today: date,
         on_changed: Callable[[], None] | None = None,
+        on_open_application: Callable[[int], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._on_open_application = on_open_application
         self.db = db
         self.award_id = award_id
         self.actor = actor
@@ -241,9 +253,18 @@ class AwardScreen(QWidget):
         self.close_button = QPushButton("Close grant…")
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setShortcut(QKeySequence("F5"))
+        self.refresh_button.setToolTip("Read the award again (F5)")
+        self.application_button = QPushButton("Open application")
+        self.application_button.setToolTip("The application's screen, with its history")
+        self.application_button.setVisible(on_open_application is not None)
         top_buttons = QHBoxLayout()
         top_buttons.addStretch(1)
-        for button in (self.sign_button, self.close_button, self.refresh_button):
+        for button in (
+            self.application_button,
+            self.sign_button,
+            self.close_button,
+            self.refresh_button,
+        ):
             top_buttons.addWidget(button)
 
         self.tranches = _table(TRANCHE_HEADINGS, "tranches")
@@ -298,6 +319,7 @@ class AwardScreen(QWidget):
         self.sign_button.clicked.connect(self.record_signature)
         self.close_button.clicked.connect(self.close_grant)
         self.refresh_button.clicked.connect(self.reload)
+        self.application_button.clicked.connect(self.open_application)
         self.tranches.itemSelectionChanged.connect(self._update_buttons)
         self.reports.itemSelectionChanged.connect(self._update_buttons)
         self.tranches.doubleClicked.connect(lambda _i: self.record_payment())
@@ -442,6 +464,16 @@ class AwardScreen(QWidget):
         return dialog
 
     # -- actions ------------------------------------------------------------------------------
+    def open_application(self) -> None:
+        """Show the application this award belongs to."""
+        if self.detail is None or self._on_open_application is None:
+            return
+        try:
+            self._on_open_application(self.detail.application_id)
+        except (ImportError, AttributeError):
+            self.application_button.setEnabled(False)
+            self.application_button.setToolTip("The application screen is not available.")
+
     def record_payment(self) -> QDialog | None:
         """Ask for the day and reference of a payment of the selected tranche."""
         tranche = self.current_tranche()
@@ -451,7 +483,11 @@ class AwardScreen(QWidget):
         dialog.add_text(
             f"{tranche.label}: {format_zar(tranche.amount_cents)}, due {tranche.due_on}."
         )
-        paid_on = dialog.add_field("Paid &on:", _date_edit(self.today, latest=self.today), "paidOn")
+        paid_on = dialog.add_field(
+            "Paid &on:",
+            _date_edit(self.today, latest=self.today, earliest=self.detail.awarded_on),
+            "paidOn",
+        )
         reference = dialog.add_field("Payment &reference:", QLineEdit(), "reference")
         reference.setPlaceholderText("EFT or voucher number")
         dialog.accept_with(
