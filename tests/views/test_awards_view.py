@@ -16,6 +16,7 @@ from usrg_desktop.domain.awards import Award, Milestone, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.views.awards_view import AwardScreen
 from usrg_desktop.workflows import award_tracking as at
+from usrg_desktop.workflows.dates import utc_now
 
 
 def awards_page(window):
@@ -207,3 +208,30 @@ def test_open_application_from_the_award(qtbot, main_window, demo_db):
     screen = open_screen(qtbot, main_window, award_id)
     qtbot.mouseClick(screen.application_button, Qt.MouseButton.LeftButton)
     assert ("application", screen.detail.application_id) in main_window.open_windows()
+
+
+def test_schedule_in_rand_is_edited_as_rand(qtbot, main_window, demo_db):
+    award_id = award_in_state(demo_db, "awarded")
+    with demo_db.unit_of_work() as s:
+        amount = s.get(Award, award_id).amount_cents
+        awarded_on = s.get(Award, award_id).awarded_on
+        third = amount // 3
+        rows = [
+            ("signature", third, awarded_on),
+            ("other", third, awarded_on),
+            ("final report", amount - 2 * third, awarded_on),
+        ]
+        at.set_tranche_schedule(
+            s, award_id=award_id, tranches=rows, actor=main_window.actor, now=utc_now()
+        )
+    screen = open_screen(qtbot, main_window, award_id)
+    qtbot.mouseClick(screen.schedule_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    from usrg_desktop.money import format_zar
+
+    assert [e.text() for e in dialog.share_edits()] == [
+        format_zar(third),
+        format_zar(third),
+        format_zar(amount - 2 * third),
+    ]
+    assert dialog.ok_button.isEnabled() and dialog.total.text().startswith("Adds up to")

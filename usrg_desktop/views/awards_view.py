@@ -393,6 +393,8 @@ class AwardScreen(QWidget):
             )
         if 0 <= tranche_row < self.tranches.rowCount():
             self.tranches.selectRow(tranche_row)
+        if report_row < 0:  # first showing: the first report still to come in or accept
+            report_row = next((n for n, m in enumerate(d.milestones) if m.accepted_on is None), -1)
         if 0 <= report_row < self.reports.rowCount():
             self.reports.selectRow(report_row)
         self._update_buttons()
@@ -680,8 +682,17 @@ class ScheduleDialog(ActionDialog):
         self.total.setObjectName("total")
         self.total.setWordWrap(True)
         self.body.addWidget(self.total)
+        # Shown as percents when they give exactly these amounts, else as the amounts in rand.
+        percents = [t.percent for t in detail.tranches]
+        amounts = [t.amount_cents for t in detail.tranches]
+        as_percent = (
+            bool(percents)
+            and sum(percents) == 100
+            and at.split_cents(detail.amount_cents, percents) == amounts
+        )
         for t in detail.tranches:
-            self.add_row(t.trigger, f"{t.percent} %", t.due_on)
+            share = f"{t.percent} %" if as_percent else format_zar(t.amount_cents)
+            self.add_row(t.trigger, share, t.due_on)
         self.update_total()
 
     def add_row(
