@@ -198,3 +198,36 @@ def test_register_opens_a_letter_identical_to_the_issued_one_and_prints_it(
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert preview.print_to(printer) == preview.page_count()
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == preview.page_count()
+
+
+def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
+    from usrg_desktop.workflows import letters as wl
+    from usrg_desktop.workflows.dates import utc_now
+
+    menu_texts = [a.text() for a in window.menu("Letters").actions()]
+    assert menu_texts == [
+        "&Issue letters for round…",
+        "Letter &templates…",
+        "Letter &register…",
+    ]
+    window.command_actions["letter_register"].trigger()
+    register = window.open_windows()["letter_register"]
+    assert register.model.rowCount() == 0
+    list(
+        wl.issue_letters_for_round(
+            demo_db,
+            round_id=approved_round(demo_db),
+            kind="award",
+            actor=window.actor,
+            now=utc_now(),
+            out_dir=tmp_path,
+        )
+    )
+    register.reload()
+    assert register.model.rowCount() == len(list(tmp_path.glob("*.pdf")))
+    register.table.selectRow(0)
+    register.table.setFocus()
+    qtbot.keyClick(register.table, Qt.Key.Key_Return)
+    letter_id = register.current_id()
+    preview = window.open_windows()[("letter", letter_id)]
+    assert preview.pdf()[:5] == b"%PDF-"

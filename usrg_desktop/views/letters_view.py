@@ -38,6 +38,7 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
+from .list_page import ListPage
 from .operations import Refused, confirm, perform
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
@@ -198,6 +199,7 @@ def run_batch(
         on_dialog=on_dialog,
     )
     window.data_changed("Applications", "Awards")
+    _reload_register(window)
     _report(window, outcome, kind, folder, before - _needing(db, round_id, kind))
     return outcome
 
@@ -285,6 +287,27 @@ def open_letter(window: Any, letter_id: int) -> PdfPreview | None:
         ("letter", letter_id),
         lambda: PdfPreview(pdf, title=f"Letter {reference}", file_name=name),
     )
+
+
+def letter_register(window: Any) -> ListPage:
+    """Letters ▸ Letter register…: every issued letter; Enter or Re-print… shows one to print."""
+
+    def make() -> ListPage:
+        page = ListPage("Letter register", "letters", lambda: wl.letter_register_listing(window.db))
+        page.setWindowTitle("Letter register")
+        page.resize(1100, 600)
+        setup_register(window, page)
+        return page
+
+    page = window.open_window("letter_register", make)
+    page.ensure_loaded()
+    return page
+
+
+def _reload_register(window: Any) -> None:
+    page = window.open_windows().get("letter_register")
+    if page is not None:
+        page.reload()
 
 
 def setup_register(window: Any, page: Any) -> None:
