@@ -51,4 +51,12 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("Meetings", "Print meeting &pack…", "meeting_print:print_meeting_pack", "Ctrl+P"),
     MenuCommand("Meetings", "Print a&genda…", "meeting_print:print_agenda"),
     MenuCommand("Awards", "Over&due tranches and reports", "awards_view:show_overdue"),
+    MenuCommand(
+        "Letters",
+        "&Issue letters for round…",
+        "letters_view:issue_letters_for_round",
+        "Ctrl+Shift+L",
+    ),
+    MenuCommand("Letters", "Letter &templates…", "letters_view:letter_templates"),
+    MenuCommand("Letters", "Letter &register…", "letters_view:letter_register", "Ctrl+Shift+G"),
 )
