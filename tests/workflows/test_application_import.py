@@ -292,3 +292,24 @@ def test_xlsx_date_and_number_cells_are_read_as_dates_and_rand(db, tmp_path):
         (250_000_50, "2027-04-01", "2028-03-31"),
         (200_000_00, "2027-04-01", "2028-03-31"),
     ]
+
+
+def test_import_steps_report_progress_and_cancel_keeps_nothing(any_db, tmp_path):
+    open_round(any_db)
+    path = write_csv(tmp_path / "form.csv", GOOD_ROWS)
+    before = table_counts(any_db)
+    work = imp.import_steps(any_db, path, actor=STAFF, now=NOW)
+    assert next(work) == (0, 3, "Row 2: Safer taxi ranks")
+    assert next(work) == (1, 3, "Row 3: Municipal safety audits toolkit")
+    work.close()  # Cancel between rows: the rows already written are rolled back
+    assert table_counts(any_db) == before
+    steps = []
+    work = imp.import_steps(any_db, path, actor=STAFF, now=NOW)
+    try:
+        while True:
+            steps.append(next(work))
+    except StopIteration as stop:
+        report = stop.value
+    assert [s[:2] for s in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert report.references == ["USRG-IF-2027-1-001", "USRG-IF-2027-1-002"]
+    assert table_counts(any_db)["applications"] == before["applications"] + 3

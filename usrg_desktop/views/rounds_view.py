@@ -41,6 +41,7 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError, rounds
 from ..workflows.dates import utc_now
 from .operations import Refused, confirm, perform
+from .progress import run_with_progress
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (
@@ -611,18 +612,22 @@ class ImportDialog(QDialog):
         ]
 
     def _on_import(self) -> None:
-        try:
-            _ok, report = perform(
-                self,
-                self.window_.db,
-                lambda s: _import(s, self.path, self.actor, dry_run=False),
-                quiet=True,
-            )
-        except Refused as exc:
-            self.summary_label.setText(str(exc))
-            self.check()
+        from ..workflows.application_import import import_steps
+
+        db, path, actor = self.window_.db, self.path, self.actor
+        outcome = run_with_progress(
+            self,
+            f"Importing {path.name}",
+            lambda: import_steps(db, path, actor=actor, now=utc_now()),
+        )
+        if outcome.cancelled:
+            self.summary_label.setText(f"{path.name}: import cancelled; nothing was imported.")
             return
-        assert report is not None
+        if outcome.error is not None:
+            self.check()  # the file may have changed since the check: show what it finds now
+            self.summary_label.setText(outcome.error)
+            return
+        report = outcome.result
         self.imported = True
         self.import_button.setEnabled(False)
         self.summary_label.setText(report.summary())

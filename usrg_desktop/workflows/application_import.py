@@ -40,11 +40,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -64,6 +65,9 @@ from ..money import format_zar, parse_zar
 from . import Actor, PermissionDenied, WorkflowError
 from .applications import submit
 from .rounds import status_words
+
+if TYPE_CHECKING:
+    from ..storage import Database
 
 REQUIRED_COLUMNS = (
     "round",
@@ -455,33 +459,69 @@ def _budget_lines(text: str, found: list[str]) -> list[tuple[str, int]]:
 
 
 # -- the import ---------------------------------------------------------------------------------
-def import_applications(
-    session: Session, path: str | Path, *, actor: Actor, now: datetime, dry_run: bool = True
-) -> ImportReport:
-    """Check a sheet of applications (dry run) or import it whole (see the module docstring)."""
+def _checked(
+    session: Session, path: Path, actor: Actor, dry_run: bool
+) -> tuple[ImportReport, list[_Row]]:
     if actor.role not in STAFF:
         raise PermissionDenied("Only the secretariat or an administrator may import applications.")
-    path = Path(path)
     _headings, table = read_sheet(path)
     report = ImportReport(file_name=path.name, dry_run=dry_run, rows=len(table))
     if not table:
         raise WorkflowError(f"The file {path.name} has no applications below its headings.")
     lookup = _Lookup(session)
-    good = [_check_row(n, values, lookup, report.problems) for n, values in table]
-    report.submitted = sum(1 for r in good if r is not None and r.lines)
-    report.drafts = sum(1 for r in good if r is not None and not r.lines)
+    checked = [_check_row(n, values, lookup, report.problems) for n, values in table]
+    good = [r for r in checked if r is not None]
+    report.submitted = sum(1 for r in good if r.lines)
+    report.drafts = len(good) - report.submitted
+    if report.problems and not dry_run:
+        raise ImportRefused(report)
+    return report, good
+
+
+def import_applications(
+    session: Session, path: str | Path, *, actor: Actor, now: datetime, dry_run: bool = True
+) -> ImportReport:
+    """Check a sheet of applications (dry run) or import it whole (see the module docstring)."""
+    report, good = _checked(session, Path(path), actor, dry_run)
     if dry_run:
         return report
-    if report.problems:
-        raise ImportRefused(report)
     contacts: dict[str, int] = {}
     for row in good:
-        assert row is not None
-        app_id = _write(session, row, path.name, actor, now, contacts)
-        report.application_ids.append(app_id)
-        if row.lines:
-            report.references.append(submit(session, application_id=app_id, actor=actor, now=now))
+        _import_row(session, row, report, actor, now, contacts)
     return report
+
+
+def import_steps(
+    db: Database, path: str | Path, *, actor: Actor, now: datetime
+) -> Generator[tuple[int, int, str], None, ImportReport]:
+    """The real import as long work: yields (done, total, label) per row, returns the report.
+
+    It runs in its own unit of work, committed only after the last row: closing the generator
+    early (Cancel) rolls everything back, so a sheet is still imported whole or not at all.
+    """
+    path = Path(path)
+    with db.unit_of_work() as session:
+        report, good = _checked(session, path, actor, dry_run=False)
+        contacts: dict[str, int] = {}
+        for done, row in enumerate(good):
+            yield done, len(good), f"Row {row.number}: {row.texts['title']}"
+            _import_row(session, row, report, actor, now, contacts)
+        yield len(good), len(good), f"Saving {len(good)} applications"
+    return report
+
+
+def _import_row(
+    session: Session,
+    row: _Row,
+    report: ImportReport,
+    actor: Actor,
+    now: datetime,
+    contacts: dict[str, int],
+) -> None:
+    app_id = _write(session, row, report.file_name, actor, now, contacts)
+    report.application_ids.append(app_id)
+    if row.lines:
+        report.references.append(submit(session, application_id=app_id, actor=actor, now=now))
 
 
 def _contact(session: Session, row: _Row, now: datetime, contacts: dict[str, int]) -> int:
