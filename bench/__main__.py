@@ -243,6 +243,23 @@ def bench_meeting_pack(_database: Path) -> dict:
     return result("meeting_pack_full_meeting", ours_t, floor_t, 1.5, pages=pages)
 
 
+def bench_ranking(database: Path) -> dict:
+    """The Ranking screen's figures for the biggest round vs the bare query of its scores."""
+    from bench.ranking import biggest_round, floor_scores, ours
+    from usrg_desktop.storage import Database
+
+    round_id, scores = biggest_round(database)
+    db, conn = Database(database), sqlite3.connect(database)
+    try:
+        ours(db, round_id), floor_scores(conn, round_id)  # warm caches and imports
+        ours_t = median_time(lambda: ours(db, round_id), runs=9)
+        floor_t = median_time(lambda: floor_scores(conn, round_id), runs=9)
+    finally:
+        db.dispose()
+        conn.close()
+    return result("ranking_biggest_round", ours_t, floor_t, 5.0, scores=scores)
+
+
 def main() -> int:
     """Run the benchmarks, print a table, write bench/results.json."""
     parser = argparse.ArgumentParser(prog="python -m bench")
@@ -251,7 +268,13 @@ def main() -> int:
     args = parser.parse_args()
     database = Path(args.database).resolve()
     entries: list[dict] = []
-    for bench in (bench_startup, bench_applications_list, bench_transitions, bench_meeting_pack):
+    for bench in (
+        bench_startup,
+        bench_applications_list,
+        bench_transitions,
+        bench_meeting_pack,
+        bench_ranking,
+    ):
         if args.only and args.only not in bench.__name__:
             continue
         found = bench(database)

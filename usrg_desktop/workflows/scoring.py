@@ -30,10 +30,10 @@ Definitions (the numbers the Ranking screen shows):
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from statistics import fmean, pstdev
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,6 +51,19 @@ from ..domain.reviews import (
 )
 from ..money import format_zar
 from . import Column, Listing, WorkflowError
+
+
+def fmean(values: Sequence[float] | Iterable[float]) -> float:
+    """The arithmetic mean of floats (plain float arithmetic; `statistics` is exact and slow)."""
+    values = list(values)
+    return math.fsum(values) / len(values)
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """The population standard deviation of floats."""
+    mean = fmean(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+
 
 # One level on every criterion of a 1–5 scale is 25 points: reviewers that far apart disagree
 # about the application, not about a detail.
@@ -123,10 +136,21 @@ def _counted(
     criteria: Mapping[int, CriterionScale], reviews: Iterable[Review]
 ) -> dict[int, dict[int, float]]:
     """application id -> reviewer id -> points, counted reviews only."""
+    # Per criterion: weight, scale minimum, and points per step of the scale (weighted).
+    factors = {
+        c.id: (c.weight_percent, c.scale_min, c.weight_percent * 100 / (c.scale_max - c.scale_min))
+        for c in criteria.values()
+    }
     points: dict[int, dict[int, float]] = defaultdict(dict)
     for r in reviews:
-        if not r.excluded and r.scores:
-            points[r.application_id][r.reviewer_id] = review_points(criteria, r.scores)
+        if r.excluded or not r.scores:
+            continue
+        total = weights = 0.0
+        for criterion_id, score in r.scores.items():
+            weight, low, step = factors[criterion_id]
+            total += (score - low) * step
+            weights += weight
+        points[r.application_id][r.reviewer_id] = total / weights
     return points
 
 
@@ -142,12 +166,12 @@ def standardised_points(
     for by_reviewer in points.values():
         for reviewer_id, p in by_reviewer.items():
             own[reviewer_id].append(p)
+    stats = {r: (fmean(mine), pstdev(mine)) for r, mine in own.items()}
     result: dict[int, dict[int, float]] = {}
     for app_id, by_reviewer in points.items():
         result[app_id] = {}
         for reviewer_id, p in by_reviewer.items():
-            mine = own[reviewer_id]
-            mean, sd = fmean(mine), pstdev(mine)
+            mean, sd = stats[reviewer_id]
             value = round_mean + (p - mean) / sd * round_sd if sd > 0 else p - mean + round_mean
             result[app_id][reviewer_id] = min(100.0, max(0.0, value))
     return result
@@ -157,12 +181,17 @@ def aggregate(
     criteria: Sequence[CriterionScale], reviews: Iterable[Review]
 ) -> dict[int, ApplicationScore]:
     """Per application with at least one review: score, spread, count, flag, standardised."""
-    by_id = {c.id: c for c in criteria}
     reviews = list(reviews)
-    points = _counted(by_id, reviews)
+    points = _counted({c.id: c for c in criteria}, reviews)
+    return _aggregate(points, {r.application_id for r in reviews})
+
+
+def _aggregate(
+    points: Mapping[int, Mapping[int, float]], application_ids: Iterable[int]
+) -> dict[int, ApplicationScore]:
     standard = standardised_points(points)
     result: dict[int, ApplicationScore] = {}
-    for app_id in {r.application_id for r in reviews}:
+    for app_id in application_ids:
         mine = list(points.get(app_id, {}).values())
         if not mine:
             result[app_id] = ApplicationScore(app_id, None, None, 0, False, None)
@@ -183,7 +212,10 @@ def reviewer_severity(
     criteria: Sequence[CriterionScale], reviews: Iterable[Review]
 ) -> dict[int, Severity]:
     """Each reviewer's mean deviation from the other reviewers on the applications they share."""
-    points = _counted({c.id: c for c in criteria}, reviews)
+    return _severity(_counted({c.id: c for c in criteria}, reviews))
+
+
+def _severity(points: Mapping[int, Mapping[int, float]]) -> dict[int, Severity]:
     deviations: dict[int, list[float]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)
     for by_reviewer in points.values():
@@ -362,7 +394,21 @@ class RoundRanking:
 
 def round_reviews(session: Session, round_id: int) -> list[Review]:
     """Every scored review of a round, excluded when the reviewer is in conflict."""
-    rows = session.execute(
+    conn = session.connection()  # Core rows: no ORM loading machinery for plain columns
+    # One pass over the round's reviews and their scores (an assignment in conflict may have
+    # none): the biggest read of the Ranking screen.
+    reviews_by_assignment: dict[int, tuple[int, int, str, int | None, int | None]] = {}
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for (
+        assignment_id,
+        app_id,
+        reviewer_id,
+        status,
+        city_id,
+        body_id,
+        criterion_id,
+        score,
+    ) in conn.execute(
         select(
             Assignment.id,
             Assignment.application_id,
@@ -370,26 +416,25 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
             Assignment.status,
             Application.applicant_city_id,
             Application.applicant_body_id,
+            Score.criterion_id,
+            Score.score,
         )
         .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Score, Score.assignment_id == Assignment.id)
         .where(
             Application.round_id == round_id,
             Assignment.status.in_([AssignmentStatus.SCORED.value, AssignmentStatus.CONFLICT.value]),
         )
-    ).all()
-    if not rows:
-        return []
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for assignment_id, criterion_id, score in session.execute(
-        select(Score.assignment_id, Score.criterion_id, Score.score)
-        .join(Assignment, Assignment.id == Score.assignment_id)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(Application.round_id == round_id)
     ):
-        scores[assignment_id][criterion_id] = score
+        reviews_by_assignment[assignment_id] = (app_id, reviewer_id, status, city_id, body_id)
+        if criterion_id is not None:
+            scores[assignment_id][criterion_id] = score
+    if not reviews_by_assignment:
+        return []
+    rows = [(a, *rest) for a, rest in reviews_by_assignment.items()]
     declared = {
         (reviewer_id, app_id)
-        for reviewer_id, app_id in session.execute(
+        for reviewer_id, app_id in conn.execute(
             select(Conflict.reviewer_id, Conflict.application_id)
             .join(Application, Application.id == Conflict.application_id)
             .where(Application.round_id == round_id)
@@ -397,7 +442,7 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
     }
     cities: dict[int, set[int]] = defaultdict(set)
     bodies: dict[int, set[int]] = defaultdict(set)
-    for reviewer_id, city_id, body_id in session.execute(
+    for reviewer_id, city_id, body_id in conn.execute(
         select(
             ReviewerAffiliation.reviewer_id,
             ReviewerAffiliation.city_id,
@@ -406,9 +451,10 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
     ):
         (cities if city_id is not None else bodies)[reviewer_id].add(city_id or body_id)
     reviews = []
+    conflict_status = AssignmentStatus.CONFLICT.value
     for assignment_id, app_id, reviewer_id, status, city_id, body_id in rows:
         excluded = (
-            status == AssignmentStatus.CONFLICT.value
+            status == conflict_status
             or (reviewer_id, app_id) in declared
             or (city_id is not None and city_id in cities[reviewer_id])
             or (body_id is not None and body_id in bodies[reviewer_id])
@@ -425,9 +471,10 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise WorkflowError(f"There is no round with id {round_id}.")
+    conn = session.connection()
     criteria = tuple(
         CriterionScale(*row)
-        for row in session.execute(
+        for row in conn.execute(
             select(Criterion.id, Criterion.weight_percent, Criterion.scale_min, Criterion.scale_max)
             .where(Criterion.rubric_id == rnd.rubric_id)
             .order_by(Criterion.position)
@@ -443,7 +490,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
             int(requested),
             int(amount) if outcome == DecisionOutcome.APPROVED.value and amount else None,
         )
-        for app_id, ref, title, applicant, state, requested, outcome, amount in session.execute(
+        for app_id, ref, title, applicant, state, requested, outcome, amount in conn.execute(
             select(
                 Application.id,
                 Application.reference,
@@ -461,7 +508,8 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
         )
     )
     reviews = tuple(round_reviews(session, round_id))
-    recorded = session.scalar(
+    points = _counted({c.id: c for c in criteria}, reviews)
+    recorded = conn.scalar(
         select(func.coalesce(func.sum(Decision.amount_cents), 0))
         .join(Application, Application.id == Decision.application_id)
         .where(
@@ -472,7 +520,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
     )
     names = {
         reviewer_id: name
-        for reviewer_id, name in session.execute(
+        for reviewer_id, name in conn.execute(
             select(Reviewer.id, Person.full_name).join(Person, Person.id == Reviewer.person_id)
         )
     }
@@ -485,8 +533,8 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
         criteria=criteria,
         candidates=candidates,
         reviews=reviews,
-        scores=aggregate(criteria, reviews),
-        severity=reviewer_severity(criteria, reviews),
+        scores=_aggregate(points, {r.application_id for r in reviews}),
+        severity=_severity(points),
         reviewer_names=names,
         reviews_needed=rnd.reviews_needed,
     )
