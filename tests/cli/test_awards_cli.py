@@ -76,3 +76,58 @@ def test_pay_a_tranche_from_the_command_line(demo_db, capsys, monkeypatch):
 def test_unknown_award_is_one_sentence(demo_db, capsys):
     assert run(demo_db, "show", "USRG-AW-1999-001") == 1
     assert capsys.readouterr().err == "usrg: There is no award numbered 'USRG-AW-1999-001'.\n"
+
+
+def test_an_award_from_letter_to_close_on_the_command_line(demo_db, capsys, monkeypatch):
+    monkeypatch.setenv("USRG_USER", "secretariat")
+    monkeypatch.setenv("USRG_PASSWORD", "demo-password")
+    with demo_db.unit_of_work() as s:
+        award = s.scalars(
+            select(Award)
+            .join(Application, Application.id == Award.application_id)
+            .where(Application.state == "awarded")
+            .order_by(Award.id.desc())
+        ).first()
+        number, amount, start = award.number, award.amount_cents, award.awarded_on
+    due = start.isoformat()
+    # A schedule that does not add up is refused with the difference, and nothing changes.
+    assert run(demo_db, "schedule", number, "--tranche", f"signature:60 %:{due}") == 1
+    assert capsys.readouterr().err == (
+        "usrg: The tranches add up to 60 %, 40 % short of the whole award.\n"
+    )
+    assert run(demo_db, "schedule", number, "--tranche", "signature 60 %") == 1
+    assert "is not TRIGGER:SHARE:DUE" in capsys.readouterr().err
+    assert (
+        run(
+            demo_db,
+            "schedule",
+            number,
+            "--tranche",
+            f"signature:70 %:{due}",
+            "--tranche",
+            f"final report:30 %:{due}",
+        )
+        == 0
+    )
+    assert "schedule of 2 tranche(s) saved" in capsys.readouterr().out
+    assert run(demo_db, "sign", number, "--on", "2026-11-02") == 0
+    with demo_db.unit_of_work() as s:
+        detail = at.award_detail(s, at.award_id_by_number(s, number), date(2026, 11, 25))
+    first, last = detail.tranches
+    interim, final = detail.milestones
+    assert first.amount_cents + last.amount_cents == amount
+    assert run(demo_db, "pay", str(first.id), "--on", "2026-11-03", "--reference", "EFT 1") == 0
+    assert run(demo_db, "close", number) == 1
+    assert "cannot close: the final report of " + number in capsys.readouterr().err
+    assert run(demo_db, "report", str(final.id), "--received", "2026-11-20") == 0
+    assert run(demo_db, "report", str(final.id), "--accepted", "2026-11-24") == 0
+    assert run(demo_db, "cancel", str(last.id), "--reason", "Savings on the project") == 0
+    assert run(demo_db, "close", number) == 0
+    assert f"{number} closed." in capsys.readouterr().out
+    with demo_db.unit_of_work() as s:
+        app_state = s.scalar(
+            select(Application.state)
+            .join(Award, Award.application_id == Application.id)
+            .where(Award.number == number)
+        )
+    assert app_state == "closed"
