@@ -133,3 +133,17 @@ def test_actions_add_status_and_open_list(demo_db, capsys):
     assert capsys.readouterr().out.strip() == f"Action {number} is now done."
     assert run(demo_db, "actions", "list", "--open", "--format", "json") == 0
     assert number not in [r["number"] for r in json.loads(capsys.readouterr().out)]
+
+
+def test_quorum_rule_is_set_by_an_administrator(demo_db, capsys, monkeypatch):
+    assert run(demo_db, "attendance", "quorum-rule") == 0
+    assert capsys.readouterr().out.strip() == "majority"
+    assert run(demo_db, "attendance", "quorum-rule", "7") == 1
+    assert "Only an administrator may change the quorum rule." in capsys.readouterr().err
+    monkeypatch.setenv("USRG_USER", "admin")
+    assert run(demo_db, "attendance", "quorum-rule", "seven") == 1
+    assert "'majority' or a whole number of member cities from 1 to 9" in capsys.readouterr().err
+    assert run(demo_db, "attendance", "quorum-rule", "7") == 0
+    capsys.readouterr()
+    assert run(demo_db, "attendance", "quorum", "--meeting", "52") in (0, 2)
+    assert "(7 needed;" in capsys.readouterr().out

@@ -181,6 +181,22 @@ def cmd_attendance_quorum(args: argparse.Namespace) -> int:
     return 0 if quorum.met else 2
 
 
+def cmd_attendance_quorum_rule(args: argparse.Namespace) -> int:
+    """Show the quorum rule, or set it ('majority' or a number of cities; administrators)."""
+    from ..workflows import attendance
+
+    db = open_db(args)
+    if args.rule is None:
+        with db.unit_of_work() as session:
+            print(attendance.quorum_rule(session))
+        return 0
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        rule = attendance.set_quorum_rule(session, rule=args.rule, actor=actor, now=now())
+    print(f"Quorum rule: {rule}.")
+    return 0
+
+
 # -- action items ---------------------------------------------------------------------------------
 def cmd_actions_list(args: argparse.Namespace) -> int:
     """Print every action item (or only the open ones) with its overdue flag."""
@@ -300,6 +316,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = att_sub.add_parser("quorum", parents=[common], help="was there a quorum (exit 2 if not)")
     meeting(p)
     p.set_defaults(handler=cmd_attendance_quorum)
+    p = att_sub.add_parser(
+        "quorum-rule", parents=[common], help="show or set the quorum rule (administrators)"
+    )
+    p.add_argument("rule", nargs="?", help="'majority' or a number of member cities")
+    p.set_defaults(handler=cmd_attendance_quorum_rule)
 
     actions = sub.add_parser("actions", help="action items of the meetings")
     act_sub = actions.add_subparsers(dest="actions_command", required=True, metavar="ACTION")
