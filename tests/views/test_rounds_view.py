@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from sqlalchemy import text
 
 from tests.views.conftest import answer_modal
 from usrg_desktop.views.rounds_view import ImportDialog, RoundDialog, import_applications
@@ -121,20 +122,51 @@ def test_bad_values_show_their_sentence_under_the_field_and_save_nothing(
     dialog.reject()
 
 
-def test_edit_refuses_a_rubric_change_once_there_are_applications(qtbot, window, rounds_page):
-    from usrg_desktop.domain.reviews import Rubric
-
-    with window.db.unit_of_work() as s:
-        s.add(Rubric(name="Short rubric", description="", is_default=False))
+def test_edit_locks_the_rubric_once_there_are_applications_and_saves_a_change(
+    qtbot, window, rounds_page
+):
     rid, name = window.db.rows("SELECT id, name FROM rounds ORDER BY opens_on DESC LIMIT 1")[0]
     assert rounds_page.select_id(rid)
-    rounds_page.rounds_controller.edit_round()
+    qtbot.mouseClick(rounds_page.rounds_controller.edit_button, Qt.MouseButton.LeftButton)
     dialog = rounds_page.rounds_controller.dialog
     assert dialog.name_edit.text() == name
-    dialog.rubric_combo.setCurrentIndex(dialog.rubric_combo.findText("Short rubric"))
+    assert not dialog.rubric_combo.isEnabled()
+    assert dialog.rubric_note.text() == (
+        "The round has 25 applications, so its rubric cannot change."
+    )
+    dialog.deadline_edit.setDate(dialog.deadline_edit.date().addDays(7))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.error_text("rubric").endswith("so its rubric cannot change.")
-    assert window.db.rows("SELECT rubric_id FROM rounds WHERE id = :i", {"i": rid}) == [(1,)]
+    assert not dialog.isVisible()
+    assert window.db.rows(
+        "SELECT action, detail FROM audit_events WHERE entity = 'round' AND entity_id = :i "
+        "ORDER BY id DESC LIMIT 1",
+        {"i": rid},
+    ) == [("update", "review deadline")]
+    assert (
+        str(window.db.rows("SELECT review_deadline FROM rounds WHERE id = :i", {"i": rid})[0][0])[
+            :10
+        ]
+        == "2026-12-23"
+    )
+
+
+def test_an_archived_round_opens_read_only(qtbot, window, rounds_page):
+    rid = window.db.rows("SELECT id FROM rounds WHERE status = 'decided'")[0][0]
+    with window.db.unit_of_work() as s:
+        s.execute(
+            text(
+                "UPDATE applications SET state = 'closed' "
+                "WHERE round_id = :i AND state IN ('approved', 'awarded', 'active')"
+            ),
+            {"i": rid},
+        )
+        rounds.archive_round(s, round_id=rid, actor=window.actor, now=datetime(2026, 11, 25, 9))
+    window.data_changed("Rounds")
+    assert rounds_page.select_id(rid)
+    assert not rounds_page.rounds_controller.move_button.isEnabled()
+    dialog = rounds_page.rounds_controller.edit_round()
+    assert not dialog.save_button.isEnabled()
+    assert dialog.error_text("form") == "This round is archived: it can be read but not changed."
     dialog.reject()
 
 

@@ -130,10 +130,18 @@ class RoundDialog(QDialog):
             self.rubric_combo.addItem(name, rid)
         index = self.rubric_combo.findData(form.rubric_id)
         self.rubric_combo.setCurrentIndex(max(index, 0))
-        if n_apps:
-            self.rubric_combo.setToolTip(
-                f"The round has {n_apps} applications, so its rubric cannot change."
+        self.rubric_note = QLabel("")
+        self.rubric_note.setObjectName("rubricNote")
+        self.rubric_note.setStyleSheet("color: palette(mid);")
+        self.rubric_note.hide()
+        if n_apps and form.rubric_id is not None:
+            # The guard is in the workflow; the form says so before anyone tries.
+            self.rubric_combo.setEnabled(False)
+            self.rubric_note.setText(
+                f"The round has {n_apps} application{'s' if n_apps != 1 else ''}, "
+                "so its rubric cannot change."
             )
+            self.rubric_note.show()
 
         self.bodies_list = QListWidget()
         self.bodies_list.setAccessibleName("Admitted bodies")
@@ -205,7 +213,7 @@ class RoundDialog(QDialog):
             ("cap", "Cap &per grant", self.cap_edit),
             ("reviews_needed", "Re&views needed", self.reviews_spin),
             ("review_deadline", "Review &deadline", self.deadline_edit),
-            ("rubric", "&Rubric", self.rubric_combo),
+            ("rubric", "&Rubric", self._with_note(self.rubric_combo, self.rubric_note)),
             ("admitted_bodies", "&Admitted bodies", self.bodies_list),
             ("screening_checks", "&Screening checklist", checks_box),
         ):
@@ -223,6 +231,12 @@ class RoundDialog(QDialog):
         self.buttons.accepted.connect(self._on_save)
         self.buttons.rejected.connect(self.reject)
 
+        if status == rounds.R.ARCHIVED.value:
+            self.save_button.setEnabled(False)
+            self.save_button.setToolTip("An archived round cannot be changed.")
+            self.form_error.setText("This round is archived: it can be read but not changed.")
+            self.form_error.setStyleSheet("")
+            self.form_error.show()
         outer = QVBoxLayout(self)
         outer.addWidget(self.form_error)
         outer.addLayout(layout)
@@ -237,6 +251,16 @@ class RoundDialog(QDialog):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         return edit
+
+    @staticmethod
+    def _with_note(widget: QWidget, note: QLabel) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(note)
+        return box
 
     def _with_error(self, field: str, widget: QWidget) -> QWidget:
         box = QWidget()
@@ -392,6 +416,7 @@ class RoundDialog(QDialog):
             else:
                 self.show_errors({})
                 self.form_error.setText(str(exc))
+                self.form_error.setStyleSheet(ERROR_STYLE)
                 self.form_error.show()
             return
         self.accept()
