@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QStandardPaths, Qt, QTi
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -136,9 +137,14 @@ class ListPage(QWidget):
         self.actions_layout.setSpacing(6)
         top.addLayout(self.actions_layout)
         top.addWidget(self.export_button)
+        # Combo boxes that filter by one column's value ("Round: all") go here, above the table.
+        self.filters_layout = QHBoxLayout()
+        self.filters_layout.setSpacing(6)
+        self.column_filters: dict[str, QComboBox] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addLayout(top)
+        layout.addLayout(self.filters_layout)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
@@ -148,6 +154,7 @@ class ListPage(QWidget):
         self.model.modelReset.connect(self._update_count)
         # The widest text column (an application's title, say) takes the room the others leave,
         # until the user sizes a column by hand.
+        self._filter_refills: list[Callable[[], None]] = []
         self._natural: list[int] = []
         self._sizing = False
         self._user_sized = False
@@ -174,6 +181,8 @@ class ListPage(QWidget):
         self.error = None
         self.loaded = True
         self.model.set_listing(listing)
+        for refill in self._filter_refills:
+            refill()
         if first:
             self.size_columns()
         self._update_count()
@@ -265,6 +274,58 @@ class ListPage(QWidget):
         self.actions_layout.addWidget(button)
         return button
 
+    def add_column_filter(self, key: str, label: str, *, everything: str = "All") -> QComboBox:
+        """Add a combo box above the table that shows only rows with one value in column `key`.
+
+        Its choices are the column's values in the rows loaded, refreshed on every reload; the
+        first choice (`everything`) shows every row. Combined with the text filter.
+        """
+        caption = QLabel(f"{label}:")
+        combo = QComboBox()
+        combo.setObjectName(f"filter_{key}")
+        combo.setAccessibleName(f"Filter by {label.lower()}")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setMinimumContentsLength(10)
+        caption.setBuddy(combo)
+        if not self.column_filters:
+            self.filters_layout.addStretch(1)
+        # Before the stretch, so the combos sit together on the left.
+        at = self.filters_layout.count() - 1
+        self.filters_layout.insertWidget(at, caption)
+        self.filters_layout.insertWidget(at + 1, combo)
+        self.column_filters[key] = combo
+        combo.addItem(everything, None)
+
+        def column() -> int:
+            keys = [c.key for c in self.model.columns]
+            return keys.index(key) if key in keys else -1
+
+        def refill() -> None:
+            n = column()
+            chosen = combo.currentData()
+            values = self.model.column_values(n) if n >= 0 else []
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value in values:
+                combo.addItem(str(value), value)
+            found = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+            if chosen is not None and found < 0 and n >= 0:
+                self.model.set_column_filter(n, None)
+
+        def chosen(_index: int) -> None:
+            n = column()
+            if n >= 0:
+                self.model.set_column_filter(n, combo.currentData())
+
+        self._filter_refills.append(refill)
+        combo.currentIndexChanged.connect(chosen)
+        if self.loaded:
+            refill()
+        return combo
+
     def current_id(self) -> int | None:
         """The database id of the current row, if the list carries ids."""
         index = self.table.currentIndex()
@@ -314,7 +375,7 @@ class ListPage(QWidget):
                 self.model.rowCount(),
                 self.model.total_row_count(),
                 self.noun,
-                bool(self.model.filter_text),
+                self.model.is_filtered,
             )
         )
 

@@ -71,7 +71,14 @@ class AreaSpec:
 AREAS: tuple[AreaSpec, ...] = (
     AreaSpec(
         "Applications",
-        (ListSpec("Applications", "applications", lambda db, _t: grants.application_listing(db)),),
+        (
+            ListSpec(
+                "Applications",
+                "applications",
+                lambda db, _t: grants.application_listing(db),
+                setup="usrg_desktop.views.applications_view:setup_applications_page",
+            ),
+        ),
     ),
     AreaSpec(
         "Rounds",

@@ -30,6 +30,7 @@ _TOOLTIP_LENGTH = 60
 _CELL_SEPARATOR = "\x1f"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_UNSET = object()
 
 
 def _text(value: Any) -> str:
@@ -100,6 +101,8 @@ class ListingTableModel(QAbstractTableModel):
         self._order: list[int] = []  # every row number, in the current sort order
         self._visible: list[int] = []  # the row numbers that pass the filter, in sort order
         self._needle = ""
+        # Exact-match filters by column (a round, a state), combined with the text filter.
+        self._column_filters: dict[int, Any] = {}
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -116,6 +119,9 @@ class ListingTableModel(QAbstractTableModel):
         ]
         self._rows = list(listing.rows)
         self._ids = list(listing.ids) if listing.ids is not None else None
+        self._column_filters = {
+            c: v for c, v in self._column_filters.items() if c < len(self._columns)
+        }
         self._haystacks = None
         self._sort_keys = {}
         self._order = list(range(len(self._rows)))
@@ -291,7 +297,54 @@ class ListingTableModel(QAbstractTableModel):
         self._visible = self._filtered(self._visible if narrowing else self._order)
         self.endResetModel()
 
+    def set_column_filter(self, column: int, value: Any) -> None:
+        """Show only rows whose value in `column` equals `value`; None removes that filter."""
+        if value is None:
+            if column not in self._column_filters:
+                return
+            del self._column_filters[column]
+        else:
+            if not 0 <= column < len(self._columns):
+                raise IndexError(f"no column {column} in {self._title}")
+            if self._column_filters.get(column, _UNSET) == value:
+                return
+            self._column_filters[column] = value
+        self.beginResetModel()
+        self._visible = self._filtered(self._order)
+        self.endResetModel()
+
+    def clear_column_filters(self) -> None:
+        """Remove every column filter (the text filter stays)."""
+        if self._column_filters:
+            self.beginResetModel()
+            self._column_filters.clear()
+            self._visible = self._filtered(self._order)
+            self.endResetModel()
+
+    @property
+    def column_filters(self) -> dict[int, Any]:
+        """The exact-match filters in force, by column."""
+        return dict(self._column_filters)
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether any filter (text or column) hides rows."""
+        return bool(self._needle or self._column_filters)
+
+    def column_values(self, column: int) -> list[Any]:
+        """The distinct values of a column over every row, sorted (None left out)."""
+        if not 0 <= column < len(self._columns):
+            return []
+        values = {row[column] for row in self._rows} - {None}
+        if self._columns[column].kind == "text":
+            return sorted(values, key=lambda v: str(v).casefold())
+        return sorted(values)
+
     def _filtered(self, candidates: list[int]) -> list[int]:
+        if self._column_filters:
+            rows = self._rows
+            for column, value in self._column_filters.items():
+                candidates = [i for i in candidates if rows[i][column] == value]
         needle = self._needle
         if not needle:
             return list(candidates)
