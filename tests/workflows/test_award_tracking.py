@@ -534,3 +534,16 @@ def test_application_history_shows_award_events_and_overdue_items_first(any_db):
     # Without today: the same events, no overdue warnings.
     assert [h for h in plain if h.what == "Overdue"] == []
     assert plain == history[3:]
+
+
+@given(
+    amount=st.integers(min_value=1_00, max_value=10**11),
+    cuts=st.lists(st.integers(min_value=1, max_value=99), min_size=0, max_size=5, unique=True),
+)
+def test_any_whole_percent_schedule_adds_up_to_the_award(amount, cuts):
+    points = [0, *sorted(cuts), 100]
+    percents = [b - a for a, b in zip(points, points[1:], strict=False)]
+    rows = [("other", f"{p} %", date(2027, 1, 31)) for p in percents]
+    plan = at.plan_schedule(amount, date(2026, 1, 1), rows)  # R 1,00 or more: 1 % is a cent
+    assert sum(cents for _t, _p, cents, _d in plan) == amount
+    assert [p for _t, p, _c, _d in plan] == percents
