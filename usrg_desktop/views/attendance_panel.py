@@ -197,6 +197,7 @@ class AttendancePanel(QWidget):
             if not note.hasFocus():
                 note.setText(invitee.note)
             note.setEnabled(invitee.rsvp == Rsvp.APOLOGY.value)
+            note.setFrame(invitee.rsvp == Rsvp.APOLOGY.value)
             note.setPlaceholderText("Apology note" if invitee.rsvp == Rsvp.APOLOGY.value else "")
             for part in self.PARTS.values():
                 check = self.checks[(invitee.id, part)]
@@ -237,6 +238,8 @@ class AttendancePanel(QWidget):
         note = QLineEdit(invitee.note)
         note.setPlaceholderText("Apology note" if invitee.rsvp == Rsvp.APOLOGY.value else "")
         note.setEnabled(invitee.rsvp == Rsvp.APOLOGY.value)
+        # Only an apology has a note: the box shows as a field only then.
+        note.setFrame(invitee.rsvp == Rsvp.APOLOGY.value)
         note.editingFinished.connect(lambda i=invitee.id: self._on_note(i))
         self.tree.setItemWidget(row, self.COL_NOTE, note)
         self.note_edits[invitee.id] = note
