@@ -547,3 +547,12 @@ def test_any_whole_percent_schedule_adds_up_to_the_award(amount, cuts):
     plan = at.plan_schedule(amount, date(2026, 1, 1), rows)  # R 1,00 or more: 1 % is a cent
     assert sum(cents for _t, _p, cents, _d in plan) == amount
     assert [p for _t, p, _c, _d in plan] == percents
+
+
+def test_a_share_too_small_for_a_cent_is_refused():
+    with pytest.raises(WorkflowError, match=r"Tranche 2: 1 % of the award rounds to R 0,00"):
+        at.plan_schedule(
+            50,
+            date(2026, 1, 1),
+            [("signature", "99 %", "2026-02-01"), ("other", "1 %", "2026-03-01")],
+        )
