@@ -230,3 +230,14 @@ def test_a_declared_conflict_takes_a_scored_review_out(any_demo_db) -> None:
         after = scoring.round_ranking(session, round_id).scores[app_id]
     assert after.count == 2
     assert after.score != pytest.approx(s.score)
+
+
+def test_a_decided_round_ranks_its_funded_grants_at_their_approved_amounts(any_demo_db) -> None:
+    with any_demo_db.unit_of_work() as session:
+        round_id = session.scalar(select(Round.id).where(Round.status == "decided"))
+        ranking = scoring.round_ranking(session, round_id)
+    states = {c.state for c in ranking.candidates}
+    assert {"awarded", "active", "closed", "declined"} <= states
+    funded = [c for c in ranking.candidates if c.state in scoring.FUNDED_STATES]
+    assert funded and all(c.approved_cents for c in funded)
+    assert ranking.recorded_cents == sum(c.approved_cents for c in funded)

@@ -769,19 +769,27 @@ class RankingWindow(QWidget):
             self.table.setItem(row, col, item)
         decidable = c.state == "reviewed"
         wanted = self.tentative.get(c.application_id, {})
-        combo = QComboBox()
-        combo.setObjectName(f"decision_{c.application_id}")
-        combo.addItem("—", NO_DECISION)
-        combo.addItem("Approve", APPROVE)
-        combo.addItem("Decline", DECLINE)
-        combo.setEnabled(decidable)
-        if not decidable:
-            combo.setItemText(0, {"approved": "Approved", "declined": "Declined"}.get(c.state, "—"))
-        combo.setCurrentIndex(max(0, combo.findData(wanted.get("decision", NO_DECISION))))
-        combo.currentIndexChanged.connect(
-            lambda _i, app_id=c.application_id, box=combo: self._on_decision(app_id, box)
-        )
-        self.table.setCellWidget(row, COL_DECISION, combo)
+        if decidable:
+            combo = QComboBox()
+            combo.setObjectName(f"decision_{c.application_id}")
+            combo.addItem("—", NO_DECISION)
+            combo.addItem("Approve", APPROVE)
+            combo.addItem("Decline", DECLINE)
+            combo.setCurrentIndex(max(0, combo.findData(wanted.get("decision", NO_DECISION))))
+            combo.currentIndexChanged.connect(
+                lambda _i, app_id=c.application_id, box=combo: self._on_decision(app_id, box)
+            )
+            self.table.setCellWidget(row, COL_DECISION, combo)
+        else:
+            # Only reviewed applications can be decided; the rest show what is on record.
+            shown = (
+                "Approved"
+                if c.state in scoring.FUNDED_STATES
+                else "Declined"
+                if c.state == "declined"
+                else ""
+            )
+            self.table.setItem(row, COL_DECISION, _read_only(shown))
         for col, key in ((COL_AMOUNT, "amount"), (COL_NOTES, "notes"), (COL_FEEDBACK, "feedback")):
             item = QTableWidgetItem(wanted.get(key, ""))
             if col == COL_AMOUNT and not decidable and c.approved_cents is not None:

@@ -69,12 +69,19 @@ def pstdev(values: Sequence[float]) -> float:
 # about the application, not about a detail.
 DISAGREEMENT_POINTS = 25.0
 
-# Applications that take part in the ranking: reviewed or being reviewed, or already decided.
+# Applications that take part in the ranking: reviewed or being reviewed, or already decided
+# (an approval stays in the ranking as it goes on to be awarded, active and closed).
+FUNDED_STATES = (
+    ApplicationState.APPROVED.value,
+    ApplicationState.AWARDED.value,
+    ApplicationState.ACTIVE.value,
+    ApplicationState.CLOSED.value,
+)
 RANKED_STATES = (
     ApplicationState.IN_REVIEW.value,
     ApplicationState.REVIEWED.value,
-    ApplicationState.APPROVED.value,
     ApplicationState.DECLINED.value,
+    *FUNDED_STATES,
 )
 
 
