@@ -478,3 +478,18 @@ def test_column_filters_are_exact_combine_with_text_and_survive_a_new_listing(qa
     assert model.rowCount() == 4 and not model.is_filtered
     with pytest.raises(IndexError):
         model.set_column_filter(9, "x")
+
+
+def test_closing_a_form_with_changes_asks_first(qtbot, window, demo_db):
+    form = new_form(qtbot, window)
+    qtbot.keyClicks(form.title_edit, "Half typed")
+    asked = answer_modal("Cancel")
+    form.close()
+    assert form.isVisible() and "without saving" in asked[0]
+    answer_modal("Discard")
+    form.close()
+    assert not form.isVisible()
+    # An untouched form closes without a question.
+    again = new_form(qtbot, window)
+    again.close()
+    assert not again.isVisible()

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QUrl
 from PySide6.QtGui import (
+    QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
@@ -128,23 +129,36 @@ def setup_applications_page(window: Any, page: Any) -> None:
     page.item_activated.connect(lambda row_id: open_application(window, row_id))
 
 
+def _open(window: Any, key: tuple, factory: Callable[[], QWidget]) -> QWidget:
+    """window.open_window, but never handing back a screen that was closed a moment ago.
+
+    A closed screen is deleted on the next pass of the event loop; until then it is still
+    registered, and showing it again would show a window about to vanish.
+    """
+    existing = window.open_windows().get(key)
+    if existing is not None and not existing.isVisible():
+        QCoreApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete))
+    return window.open_window(key, factory)
+
+
 def open_new_application(window: Any) -> QWidget:
     """Show the form for a new application (one at a time)."""
-    return window.open_window(
-        ("application-form", None), lambda: ApplicationForm(window, application_id=None)
+    return _open(
+        window, ("application-form", None), lambda: ApplicationForm(window, application_id=None)
     )
 
 
 def open_application(window: Any, application_id: int) -> QWidget:
     """Show the screen of one application (brought to the front when already open)."""
-    return window.open_window(
-        ("application", application_id), lambda: ApplicationScreen(window, application_id)
+    return _open(
+        window, ("application", application_id), lambda: ApplicationScreen(window, application_id)
     )
 
 
 def open_application_form(window: Any, application_id: int) -> QWidget:
     """Show the form editing one application."""
-    return window.open_window(
+    return _open(
+        window,
         ("application-form", application_id),
         lambda: ApplicationForm(window, application_id=application_id),
     )
@@ -393,6 +407,7 @@ class ApplicationForm(QWidget):
         self._on_round_changed()
         if self.budget.table.rowCount() == 0:
             self.budget.add_line()
+        self._initial = self.snapshot()
         for key, widget in (
             ("title", self.title_edit),
             ("requested", self.requested_edit),
@@ -531,6 +546,45 @@ class ApplicationForm(QWidget):
         label = self.errors.get(key)
         if label is not None and label.isVisible():
             _set_error(label, "")
+
+    def snapshot(self) -> tuple:
+        """Everything typed in the form, to tell whether closing would lose changes."""
+        return (
+            self.round_combo.currentData(),
+            self.applicant_combo.currentData(),
+            self.title_edit.text(),
+            self.summary_edit.toPlainText(),
+            self.problem_edit.toPlainText(),
+            self.intervention_edit.toPlainText(),
+            self.requested_edit.text(),
+            self.starts_edit.date(),
+            self.ends_edit.date(),
+            self.contact_name_edit.text(),
+            self.contact_email_edit.text(),
+            self.contact_phone_edit.text(),
+            tuple((w.text(), m.text()) for w, m in self.budget.line_edits()),
+        )
+
+    @property
+    def changed(self) -> bool:
+        """Whether the form holds changes not saved."""
+        return self.saved_id is None and self.snapshot() != self._initial
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Ask before throwing away what was typed."""
+        if (
+            self.changed
+            and self.isVisible()
+            and not confirm(
+                self,
+                self.windowTitle(),
+                "Close the form without saving? What you typed will be lost.",
+                yes="Discard",
+            )
+        ):
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     # -- saving -----------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
