@@ -378,6 +378,7 @@ class ApplicationForm(QWidget):
         inner.addWidget(self.notice)
         inner.addWidget(self.message)
         inner.addLayout(form)
+        inner.addStretch(1)  # room to spare goes below the form, not between its rows
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
