@@ -243,16 +243,26 @@ def test_record_decisions_moves_applications_to_approved_and_declined(qtbot, mai
     recorded_before = screen.ranking.recorded_cents
     screen.set_tentative(first.application_id, "approve", "R 90 000,00", "Quarterly reports")
     screen.set_tentative(second.application_id, "decline", notes="The plan is not feasible")
-    screen.set_tentative(third.application_id, "decline")  # no reason: refused
+    screen.set_tentative(third.application_id, "decline")
+    # A decline needs its reasons before anything is recorded.
+    assert screen.problems.text() == (
+        f"Give the reasons to decline {third.reference} under 'Conditions or reasons'."
+    )
+    screen.set_tentative(third.application_id, "decline", notes="Duplicates funded work")
+    assert not screen.problems.isVisible()
+    # Meanwhile someone else withdraws the third application: the state machine refuses it.
+    with main_window.db.unit_of_work() as session:
+        session.get(Application, third.application_id).state = "withdrawn"
     asked = answer_modal("Record decisions")
     qtbot.mouseClick(screen.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.last_report is not None)
     assert asked and asked[0].startswith("Record 1 approval (R 90 000,00) and 2 declines")
     report = screen.last_report
     assert report.text() == "2 recorded, 1 not recorded."
-    assert f"{third.reference}: not recorded. Give a reason to decline" in (
-        report.informativeText()
-    )
+    assert (
+        f"{third.reference}: not recorded. {third.reference} is withdrawn, so it cannot be "
+        "moved to declined."
+    ) in report.informativeText()
     report.close()
     with main_window.db.unit_of_work() as session:
         states = {
@@ -268,14 +278,13 @@ def test_record_decisions_moves_applications_to_approved_and_declined(qtbot, mai
     assert states == {
         first.application_id: "approved",
         second.application_id: "declined",
-        third.application_id: "reviewed",
+        third.application_id: "withdrawn",
     }
-    # The screen shows the new figures; the refused decision is still being tried.
+    # The screen shows the new figures; the withdrawn application has left the ranking.
     assert screen.ranking.recorded_cents == recorded_before + 90_000_00
-    assert set(screen.tentative) == {third.application_id}
-    assert screen.tentative[third.application_id]["decision"] == "decline"
-    row = screen.row_of(third.application_id)
-    assert screen.table.cellWidget(row, reviews_view.COL_DECISION).currentData() == "decline"
+    assert screen.row_of(third.application_id) is None
+    assert screen.tentative == {} and not screen.problems.isVisible()
+    assert not screen.record_button.isEnabled()
     assert screen.table.item(screen.row_of(first.application_id), COL_NOTES).text() == ""
 
 

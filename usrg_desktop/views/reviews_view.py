@@ -677,6 +677,9 @@ class RankingWindow(QWidget):
         else:
             with self.db.unit_of_work() as session:
                 self.ranking = scoring.round_ranking(session, round_id)
+            # Decisions tried on applications no longer open to a decision are dropped.
+            open_ids = {c.application_id for c in self.ranking.candidates if c.state == "reviewed"}
+            self.tentative = {k: v for k, v in self.tentative.items() if k in open_ids}
             self.setWindowTitle(f"Ranking and decisions — {self.ranking.round_name}")
         self._fill()
 
@@ -887,13 +890,19 @@ class RankingWindow(QWidget):
         self.update_budget()
 
     def decisions(self) -> tuple[dict[int, scoring.Tentative], dict[int, str]]:
-        """The tentative decisions as the what-if takes them, and amounts that are not amounts."""
+        """The tentative decisions as the what-if takes them, and what is missing or unreadable."""
         tentative: dict[int, scoring.Tentative] = {}
         unreadable: dict[int, str] = {}
         for app_id, entry in self.tentative.items():
             decision = entry.get("decision", NO_DECISION)
             if decision == DECLINE:
                 tentative[app_id] = scoring.Tentative(False)
+                if not entry.get("notes", "").strip():
+                    candidate = self._candidate(app_id)
+                    ref = candidate.reference if candidate else f"#{app_id}"
+                    unreadable[app_id] = (
+                        f"Give the reasons to decline {ref} under '{COLUMNS[COL_NOTES]}'."
+                    )
             elif decision == APPROVE:
                 try:
                     cents = parse_zar(entry.get("amount", ""))
