@@ -126,6 +126,10 @@ def test_shortfall_explains_affiliation_and_declared_conflicts() -> None:
         "USRG-IF-2026-2-014 has 2 of 3 reviewers: every other reviewer is affiliated with "
         "eThekwini."
     ]
+    too_few = wf.propose_assignment([app], reviewers[2:], 3)
+    assert too_few.shortfalls == [
+        "USRG-IF-2026-2-014 has 2 of 3 reviewers: there are only 2 active reviewers."
+    ]
     nobody = wf.propose_assignment([app], [], 3)
     assert nobody.shortfalls == [
         "USRG-IF-2026-2-014 has 0 of 3 reviewers: there are no active reviewers."

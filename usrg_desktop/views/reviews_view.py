@@ -242,6 +242,7 @@ class AutoAssignDialog(QDialog):
             for col, text in enumerate((pair.reference, pair.applicant, pair.reviewer)):
                 self.table.setItem(row, col, _read_only(text))
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.explanations.setText(
             "Could not be fully staffed:\n" + "\n".join(p.shortfalls) if p.shortfalls else ""
         )

@@ -91,7 +91,13 @@ def _shortfall(
         reasons.append(f"is affiliated with {app.applicant}")
     if declared:
         reasons.append("declared a conflict")
-    why = " or ".join(reasons) if reasons else "is already assigned"
+    if not reasons:
+        n = len(reviewers)
+        return (
+            f"{app.reference} has {have} of {needed} reviewers: there "
+            f"{'is' if n == 1 else 'are'} only {n} active reviewer{'' if n == 1 else 's'}."
+        )
+    why = " or ".join(reasons)
     return f"{app.reference} has {have} of {needed} reviewers: every other reviewer {why}."
 
 
