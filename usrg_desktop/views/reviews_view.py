@@ -127,9 +127,18 @@ def setup_assignments(window: Any, page: Any) -> None:
         shortcut="Ctrl+Shift+A",
         tip="Propose reviewers for a round's applications in review, then apply",
     )
+
+    def current_application() -> int | None:
+        assignment_id = page.current_id()
+        if assignment_id is None:
+            return None
+        with window.db.unit_of_work() as session:
+            a = session.get(Assignment, assignment_id)
+            return a.application_id if a is not None else None
+
     page.add_action(
         "Assign…",
-        lambda: assign_by_hand(window),
+        lambda: assign_by_hand(window, current_application()),
         shortcut="Ctrl+Shift+N",
         tip="Assign one reviewer to one application",
     )
