@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO_DB := demo/usrg-demo.sqlite3
 BENCH_DB := bench/large-demo.sqlite3
 
-.PHONY: run test bench lint format screenshots clean-demo help
+.PHONY: run test bench lint format screenshots installer clean-demo help
 
 help:
 	@echo "make run          create .venv if missing, install, start the program on a demo database"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench        benchmarks on the large demo database (writes bench/results.json)"
 	@echo "make lint         ruff check and format check"
 	@echo "make screenshots  regenerate docs/*.png offscreen"
+	@echo "make installer    freeze both programs into dist/usrg-desktop (PyInstaller) and smoke-test it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,12 @@ format: $(VENV)/.installed-test
 
 screenshots: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
+
+installer: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e ".[installer]"
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
+		installer/usrg-desktop.spec
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/smoke_test.py dist/usrg-desktop
 
 clean-demo:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
