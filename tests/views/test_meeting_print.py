@@ -79,3 +79,24 @@ def test_dropped_pdfs_become_annexes_in_order_and_a_word_file_is_refused(
     assert panel.table.item(0, 0).text() == "Annex A"
     with main_window.db.unit_of_work() as s:
         assert s.scalars(select(MeetingAnnex.title)).all() == ["By-law"]
+
+
+def test_print_meeting_pack_from_the_menu_on_the_selected_meeting(
+    qtbot, main_window, tmp_path, monkeypatch
+):
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    from usrg_desktop.views.pdf_preview import PdfPreview
+
+    meeting_id = next_meeting_id(main_window.db)
+    out = tmp_path / "pack.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF"))
+    page = main_window.show_page("Meetings", 0)
+    assert page.select_id(meeting_id)
+    main_window.command_actions["print_meeting_pack"].trigger()
+    reader = PdfReader(out)
+    assert [item.title for item in reader.outline][0] == "Agenda"
+    previews = [w for w in main_window.open_windows().values() if isinstance(w, PdfPreview)]
+    assert len(previews) == 1 and previews[0].page_count() == len(reader.pages)
+    assert "pages" in main_window.statusBar().currentMessage()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -90,13 +90,10 @@ def ask_save_path(window: QWidget, title: str, suggested_name: str) -> Path | No
 
 
 def show_pdf(window: MainWindow, path: Path) -> None:
-    """Show a finished PDF: the program's preview (print from there) or the system's viewer."""
-    try:
-        from .pdf_preview import preview_file
-    except ImportError:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return
-    preview_file(window, path)
+    """Show a finished PDF in the program's preview, where it can be printed."""
+    from .letters_view import open_pdf_file
+
+    open_pdf_file(window, path)
 
 
 def print_meeting_pack(window: MainWindow, *, meeting_id: int | None = None) -> Path | None:
