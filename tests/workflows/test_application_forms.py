@@ -661,3 +661,34 @@ def test_form_choices_offer_rounds_with_their_admitted_bodies(open_round):
     assert by_id[round_id].takes_applications and not by_id[closed].takes_applications
     assert "eThekwini" in [name for _id, name in choices.cities]
     assert replace(by_id[round_id]) == by_id[round_id]
+
+
+def test_every_state_of_the_demo_offers_exactly_its_moves_for_every_role(any_demo_db):
+    """For one application in each state: the moves out of it, and who may make them."""
+    db = any_demo_db
+    picked = db.rows("SELECT state, MIN(id) FROM applications GROUP BY state ORDER BY state")
+    assert {s for s, _ in picked} == {s.value for s in wf.S}
+    actors = {
+        role: wf.Actor(uid, name, role)
+        for uid, name, role in db.rows("SELECT id, display_name, role FROM users")
+    }
+    assert set(actors) == {"administrator", "secretariat", "coordinator"}
+    before = db.rows("SELECT COUNT(*) FROM audit_events")[0][0]
+    for state_value, app_id in picked:
+        expected = {t.action for t in wf.TRANSITIONS.values() if wf.S(state_value) in t.sources}
+        for role, actor in actors.items():
+            options = _options(db, app_id, actor)
+            assert set(options) == expected, (state_value, role)
+            for option in options.values():
+                transition = wf.TRANSITIONS[option.action]
+                if actor.role not in transition.roles:
+                    assert not option.enabled
+                    assert option.reason_if_disabled.startswith("Only ")
+                elif option.enabled:
+                    assert option.reason_if_disabled == ""
+                else:
+                    assert option.reason_if_disabled.endswith(".")
+        assert db.rows("SELECT state FROM applications WHERE id = :i", {"i": app_id}) == [
+            (state_value,)
+        ]
+    assert db.rows("SELECT COUNT(*) FROM audit_events")[0][0] == before
