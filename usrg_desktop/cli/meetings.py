@@ -138,6 +138,44 @@ def cmd_meetings_ics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meetings_pack(args: argparse.Namespace) -> int:
+    """Write a meeting's whole pack as one PDF, saying each step as it goes."""
+    from ..workflows.meeting_pack import build_meeting_pack
+    from ..workflows.meeting_plans import meeting_id_for_number
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
+    out = Path(args.out)
+    work = build_meeting_pack(db, meeting_id=meeting_id, out=out, today=args.today or date.today())
+    while True:
+        try:
+            _done, _total, label = next(work)
+        except StopIteration as finished:
+            built = finished.value
+            break
+        if not args.quiet:
+            print(f"  {label}…")
+    sections = ", ".join(f"{s.title} p. {s.page}" for s in built.sections)
+    print(f"Wrote {out}: meeting {args.meeting}, {built.pages} pages ({sections}).")
+    return 0
+
+
+def cmd_meetings_agenda(args: argparse.Namespace) -> int:
+    """Write a meeting's agenda handout as a PDF."""
+    from ..workflows.meeting_pack import write_agenda
+    from ..workflows.meeting_plans import meeting_id_for_number
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
+    out = write_agenda(
+        db, meeting_id=meeting_id, out=Path(args.out), today=args.today or date.today()
+    )
+    print(f"Wrote {out} (the agenda of meeting {args.meeting}).")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the rotation and meetings subcommands."""
     rot = sub.add_parser("rotation", parents=[common], help="host rotation of the meetings")
@@ -181,3 +219,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ics.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
     ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")
     ics.set_defaults(handler=cmd_meetings_ics)
+    for name, handler, what in (
+        ("pack", cmd_meetings_pack, "the whole meeting pack"),
+        ("agenda", cmd_meetings_agenda, "the agenda handout"),
+    ):
+        printed = meetsub.add_parser(name, parents=[common], help=f"write {what} as a PDF")
+        printed.add_argument("--meeting", type=int, required=True, metavar="N", help="number")
+        printed.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
+        printed.add_argument(
+            "--today", type=iso_date, help="the day overdue actions are counted from"
+        )
+        if name == "pack":
+            printed.add_argument("--quiet", action="store_true", help="only the last line")
+        printed.set_defaults(handler=handler)
