@@ -493,3 +493,25 @@ def test_closing_a_form_with_changes_asks_first(qtbot, window, demo_db):
     again = new_form(qtbot, window)
     again.close()
     assert not again.isVisible()
+
+
+def test_enter_on_a_row_opens_its_screen_and_a_note_is_kept(qtbot, window, demo_db):
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'screening' LIMIT 1")[0][0]
+    page = applications_page(window)
+    assert page.select_id(app_id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    screen = screen_of(window, app_id)
+    screen.tabs.setCurrentWidget(screen.screening_tab)
+    unticked = next(i for i in screen.screening_tab.items if not i.passed)
+    note = screen.screening_tab.notes[unticked.check_id]
+    qtbot.keyClicks(note, "No council resolution attached")
+    qtbot.keyClick(note, Qt.Key.Key_Return)  # editing finished: saved
+    stored = demo_db.rows(
+        "SELECT passed, note FROM screening_results WHERE application_id = :a AND check_id = :c",
+        {"a": app_id, "c": unticked.check_id},
+    )
+    assert [(bool(p), n) for p, n in stored] == [(False, "No council resolution attached")]
+    item = next(i for i in screen.screening_tab.items if i.check_id == unticked.check_id)
+    assert item.note == "No council resolution attached" and item.passed is False
+    assert not screen.buttons["mark_eligible"].isEnabled()
