@@ -245,7 +245,9 @@ class AgendaItemDialog(QDialog):
             box.setSpacing(2)
             box.addWidget(widget)
             box.addWidget(error)
-            form.addRow(label, box)
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, box)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

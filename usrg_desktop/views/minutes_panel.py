@@ -104,12 +104,15 @@ class ActionItemDialog(QDialog):
             self.errors[key] = error
             box = QVBoxLayout()
             box.setSpacing(2)
+            caption = QLabel(label)
             if isinstance(widget, QHBoxLayout):
                 box.addLayout(widget)
+                caption.setBuddy(self.has_due)
             else:
                 box.addWidget(widget)
+                caption.setBuddy(widget)
             box.addWidget(error)
-            form.addRow(label, box)
+            form.addRow(caption, box)
         self.general_error = QLabel("")
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
