@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -19,6 +20,14 @@ from usrg_desktop.domain.meetings import ActionItem, Minute
 from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError
 from usrg_desktop.workflows import minutes as wf
 from usrg_desktop.workflows.meetings import action_item_listing
+
+
+@pytest.fixture
+def pg_demo_db(request):
+    """A fresh copy of the small demo on PostgreSQL (skipped without a server)."""
+    from tests.conftest import _pg_copy
+
+    yield from _pg_copy(request, "pg_demo_template")
 
 
 def _actions(db, meeting_id, today=TODAY):
@@ -249,3 +258,39 @@ def test_minutes_per_agenda_item(any_demo_db):
         wf.record_minutes(
             session, meeting_id=m53, agenda_item_id=foreign, text="x", actor=actor, now=NOW
         )
+
+
+def test_two_workstations_numbering_at_once_get_consecutive_numbers(pg_demo_db):
+    """Two units of work add actions to different meetings at the same time (PostgreSQL)."""
+    db = pg_demo_db
+    actor = demo_actor(db)
+    m52 = meeting_id_by_number(db, 52)
+    m53 = meeting_id_by_number(db, 53)
+    with db.unit_of_work() as session:
+        highest = session.scalar(select(func.max(ActionItem.number)))
+    second: dict[str, object] = {}
+
+    def other_workstation() -> None:
+        try:
+            second["result"] = _add(db, m53, actor, "Second workstation's action")
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            second["error"] = exc
+
+    with db.unit_of_work() as session:
+        first = wf.add_action_item(
+            session,
+            meeting_id=m52,
+            description="First workstation's action",
+            owner_text="SACN secretariat",
+            actor=actor,
+            now=NOW,
+        )
+        thread = threading.Thread(target=other_workstation)
+        thread.start()
+        # The other insert waits on the unique number until this unit of work commits.
+        thread.join(timeout=1.0)
+        assert thread.is_alive(), "the second insert waits for the first to commit"
+    thread.join(timeout=20)
+    assert "error" not in second, second.get("error")
+    assert first[1] == highest + 1
+    assert second["result"][1] == highest + 2

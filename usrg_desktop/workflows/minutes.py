@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.directory import Person
@@ -20,6 +21,7 @@ from . import Actor, FieldErrors, WorkflowError
 from .agenda import OPEN_ACTION_STATUSES, audit, check_role, load_meeting, matters_arising
 
 MAX_MINUTE_CHARS = 20_000
+NUMBER_ATTEMPTS = 5
 
 
 # -- minutes --------------------------------------------------------------------------------------
@@ -258,19 +260,30 @@ def add_action_item(
         due_on=due_on,
         agenda_item_id=agenda_item_id,
     )
-    number = next_action_number(session)
-    action = ActionItem(
-        number=number,
-        meeting_id=meeting_id,
-        agenda_item_id=agenda_item_id,
-        description=description,
-        owner_person_id=owner_person_id,
-        owner_text=owner_text,
-        due_on=due_on,
-        status=ActionStatus.OPEN.value,
-    )
-    session.add(action)
-    session.flush()
+    # Another workstation may take the same next number between our read and our insert (on
+    # PostgreSQL the unique index makes us wait for it, then refuses): read again and retry.
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = next_action_number(session)
+        action = ActionItem(
+            number=number,
+            meeting_id=meeting_id,
+            agenda_item_id=agenda_item_id,
+            description=description,
+            owner_person_id=owner_person_id,
+            owner_text=owner_text,
+            due_on=due_on,
+            status=ActionStatus.OPEN.value,
+        )
+        try:
+            with session.begin_nested():
+                session.add(action)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise WorkflowError(
+                    "Another workstation was numbering action items at the same moment; try again."
+                ) from None
     audit(
         session,
         actor=actor,
