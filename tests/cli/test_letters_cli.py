@@ -69,3 +69,23 @@ def test_refusals_are_one_sentence(demo_db, tmp_path, capsys, monkeypatch):
                "--out", str(tmp_path)) == 1  # fmt: skip
     assert capsys.readouterr().err.startswith("usrg: There is no round 'Nope'.")
     assert demo_db.rows("SELECT COUNT(*) FROM issued_letters")[0][0] == 0
+
+
+def test_letterhead_shown_and_changed_by_an_administrator(demo_db, tmp_path, capsys, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setenv("USRG_PASSWORD", "demo-password")
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 90), (0, 96, 107)).save(logo)
+    assert run(demo_db, "letters", "letterhead") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Logo: none"
+    code = run(
+        demo_db,
+        "--user", "admin",
+        "letters", "letterhead", "--logo", str(logo), "--footer", "www.sacities.net",
+    )  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == ["Footer: www.sacities.net", f"Logo: {logo.stat().st_size} bytes"]
+    assert run(demo_db, "--user", "secretariat", "letters", "letterhead", "--no-logo") == 1
+    assert capsys.readouterr().err == "usrg: Only an administrator may change the letterhead.\n"

@@ -425,3 +425,63 @@ def test_default_template_is_saved_as_version_one_on_first_issue(fund):
             (1, wl.default_template("acknowledgement").body)
         ]
         assert s.scalar(select(func.count()).select_from(LetterTemplate)) == 1
+
+
+# -- the letterhead -----------------------------------------------------------------------------
+def png_logo() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 90), (0, 96, 107)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_letterhead_changes_apply_to_new_letters_and_old_ones_reprint_as_issued(fund):
+    db, _rnd, apps = fund
+    with db.unit_of_work() as s:
+        old_id = wl.issue_letter(
+            s, application_id=apps["declined"], kind="decline", actor=STAFF, now=NOW
+        )
+        old_pdf = wl.reprint(s, old_id)
+    with db.unit_of_work() as s:
+        letterhead = wl.set_letterhead(
+            s,
+            actor=ADMIN,
+            now=NOW,
+            name="SACN Urban Safety Reference Group (eThekwini office)",
+            address="South African Cities Network\nJoburg Metro Building, 16th floor\nBraamfontein",
+            logo_png=png_logo(),
+        )
+        assert letterhead.logo_png is not None
+    with db.unit_of_work() as s:
+        new_id = wl.issue_letter(
+            s, application_id=apps["submitted"], kind="acknowledgement", actor=STAFF, now=NOW
+        )
+        new_pdf = wl.reprint(s, new_id)
+        assert wl.reprint(s, old_id) == old_pdf  # printed on the letterhead of its day
+    reader = PdfReader(io.BytesIO(new_pdf))
+    assert len(reader.pages[0].images) == 1
+    assert "(eThekwini office)" in text_of(new_pdf)
+    assert "(eThekwini office)" not in text_of(old_pdf)
+    assert len(PdfReader(io.BytesIO(old_pdf)).pages[0].images) == 0
+    with db.unit_of_work() as s:
+        wl.set_letterhead(s, actor=ADMIN, now=NOW, remove_logo=True)
+        assert wl.current_letterhead(s).logo_png is None
+
+
+def test_letterhead_refusals_change_nothing(any_db):
+    with any_db.unit_of_work() as s:
+        ensure_users(s)
+        before = wl.current_letterhead(s)
+    cases = [
+        (STAFF, {"name": "X"}, PermissionDenied, "Only an administrator"),
+        (ADMIN, {"logo_png": b"GIF89a not a png"}, WorkflowError, "must be a PNG or JPEG image"),
+        (ADMIN, {"logo_png": b"\x89PNG\r\n\x1a\nbroken"}, WorkflowError, "damaged"),
+        (ADMIN, {"address": "1\n2\n3\n4\n5\n6"}, WorkflowError, "more than 5 lines"),
+        (ADMIN, {"name": "  "}, WorkflowError, "name cannot be empty"),
+    ]
+    for actor, change, error, words in cases:
+        with pytest.raises(error, match=words), any_db.unit_of_work() as s:
+            wl.set_letterhead(s, actor=actor, now=NOW, **change)
+    with any_db.unit_of_work() as s:
+        assert wl.current_letterhead(s) == before

@@ -86,6 +86,40 @@ def cmd_letters_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters_letterhead(args: argparse.Namespace) -> int:
+    """Show the letterhead, or change it (an administrator, with --user)."""
+    from ..workflows import letters
+
+    db = open_db(args)
+    changes: dict[str, object] = {}
+    for field in ("name", "address", "footer"):
+        value = getattr(args, field)
+        if value is not None:
+            changes[field] = value.replace("\\n", "\n")
+    if args.logo:
+        try:
+            changes["logo_png"] = Path(args.logo).read_bytes()
+        except OSError as exc:
+            raise WorkflowError(
+                f"The logo file {args.logo} cannot be read ({exc.strerror})."
+            ) from exc
+    if args.no_logo:
+        changes["remove_logo"] = True
+    if changes:
+        actor = acting_user(args, db)
+        with db.unit_of_work() as session:
+            letters.set_letterhead(session, actor=actor, now=now(), **changes)
+    with db.unit_of_work() as session:
+        head = letters.current_letterhead(session)
+    print(head.name)
+    print(head.address)
+    print(f"Footer: {head.footer}")
+    print(
+        f"Logo: {len(head.logo_png):,} bytes".replace(",", " ") if head.logo_png else "Logo: none"
+    )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the letters subcommands."""
     parser = sub.add_parser(
@@ -116,3 +150,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_parser.add_argument("--round", help="only this round's letters (name or id)")
     add_format(register_parser)
     register_parser.set_defaults(handler=cmd_letters_register)
+
+    head = actions.add_parser(
+        "letterhead",
+        parents=[common],
+        help="show or change the letterhead letters are printed on (administrator)",
+    )
+    head.add_argument("--name", help="the organisation's name at the top")
+    head.add_argument("--address", help="the address block (up to 5 lines; \\n between lines)")
+    head.add_argument("--footer", help="the footer (up to 2 lines)")
+    logo = head.add_mutually_exclusive_group()
+    logo.add_argument("--logo", metavar="FILE", help="a PNG or JPEG logo for the top left")
+    logo.add_argument("--no-logo", action="store_true", help="print without a logo")
+    head.set_defaults(handler=cmd_letters_letterhead)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 from collections.abc import Generator
@@ -290,6 +291,98 @@ def current_letterhead(session: Session) -> Letterhead:
     return Letterhead(row.name, row.address, row.footer, row.logo_png)
 
 
+# Each registered letter keeps the letterhead it was printed on, logo included.
+LOGO_MAX_BYTES = 500_000
+
+
+def set_letterhead(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    name: str | None = None,
+    address: str | None = None,
+    footer: str | None = None,
+    logo_png: bytes | None = None,
+    remove_logo: bool = False,
+) -> Letterhead:
+    """Administrator: change the active letterhead (name, address block, footer, logo image).
+
+    Only the parts given change. Letters already issued keep the letterhead they were printed
+    on (it is in their register entry), so their re-prints do not change.
+    """
+    if actor.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only an administrator may change the letterhead.")
+    row = session.scalar(
+        select(LetterheadRow).where(LetterheadRow.active.is_(True)).order_by(LetterheadRow.id)
+    )
+    if row is None:
+        raise WorkflowError("No letterhead is set; an administrator must set one first.")
+    if name is not None:
+        if not name.strip():
+            raise WorkflowError("The letterhead's name cannot be empty.")
+        if len(name.strip()) > 120:
+            raise WorkflowError("The letterhead's name is longer than 120 characters.")
+        row.name = name.strip()
+    if address is not None:
+        lines = [line.rstrip() for line in address.strip().splitlines()]
+        if len(lines) > 5:
+            raise WorkflowError("The address block has more than 5 lines; a letterhead fits 5.")
+        row.address = "\n".join(lines)
+    if footer is not None:
+        lines = [line.rstrip() for line in footer.strip().splitlines()]
+        if len(lines) > 2:
+            raise WorkflowError("The footer has more than 2 lines; a page fits 2.")
+        row.footer = "\n".join(lines)
+    if remove_logo:
+        row.logo_png = None
+    elif logo_png is not None:
+        row.logo_png = _checked_logo(logo_png)
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="letterhead",
+            entity_id=row.id,
+            action="set_letterhead",
+            detail=", ".join(
+                part
+                for part, given in (
+                    ("name", name is not None),
+                    ("address", address is not None),
+                    ("footer", footer is not None),
+                    (
+                        "logo removed" if remove_logo else "logo",
+                        remove_logo or logo_png is not None,
+                    ),
+                )
+                if given
+            ),
+        )
+    )
+    session.flush()
+    return Letterhead(row.name, row.address, row.footer, row.logo_png)
+
+
+def _checked_logo(data: bytes) -> bytes:
+    if len(data) > LOGO_MAX_BYTES:
+        raise WorkflowError(
+            f"The logo is {len(data) // 1000:,} kB; a letterhead logo must be under "
+            f"{LOGO_MAX_BYTES // 1000:,} kB.".replace(",", " ")
+        )
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise WorkflowError("The logo must be a PNG or JPEG image.")
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except Exception as exc:  # noqa: BLE001 - any decoding problem means a damaged image
+        raise WorkflowError("The logo image is damaged and cannot be read.") from exc
+    return data
+
+
 def _letterhead_data(letterhead: Letterhead) -> dict[str, str | None]:
     logo = base64.b64encode(letterhead.logo_png).decode() if letterhead.logo_png else None
     return {
@@ -426,8 +519,35 @@ class Issued:
     pdf: bytes
 
 
+@dataclass(frozen=True)
+class _Printing:
+    """What every letter of a batch is printed with, read once per batch."""
+
+    template_id: int
+    text: TemplateText
+    letterhead: Letterhead
+    letterhead_data: dict[str, str | None]
+
+
+def _printing(session: Session, kind: str, actor: Actor, now: datetime) -> _Printing:
+    template = _template_row_for_issue(session, kind, actor, now)
+    letterhead = current_letterhead(session)
+    return _Printing(
+        template.id,
+        TemplateText(kind, template.version, template.subject, template.body),
+        letterhead,
+        _letterhead_data(letterhead),
+    )
+
+
 def _issue(
-    session: Session, *, application_id: int, kind: str, actor: Actor, now: datetime
+    session: Session,
+    *,
+    application_id: int,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    printing: _Printing | None = None,
 ) -> Issued:
     _require_staff(actor, "issue letters")
     _kind(kind)
@@ -447,15 +567,14 @@ def _issue(
         from .award_tracking import ensure_award
 
         ensure_award(session, application_id=app.id, actor=actor, now=now)
-    template = _template_row_for_issue(session, kind, actor, now)
+    if printing is None:
+        printing = _printing(session, kind, actor, now)
     issued_on = sast_day(now)
     reference = f"{app.reference}/{_CODES[kind]}"
     letter = letter_data(session, app, kind, letter_reference=reference, issued_on=issued_on)
-    letterhead = current_letterhead(session)
-    text = TemplateText(kind, template.version, template.subject, template.body)
-    pdf = letter_pdf(letter, text, letterhead)
+    pdf = letter_pdf(letter, printing.text, printing.letterhead)
     payload = json.dumps(
-        {"letter": letter_to_data(letter), "letterhead": _letterhead_data(letterhead)},
+        {"letter": letter_to_data(letter), "letterhead": printing.letterhead_data},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -463,14 +582,13 @@ def _issue(
         reference=reference,
         kind=kind,
         application_id=app.id,
-        template_id=template.id,
+        template_id=printing.template_id,
         issued_on=issued_on,
         payload=payload,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_by_user_id=actor.user_id,
     )
     session.add(row)
-    session.flush()
     session.add(
         AuditEvent(
             occurred_at=now,
@@ -479,7 +597,7 @@ def _issue(
             entity="application",
             entity_id=app.id,
             action="issue_letter",
-            detail=f"{KIND_LABELS[kind]} {reference} (template version {template.version})",
+            detail=f"{KIND_LABELS[kind]} {reference} (template version {printing.text.version})",
         )
     )
     if kind == "award":
@@ -702,12 +820,21 @@ def issue_letters_for_round(
             "fits has had it already)."
         )
     _check_out_dir(out)
+    with db.unit_of_work() as session:
+        printing = _printing(session, kind, actor, now)
     result = BatchResult()
     total = len(ids)
     yield 0, total, f"Issuing {total} {KIND_PLURALS[kind]} for {round_name}…"
     for done, application_id in enumerate(ids, start=1):
         with db.unit_of_work() as session:
-            issued = _issue(session, application_id=application_id, kind=kind, actor=actor, now=now)
+            issued = _issue(
+                session,
+                application_id=application_id,
+                kind=kind,
+                actor=actor,
+                now=now,
+                printing=printing,
+            )
             # Written before the commit: a file that cannot be written leaves no registration.
             path = out / _file_name(issued.reference)
             try:
