@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import time
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from tests.workflows.meeting_helpers import demo_actor, meeting_id_by_number, new_meeting
+from usrg_desktop.domain.meetings import Meeting
 from usrg_desktop.views.agenda_editor import AgendaDayModel, AgendaEditor
 from usrg_desktop.views.commands import resolve
 from usrg_desktop.views.main_window import MainWindow
@@ -221,3 +223,17 @@ def test_export_what_is_on_screen(qtbot, window, demo_db, tmp_path):
     assert [r[6] for r in rows[1:]] == column(editor, 1, AgendaDayModel.COL_TITLE) + column(
         editor, 2, AgendaDayModel.COL_TITLE
     )
+
+
+def test_times_follow_the_day_start_when_the_tab_shows_again(qtbot, window, demo_db):
+    meeting_id = meeting_id_by_number(demo_db, 53)
+    editor = make_editor(qtbot, window, meeting_id)
+    assert column(editor, 1, AgendaDayModel.COL_START)[0] == "09:00"
+    editor.hide()
+    # The Details tab (another screen) moves day 1 to 08:30.
+    with demo_db.unit_of_work() as session:
+        session.get(Meeting, meeting_id).day1_start = time(8, 30)
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert column(editor, 1, AgendaDayModel.COL_START)[0] == "08:30"
+    assert "08:30 to 17:00" in editor.day_labels[0].text()

@@ -136,3 +136,15 @@ def test_action_items_list_marks_done_and_opens_the_meeting(qtbot, window, demo_
     assert isinstance(panel, MinutesPanel)
     assert screen.tabs.tabText(screen.tabs.currentIndex()) == "Minutes and actions"
     assert panel.current_action() is not None and panel.current_action().id == action_id
+
+
+def test_minutes_being_typed_survive_switching_tabs(qtbot, window, demo_db):
+    meeting_id = meeting_id_by_number(demo_db, 53)
+    panel = make_panel(qtbot, window, meeting_id)
+    click_list_row(qtbot, panel, 1)
+    qtbot.keyClicks(panel.text_edit, "Apologies from Msunduzi.")
+    panel.hide()
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.text_edit.toPlainText() == "Apologies from Msunduzi."
+    assert panel.has_unsaved_minutes()

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -323,6 +323,7 @@ class AgendaEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("agendaEditor")
         self.main_window = window
+        self._shown_once = False
         self.meeting_id = meeting_id
         self.agenda: wf.Agenda | None = None
         self.item_dialog: AgendaItemDialog | None = None
@@ -464,6 +465,13 @@ class AgendaEditor(QWidget):
         self._current_day = day
         other = self.tables[2 - day]
         other.clearSelection()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Read again when the tab comes back: another tab (say the day times) may have changed."""
+        if self._shown_once:
+            self.reload()
+        self._shown_once = True
+        super().showEvent(event)
 
     # -- reading --------------------------------------------------------------------------------
     def reload(self, select_id: int | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +55,7 @@ class AttendancePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("attendancePanel")
         self.main_window = window
+        self._shown_once = False
         self.meeting_id = meeting_id
         self.invitees: list[wf.Invitee] = []
         # Widgets of each invitation row, by invitation id.
@@ -119,6 +121,13 @@ class AttendancePanel(QWidget):
         self.export_button.clicked.connect(self.export_with_dialog)
         self.tree.currentItemChanged.connect(lambda *_a: self._update_buttons())
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Read again when the tab comes back: another tab (say the day times) may have changed."""
+        if self._shown_once:
+            self.reload()
+        self._shown_once = True
+        super().showEvent(event)
 
     # -- reading --------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -189,6 +189,7 @@ class MinutesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("minutesPanel")
         self.main_window = window
+        self._shown_once = False
         self.meeting_id = meeting_id
         self.minute_rows: list[wf.MinuteRow] = []
         self.actions: list[wf.ActionRow] = []
@@ -281,6 +282,16 @@ class MinutesPanel(QWidget):
         self.actions_table.itemSelectionChanged.connect(self._update_buttons)
         self.text_edit.modificationChanged.connect(self._on_modified)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Read again when the tab comes back: another tab (say the day times) may have changed."""
+        if self._shown_once:
+            # Minutes being typed are kept: only an unchanged page is read again.
+            if not self._dirty():
+                self.reload_minutes()
+            self.reload_actions()
+        self._shown_once = True
+        super().showEvent(event)
 
     # -- reading ------------------------------------------------------------------------------
     def reload(self) -> None:
