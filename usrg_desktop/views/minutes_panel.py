@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -292,6 +292,13 @@ class MinutesPanel(QWidget):
             self.reload_actions()
         self._shown_once = True
         super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        """Save the minutes being typed when the tab or the meeting's window goes away."""
+        row = self.items_list.currentRow()
+        if self._dirty() and 0 <= row < len(self.minute_rows):
+            self._save_row(row)
+        super().hideEvent(event)
 
     # -- reading ------------------------------------------------------------------------------
     def reload(self) -> None:
