@@ -59,4 +59,5 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     ),
     MenuCommand("Letters", "Letter &templates…", "letters_view:letter_templates"),
     MenuCommand("Letters", "Letter &register…", "letters_view:letter_register", "Ctrl+Shift+G"),
+    MenuCommand("Letters", "Letter&head…", "letters_view:letterhead"),
 )
