@@ -209,6 +209,7 @@ def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
         "&Issue letters for round…",
         "Letter &templates…",
         "Letter &register…",
+        "Letter&head…",
     ]
     window.command_actions["letter_register"].trigger()
     register = window.open_windows()["letter_register"]
@@ -231,3 +232,36 @@ def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
     letter_id = register.current_id()
     preview = window.open_windows()[("letter", letter_id)]
     assert preview.pdf()[:5] == b"%PDF-"
+
+
+def test_letterhead_editor_previews_saves_and_refuses_a_bad_logo(
+    qtbot, main_window, demo_db, tmp_path
+):
+    from PIL import Image
+
+    admin = demo_db.rows("SELECT id FROM users WHERE username = 'admin'")[0][0]
+    main_window.actor = Actor(admin, "Administrator", "administrator")
+    editor = lv.letterhead(main_window)
+    qtbot.waitExposed(editor)
+    editor.name.selectAll()
+    qtbot.keyClicks(editor.name, "SACN Urban Safety Reference Group - Msunduzi office")
+    bad = tmp_path / "logo.gif"
+    bad.write_bytes(b"GIF89a....")
+    assert editor.set_logo_file(bad)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert (
+        editor.error.isVisible() and editor.error.text() == "The logo must be a PNG or JPEG image."
+    )
+    assert demo_db.rows("SELECT logo_png IS NULL FROM letterheads WHERE active")[0][0]
+
+    good = tmp_path / "logo.png"
+    Image.new("RGB", (300, 90), (0, 96, 107)).save(good)
+    editor.set_logo_file(good)
+    qtbot.waitUntil(lambda: len(PdfReader(io.BytesIO(editor.preview.pdf())).pages[0].images) == 1)
+    assert "Msunduzi office" in pdf_text(editor.preview.pdf())
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.error.isVisible()
+    name, has_logo = demo_db.rows(
+        "SELECT name, logo_png IS NOT NULL FROM letterheads WHERE active"
+    )[0]
+    assert name == "SACN Urban Safety Reference Group - Msunduzi office" and has_logo

@@ -585,3 +585,181 @@ def letter_templates(window: Any) -> TemplateEditor:
     return window.open_window(
         "letter_templates", lambda: TemplateEditor(window.db, window.actor, window.today)
     )
+
+
+# -- the letterhead -----------------------------------------------------------------------------
+class LetterheadEditor(QWidget):
+    """The letterhead letters are printed on: name, address, footer and logo, with a preview."""
+
+    def __init__(
+        self, db: Database, actor: Actor | None, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("letterheadEditor")
+        self.setWindowTitle("Letterhead")
+        self.db, self.actor, self.today = db, actor, today
+        with db.unit_of_work() as session:
+            current = wl.current_letterhead(session)
+        self._logo: bytes | None = current.logo_png
+        self._logo_changed = False
+        self.name = QLineEdit(current.name)
+        self.name.setObjectName("nameEdit")
+        self.address = QPlainTextEdit(current.address)
+        self.address.setObjectName("addressEdit")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 12)
+        self.footer = QPlainTextEdit(current.footer)
+        self.footer.setObjectName("footerEdit")
+        self.footer.setTabChangesFocus(True)
+        self.footer.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.logo_label = QLabel()
+        self.logo_label.setObjectName("logoLabel")
+        choose = QPushButton("Choose logo…")
+        choose.clicked.connect(self._choose_logo)
+        remove = QPushButton("No logo")
+        remove.clicked.connect(self._remove_logo)
+        self.error = _error_label()
+        self.error.setObjectName("letterheadError")
+        self.status = QLabel()
+        self.save_button = QPushButton("&Save letterhead")
+        self.save_button.setObjectName("saveLetterhead")
+        self.save_button.clicked.connect(self.save)
+        if actor is None or actor.role != "administrator":
+            self.save_button.setEnabled(False)
+            self.status.setText("Only an administrator may change the letterhead.")
+        self.preview = PdfPreview(file_name="letterhead preview.pdf")
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(350)
+        self._timer.timeout.connect(self.refresh_preview)
+        for edit in (self.name,):
+            edit.textChanged.connect(self._timer.start)
+        for edit in (self.address, self.footer):
+            edit.textChanged.connect(self._timer.start)
+
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_label, 1)
+        logo_row.addWidget(choose)
+        logo_row.addWidget(remove)
+        form = QFormLayout()
+        form.addRow("&Name:", self.name)
+        form.addRow("&Address (up to 5 lines):", self.address)
+        form.addRow("&Footer (up to 2 lines):", self.footer)
+        form.addRow("Logo:", logo_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addLayout(form)
+        column.addWidget(self.error)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setSizes([520, 560])
+        QVBoxLayout(self).addWidget(split)
+        self._show_logo()
+        self.refresh_preview()
+        self.resize(1120, 760)
+
+    def letterhead(self) -> Any:
+        """The letterhead as edited (not saved)."""
+        from ..printing.styles import Letterhead
+
+        return Letterhead(
+            self.name.text().strip(),
+            self.address.toPlainText().strip(),
+            self.footer.toPlainText().strip(),
+            self._logo,
+        )
+
+    def _show_logo(self) -> None:
+        if not self._logo:
+            self.logo_label.setText("No logo")
+            return
+        from PySide6.QtGui import QPixmap
+
+        pixmap = QPixmap()
+        pixmap.loadFromData(self._logo)
+        if pixmap.isNull():
+            self.logo_label.setText("(the image cannot be shown)")
+        else:
+            self.logo_label.setPixmap(
+                pixmap.scaledToHeight(40, Qt.TransformationMode.SmoothTransformation)
+            )
+
+    def set_logo_file(self, path: str | Path) -> bool:
+        """Use the image in `path` as the logo (checked when saved)."""
+        try:
+            self._logo = Path(path).read_bytes()
+        except OSError as exc:
+            _show_error(self.error, f"The logo file {path} cannot be read ({exc.strerror}).")
+            return False
+        self._logo_changed = True
+        self._show_logo()
+        self.refresh_preview()
+        return True
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a logo", _documents_folder(), "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.set_logo_file(path)
+
+    def _remove_logo(self) -> None:
+        self._logo = None
+        self._logo_changed = True
+        self._show_logo()
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Print a sample award letter on the letterhead as edited."""
+        self._timer.stop()
+        try:
+            with self.db.unit_of_work() as session:
+                pdf = wl.preview_letterhead_pdf(
+                    session, letterhead=self.letterhead(), today=self.today
+                )
+        except (WorkflowError, StorageError) as exc:
+            _show_error(self.error, str(exc))
+            return
+        self.preview.set_pdf(pdf)
+
+    def save(self) -> bool:
+        """Save the letterhead; a refusal shows as its sentence under the fields."""
+        if self.actor is None:
+            return False
+        changes: dict[str, Any] = {
+            "name": self.name.text(),
+            "address": self.address.toPlainText(),
+            "footer": self.footer.toPlainText(),
+        }
+        if self._logo_changed:
+            changes["logo_png" if self._logo else "remove_logo"] = self._logo or True
+        try:
+            perform(
+                self,
+                self.db,
+                wl.set_letterhead,
+                actor=self.actor,
+                now=utc_now(),
+                quiet=True,
+                **changes,
+            )
+        except Refused as refused:
+            _show_error(self.error, str(refused))
+            return False
+        _show_error(self.error, "")
+        self._logo_changed = False
+        self.status.setText("Saved. New letters are printed on this letterhead.")
+        return True
+
+
+def letterhead(window: Any) -> LetterheadEditor:
+    """Letters ▸ Letterhead…: the letterhead letters are printed on (administrators change it)."""
+    return window.open_window(
+        "letterhead", lambda: LetterheadEditor(window.db, window.actor, window.today)
+    )

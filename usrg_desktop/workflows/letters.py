@@ -888,3 +888,8 @@ def round_choices(session: Session) -> list[tuple[int, str]]:
         select(Round.id, Round.name).order_by(Round.opens_on.desc(), Round.id.desc())
     ).all()
     return [(int(i), name) for i, name in rows]
+
+
+def preview_letterhead_pdf(session: Session, *, letterhead: Letterhead, today: date) -> bytes:
+    """A sample award letter printed on a letterhead that is being edited (nothing saved)."""
+    return letter_pdf(sample_letter("award", today), current_template(session, "award"), letterhead)
