@@ -260,6 +260,28 @@ def bench_ranking(database: Path) -> dict:
     return result("ranking_biggest_round", ours_t, floor_t, 5.0, scores=scores)
 
 
+def bench_letters(_database: Path) -> list[dict]:
+    """500 award letters issued as separate PDFs, and with one merged PDF, vs ReportLab alone."""
+    from bench.letters import run
+
+    entries = []
+    for name, seconds, floor, pages in run():
+        rate, floor_rate = round(pages / seconds, 1), round(pages / floor, 1)
+        print(f"{name}: {pages} pages, {rate} pages/s (ReportLab alone: {floor_rate} pages/s)")
+        entries.append(
+            result(
+                name,
+                seconds,
+                floor,
+                1.5,
+                pages=pages,
+                pages_per_second=rate,
+                floor_pages_per_second=floor_rate,
+            )
+        )
+    return entries
+
+
 def main() -> int:
     """Run the benchmarks, print a table, write bench/results.json."""
     parser = argparse.ArgumentParser(prog="python -m bench")
@@ -274,6 +296,7 @@ def main() -> int:
         bench_transitions,
         bench_meeting_pack,
         bench_ranking,
+        bench_letters,
     ):
         if args.only and args.only not in bench.__name__:
             continue
