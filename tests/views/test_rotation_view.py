@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from tests.views.conftest import answer_modal
 from usrg_desktop.views.rotation_view import HostingChart, RotationPanel
 from usrg_desktop.workflows import Actor
 from usrg_desktop.workflows.rotation import Quarter
@@ -168,3 +169,20 @@ def test_rejecting_a_proposal_proposes_another_city(qtbot, rotation, demo_db):
     )
     assert reason.endswith("The mayoral committee has its strategic session then.")
     assert date.fromisoformat(first) == date(2028, 1, 1)
+
+
+def test_the_proposals_shown_export_with_their_reasons(rotation, tmp_path):
+    import csv
+
+    rotation.quarters.setValue(5)
+    written = rotation.export_proposals(tmp_path / "proposals.csv")
+    with written.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + 5
+    assert [row[0] for row in rows[1:]] == [str(p.quarter) for p in rotation.proposals]
+    last = rotation.proposals[-1]
+    assert rows[-1][1] == last.host_official_name and rows[-1][-1] == last.reason
+    said = answer_modal("OK")
+    assert rotation.export_proposals(tmp_path / "proposals.txt") is None
+    assert said and said[0].startswith(f"The proposals could not be saved to {tmp_path}")
+    assert not (tmp_path / "proposals.txt").exists()

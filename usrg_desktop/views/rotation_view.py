@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QRectF, QSize, Qt
+from PySide6.QtCore import QDate, QRectF, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -40,8 +43,10 @@ from ..storage import Database
 from ..workflows import FieldErrors, WorkflowError
 from ..workflows import meeting_plans as mp
 from ..workflows.dates import utc_now
+from ..workflows.export import write_listing_file
 from ..workflows.meetings import hosting_counts
 from ..workflows.rotation import Proposal, Quarter
+from .list_page import EXPORT_FILTERS
 from .operations import Refused, perform
 
 ERROR_STYLE = "color: #b00020;"
@@ -207,12 +212,18 @@ class RotationPanel(QWidget):
         self.reject_button = QPushButton("&Reject…")
         self.reject_button.setObjectName("rejectProposal")
         self.reject_button.setToolTip("The proposed city will not host; it keeps its turn")
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setObjectName("exportProposals")
+        self.export_button.setToolTip(
+            "Save the proposals shown, with their reasons, as XLSX or CSV"
+        )
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Propose for the next"))
         top.addWidget(self.quarters)
         top.addWidget(self.from_label, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         for button in (self.accept_button, self.edit_button, self.reject_button):
             buttons.addWidget(button)
@@ -234,6 +245,7 @@ class RotationPanel(QWidget):
         self.accept_button.clicked.connect(self.accept)
         self.edit_button.clicked.connect(self.edit)
         self.reject_button.clicked.connect(self.reject)
+        self.export_button.clicked.connect(lambda: self.export_proposals())
 
     # -- data -----------------------------------------------------------------------------------
     @property
@@ -308,6 +320,34 @@ class RotationPanel(QWidget):
         self.accept_button.setEnabled(open_ and p.host_id is not None)
         self.edit_button.setEnabled(open_)
         self.reject_button.setEnabled(open_ and p.host_id is not None)
+
+    def export_proposals(self, path: str | Path | None = None) -> Path | None:
+        """Save the proposals shown as XLSX or CSV (asks where unless `path` is given)."""
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            suggested = str(Path(folder or Path.home()) / "Host proposals.xlsx")
+            chosen, kind = QFileDialog.getSaveFileName(
+                self, "Export the proposals", suggested, EXPORT_FILTERS
+            )
+            if not chosen:
+                return None
+            if Path(chosen).suffix.lower() not in (".csv", ".xlsx"):
+                chosen += ".csv" if "csv" in kind.lower() else ".xlsx"
+            path = chosen
+        listing = mp.proposals_listing(self.proposals)
+        try:
+            write_listing_file(path, listing.columns, listing.rows, title=listing.title)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(
+                self, "Export", f"The proposals could not be saved to {path}: {exc}."
+            )
+            return None
+        self.window_.statusBar().showMessage(
+            f"Exported {len(listing.rows)} proposals to {path}", 10_000
+        )
+        return Path(path)
 
     # -- actions --------------------------------------------------------------------------------
     def _signed_in(self) -> bool:

@@ -34,7 +34,7 @@ from ..domain.audit import AuditEvent
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError
 from .rotation import (
     DEFAULT_BLACKOUTS,
     Blackout,
@@ -761,4 +761,33 @@ def city_named(session: Session, name: str) -> int:
             return city.id
     raise WorkflowError(
         f"There is no member city called '{name}'; give its name (eThekwini) or code (ETH)."
+    )
+
+
+PROPOSAL_COLUMNS = [
+    Column("quarter", "Quarter"),
+    Column("host", "Host city"),
+    Column("start", "Day 1", "date"),
+    Column("end", "Day 2", "date"),
+    Column("planned", "Already planned", "bool"),
+    Column("reason", "Reason"),
+]
+
+
+def proposals_listing(shown: list[Proposal]) -> Listing:
+    """Proposals as a list to export: quarter (2027Q1), official host name, days, reason."""
+    return Listing(
+        "Host proposals",
+        PROPOSAL_COLUMNS,
+        [
+            (
+                str(p.quarter),
+                p.host_official_name,
+                p.starts_on.isoformat(),
+                p.ends_on.isoformat(),
+                p.planned,
+                p.reason,
+            )
+            for p in shown
+        ],
     )
