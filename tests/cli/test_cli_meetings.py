@@ -162,3 +162,26 @@ def test_rotation_accept_needs_a_user(db, capsys, monkeypatch):
         "usrg: Say who is acting with --user NAME (or set USRG_USER).\n"
     )
     assert db.rows("SELECT COUNT(*) FROM meetings") == [(0,)]
+
+
+def test_meetings_confirm_held_and_cancel(coordinator, capsys):
+    db = coordinator
+    assert run(db, "rotation", "accept", "--quarter", "2027Q1", "--user", "anel") == 0
+    assert run(db, "rotation", "accept", "--quarter", "2027Q2", "--user", "anel") == 0
+    capsys.readouterr()
+    assert run(db, "meetings", "confirm", "--meeting", "1", "--user", "anel") == 0
+    assert capsys.readouterr().out == "Meeting 1 is confirmed.\n"
+    assert run(db, "meetings", "held", "--meeting", "1", "--user", "anel") == 1
+    assert "cannot be marked held before then" in capsys.readouterr().err
+    assert run(db, "meetings", "cancel", "--meeting", "2", "--user", "anel", "--reason", " ") == 1
+    assert capsys.readouterr().err == "usrg: Give a reason to cancel meeting 2 (2027 Q2).\n"
+    reason = "The host withdrew."
+    assert (
+        run(db, "meetings", "cancel", "--meeting", "2", "--user", "anel", "--reason", reason) == 0
+    )
+    assert db.rows(
+        "SELECT number, status, cancelled_reason, ics_sequence FROM meetings ORDER BY number"
+    ) == [
+        (1, "confirmed", "", 1),
+        (2, "cancelled", "The host withdrew.", 1),
+    ]

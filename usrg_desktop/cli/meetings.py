@@ -176,6 +176,30 @@ def cmd_meetings_agenda(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meetings_status(args: argparse.Namespace) -> int:
+    """Confirm a meeting, mark it held, or cancel it with a reason."""
+    from ..workflows import meeting_plans
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        meeting_id = meeting_plans.meeting_id_for_number(session, number=args.meeting)
+        if args.meetings_command == "confirm":
+            status = meeting_plans.confirm_meeting(
+                session, meeting_id=meeting_id, actor=actor, now=now()
+            )
+        elif args.meetings_command == "held":
+            status = meeting_plans.mark_meeting_held(
+                session, meeting_id=meeting_id, actor=actor, now=now()
+            )
+        else:
+            status = meeting_plans.cancel_meeting(
+                session, meeting_id=meeting_id, reason=args.reason, actor=actor, now=now()
+            )
+    print(f"Meeting {args.meeting} is {status}.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the rotation and meetings subcommands."""
     rot = sub.add_parser("rotation", parents=[common], help="host rotation of the meetings")
@@ -232,3 +256,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         if name == "pack":
             printed.add_argument("--quiet", action="store_true", help="only the last line")
         printed.set_defaults(handler=handler)
+    for action, text in (
+        ("confirm", "confirm a planned meeting (needs --user)"),
+        ("held", "mark a confirmed meeting held (needs --user)"),
+        ("cancel", "cancel a meeting with a reason (needs --user)"),
+    ):
+        status = meetsub.add_parser(action, parents=[common], help=text)
+        status.add_argument("--meeting", type=int, required=True, metavar="N", help="number")
+        if action == "cancel":
+            status.add_argument("--reason", required=True, help="why it is cancelled")
+        status.set_defaults(handler=cmd_meetings_status)
