@@ -45,6 +45,18 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
         "usrg_desktop.views.rounds_view:import_applications",
         "Ctrl+I",
     ),
+    MenuCommand(
+        "File",
+        "Export review &packets…",
+        "usrg_desktop.views.review_exchange:export_review_packets",
+        "Ctrl+Shift+E",
+    ),
+    MenuCommand(
+        "File",
+        "Import &scores…",
+        "usrg_desktop.views.review_exchange:import_scores_files",
+        "Ctrl+Shift+O",
+    ),
     MenuCommand("Reviews", "Ranking and &decisions…", "reviews_view:open_ranking", "Ctrl+Shift+K"),
     MenuCommand("Reviews", "Assign reviewers &automatically…", "reviews_view:assign_automatically"),
     MenuCommand("Reviews", "Round &rubric…", "rubric_editor:edit_round_rubric"),

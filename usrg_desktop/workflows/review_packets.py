@@ -748,3 +748,33 @@ def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("not an integer")
     return value
+
+
+# -- choices for the export form ---------------------------------------------------------------
+def exportable_rounds(db: Database) -> list[tuple[int, str, str]]:
+    """Rounds whose packets can be exported now: (id, name, status), newest first."""
+    return [
+        (int(i), name, status)
+        for i, name, status in db.rows(
+            "SELECT id, name, status FROM rounds WHERE status IN ('closed', 'reviewing') "
+            "ORDER BY opens_on DESC, id DESC"
+        )
+    ]
+
+
+def reviewers_with_work(db: Database, round_id: int) -> list[tuple[str, str, int]]:
+    """Reviewers with applications to review in a round: (email, name, applications)."""
+    rows = db.rows(
+        """
+        SELECT p.email, p.full_name, COUNT(*)
+        FROM assignments a
+        JOIN applications app ON app.id = a.application_id
+        JOIN reviewers rv ON rv.id = a.reviewer_id
+        JOIN people p ON p.id = rv.person_id
+        WHERE app.round_id = :round AND app.state IN ('in_review', 'reviewed')
+          AND a.status <> 'conflict' AND p.email IS NOT NULL
+        GROUP BY p.email, p.full_name
+        """,
+        {"round": round_id},
+    )
+    return sorted(((email, name, int(n)) for email, name, n in rows), key=lambda r: r[1].casefold())
