@@ -83,7 +83,9 @@ def test_accepting_a_proposal_by_clicking_puts_it_in_the_meetings_list(
         "SELECT action, actor_name FROM audit_events WHERE entity = 'meeting' "
         "ORDER BY id DESC LIMIT 1"
     ) == [("accept_proposal", "Anél Coetzée")]
-    # The proposals now show the quarter as planned, and the ledger its next hosting.
+    # The next open proposal is selected; the quarter accepted shows as planned, and the
+    # ledger shows the city's next hosting.
+    assert rotation.current_proposal().quarter == Quarter(2028, 2)
     assert rotation.select_quarter(Quarter(2028, 1))
     assert rotation.current_proposal().planned
     ledger = main_window.pages("Rotation")[0]

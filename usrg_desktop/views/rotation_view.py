@@ -382,6 +382,13 @@ class RotationPanel(QWidget):
                 f"{p.host} hosts {p.quarter.label}: planned for {_days(p)}.", 10_000
             )
             self._changed()
+            # On to the next open proposal, so a run of proposals is accepted click by click.
+            following = next(
+                (q.quarter for q in self.proposals if q.quarter > p.quarter and not q.planned),
+                None,
+            )
+            if following is not None:
+                self.select_quarter(following)
         return done
 
     def edit(self) -> QDialog | None:
