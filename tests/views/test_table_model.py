@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from usrg_desktop.views.table_model import ListingTableModel
+from usrg_desktop.views.table_model import ListingTableModel, display_text
 from usrg_desktop.workflows import Column, Listing
 
 COLUMNS = [
@@ -129,7 +128,11 @@ def test_a_selection_follows_its_row_when_sorted(model):
     assert [model.row_values(r)[0] for r in rows] == ["USRG-IF-2026-1-001"]
 
 
-def test_twenty_thousand_rows_sort_and_filter_well_under_100_ms(qapp):
+def test_twenty_thousand_rows_sort_and_filter_like_python_does(qapp):
+    """A large listing sorts and filters exactly as Python's sorted() and `in` would.
+
+    How fast is measured in bench/ (sort and filter of the large demo), never in a test.
+    """
     rnd = random.Random(7)
     words = ["safer", "streets", "lighting", "youth", "parks", "transport", "women", "schools"]
     rows = [
@@ -154,23 +157,22 @@ def test_twenty_thousand_rows_sort_and_filter_well_under_100_ms(qapp):
     model = ListingTableModel()
     model.set_listing(Listing("Applications", columns, rows))
 
-    def best_of_three(action) -> float:
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    for col in range(len(columns)):
-        assert best_of_three(lambda c=col: model.sort(c, Qt.SortOrder.AscendingOrder)) < 0.1
-        assert best_of_three(lambda c=col: model.sort(c, Qt.SortOrder.DescendingOrder)) < 0.1
-    # The first filter of a listing also makes the rows' haystacks.
-    start = time.perf_counter()
-    model.set_filter_text("youth")
-    assert time.perf_counter() - start < 0.1
-    for text in ("y", "yo", "you", "yout", "youth parks", "r 1", ""):
-        assert (
-            best_of_three(lambda t=text: (model.set_filter_text(t), model.set_filter_text("")))
-            < 0.1
+    for col in (3, 4):
+        model.sort(col, Qt.SortOrder.DescendingOrder)
+        shown = [row[col] for row in model.visible_rows()]
+        present = [v for v in shown if v is not None]
+        assert present == sorted(present, reverse=True)
+        assert shown[len(present) :] == [None] * (len(shown) - len(present))  # empty last
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    titles = [row[1] for row in model.visible_rows()]
+    assert titles == sorted(titles, key=str.casefold)
+    for text in ("y", "youth", "youth parks", "msunduzi"):
+        model.set_filter_text(text)
+        expected = sum(
+            text
+            in "\x1f".join(display_text(c, v) for c, v in zip(columns, row, strict=True)).casefold()
+            for row in rows
         )
+        assert model.rowCount() == expected
+    model.set_filter_text("")
+    assert model.rowCount() == 20_000
