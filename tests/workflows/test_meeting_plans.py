@@ -392,3 +392,23 @@ def test_moving_a_meeting_keeps_the_rules_and_bumps_the_sequence(any_db):
     assert (m.starts_on, m.ends_on, m.ics_sequence) == (date(2027, 2, 10), date(2027, 2, 11), 1)
     assert event.detail == "2027-02-09 and 2027-02-10 → 2027-02-10 and 2027-02-11"
     assert event.reason == "The venue is booked that week."
+
+
+def test_every_proposal_of_the_rotation_passes_the_planning_checks(any_demo_db):
+    """Proposals and plans keep the same rules: two years of proposals accept one by one."""
+    db = any_demo_db
+    with db.unit_of_work() as s:
+        shown = mp.proposals(s, start=Quarter.of(NOW.date()).next(), quarters=12)
+    open_ = [p for p in shown if not p.planned and p.host_id is not None]
+    assert len(open_) >= 8
+    for p in open_:
+        with db.unit_of_work() as s:
+            again = mp.proposal_for(s, quarter=p.quarter, today=NOW.date())
+        assert (again.host_id, again.starts_on) == (p.host_id, p.starts_on)
+        accept(db, p.quarter, p.host_id, p.starts_on, proposal_reason=p.reason)
+    hosts = db.rows(
+        "SELECT host_city_id FROM meetings WHERE status <> 'cancelled' ORDER BY year, quarter"
+    )
+    assert all(a != b for a, b in zip(hosts, hosts[1:], strict=False))
+    numbers = db.rows("SELECT number FROM meetings ORDER BY year, quarter")
+    assert [n for (n,) in numbers] == sorted(n for (n,) in numbers)
