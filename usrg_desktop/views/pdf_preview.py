@@ -3,6 +3,7 @@ through the system's print dialog, saving a copy, and opening it in the system P
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -32,6 +33,11 @@ from PySide6.QtWidgets import (
 _ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
 # Copies opened in the system viewer live until the program ends.
 _VIEWER_FOLDER: list[tempfile.TemporaryDirectory] = []
+
+
+def _close_quietly(document: pdfium.PdfDocument) -> None:
+    with contextlib.suppress(Exception):  # already closed: nothing to let go of
+        document.close()
 
 
 def render_page(document: pdfium.PdfDocument, index: int, scale: float) -> QImage:
@@ -132,7 +138,10 @@ class PdfPreview(QWidget):
             self._document = None
         self._pdf = bytes(pdf)
         if self._pdf:
-            self._document = pdfium.PdfDocument(self._pdf)
+            document = pdfium.PdfDocument(self._pdf)
+            self._document = document
+            # Let go of PDFium's copy when the widget goes, even if it was never closed.
+            self.destroyed.connect(lambda _obj=None, d=document: _close_quietly(d))
         self._page = min(self._page, max(0, self.page_count() - 1))
         self._show()
 
