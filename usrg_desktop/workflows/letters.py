@@ -412,21 +412,31 @@ def _application(session: Session, application_id: int) -> Application:
 
 
 def _addressee(session: Session, app: Application) -> Addressee:
-    rnd = session.get(Round, app.round_id)
-    assert rnd is not None
-    if app.applicant_city_id is not None:
-        applicant = session.get(City, app.applicant_city_id)
-    else:
-        applicant = session.get(Body, app.applicant_body_id)
-    person = session.get(Person, app.contact_person_id) if app.contact_person_id else None
+    """Who the letter goes to, in one query (round, applicant and contact person)."""
+    round_name, city_name, body_name, person_name, person_title, email = session.execute(
+        select(
+            Round.name,
+            City.official_name,
+            Body.official_name,
+            Person.full_name,
+            Person.title,
+            Person.email,
+        )
+        .select_from(Application)
+        .join(Round, Round.id == Application.round_id)
+        .outerjoin(City, City.id == Application.applicant_city_id)
+        .outerjoin(Body, Body.id == Application.applicant_body_id)
+        .outerjoin(Person, Person.id == Application.contact_person_id)
+        .where(Application.id == app.id)
+    ).one()
     return Addressee(
         reference=app.reference or "",
         title=app.title,
-        applicant_name=applicant.official_name if applicant else "",
-        contact_name=person.full_name if person else "Sir or Madam",
-        contact_title=person.title if person else "",
-        contact_email=(person.email or "") if person else "",
-        round_name=rnd.name,
+        applicant_name=city_name or body_name or "",
+        contact_name=person_name or "Sir or Madam",
+        contact_title=(person_title or "") if person_name else "",
+        contact_email=(email or "") if person_name else "",
+        round_name=round_name,
     )
 
 
