@@ -108,3 +108,28 @@ def test_db_upgrade_creates_a_new_database(tmp_path, capsys):
     path = tmp_path / "new.sqlite3"
     assert cli.main(["db", "upgrade", "--database", str(path)]) == 0
     assert f"at schema {storage.head_revision()}" in capsys.readouterr().out
+
+
+def test_a_reader_that_goes_away_ends_quietly(demo_db):
+    """`usrg applications list | head -1`: no BrokenPipeError traceback, exit 0."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "usrg_desktop.cli",
+            "applications",
+            "list",
+            "--format",
+            "json",
+            "--database",
+            str(demo_db.path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdout.read(1) == b"["
+    process.stdout.close()  # like `head` exiting after its line
+    _out, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert process.returncode == 0
