@@ -282,6 +282,14 @@ def bench_letters(_database: Path) -> list[dict]:
     return entries
 
 
+def bench_scores_import(database: Path) -> dict:
+    """200 scores files of 25 applications each vs the bare inserts, one transaction per file."""
+    from bench.scores_import import FILES, run
+
+    ours_t, floor_t, rows = run(database)
+    return result("scores_import_200_files", ours_t, floor_t, 5.0, files=FILES, score_rows=rows)
+
+
 def main() -> int:
     """Run the benchmarks, print a table, write bench/results.json."""
     parser = argparse.ArgumentParser(prog="python -m bench")
@@ -297,6 +305,7 @@ def main() -> int:
         bench_meeting_pack,
         bench_ranking,
         bench_letters,
+        bench_scores_import,
     ):
         if args.only and args.only not in bench.__name__:
             continue

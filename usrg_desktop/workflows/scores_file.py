@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,84 @@ MAX_TEXT = 20_000
 IMPORTABLE_ROUNDS = frozenset({"closed", "reviewing"})
 RECOMMENDATIONS = tuple(r.value for r in Recommendation)
 CONFLICT_KINDS = tuple(k.value for k in ConflictKind)
+
+
+# Statements built once: an import runs a dozen per file, and building them each time costs
+# more than running them (bench/scores_import.py).
+_PACKET_Q = (
+    select(
+        ReviewPacket.id,
+        ReviewPacket.reviewer_id,
+        ReviewPacket.round_id,
+        ReviewPacket.signing_secret,
+        Person.full_name.label("reviewer_name"),
+        Round.name.label("round_name"),
+        Round.status.label("round_status"),
+        Round.rubric_id,
+    )
+    .join(Reviewer, Reviewer.id == ReviewPacket.reviewer_id)
+    .join(Person, Person.id == Reviewer.person_id)
+    .join(Round, Round.id == ReviewPacket.round_id)
+    .where(ReviewPacket.packet_uid == bindparam("uid"))
+)
+_EARLIER_Q = select(ScoresImport.imported_at).where(ScoresImport.file_sha256 == bindparam("sha"))
+_NEWEST_Q = (
+    select(ScoresImport.exported_at, ScoresImport.imported_at)
+    .where(ScoresImport.packet_id == bindparam("packet"))
+    .order_by(ScoresImport.exported_at.desc(), ScoresImport.id.desc())
+    .limit(1)
+)
+_CRITERIA_Q = (
+    select(
+        Criterion.id,
+        Criterion.code,
+        Criterion.name,
+        Criterion.scale_min,
+        Criterion.scale_max,
+        Criterion.required,
+    )
+    .where(Criterion.rubric_id == bindparam("rubric"))
+    .order_by(Criterion.position)
+)
+_FOUND_Q = (
+    select(
+        Application.id.label("application_id"),
+        Application.reference,
+        Application.round_id,
+        Application.state,
+        Assignment.id,
+        Assignment.reviewer_id,
+        Assignment.status,
+    )
+    .outerjoin(
+        Assignment,
+        (Assignment.application_id == Application.id)
+        & (Assignment.reviewer_id == bindparam("reviewer")),
+    )
+    .where(Application.id.in_(bindparam("ids", expanding=True)))
+)
+_IMPORTS = ScoresImport.__table__
+_SUPERSEDE = (
+    update(_IMPORTS).where(_IMPORTS.c.packet_id == bindparam("packet")).values(superseded=True)
+)
+_INSERT_IMPORT = _IMPORTS.insert().returning(_IMPORTS.c.id)
+_DELETE_SCORES = delete(Score.__table__).where(
+    Score.__table__.c.assignment_id.in_(bindparam("ids", expanding=True))
+)
+_ASSIGNMENTS = Assignment.__table__
+_UPDATE_ASSIGNMENTS = (
+    _ASSIGNMENTS.update()
+    .where(_ASSIGNMENTS.c.id == bindparam("assignment"))
+    .values(
+        status=bindparam("status"),
+        recommendation=bindparam("recommendation"),
+        overall_comment=bindparam("overall_comment"),
+        scored_at=bindparam("scored_at"),
+        scores_import_id=bindparam("import_id"),
+    )
+)
+_INSERT_SCORES = Score.__table__.insert()
+_INSERT_AUDIT = AuditEvent.__table__.insert()
 
 
 class ScoresFileError(WorkflowError):
@@ -120,6 +198,7 @@ class ScoresPayload:
     entries: list[ReviewEntry]
     payload: dict[str, Any]
     signature: str
+    payload_bytes: bytes = b""  # the canonical bytes the signature covers
 
 
 def parse_scores(data: bytes, name: str = "The scores file") -> ScoresPayload:
@@ -157,6 +236,8 @@ def parse_scores(data: bytes, name: str = "The scores file") -> ScoresPayload:
             entries=entries,
             payload=payload,
             signature=_text(signature, 64),
+            # The file is canonical, so the payload's canonical bytes are a slice of it.
+            payload_bytes=_payload_slice(data, signature),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ScoresFileError(f"{name} is damaged: some of its content is missing.") from None
@@ -168,9 +249,22 @@ def parse_scores(data: bytes, name: str = "The scores file") -> ScoresPayload:
     return parsed
 
 
+_PREFIX = b'{"payload":'
+
+
+def _payload_slice(data: bytes, signature: Any) -> bytes:
+    """The payload's canonical bytes, cut from a canonical file (keys sort: payload first)."""
+    suffix = b',"signature":' + canonical(signature) + b"}"
+    if not (data.startswith(_PREFIX) and data.endswith(suffix)):
+        raise ValueError("not canonical")
+    return data[len(_PREFIX) : len(data) - len(suffix)]
+
+
 def verify(parsed: ScoresPayload, secret_hex: str) -> bool:
     """Whether the signature was made with this secret over exactly this payload."""
-    return hmac.compare_digest(sign(parsed.payload, secret_hex), parsed.signature)
+    signed = parsed.payload_bytes or canonical(parsed.payload)
+    expected = hmac.new(bytes.fromhex(secret_hex), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parsed.signature)
 
 
 def _entry(e: dict[str, Any]) -> ReviewEntry:
@@ -304,9 +398,8 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
     name = source.name
     data = _read(source)
     parsed = parse_scores(data, name)
-    packet = session.scalar(
-        select(ReviewPacket).where(ReviewPacket.packet_uid == parsed.packet_uid)
-    )
+    conn = session.connection()
+    packet = conn.execute(_PACKET_Q, {"uid": parsed.packet_uid}).first()
     if packet is None:
         raise ScoresFileError(
             f"{name} was not made from a review packet this database issued; nothing was imported."
@@ -316,29 +409,28 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             f"{name} does not carry a valid signature for its packet: it was changed after it "
             "was written or made with another packet; nothing was imported."
         )
-    reviewer_name = _reviewer_name(session, packet.reviewer_id)
+    reviewer_name = packet.reviewer_name
     if parsed.reviewer_id != packet.reviewer_id:
         other = _reviewer_name(session, parsed.reviewer_id)
         raise ScoresFileError(
             f"{name} names the reviewer {other} but was signed with the packet of "
             f"{reviewer_name}; nothing was imported."
         )
-    rnd = session.get(Round, packet.round_id)
-    assert rnd is not None
     if parsed.round_id != packet.round_id:
         other_round = session.get(Round, parsed.round_id)
         other_name = other_round.name if other_round else f"round {parsed.round_id}"
         raise ScoresFileError(
-            f"{name} is for '{other_name}' but its packet is for '{rnd.name}'; nothing was "
-            "imported."
+            f"{name} is for '{other_name}' but its packet is for '{packet.round_name}'; "
+            "nothing was imported."
         )
-    if rnd.status not in IMPORTABLE_ROUNDS:
+    if packet.round_status not in IMPORTABLE_ROUNDS:
         raise ScoresFileError(
-            f"The review of '{rnd.name}' is closed (the round is {rnd.status}), so {name} "
+            f"The review of '{packet.round_name}' is closed (the round is "
+            f"{packet.round_status}), so {name} "
             f"from {reviewer_name} was not imported."
         )
     digest = hashlib.sha256(data).hexdigest()
-    earlier = session.scalar(select(ScoresImport).where(ScoresImport.file_sha256 == digest))
+    earlier = conn.execute(_EARLIER_Q, {"sha": digest}).first()
     if earlier is not None:
         return ImportResult(
             name,
@@ -346,12 +438,7 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             f"This file from {reviewer_name} was already imported on "
             f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
         )
-    newest = session.scalar(
-        select(ScoresImport)
-        .where(ScoresImport.packet_id == packet.id)
-        .order_by(ScoresImport.exported_at.desc(), ScoresImport.id.desc())
-        .limit(1)
-    )
+    newest = conn.execute(_NEWEST_Q, {"packet": packet.id}).first()
     if newest is not None and _naive(newest.exported_at) >= parsed.written_at:
         same = _naive(newest.exported_at) == parsed.written_at
         raise ScoresFileError(
@@ -360,44 +447,52 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             + f" the file from {reviewer_name} imported on "
             f"{newest.imported_at:%Y-%m-%d %H:%M} UTC; an older file never replaces a newer one."
         )
-    plan = _check_entries(session, name, parsed, packet, rnd, reviewer_name)
+    plan = _check_entries(conn, name, parsed, packet)
 
     # Every check passed: write it all.
-    record = ScoresImport(
-        packet_id=packet.id,
-        file_sha256=digest,
-        exported_at=parsed.written_at,
-        imported_at=now,
-        imported_by_user_id=actor.user_id,
-        superseded=False,
-    )
-    session.add(record)
-    session.flush()
     replaced = newest is not None
     if replaced:
-        session.execute(
-            update(ScoresImport)
-            .where(ScoresImport.packet_id == packet.id, ScoresImport.id != record.id)
-            .values(superseded=True)
-        )
-    assignment_ids = [a.id for a, _, _ in plan]
-    session.execute(delete(Score).where(Score.assignment_id.in_(assignment_ids)))
+        conn.execute(_SUPERSEDE, {"packet": packet.id})
+    record_id = conn.execute(
+        _INSERT_IMPORT,
+        {
+            "packet_id": packet.id,
+            "file_sha256": digest,
+            "exported_at": parsed.written_at,
+            "imported_at": now,
+            "imported_by_user_id": actor.user_id,
+            "superseded": False,
+        },
+    ).scalar_one()
+    conn.execute(_DELETE_SCORES, {"ids": [a.id for a, _, _ in plan]})
     score_rows: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     conflicts = 0
     for assignment, entry, resolved in plan:
-        assignment.scores_import_id = record.id
         if entry.conflict:
             conflicts += 1
             _declare_conflict(session, assignment, entry, parsed.written_at)
-            assignment.status = AssignmentStatus.CONFLICT.value
-            assignment.recommendation = None
-            assignment.overall_comment = ""
-            assignment.scored_at = None
+            changes.append(
+                {
+                    "assignment": assignment.id,
+                    "status": AssignmentStatus.CONFLICT.value,
+                    "recommendation": None,
+                    "overall_comment": "",
+                    "scored_at": None,
+                    "import_id": record_id,
+                }
+            )
             continue
-        assignment.status = AssignmentStatus.SCORED.value
-        assignment.recommendation = entry.recommendation
-        assignment.overall_comment = entry.comment
-        assignment.scored_at = parsed.written_at
+        changes.append(
+            {
+                "assignment": assignment.id,
+                "status": AssignmentStatus.SCORED.value,
+                "recommendation": entry.recommendation,
+                "overall_comment": entry.comment,
+                "scored_at": parsed.written_at,
+                "import_id": record_id,
+            }
+        )
         for criterion_id, (score, comment) in resolved.items():
             score_rows.append(
                 {
@@ -407,24 +502,29 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
                     "comment": comment,
                 }
             )
+    conn.execute(_UPDATE_ASSIGNMENTS, changes)
     if score_rows:
-        session.execute(Score.__table__.insert(), score_rows)
+        conn.execute(_INSERT_SCORES, score_rows)
     reviews = len(plan) - conflicts
     said = f"{reviews} review{'s' if reviews != 1 else ''}"
     if conflicts:
         said += f" and {conflicts} declared conflict{'s' if conflicts != 1 else ''}"
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="scores_import",
-            entity_id=record.id,
-            action="replace_scores" if replaced else "import_scores",
-            detail=f"{said} from {reviewer_name} for {rnd.name} ({name}, SHA-256 {digest})",
-        )
+    conn.execute(
+        _INSERT_AUDIT,
+        {
+            "occurred_at": now,
+            "actor_user_id": actor.user_id,
+            "actor_name": actor.name,
+            "entity": "scores_import",
+            "entity_id": record_id,
+            "action": "replace_scores" if replaced else "import_scores",
+            "from_state": None,
+            "to_state": None,
+            "reason": "",
+            "detail": f"{said} from {reviewer_name} for {packet.round_name} ({name}, "
+            f"SHA-256 {digest})",
+        },
     )
-    session.flush()
     if replaced:
         return ImportResult(
             name, REPLACED, f"{said.capitalize()} from {reviewer_name} replace their earlier file."
@@ -433,33 +533,25 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
 
 
 def _check_entries(
-    session: Session,
+    conn: Any,
     name: str,
     parsed: ScoresPayload,
-    packet: ReviewPacket,
-    rnd: Round,
-    reviewer_name: str,
-) -> list[tuple[Assignment, ReviewEntry, dict[int, tuple[int, str]]]]:
-    criteria = session.scalars(
-        select(Criterion).where(Criterion.rubric_id == rnd.rubric_id).order_by(Criterion.position)
-    ).all()
+    packet: Any,
+) -> list[tuple[Any, ReviewEntry, dict[int, tuple[int, str]]]]:
+    criteria = conn.execute(_CRITERIA_Q, {"rubric": packet.rubric_id}).all()
     by_code = {c.code: c for c in criteria}
     ids = [e.application_id for e in parsed.entries]
-    apps = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ids)))}
-    assignments = {
-        a.application_id: a
-        for a in session.scalars(
-            select(Assignment).where(
-                Assignment.reviewer_id == packet.reviewer_id, Assignment.application_id.in_(ids)
-            )
-        )
-    }
-    plan: list[tuple[Assignment, ReviewEntry, dict[int, tuple[int, str]]]] = []
+    found = conn.execute(_FOUND_Q, {"reviewer": packet.reviewer_id, "ids": ids}).all()
+    apps = {a.application_id: a for a in found}
+    assignments = {a.application_id: a for a in found if a.id is not None}
+    reviewer_name = packet.reviewer_name
+    rnd_id = packet.round_id
+    plan: list[tuple[Any, ReviewEntry, dict[int, tuple[int, str]]]] = []
     for entry in parsed.entries:
         app = apps.get(entry.application_id)
         label = app.reference if app is not None and app.reference else entry.reference
         assignment = assignments.get(entry.application_id)
-        if app is None or app.round_id != rnd.id or assignment is None:
+        if app is None or app.round_id != rnd_id or assignment is None:
             raise ScoresFileError(
                 f"{name} scores {label}, which is not assigned to {reviewer_name}; nothing "
                 "was imported."
@@ -519,7 +611,7 @@ def _check_entries(
 
 
 def _declare_conflict(
-    session: Session, assignment: Assignment, entry: ReviewEntry, declared_at: datetime
+    session: Session, assignment: Any, entry: ReviewEntry, declared_at: datetime
 ) -> None:
     existing = session.scalar(
         select(Conflict).where(
