@@ -92,6 +92,8 @@ class ExportPacketsDialog(QDialog):
         reviewer_label.setBuddy(self.reviewer_box)
         folder_label = QLabel("&Folder:")
         folder_label.setBuddy(self.folder)
+        for label in (round_label, reviewer_label, folder_label):
+            label.setMinimumWidth(label.sizeHint().width())
         form.addRow(round_label, self.round_box)
         form.addRow(reviewer_label, self.reviewer_box)
         form.addRow(folder_label, folder_row)

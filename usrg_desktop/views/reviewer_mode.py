@@ -175,6 +175,13 @@ class ReviewerWindow(QMainWindow):
         self.applications.currentItemChanged.connect(self._on_application_chosen)
         left_layout.addWidget(list_label)
         left_layout.addWidget(self.applications, 1)
+        legend = QLabel(
+            "  ".join(f"{mark} {status}" for status, mark in _STATUS_MARK.items()).replace(
+                "complete", "finished"
+            )
+        )
+        legend.setWordWrap(True)
+        left_layout.addWidget(legend)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
