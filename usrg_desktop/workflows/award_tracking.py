@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
+from ..domain.accounts import Role, Setting
 from ..domain.audit import AuditEvent
 from ..domain.awards import (
     Award,
@@ -164,9 +164,28 @@ def _require_tracked(session: Session, award: Award, what: str) -> Application:
     return app
 
 
+_COUNTER_KEY = "awards.last_number"
+
+
 def _next_number(session: Session, year: int) -> str:
-    """The next USRG-AW-<year>-<nnn>: above every number ever given out, even an undone one."""
+    """The next USRG-AW-<year>-<nnn>: above every number ever given out, even an undone one.
+
+    The last number of each year is kept in the settings table (read under a row lock, so two
+    workstations never take the same one); a year without it yet starts from the highest
+    number in use or in the audit log, read once.
+    """
     prefix = f"USRG-AW-{year}-"
+    key = f"{_COUNTER_KEY}.{year}"
+    counter = session.get(Setting, key, with_for_update=True)
+    if counter is None:
+        counter = Setting(key=key, value=str(_highest_number_used(session, prefix)))
+        session.add(counter)
+    highest = int(counter.value) + 1
+    counter.value = str(highest)
+    return f"{prefix}{highest:03d}"
+
+
+def _highest_number_used(session: Session, prefix: str) -> int:
     pattern = re.compile(re.escape(prefix) + r"(\d+)$")
     used = session.scalars(select(Award.number).where(Award.number.like(prefix + "%"))).all()
     # Award numbers also live on in the append-only audit log, so a number is never reused.
@@ -182,7 +201,7 @@ def _next_number(session: Session, year: int) -> str:
         match = pattern.match(number)
         if match:
             highest = max(highest, int(match.group(1)))
-    return f"{prefix}{highest + 1:03d}"
+    return highest
 
 
 def _default_tranches(award: Award) -> list[Tranche]:
