@@ -69,8 +69,8 @@ def test_meetings_list_table_and_csv(demo_db, capsys):
 
 
 def test_meetings_ics_writes_a_calendar_file_that_parses_back(demo_db, tmp_path, capsys):
-    number, starts, venue = demo_db.rows(
-        "SELECT number, starts_on, venue FROM meetings WHERE status = 'planned' "
+    meeting_id, number, starts, venue = demo_db.rows(
+        "SELECT id, number, starts_on, venue FROM meetings WHERE status = 'planned' "
         "ORDER BY number LIMIT 1"
     )[0]
     out = tmp_path / "meeting.ics"
@@ -80,9 +80,9 @@ def test_meetings_ics_writes_a_calendar_file_that_parses_back(demo_db, tmp_path,
     assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Africa/Johannesburg"]
     events = cal.walk("VEVENT")
     assert [str(e["uid"]) for e in events] == [
-        f"usrg-meeting-{number}-day1@sacities.net",
-        f"usrg-meeting-{number}-day2@sacities.net",
-        f"usrg-meeting-{number}-visit@sacities.net",
+        f"usrg-meeting-id{meeting_id}-day1@sacities.net",
+        f"usrg-meeting-id{meeting_id}-day2@sacities.net",
+        f"usrg-meeting-id{meeting_id}-visit@sacities.net",
     ]
     day1 = events[0]
     assert day1.decoded("dtstart").date() == date.fromisoformat(str(starts)[:10])

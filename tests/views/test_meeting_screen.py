@@ -143,12 +143,12 @@ def test_details_show_refusals_next_to_the_fields_and_save(qtbot, signed_in, dem
 
 
 def test_calendar_file_from_the_screen_parses_back(qtbot, signed_in, demo_db, tmp_path):
-    meeting_id, number = first_planned(demo_db)
+    meeting_id, _number = first_planned(demo_db)
     screen = open_by_keyboard(qtbot, signed_in, meeting_id)
     written = screen.export_calendar(tmp_path / "meeting.ics")
     cal = Calendar.from_ical(written.read_bytes())
     assert [str(e["uid"]) for e in cal.walk("VEVENT")] == [
-        f"usrg-meeting-{number}-{part}@sacities.net" for part in ("day1", "day2", "visit")
+        f"usrg-meeting-id{meeting_id}-{part}@sacities.net" for part in ("day1", "day2", "visit")
     ]
 
 

@@ -71,13 +71,13 @@ def test_the_calendar_has_three_events_in_johannesburg_time(any_db):
 
     found = events(cal)
     assert list(found) == [
-        "usrg-meeting-1-day1@sacities.net",
-        "usrg-meeting-1-day2@sacities.net",
-        "usrg-meeting-1-visit@sacities.net",
+        "usrg-meeting-id1-day1@sacities.net",
+        "usrg-meeting-id1-day2@sacities.net",
+        "usrg-meeting-id1-visit@sacities.net",
     ]
-    day1 = found["usrg-meeting-1-day1@sacities.net"]
-    day2 = found["usrg-meeting-1-day2@sacities.net"]
-    visit = found["usrg-meeting-1-visit@sacities.net"]
+    day1 = found["usrg-meeting-id1-day1@sacities.net"]
+    day2 = found["usrg-meeting-id1-day2@sacities.net"]
+    visit = found["usrg-meeting-id1-visit@sacities.net"]
     for event in (day1, day2, visit):
         assert event["dtstart"].params["TZID"] == "Africa/Johannesburg"
         assert event["dtend"].params["TZID"] == "Africa/Johannesburg"
@@ -125,7 +125,7 @@ def test_the_visit_follows_the_agenda_of_day_1(any_db):
                     duration_minutes=minutes,
                 )
             )
-    visit = events(export(any_db, meeting_id))["usrg-meeting-1-visit@sacities.net"]
+    visit = events(export(any_db, meeting_id))["usrg-meeting-id1-visit@sacities.net"]
     assert visit.decoded("dtstart") == datetime(2027, 2, 16, 12, 45, tzinfo=SAST)
     assert visit.decoded("dtend") == datetime(2027, 2, 16, 16, 0, tzinfo=SAST)
 
@@ -148,7 +148,7 @@ def test_uids_are_stable_and_the_sequence_goes_up_after_a_change(any_db):
     moved = export(db, meeting_id)
     assert list(events(moved)) == list(events(first))
     assert [int(e["sequence"]) for e in moved.walk("VEVENT")] == [2, 2, 2]
-    day1 = events(moved)["usrg-meeting-1-day1@sacities.net"]
+    day1 = events(moved)["usrg-meeting-id1-day1@sacities.net"]
     assert day1.decoded("dtstart") == datetime(2027, 2, 16, 9, 30, tzinfo=SAST)
     assert str(day1["location"]) == "Moses Mabhida Stadium, Durban"
     with db.unit_of_work() as s:

@@ -1,7 +1,8 @@
 """A meeting's calendar file (iCalendar, RFC 5545): its two days and the exposure visit.
 
 Times are local South African times with TZID Africa/Johannesburg and the VTIMEZONE that
-defines it. Each event's UID is derived from the meeting's number and the part (day 1, day 2,
+defines it. Each event's UID is derived from the meeting's database id (not its number, which
+follows the dates and may change while the meeting is planned) and the part (day 1, day 2,
 visit), so a new export replaces the earlier one in people's calendars, and SEQUENCE is the
 meeting's `ics_sequence`, which goes up whenever the meeting changes.
 """
@@ -33,9 +34,9 @@ _STATUS = {
 }
 
 
-def event_uid(number: int, part: str) -> str:
-    """The stable UID of one part ('day1', 'day2', 'visit') of meeting `number`."""
-    return f"usrg-meeting-{number}-{part}@{UID_DOMAIN}"
+def event_uid(meeting_id: int, part: str) -> str:
+    """The stable UID of one part ('day1', 'day2', 'visit') of the meeting with this id."""
+    return f"usrg-meeting-id{meeting_id}-{part}@{UID_DOMAIN}"
 
 
 def _at(day: date, clock: time) -> datetime:
@@ -72,7 +73,7 @@ def _event(
     stamp: datetime,
 ) -> Event:
     event = Event()
-    event.add("uid", event_uid(meeting.number, part))
+    event.add("uid", event_uid(meeting.id, part))
     event.add("dtstamp", stamp)
     event.add("sequence", meeting.ics_sequence)
     event.add("dtstart", start)

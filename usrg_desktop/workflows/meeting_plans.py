@@ -19,6 +19,16 @@ A meeting then moves planned → confirmed → held, or to cancelled with a reas
 Every change that changes its calendar file (dates, times, venue, the visit, its status)
 raises the meeting's iCalendar SEQUENCE, so calendars replace the earlier invitation. Each
 action writes an audit record (entity "meeting") in the same transaction.
+
+Meeting numbers follow the dates. A new meeting takes the next free number, then whenever a
+meeting is planned or moved the planned meetings share out their numbers again in date order
+(so accepting 2027 Q3 before 2027 Q2 still gives Q2 the lower number). The numbers of
+confirmed, held and cancelled meetings never change (people have them in minutes, letters
+and calendars); a cancelled meeting keeps its number and it is not used again. If keeping the
+numbers in date order would need a confirmed or held meeting's number to change (a meeting
+planned before a confirmed one), the plan is refused with a sentence and nothing is written.
+A renumbered meeting's SEQUENCE goes up (its calendar title changes) and its audit record says
+"renumber". Calendar UIDs use the meeting's id, not its number, so they never change.
 """
 
 from __future__ import annotations
@@ -332,6 +342,88 @@ def _next_number(session: Session) -> int:
     return (session.scalar(select(func.max(Meeting.number))) or 0) + 1
 
 
+def _misordered(order: list[Meeting], numbers: dict[int, int]) -> set[tuple[int, int]]:
+    """Pairs (earlier id, later id) by date whose numbers do not go up, a planned one in each."""
+    return {
+        (a.id, b.id)
+        for i, a in enumerate(order)
+        for b in order[i + 1 :]
+        if numbers[a.id] >= numbers[b.id] and MS.PLANNED.value in (a.status, b.status)
+    }
+
+
+def renumber_by_date(
+    session: Session, *, subject_id: int, actor: Actor, now: datetime
+) -> dict[int, int]:
+    """Give the planned meetings their numbers in date order; returns {meeting id: new number}.
+
+    `subject_id` is the meeting just planned or moved. Confirmed, held and cancelled meetings
+    keep their numbers; when the dates would need one of them to change, refused with a
+    sentence (the caller's unit of work then writes nothing). Misordered pairs found before
+    the change (older data) are left alone rather than blocking every plan.
+    """
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.status != MS.CANCELLED.value)
+        .order_by(Meeting.starts_on, Meeting.id)
+        .with_for_update()
+    ).all()
+    order = list(meetings)
+    planned = [m for m in order if m.status == MS.PLANNED.value]
+    pool = sorted(m.number for m in planned)
+    current = {m.id: m.number for m in order}
+    wanted = dict(current)
+    wanted.update({m.id: n for m, n in zip(planned, pool, strict=True)})
+    before = {pair for pair in _misordered(order, current) if subject_id not in pair}
+    new = _misordered(order, wanted) - before
+    if new:
+        by_id = {m.id: m for m in order}
+        subject = by_id.get(subject_id)
+        for pair in sorted(new):
+            fixed = next((by_id[i] for i in pair if by_id[i].status != MS.PLANNED.value), None)
+            if fixed is not None:
+                what = (
+                    f"a meeting in {subject.year} Q{subject.quarter}"
+                    if subject is not None
+                    else "this meeting"
+                )
+                raise WorkflowError(
+                    f"Meetings are numbered by date, and {what} would change the number of "
+                    f"{_name(fixed, start=False)}, which is {fixed.status} and keeps its number."
+                )
+    changed = {i: n for i, n in wanted.items() if n != current[i]}
+    if not changed:
+        return {}
+    # Two steps, so no two meetings ever share a number (the column is unique).
+    for meeting in order:
+        if meeting.id in changed:
+            meeting.number = -meeting.id
+    session.flush()
+    for meeting in order:
+        if meeting.id not in changed:
+            continue
+        old = current[meeting.id]
+        meeting.number = changed[meeting.id]
+        if meeting.id == subject_id:
+            continue  # its first number, given a moment ago, was never seen by anyone
+        meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
+        meeting.updated_at = now
+        _audit(
+            session,
+            entity="meeting",
+            entity_id=meeting.id,
+            action="renumber",
+            actor=actor,
+            now=now,
+            detail=(
+                f"Meeting {old} ({meeting.year} Q{meeting.quarter}) is now meeting "
+                f"{meeting.number}: numbers follow the dates."
+            ),
+        )
+    session.flush()
+    return changed
+
+
 def _plan(
     session: Session,
     *,
@@ -388,6 +480,7 @@ def _plan(
         detail=detail,
     )
     session.flush()
+    renumber_by_date(session, subject_id=meeting.id, actor=actor, now=now)
     return meeting.id
 
 
@@ -646,6 +739,7 @@ def move_meeting(
         detail=detail,
     )
     session.flush()
+    renumber_by_date(session, subject_id=meeting.id, actor=actor, now=now)
     return True
 
 
