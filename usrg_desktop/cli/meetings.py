@@ -111,6 +111,229 @@ def cmd_rotation_reject(args: argparse.Namespace) -> int:
     return 0
 
 
+def _city_name(session, city_id: int) -> str:  # noqa: ANN001
+    """The short name of a city (for messages)."""
+    from ..domain.directory import City
+
+    found = session.get(City, city_id)
+    return found.short_name if found is not None else str(city_id)
+
+
+def _field_sentences(call, *args, **kwargs):  # noqa: ANN001, ANN202
+    """Run a workflow; a refused form becomes one line with all its sentences."""
+    try:
+        return call(*args, **kwargs)
+    except FieldErrors as exc:
+        raise _sentences(exc) from exc
+
+
+def cmd_rotation_volunteer(args: argparse.Namespace) -> int:
+    """Record a city's offer to host a quarter's meeting."""
+    from ..workflows import meeting_plans, rotation_inputs
+    from ..workflows.rotation import Quarter
+
+    quarter = Quarter.parse(args.quarter)
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        city = meeting_plans.city_named(session, args.city)
+        _field_sentences(
+            rotation_inputs.record_volunteer,
+            session,
+            city=city,
+            year=quarter.year,
+            quarter=quarter.number,
+            note=args.note or "",
+            actor=actor,
+            now=now(),
+        )
+        again = meeting_plans.proposal_for(session, quarter=quarter, today=now().date())
+        name = _city_name(session, city)
+    print(f"Recorded: {name} volunteered for {quarter.label}.")
+    print(f"Proposal for {quarter.label}: {again.host or '(no host possible)'}. {again.reason}")
+    return 0
+
+
+def cmd_rotation_withdraw(args: argparse.Namespace) -> int:
+    """Withdraw a city's offer to host a quarter."""
+    from sqlalchemy import select
+
+    from ..domain.meetings import HostVolunteer
+    from ..workflows import meeting_plans, rotation_inputs
+    from ..workflows.rotation import Quarter
+
+    quarter = Quarter.parse(args.quarter)
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        city = meeting_plans.city_named(session, args.city)
+        offer = session.scalar(
+            select(HostVolunteer.id).where(
+                HostVolunteer.city_id == city,
+                HostVolunteer.year == quarter.year,
+                HostVolunteer.quarter == quarter.number,
+            )
+        )
+        if offer is None:
+            raise WorkflowError(
+                f"{_city_name(session, city)} has not volunteered for {quarter.label}."
+            )
+        what = rotation_inputs.withdraw_volunteer(
+            session, volunteer_id=offer, actor=actor, now=now()
+        )
+    print(f"Withdrawn: {what}.")
+    return 0
+
+
+def cmd_rotation_unavailable(args: argparse.Namespace) -> int:
+    """Record that a city cannot host from one day to another, with the reason."""
+    from ..workflows import meeting_plans, rotation_inputs
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        city = meeting_plans.city_named(session, args.city)
+        _field_sentences(
+            rotation_inputs.record_unavailability,
+            session,
+            city=city,
+            starts_on=args.start,
+            ends_on=args.end,
+            reason=args.reason,
+            actor=actor,
+            now=now(),
+        )
+        name = _city_name(session, city)
+    print(
+        f"Recorded: {name} cannot host from {args.start:%d %b %Y} to {args.end:%d %b %Y}; "
+        "it keeps its turn."
+    )
+    return 0
+
+
+def cmd_rotation_available(args: argparse.Namespace) -> int:
+    """Remove a period in which a city could not host (by city and first day)."""
+    from sqlalchemy import select
+
+    from ..domain.meetings import HostUnavailability
+    from ..workflows import meeting_plans, rotation_inputs
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        city = meeting_plans.city_named(session, args.city)
+        query = select(HostUnavailability.id).where(
+            HostUnavailability.city_id == city, HostUnavailability.starts_on == args.start
+        )
+        if args.end is not None:
+            query = query.where(HostUnavailability.ends_on == args.end)
+        found = session.scalars(query).all()
+        if not found:
+            raise WorkflowError(
+                f"{_city_name(session, city)} has no unavailable period starting on "
+                f"{args.start:%d %b %Y}; "
+                "see usrg rotation inputs."
+            )
+        if len(found) > 1:
+            raise WorkflowError(
+                f"{_city_name(session, city)} has {len(found)} periods starting on "
+                f"{args.start:%d %b %Y}; "
+                "say which with --to DATE."
+            )
+        what = rotation_inputs.remove_unavailability(
+            session, unavailability_id=found[0], actor=actor, now=now()
+        )
+    print(f"Removed: {what}.")
+    return 0
+
+
+INPUT_PARTS = ("volunteers", "unavailability", "blackouts")
+
+
+def cmd_rotation_inputs(args: argparse.Namespace) -> int:
+    """Print the rotation's inputs: volunteers, unavailable periods and blackout periods."""
+    from ..workflows import rotation_inputs
+    from .common import json_value
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        blackouts = rotation_inputs.blackout_listing(session)
+    listings = {
+        "volunteers": rotation_inputs.volunteer_listing(db),
+        "unavailability": rotation_inputs.unavailability_listing(db),
+        "blackouts": blackouts,
+    }
+    parts = [args.only] if args.only else list(INPUT_PARTS)
+    if args.format == "csv" and len(parts) > 1:
+        raise WorkflowError(
+            "A CSV file holds one table: add --only volunteers, unavailability or blackouts."
+        )
+    if args.format == "json":
+        objects = {
+            part: [
+                {c.key: json_value(v, c.kind) for c, v in zip(listing.columns, row, strict=True)}
+                for row in listing.rows
+            ]
+            for part, listing in listings.items()
+            if part in parts
+        }
+        print(
+            json.dumps(
+                objects if len(parts) > 1 else objects[parts[0]], indent=2, ensure_ascii=False
+            )
+        )
+        return 0
+    for n, part in enumerate(parts):
+        listing = listings[part]
+        if args.format == "table":
+            if n:
+                print()
+            print(f"{listing.title} ({len(listing.rows)})")
+        print_listing(listing, args.format)
+    return 0
+
+
+def _blackout(text: str):  # noqa: ANN202
+    """An argparse type for 'LABEL=MM-DD..MM-DD' (the days are checked by the workflow)."""
+    from ..workflows.rotation import Blackout
+
+    label, _, span = text.rpartition("=")
+    first, _, last = span.partition("..")
+    try:
+        start = tuple(int(x) for x in first.strip().split("-"))
+        end = tuple(int(x) for x in last.strip().split("-"))
+        if len(start) != 2 or len(end) != 2:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a blackout period like 'Year-end holidays=12-15..01-15'"
+        ) from None
+    return Blackout(label.strip(), start, end)  # type: ignore[arg-type]
+
+
+def cmd_rotation_blackouts(args: argparse.Namespace) -> int:
+    """Print the blackout periods, or replace them with --set (needs --user)."""
+    from ..workflows import rotation_inputs
+
+    db = open_db(args)
+    if args.set:
+        actor = acting_user(args, db)
+        with db.unit_of_work() as session:
+            changed = _field_sentences(
+                rotation_inputs.set_blackout_periods,
+                session,
+                periods=args.set,
+                actor=actor,
+                now=now(),
+            )
+        print("Blackout periods saved." if changed else "The blackout periods are unchanged.")
+    with db.unit_of_work() as session:
+        periods = rotation_inputs.blackout_periods(session)
+    for line in rotation_inputs.describe_blackouts(periods):
+        print(line)
+    return 0
+
+
 def cmd_meetings_list(args: argparse.Namespace) -> int:
     """Print every meeting: number, quarter, host, dates and status."""
     from ..workflows.meetings import meeting_schedule_listing
@@ -233,6 +456,60 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     reject.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q1")
     reject.add_argument("--reason", required=True, help="why the proposal is rejected")
     reject.set_defaults(handler=cmd_rotation_reject)
+
+    offer = rotsub.add_parser(
+        "volunteer", parents=[common], help="a city offers to host a quarter (needs --user)"
+    )
+    offer.add_argument("--city", required=True, help="the city: name (eThekwini) or code (ETH)")
+    offer.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q3")
+    offer.add_argument("--note", help="a note, e.g. who made the offer")
+    offer.set_defaults(handler=cmd_rotation_volunteer)
+    withdraw = rotsub.add_parser(
+        "withdraw", parents=[common], help="withdraw a city's offer to host (needs --user)"
+    )
+    withdraw.add_argument("--city", required=True, help="the city: name or code")
+    withdraw.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q3")
+    withdraw.set_defaults(handler=cmd_rotation_withdraw)
+    away = rotsub.add_parser(
+        "unavailable",
+        parents=[common],
+        help="a city cannot host from one day to another; it keeps its turn (needs --user)",
+    )
+    away.add_argument("--city", required=True, help="the city: name or code")
+    away.add_argument("--from", dest="start", type=iso_date, required=True, help="first day")
+    away.add_argument("--to", dest="end", type=iso_date, required=True, help="last day")
+    away.add_argument("--reason", required=True, help="why the city cannot host")
+    away.set_defaults(handler=cmd_rotation_unavailable)
+    back = rotsub.add_parser(
+        "available",
+        parents=[common],
+        help="remove a period in which a city could not host (needs --user)",
+    )
+    back.add_argument("--city", required=True, help="the city: name or code")
+    back.add_argument("--from", dest="start", type=iso_date, required=True, help="its first day")
+    back.add_argument("--to", dest="end", type=iso_date, help="its last day (if several)")
+    back.set_defaults(handler=cmd_rotation_available)
+    inputs = rotsub.add_parser(
+        "inputs",
+        parents=[common],
+        help="the rotation's inputs: volunteers, unavailable periods, blackout periods",
+    )
+    add_format(inputs)
+    inputs.add_argument("--only", choices=INPUT_PARTS, help="just one of the three lists")
+    inputs.set_defaults(handler=cmd_rotation_inputs)
+    blackouts = rotsub.add_parser(
+        "blackouts",
+        parents=[common],
+        help="show the yearly blackout periods, or replace them with --set (needs --user)",
+    )
+    blackouts.add_argument(
+        "--set",
+        action="append",
+        type=_blackout,
+        metavar="LABEL=MM-DD..MM-DD",
+        help="a period, e.g. 'Year-end holidays=12-15..01-15' (repeat for each period)",
+    )
+    blackouts.set_defaults(handler=cmd_rotation_blackouts)
 
     meet = sub.add_parser("meetings", parents=[common], help="the quarterly meetings")
     meetsub = meet.add_subparsers(dest="meetings_command", required=True, metavar="ACTION")
