@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.directory import Person
-from . import Actor, WorkflowError
+from . import Actor, PermissionDenied, WorkflowError
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
 # its parameters are public so that code verifying or re-hashing uses the same ones.
@@ -154,3 +154,173 @@ def create_first_administrator(
     assert user is not None
     user.last_login_at = now
     return _actor(user)
+
+
+# -- administration of accounts ------------------------------------------------------------------
+def _require_administrator(actor: Actor, what: str) -> None:
+    if actor.role != Role.ADMINISTRATOR.value:
+        raise PermissionDenied(f"Only an administrator may {what}.")
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise WorkflowError(f"There is no user account with id {user_id}.")
+    return user
+
+
+def user_id_named(session: Session, username: str) -> int:
+    """The id of the account with this username (case does not matter)."""
+    found = session.scalar(
+        select(User.id).where(func.lower(User.username) == username.strip().lower())
+    )
+    if found is None:
+        raise WorkflowError(f"There is no user account named '{username.strip()}'.")
+    return found
+
+
+def _audit_user(
+    session: Session, *, user: User, action: str, actor: Actor, now: datetime, **extra: str | None
+) -> None:
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            entity="user",
+            entity_id=user.id,
+            action=action,
+            from_state=extra.get("from_state"),
+            to_state=extra.get("to_state"),
+            reason="",
+            detail=extra.get("detail") or f"username {user.username}",
+        )
+    )
+
+
+def _keep_an_administrator(session: Session, user: User, doing: str) -> None:
+    """Refuse when `user` is the only active administrator left (rows locked on PostgreSQL)."""
+    if not (user.active and user.role == Role.ADMINISTRATOR.value):
+        return
+    # Locking the administrators' rows makes two workstations that demote the last two
+    # administrators at once take turns; the second then sees only one left.
+    admins = session.scalars(
+        select(User.id)
+        .where(User.role == Role.ADMINISTRATOR.value, User.active.is_(True))
+        .with_for_update()
+    ).all()
+    if len([a for a in admins if a != user.id]) == 0:
+        raise WorkflowError(
+            f"'{user.username}' is the last active administrator; {doing} would leave nobody "
+            "to manage accounts, so make another administrator first."
+        )
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    person_id: int | None = None,
+    actor: Actor,
+    now: datetime,
+) -> int:
+    """An administrator adds an account (every field checked); returns the new user's id."""
+    _require_administrator(actor, "add user accounts")
+    return create_user(
+        session,
+        username=username,
+        display_name=display_name,
+        password=password,
+        role=role,
+        person_id=person_id,
+        now=now,
+        actor_user_id=actor.user_id,
+    )
+
+
+def change_role(session: Session, *, user_id: int, role: str, actor: Actor, now: datetime) -> None:
+    """An administrator gives an account another role (never demoting the last administrator)."""
+    _require_administrator(actor, "change roles")
+    user = _user(session, user_id)
+    roles = [r.value for r in Role]
+    if role not in roles:
+        raise WorkflowError(f"The role '{role}' is not one of {', '.join(roles)}.")
+    if user.role == role:
+        raise WorkflowError(f"'{user.username}' already has the role {role}.")
+    if role != Role.ADMINISTRATOR.value:
+        _keep_an_administrator(session, user, "changing their role")
+    old = user.role
+    user.role = role
+    _audit_user(
+        session,
+        user=user,
+        action="change_role",
+        actor=actor,
+        now=now,
+        from_state=old,
+        to_state=role,
+    )
+
+
+def switch_off_user(session: Session, *, user_id: int, actor: Actor, now: datetime) -> None:
+    """An administrator switches an account off: it can no longer sign in (history stays)."""
+    _require_administrator(actor, "switch accounts off")
+    user = _user(session, user_id)
+    if not user.active:
+        raise WorkflowError(f"The account '{user.username}' is already switched off.")
+    _keep_an_administrator(session, user, "switching it off")
+    user.active = False
+    _audit_user(session, user=user, action="switch_off", actor=actor, now=now)
+
+
+def switch_on_user(session: Session, *, user_id: int, actor: Actor, now: datetime) -> None:
+    """An administrator switches an account on again."""
+    _require_administrator(actor, "switch accounts on")
+    user = _user(session, user_id)
+    if user.active:
+        raise WorkflowError(f"The account '{user.username}' is already switched on.")
+    if user.person_id is not None:
+        person = session.get(Person, user.person_id)
+        if person is not None and person.anonymised_at is not None:
+            raise WorkflowError(
+                f"The account '{user.username}' belongs to an anonymised person and stays off."
+            )
+    user.active = True
+    _audit_user(session, user=user, action="switch_on", actor=actor, now=now)
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WorkflowError(
+            f"The new password must be at least {MIN_PASSWORD_LENGTH} characters long."
+        )
+
+
+def reset_password(
+    session: Session, *, user_id: int, new_password: str, actor: Actor, now: datetime
+) -> None:
+    """An administrator sets a new password for an account (say, one its owner forgot)."""
+    _require_administrator(actor, "reset passwords")
+    user = _user(session, user_id)
+    _check_new_password(new_password)
+    user.password_hash = hash_password(new_password)
+    _audit_user(session, user=user, action="reset_password", actor=actor, now=now)
+
+
+def change_own_password(
+    session: Session, *, actor: Actor, old_password: str, new_password: str, now: datetime
+) -> None:
+    """The signed-in user changes their own password, giving the present one first."""
+    if actor.user_id is None:
+        raise WorkflowError("Sign in to change your password.")
+    user = _user(session, actor.user_id)
+    if not verify_password(user.password_hash, old_password):
+        raise WorkflowError("The present password is not right.")
+    _check_new_password(new_password)
+    if new_password == old_password:
+        raise WorkflowError("The new password must differ from the present one.")
+    user.password_hash = hash_password(new_password)
+    _audit_user(session, user=user, action="change_password", actor=actor, now=now)

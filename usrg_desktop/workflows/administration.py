@@ -44,17 +44,16 @@ def user_listing(db: Database) -> Listing:
     """Every user account with its role, directory entry, and when it was made and last used."""
     rows = db.rows(
         """
-        SELECT u.username, u.display_name, u.role, p.full_name, u.active, u.created_at,
+        SELECT u.id, u.username, u.display_name, u.role, p.full_name, u.active, u.created_at,
                u.last_login_at
         FROM users u LEFT JOIN people p ON p.id = u.person_id
         ORDER BY u.id
         """
     )
-    return Listing(
-        "Users",
-        USER_COLUMNS,
-        sorted(
-            [
+    users = sorted(
+        [
+            (
+                int(uid),
                 (
                     username,
                     name,
@@ -63,11 +62,14 @@ def user_listing(db: Database) -> Listing:
                     bool(active),
                     sast_minutes(created),
                     sast_minutes(last_login),
-                )
-                for username, name, role, person, active, created, last_login in rows
-            ],
-            key=by_first_text,
-        ),
+                ),
+            )
+            for uid, username, name, role, person, active, created, last_login in rows
+        ],
+        key=lambda pair: by_first_text(pair[1]),
+    )
+    return Listing(
+        "Users", USER_COLUMNS, [row for _id, row in users], ids=[uid for uid, _row in users]
     )
 
 

@@ -47,24 +47,26 @@ def people_listing(db: Database) -> Listing:
     """Everyone in the directory: organisation, role, contact details and consent basis."""
     rows = db.rows(
         """
-        SELECT p.full_name, p.title, COALESCE(city.short_name, body.short_name), p.role, p.email,
-               p.phone, p.consent_basis, p.active
+        SELECT p.id, p.full_name, p.title, COALESCE(city.short_name, body.short_name), p.role,
+               p.email, p.phone, p.consent_basis, p.active
         FROM people p
         LEFT JOIN cities city ON city.id = p.city_id
         LEFT JOIN bodies body ON body.id = p.body_id
         ORDER BY p.id
         """
     )
+    people = sorted(
+        [
+            (int(pid), (name, title, org, role, email, phone, basis, bool(active)))
+            for pid, name, title, org, role, email, phone, basis, active in rows
+        ],
+        key=lambda pair: by_first_text(pair[1]),
+    )
     return Listing(
         "People",
         PEOPLE_COLUMNS,
-        sorted(
-            [
-                (name, title, org, role, email, phone, basis, bool(active))
-                for name, title, org, role, email, phone, basis, active in rows
-            ],
-            key=by_first_text,
-        ),
+        [row for _pid, row in people],
+        ids=[pid for pid, _row in people],
     )
 
 
