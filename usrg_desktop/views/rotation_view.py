@@ -3,6 +3,9 @@
 A coordinator reads the ledger, sees the proposals for the next quarters with their reasons,
 and accepts one (it becomes a planned meeting), accepts it with another host or dates (with a
 reason, checked field by field as they type), or rejects it (the city keeps its turn).
+Beside the proposals, the rotation's inputs: cities that volunteered for a quarter, periods in
+which a city cannot host (Add…/Remove…) and the yearly blackout periods (Blackout periods…);
+after each change the proposals are read again, so its effect shows at once.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QRectF, QSize, QStandardPaths, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +48,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -42,12 +56,13 @@ from PySide6.QtWidgets import (
 from ..storage import Database
 from ..workflows import FieldErrors, WorkflowError
 from ..workflows import meeting_plans as mp
+from ..workflows import rotation_inputs as ri
 from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from ..workflows.meetings import hosting_counts
-from ..workflows.rotation import Proposal, Quarter
+from ..workflows.rotation import Blackout, Proposal, Quarter
 from .list_page import EXPORT_FILTERS
-from .operations import Refused, perform
+from .operations import Refused, confirm, perform
 
 ERROR_STYLE = "color: #b00020;"
 HELD_COLOUR = QColor("#2f6f8f")
@@ -171,10 +186,20 @@ class RotationPanel(QWidget):
         self.dialog: QDialog | None = None
 
         self.chart = HostingChart()
-        chart_box = QGroupBox("Meetings hosted per member city")
-        chart_layout = QVBoxLayout(chart_box)
+        chart_page = QWidget()
+        chart_layout = QVBoxLayout(chart_page)
         chart_layout.addWidget(self.chart)
         chart_layout.addStretch(1)
+        self.inputs = RotationInputsPanel(self)
+        # The chart and the rotation's inputs share the left side, as tabs.
+        self.side = QTabWidget()
+        self.side.setObjectName("rotationSide")
+        self.side.addTab(chart_page, "&Hosting per city")
+        self.side.addTab(self.inputs, "&Volunteers and unavailability")
+        self.side.setTabToolTip(0, "Meetings hosted (dark) and planned (light) per member city")
+        self.side.setTabToolTip(
+            1, "Cities that offered to host a quarter, periods a city cannot host, blackouts"
+        )
 
         self.quarters = QSpinBox()
         self.quarters.setObjectName("quarters")
@@ -236,7 +261,7 @@ class RotationPanel(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(chart_box, 2)
+        layout.addWidget(self.side, 2)
         layout.addWidget(proposals_box, 3)
 
         self.quarters.valueChanged.connect(lambda _n: self.refresh())
@@ -269,6 +294,7 @@ class RotationPanel(QWidget):
         self.chart.set_rows(
             [ChartRow(official, held, planned) for _s, official, held, planned in counts]
         )
+        self.inputs.refresh()
         self.from_label.setText(f"from {self.first_quarter.label}")
         self.table.setRowCount(len(self.proposals))
         dim = self.palette().color(QPalette.ColorRole.PlaceholderText)
@@ -359,6 +385,12 @@ class RotationPanel(QWidget):
     def _changed(self) -> None:
         self.window_.data_changed("Meetings", "Rotation")
         self.refresh()
+
+    def inputs_changed(self, quarter: Quarter | None = None) -> None:
+        """After a change of the rotation's inputs: read everything again, show `quarter`."""
+        self._changed()
+        if quarter is not None:
+            self.select_quarter(quarter)
 
     def accept(self) -> bool:
         """Make the selected proposal a planned meeting."""
@@ -609,6 +641,548 @@ class RejectProposalDialog(QDialog):
             self.error.setVisible(True)
             return False
         self.accept()
+        return True
+
+
+# -- the rotation's inputs ------------------------------------------------------------------------
+def _small_table(name: str, headings: tuple[str, ...], stretch: int, sort: int = 0) -> QTableWidget:
+    table = QTableWidget(0, len(headings))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headings)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setSortingEnabled(True)
+    table.sortByColumn(sort, Qt.SortOrder.AscendingOrder)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple], ids: list[int]) -> None:
+    """Put rows in a table, each row's first cell holding the database id; keeps the sort."""
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for n, (row, row_id) in enumerate(zip(rows, ids, strict=True)):
+        tip = " · ".join(str(v) for v in row if v)
+        for column, value in enumerate(row):
+            item = QTableWidgetItem(str(value or ""))
+            item.setToolTip(tip)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, row_id)
+            table.setItem(n, column, item)
+    table.setSortingEnabled(True)
+
+
+def _selected_id(table: QTableWidget) -> int | None:
+    row = table.currentRow()
+    item = table.item(row, 0) if row >= 0 else None
+    return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+
+class RotationInputsPanel(QWidget):
+    """Volunteers and unavailable periods (Add…/Remove…) and the blackout periods."""
+
+    VOLUNTEER_HEADINGS = ("Quarter", "City", "Note")
+    UNAVAILABLE_HEADINGS = ("City", "From", "To", "Reason")
+
+    def __init__(self, rotation: RotationPanel) -> None:
+        super().__init__()
+        self.setObjectName("rotationInputs")
+        self.rotation = rotation
+        self.db: Database = rotation.db
+        self.dialog: QDialog | None = None
+
+        self.volunteers = _small_table("volunteers", self.VOLUNTEER_HEADINGS, 2)
+        self.volunteers.setAccessibleName("Cities that volunteered to host")
+        self.add_volunteer_button = QPushButton("A&dd…")
+        self.add_volunteer_button.setObjectName("addVolunteer")
+        self.add_volunteer_button.setToolTip("Record a city's offer to host a quarter (Insert)")
+        self.remove_volunteer_button = QPushButton("Re&move…")
+        self.remove_volunteer_button.setObjectName("removeVolunteer")
+        self.remove_volunteer_button.setToolTip("Withdraw the selected offer (Delete)")
+
+        self.unavailable = _small_table("unavailability", self.UNAVAILABLE_HEADINGS, 3, sort=1)
+        self.unavailable.setAccessibleName("Periods in which a city cannot host")
+        self.add_unavailable_button = QPushButton("Add…")
+        self.add_unavailable_button.setObjectName("addUnavailability")
+        self.add_unavailable_button.setToolTip(
+            "Record a period in which a city cannot host (Insert)"
+        )
+        self.remove_unavailable_button = QPushButton("Remove…")
+        self.remove_unavailable_button.setObjectName("removeUnavailability")
+        self.remove_unavailable_button.setToolTip("Remove the selected period (Delete)")
+
+        self.blackouts_label = QLabel("")
+        self.blackouts_label.setObjectName("blackouts")
+        self.blackouts_label.setWordWrap(True)
+        self.blackouts_button = QPushButton("&Blackout periods…")
+        self.blackouts_button.setObjectName("editBlackouts")
+        self.blackouts_button.setToolTip("The yearly periods with no meetings")
+
+        layout = QVBoxLayout(self)
+        for title, table, add, remove in (
+            (
+                "Volunteered to host",
+                self.volunteers,
+                self.add_volunteer_button,
+                self.remove_volunteer_button,
+            ),
+            (
+                "Cannot host",
+                self.unavailable,
+                self.add_unavailable_button,
+                self.remove_unavailable_button,
+            ),
+        ):
+            box = QGroupBox(title)
+            box_layout = QVBoxLayout(box)
+            box_layout.addWidget(table, 1)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(add)
+            row.addWidget(remove)
+            box_layout.addLayout(row)
+            layout.addWidget(box, 1)
+        blackout_row = QHBoxLayout()
+        blackout_row.addWidget(self.blackouts_label, 1)
+        blackout_row.addWidget(self.blackouts_button)
+        layout.addLayout(blackout_row)
+
+        self.add_volunteer_button.clicked.connect(lambda: self.add_volunteer())
+        self.remove_volunteer_button.clicked.connect(lambda: self.remove_volunteer())
+        self.add_unavailable_button.clicked.connect(lambda: self.add_unavailability())
+        self.remove_unavailable_button.clicked.connect(lambda: self.remove_unavailability())
+        self.blackouts_button.clicked.connect(lambda: self.edit_blackouts())
+        for table, add, remove in (
+            (self.volunteers, self.add_volunteer, self.remove_volunteer),
+            (self.unavailable, self.add_unavailability, self.remove_unavailability),
+        ):
+            for keys, slot in (
+                (QKeySequence.StandardKey.Delete, remove),
+                (QKeySequence(Qt.Key.Key_Insert), add),
+            ):
+                shortcut = QShortcut(keys, table)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+            table.currentCellChanged.connect(lambda *_a: self._enable())
+        self._enable()
+
+    def refresh(self) -> None:
+        """Read the volunteers, the unavailable periods and the blackout periods again."""
+        volunteers = ri.volunteer_listing(self.db)
+        _fill(
+            self.volunteers,
+            [(q[:4] + " Q" + q[-1], city, note) for q, city, _o, note in volunteers.rows],
+            volunteers.ids or [],
+        )
+        periods = ri.unavailability_listing(self.db)
+        _fill(
+            self.unavailable,
+            [(city, start, end, reason) for city, _o, start, end, reason in periods.rows],
+            periods.ids or [],
+        )
+        with self.db.unit_of_work() as session:
+            blackouts = ri.blackout_periods(session)
+        self.blackouts_label.setText(
+            "No meetings in: " + "; ".join(ri.describe_blackouts(blackouts)) + "."
+        )
+        self._enable()
+
+    def _enable(self) -> None:
+        self.remove_volunteer_button.setEnabled(_selected_id(self.volunteers) is not None)
+        self.remove_unavailable_button.setEnabled(_selected_id(self.unavailable) is not None)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_volunteer(self) -> QDialog | None:
+        """Open the form to record a city's offer to host a quarter."""
+        if not self.rotation._signed_in():
+            return None
+        return self._open(VolunteerDialog(self))
+
+    def add_unavailability(self) -> QDialog | None:
+        """Open the form to record a period in which a city cannot host."""
+        if not self.rotation._signed_in():
+            return None
+        return self._open(UnavailabilityDialog(self))
+
+    def edit_blackouts(self) -> QDialog | None:
+        """Open the form with the yearly blackout periods."""
+        if not self.rotation._signed_in():
+            return None
+        return self._open(BlackoutDialog(self))
+
+    def remove_volunteer(self) -> bool:
+        """Withdraw the selected offer to host, after asking."""
+        offer = _selected_id(self.volunteers)
+        if offer is None or not self.rotation._signed_in():
+            return False
+        row = self.volunteers.currentRow()
+        quarter, city = self.volunteers.item(row, 0).text(), self.volunteers.item(row, 1).text()
+        if not confirm(
+            self,
+            "Withdraw the offer",
+            f"Withdraw {city}'s offer to host {quarter}? The rotation then proposes the city "
+            "by its turn only.",
+            yes="Withdraw",
+        ):
+            return False
+        done, what = perform(
+            self,
+            self.db,
+            ri.withdraw_volunteer,
+            title="Offer not withdrawn",
+            volunteer_id=offer,
+            actor=self.rotation.window_.actor,
+            now=utc_now(),
+        )
+        if done:
+            self.rotation.inputs_changed(Quarter.parse(quarter))
+            self.rotation.window_.statusBar().showMessage(f"Withdrawn: {what}.", 10_000)
+        return done
+
+    def remove_unavailability(self) -> bool:
+        """Remove the selected period in which a city could not host, after asking."""
+        period = _selected_id(self.unavailable)
+        if period is None or not self.rotation._signed_in():
+            return False
+        row = self.unavailable.currentRow()
+        city, first, last = (self.unavailable.item(row, n).text() for n in range(3))
+        if not confirm(
+            self,
+            "Remove the period",
+            f"Remove the period in which {city} cannot host ({first} to {last})? The rotation "
+            "may then propose it for those days.",
+            yes="Remove",
+        ):
+            return False
+        done, what = perform(
+            self,
+            self.db,
+            ri.remove_unavailability,
+            title="Period not removed",
+            unavailability_id=period,
+            actor=self.rotation.window_.actor,
+            now=utc_now(),
+        )
+        if done:
+            self.rotation.inputs_changed(Quarter.of(date.fromisoformat(first)))
+            self.rotation.window_.statusBar().showMessage(f"Removed: {what}.", 10_000)
+        return done
+
+
+class _InputDialog(QDialog):
+    """A small form whose refusals show next to its fields; the dialog stays until saved."""
+
+    FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, inputs: RotationInputsPanel, title: str, ok_text: str) -> None:
+        super().__init__(inputs)
+        self.inputs = inputs
+        self.db = inputs.db
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(480)
+        self.errors = {name: _error_label(f"error_{name}") for name in self.FIELDS}
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setObjectName("ok")
+        # Each form has its own save().
+        self.buttons.accepted.connect(lambda: self.save())  # type: ignore[attr-defined]
+        self.buttons.rejected.connect(self.reject)
+
+    def city_box(self) -> QComboBox:
+        """Active member cities by short name; type a name's first letters to choose."""
+        box = QComboBox()
+        box.setObjectName("city")
+        for city_id, name in self.db.rows(
+            "SELECT id, short_name FROM cities WHERE active = :t ORDER BY short_name", {"t": True}
+        ):
+            box.addItem(name, int(city_id))
+        return box
+
+    def add_row(self, form: QFormLayout, caption: str, widget: QWidget, field: str) -> None:
+        """A captioned field with its error label under it (Alt+letter moves to the field)."""
+        label = QLabel(caption)
+        label.setBuddy(widget)
+        form.addRow(label, widget)
+        form.addRow("", self.errors[field])
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Show each sentence next to its field (and hide the others)."""
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+
+    def run(self, action: Any, **kwargs: Any) -> Any:
+        """Run the workflow; on refusal show the sentences and return None (nothing written)."""
+        try:
+            _done, result = perform(
+                self,
+                self.db,
+                action,
+                quiet=True,
+                actor=self.inputs.rotation.window_.actor,
+                now=utc_now(),
+                **kwargs,
+            )
+        except Refused as refused:
+            cause = refused.__cause__
+            first = self.FIELDS[0]
+            self.show_errors(
+                cause.errors if isinstance(cause, FieldErrors) else {first: str(refused)}
+            )
+            return None
+        self.show_errors({})
+        return result
+
+
+class VolunteerDialog(_InputDialog):
+    """A city's offer to host a quarter: city, quarter (typed, like 2027Q3) and a note."""
+
+    FIELDS = ("city", "quarter", "note")
+
+    def __init__(self, inputs: RotationInputsPanel) -> None:
+        super().__init__(inputs, "A city volunteers to host", "Record offer")
+        self.city = self.city_box()
+        self.quarter = QLineEdit()
+        self.quarter.setObjectName("quarter")
+        self.quarter.setPlaceholderText("e.g. " + str(inputs.rotation.first_quarter.next()))
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        self.note.setPlaceholderText("Who offered, and where (optional)")
+        intro = QLabel(
+            "A city that volunteers is proposed for that quarter when the rotation's rules "
+            "allow (not twice in a row, not when it cannot host)."
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.add_row(form, "&City:", self.city, "city")
+        self.add_row(form, "&Quarter:", self.quarter, "quarter")
+        self.add_row(form, "&Note:", self.note, "note")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.quarter.setFocus()
+
+    def save(self) -> bool:
+        """Record the offer; refusals show next to their fields and the dialog stays."""
+        try:
+            quarter = Quarter.parse(self.quarter.text())
+        except WorkflowError as exc:
+            text = self.quarter.text().strip()
+            self.show_errors({"quarter": str(exc) if text else "Give the quarter, like 2027Q3."})
+            return False
+        offer = self.run(
+            ri.record_volunteer,
+            city=self.city.currentData(),
+            year=quarter.year,
+            quarter=quarter.number,
+            note=self.note.text(),
+        )
+        if offer is None:
+            return False
+        self.accept()
+        rotation = self.inputs.rotation
+        rotation.inputs_changed(quarter)
+        shown = next((p for p in rotation.proposals if p.quarter == quarter), None)
+        after = f" The proposal for {quarter.label} is now {shown.host}." if shown else ""
+        rotation.window_.statusBar().showMessage(
+            f"{self.city.currentText()} volunteered for {quarter.label}.{after}", 10_000
+        )
+        return True
+
+
+class UnavailabilityDialog(_InputDialog):
+    """A period in which a city cannot host: city, first and last day, reason."""
+
+    FIELDS = ("city", "starts_on", "ends_on", "reason")
+
+    def __init__(self, inputs: RotationInputsPanel) -> None:
+        super().__init__(inputs, "A city cannot host", "Record period")
+        self.city = self.city_box()
+        start = inputs.rotation.first_quarter.first_day
+        self.first = QDateEdit(_qdate(start))
+        self.last = QDateEdit(_qdate(inputs.rotation.first_quarter.last_day))
+        for edit, name in ((self.first, "starts_on"), (self.last, "ends_on")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("Why the city cannot host, e.g. local government elections")
+        intro = QLabel(
+            "The rotation skips the city for a meeting in this period and records a deferral: "
+            "the city keeps its turn."
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.add_row(form, "&City:", self.city, "city")
+        self.add_row(form, "&From:", self.first, "starts_on")
+        self.add_row(form, "&To:", self.last, "ends_on")
+        self.add_row(form, "&Reason:", self.reason, "reason")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> bool:
+        """Record the period; refusals show next to their fields and the dialog stays."""
+        first = _pydate(self.first.date())
+        period = self.run(
+            ri.record_unavailability,
+            city=self.city.currentData(),
+            starts_on=first,
+            ends_on=_pydate(self.last.date()),
+            reason=self.reason.text(),
+        )
+        if period is None:
+            return False
+        self.accept()
+        rotation = self.inputs.rotation
+        rotation.inputs_changed(Quarter.of(first))
+        rotation.window_.statusBar().showMessage(
+            f"{self.city.currentText()} cannot host from {first:%d %b %Y}; it keeps its turn.",
+            10_000,
+        )
+        return True
+
+
+BLACKOUT_HEADINGS = ("Name", "From (MM-DD)", "To (MM-DD)")
+WRONG_CELL = QColor("#fde7ea")
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    """'12-15' → (12, 15); None when it is not two numbers (the workflow checks the day)."""
+    month, _, day = text.strip().partition("-")
+    try:
+        return int(month), int(day)
+    except ValueError:
+        return None
+
+
+class BlackoutDialog(_InputDialog):
+    """The yearly blackout periods as an editable table: name, first and last day (MM-DD)."""
+
+    FIELDS = ("periods",)
+
+    def __init__(self, inputs: RotationInputsPanel) -> None:
+        super().__init__(inputs, "Blackout periods", "Save periods")
+        self.setMinimumWidth(560)
+        intro = QLabel(
+            "No meeting is planned or proposed on a day in these periods, every year. "
+            "A period may run over New Year (12-15 to 01-15)."
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(0, len(BLACKOUT_HEADINGS))
+        self.table.setObjectName("blackoutTable")
+        self.table.setHorizontalHeaderLabels(BLACKOUT_HEADINGS)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        with self.db.unit_of_work() as session:
+            for period in ri.blackout_periods(session):
+                self.add_period(period)
+        self.add_button = QPushButton("&Add period")
+        self.add_button.setObjectName("addPeriod")
+        self.remove_button = QPushButton("&Remove period")
+        self.remove_button.setObjectName("removePeriod")
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.errors["periods"])
+        layout.addLayout(row)
+        layout.addWidget(self.buttons)
+        self.add_button.clicked.connect(lambda: self.add_period())
+        self.remove_button.clicked.connect(self.remove_period)
+
+    def add_period(self, period: Blackout | None = None) -> int:
+        """Add a row (empty, or with this period) and return its index."""
+        n = self.table.rowCount()
+        self.table.insertRow(n)
+        texts = (
+            (
+                period.label,
+                f"{period.start[0]:02d}-{period.start[1]:02d}",
+                f"{period.end[0]:02d}-{period.end[1]:02d}",
+            )
+            if period is not None
+            else ("", "", "")
+        )
+        for column, text in enumerate(texts):
+            self.table.setItem(n, column, QTableWidgetItem(text))
+        if period is None:
+            self.table.setCurrentCell(n, 0)
+            self.table.editItem(self.table.item(n, 0))
+        return n
+
+    def remove_period(self) -> None:
+        """Remove the selected row (saved only with Save periods)."""
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    def periods(self) -> tuple[list[Blackout], dict[str, str]]:
+        """The table's periods, and a sentence for each row whose days are not MM-DD."""
+        found: list[Blackout] = []
+        problems: dict[str, str] = {}
+        for n in range(self.table.rowCount()):
+            label, first, last = (
+                (self.table.item(n, c).text() if self.table.item(n, c) else "") for c in range(3)
+            )
+            start, end = _month_day(first), _month_day(last)
+            if start is None or end is None:
+                problems[str(n + 1)] = (
+                    f"Blackout period {n + 1}: write its days as month-day, like 12-15."
+                )
+                start, end = start or (0, 0), end or (0, 0)
+            found.append(Blackout(label, start, end))
+        return found, problems
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """All sentences under the table, and the rows they are about tinted."""
+        label = self.errors["periods"]
+        label.setText("\n".join(errors.values()))
+        label.setVisible(bool(errors))
+        for n in range(self.table.rowCount()):
+            brush = QBrush(WRONG_CELL) if str(n + 1) in errors else QBrush()
+            for c in range(self.table.columnCount()):
+                item = self.table.item(n, c)
+                if item is not None:
+                    item.setBackground(brush)
+
+    def save(self) -> bool:
+        """Replace the blackout periods; refusals show under the table and the dialog stays."""
+        periods, problems = self.periods()
+        if problems:
+            self.show_errors(problems)
+            return False
+        changed = self.run(ri.set_blackout_periods, periods=periods)
+        if changed is None:
+            return False
+        self.accept()
+        rotation = self.inputs.rotation
+        rotation.inputs_changed()
+        rotation.window_.statusBar().showMessage(
+            "Blackout periods saved." if changed else "The blackout periods are unchanged.", 10_000
+        )
         return True
 
 
