@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "awards",
     "meetings",
     "agenda",
+    "directory",
 )
 
 

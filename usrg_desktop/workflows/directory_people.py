@@ -497,3 +497,49 @@ def anonymise_person(
     session.flush()
     _audit(session, person_id=person.id, action="anonymise", actor=actor, now=now, reason=reason)
     return name
+
+
+def city_id_named(session: Session, name: str) -> int:
+    """The member city with this short name, official name or municipal code (any case)."""
+    key = name.strip().lower()
+    found = session.scalar(
+        select(City.id).where(
+            or_(
+                func.lower(City.short_name) == key,
+                func.lower(City.official_name) == key,
+                func.lower(City.municipal_code) == key,
+            )
+        )
+    )
+    if found is None:
+        raise WorkflowError(f"There is no member city called '{name.strip()}'.")
+    return found
+
+
+def body_id_named(session: Session, name: str) -> int:
+    """The body with this short or official name (any case)."""
+    key = name.strip().lower()
+    found = session.scalar(
+        select(Body.id).where(
+            or_(func.lower(Body.short_name) == key, func.lower(Body.official_name) == key)
+        )
+    )
+    if found is None:
+        raise WorkflowError(f"There is no body called '{name.strip()}'.")
+    return found
+
+
+def person_fields(session: Session, person_id: int) -> dict[str, Any]:
+    """A person's editable fields as save_person takes them (to fill a form or change a few)."""
+    person = _person(session, person_id)
+    return {
+        "full_name": person.full_name,
+        "title": person.title,
+        "city_id": person.city_id,
+        "body_id": person.body_id,
+        "role": person.role,
+        "email": person.email or "",
+        "phone": person.phone,
+        "consent_basis": person.consent_basis,
+        "consent_recorded_on": person.consent_recorded_on,
+    }
