@@ -192,3 +192,23 @@ def test_blackout_periods_are_checked_in_the_dialog_then_move_the_dates(qtbot, r
     moved = proposal(rotation, q2).starts_on
     assert (moved.month, moved.day) > (5, 12)
     assert "Budget vote: 1 May – 12 May" in inputs.blackouts_label.text()
+
+
+def test_the_lists_export_as_shown_in_the_database(rotation, demo_db, tmp_path):
+    import csv
+
+    written = rotation.inputs.export("unavailability", tmp_path / "unavailable.csv")
+    with written.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    expected = demo_db.rows(
+        "SELECT c.official_name, u.starts_on, u.ends_on FROM host_unavailability u "
+        "JOIN cities c ON c.id = u.city_id ORDER BY u.starts_on"
+    )
+    assert len(rows) == 1 + len(expected) and expected
+    assert [(r[1], r[2][:10], r[3][:10]) for r in rows[1:]] == [
+        (name, str(first)[:10], str(last)[:10]) for name, first, last in expected
+    ]
+    written = rotation.inputs.export("volunteers", tmp_path / "volunteers.csv")
+    with written.open(newline="", encoding="utf-8-sig") as handle:
+        offers = list(csv.reader(handle))
+    assert len(offers) - 1 == rotation.inputs.volunteers.rowCount()

@@ -717,6 +717,13 @@ class RotationInputsPanel(QWidget):
         self.remove_unavailable_button.setObjectName("removeUnavailability")
         self.remove_unavailable_button.setToolTip("Remove the selected period (Delete)")
 
+        self.export_volunteers_button = QPushButton("Export…")
+        self.export_volunteers_button.setObjectName("exportVolunteers")
+        self.export_volunteers_button.setToolTip("Save the offers to host as XLSX or CSV")
+        self.export_unavailable_button = QPushButton("Export…")
+        self.export_unavailable_button.setObjectName("exportUnavailability")
+        self.export_unavailable_button.setToolTip("Save the periods as XLSX or CSV")
+
         self.blackouts_label = QLabel("")
         self.blackouts_label.setObjectName("blackouts")
         self.blackouts_label.setWordWrap(True)
@@ -725,24 +732,27 @@ class RotationInputsPanel(QWidget):
         self.blackouts_button.setToolTip("The yearly periods with no meetings")
 
         layout = QVBoxLayout(self)
-        for title, table, add, remove in (
+        for title, table, add, remove, export in (
             (
                 "Volunteered to host",
                 self.volunteers,
                 self.add_volunteer_button,
                 self.remove_volunteer_button,
+                self.export_volunteers_button,
             ),
             (
                 "Cannot host",
                 self.unavailable,
                 self.add_unavailable_button,
                 self.remove_unavailable_button,
+                self.export_unavailable_button,
             ),
         ):
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             box_layout.addWidget(table, 1)
             row = QHBoxLayout()
+            row.addWidget(export)
             row.addStretch(1)
             row.addWidget(add)
             row.addWidget(remove)
@@ -758,6 +768,8 @@ class RotationInputsPanel(QWidget):
         self.add_unavailable_button.clicked.connect(lambda: self.add_unavailability())
         self.remove_unavailable_button.clicked.connect(lambda: self.remove_unavailability())
         self.blackouts_button.clicked.connect(lambda: self.edit_blackouts())
+        self.export_volunteers_button.clicked.connect(lambda: self.export("volunteers"))
+        self.export_unavailable_button.clicked.connect(lambda: self.export("unavailability"))
         for table, add, remove in (
             (self.volunteers, self.add_volunteer, self.remove_volunteer),
             (self.unavailable, self.add_unavailability, self.remove_unavailability),
@@ -792,6 +804,36 @@ class RotationInputsPanel(QWidget):
             "No meetings in: " + "; ".join(ri.describe_blackouts(blackouts)) + "."
         )
         self._enable()
+
+    def export(self, which: str, path: str | Path | None = None) -> Path | None:
+        """Save the offers ("volunteers") or the periods ("unavailability") as XLSX or CSV."""
+        listing = (
+            ri.volunteer_listing(self.db)
+            if which == "volunteers"
+            else ri.unavailability_listing(self.db)
+        )
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            suggested = str(Path(folder or Path.home()) / f"{listing.title}.xlsx")
+            chosen, kind = QFileDialog.getSaveFileName(
+                self, f"Export: {listing.title}", suggested, EXPORT_FILTERS
+            )
+            if not chosen:
+                return None
+            if Path(chosen).suffix.lower() not in (".csv", ".xlsx"):
+                chosen += ".csv" if "csv" in kind.lower() else ".xlsx"
+            path = chosen
+        try:
+            write_listing_file(path, listing.columns, listing.rows, title=listing.title)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export", f"The list could not be saved to {path}: {exc}.")
+            return None
+        self.rotation.window_.statusBar().showMessage(
+            f"Exported {len(listing.rows)} rows to {path}", 10_000
+        )
+        return Path(path)
 
     def _enable(self) -> None:
         self.remove_volunteer_button.setEnabled(_selected_id(self.volunteers) is not None)
@@ -1170,6 +1212,8 @@ class BlackoutDialog(_InputDialog):
 
     def save(self) -> bool:
         """Replace the blackout periods; refusals show under the table and the dialog stays."""
+        # A cell still being typed in keeps its text in the editor until focus leaves it.
+        self.ok_button.setFocus()
         periods, problems = self.periods()
         if problems:
             self.show_errors(problems)
