@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
@@ -240,17 +239,14 @@ def cmd_people_off(args: argparse.Namespace) -> int:
 
 def cmd_people_export(args: argparse.Namespace) -> int:
     """Write everything held about a person to a JSON file (a POPIA access request)."""
-    from ..workflows.directory_people import export_person, person_id_by_email
+    from ..workflows.directory_people import person_id_by_email, write_person_export
 
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        data = export_person(session, person_id_by_email(session, args.email), actor=actor)
+        person_id = person_id_by_email(session, args.email)
+        write_person_export(session, person_id=person_id, path=args.out, actor=actor)
     out = Path(args.out)
-    try:
-        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise WorkflowError(f"The file {out} could not be written: {exc.strerror}.") from None
     print(f"Wrote what is held about {args.email.strip()} to {out}.")
     return 0
 

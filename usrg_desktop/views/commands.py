@@ -57,6 +57,7 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
         "usrg_desktop.views.review_exchange:import_scores_files",
         "Ctrl+Shift+O",
     ),
+    MenuCommand("File", "Change my pass&word…", "accounts_view:change_my_password"),
     MenuCommand("Reviews", "Ranking and &decisions…", "reviews_view:open_ranking", "Ctrl+Shift+K"),
     MenuCommand("Reviews", "Assign reviewers &automatically…", "reviews_view:assign_automatically"),
     MenuCommand("Reviews", "Round &rubric…", "rubric_editor:edit_round_rubric"),

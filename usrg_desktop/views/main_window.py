@@ -151,7 +151,12 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec(
         "Directory",
         (
-            ListSpec("People", "people", lambda db, _t: directory.people_listing(db)),
+            ListSpec(
+                "People",
+                "people",
+                lambda db, _t: directory.people_listing(db),
+                setup="usrg_desktop.views.directory_view:setup_people_page",
+            ),
             ListSpec("Cities", "cities", lambda db, _t: directory.city_listing(db), reference=True),
             ListSpec("Bodies", "bodies", lambda db, _t: directory.body_listing(db), reference=True),
         ),
@@ -159,7 +164,12 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec(
         "Administration",
         (
-            ListSpec("Users", "users", lambda db, _t: administration.user_listing(db)),
+            ListSpec(
+                "Users",
+                "users",
+                lambda db, _t: administration.user_listing(db),
+                setup="usrg_desktop.views.accounts_view:setup_users_page",
+            ),
             ListSpec("Audit log", "audit events", lambda db, _t: administration.audit_listing(db)),
         ),
     ),

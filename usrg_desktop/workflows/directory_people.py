@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -543,3 +545,36 @@ def person_fields(session: Session, person_id: int) -> dict[str, Any]:
         "consent_basis": person.consent_basis,
         "consent_recorded_on": person.consent_recorded_on,
     }
+
+
+def organisation_choices(session: Session) -> list[tuple[str, int, str]]:
+    """The member cities then the bodies a person can belong to: (kind, id, official name)."""
+    cities = session.execute(select(City.id, City.official_name).order_by(City.official_name)).all()
+    bodies = session.execute(select(Body.id, Body.official_name).order_by(Body.official_name)).all()
+    return [("city", cid, name) for cid, name in cities] + [
+        ("body", bid, name) for bid, name in bodies
+    ]
+
+
+def person_choices(session: Session) -> list[tuple[int, str]]:
+    """Active people who are not anonymised, as (id, "name <email>"), by name."""
+    rows = session.execute(
+        select(Person.id, Person.full_name, Person.email).where(
+            Person.active.is_(True), Person.anonymised_at.is_(None)
+        )
+    ).all()
+    choices = [(pid, f"{name} <{email}>" if email else name) for pid, name, email in rows]
+    return sorted(choices, key=lambda c: c[1].casefold())
+
+
+def write_person_export(
+    session: Session, *, person_id: int, path: str | Path, actor: Actor | None = None
+) -> dict:
+    """Write export_person's data to a UTF-8 JSON file; returns the data written."""
+    data = export_person(session, person_id, actor=actor)
+    target = Path(path)
+    try:
+        target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise WorkflowError(f"The file {target} could not be written: {exc.strerror}.") from None
+    return data
