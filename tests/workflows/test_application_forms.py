@@ -214,7 +214,9 @@ def test_a_closed_round_takes_no_new_application(any_db, status):
     with any_db.unit_of_work() as s:
         round_id = make_round(s, status=status)
     errors = field_errors(any_db, round_id)
-    assert errors["round"].endswith(f"is {status} and takes no new applications.")
+    assert errors["round"].startswith("The round 'Innovation Fund test round")
+    assert errors["round"].endswith(", so it takes no new applications.")
+    assert status.replace("reviewing", "in review") in errors["round"]
 
 
 def test_editing_replaces_lines_and_audits_what_changed(open_round):

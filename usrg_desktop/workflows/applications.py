@@ -570,8 +570,6 @@ def transition_to(current: ApplicationState, target: ApplicationState) -> Transi
 # Only these states may be edited in the form: before screening starts, the application is
 # still what the applicant sent.
 EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED})
-# Rounds that take new applications (a draft round is being prepared; drafts may be captured).
-_TAKING_ROUNDS = frozenset({RoundStatus.DRAFT.value, RoundStatus.OPEN.value})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # What the form's fields are called, for messages that name them.
 FIELD_LABELS = {
@@ -592,11 +590,15 @@ FIELD_LABELS = {
 _TEXT_LIMITS = {"title": 300, "contact_name": 200, "contact_email": 254, "contact_phone": 40}
 
 
-def _round_takes_applications(rnd: Round) -> str | None:
-    """Why a round takes no new applications, or None when it does."""
-    if rnd.status in _TAKING_ROUNDS:
-        return None
-    return f"The round '{rnd.name}' is {rnd.status} and takes no new applications."
+def _round_refusal(session: Session, round_id: int) -> str | None:
+    """Why a round takes no new applications (the rounds' own rule), or None when it does."""
+    from .rounds import ensure_round_takes_applications  # rounds may come to import us
+
+    try:
+        ensure_round_takes_applications(session, round_id)
+    except WorkflowError as exc:
+        return str(exc)
+    return None
 
 
 def save_application(
@@ -664,7 +666,7 @@ def save_application(
             f"{app.reference} was submitted to another round; its round cannot change."
         )
     elif app is None or app.round_id != rnd.id:
-        refusal = _round_takes_applications(rnd)
+        refusal = _round_refusal(session, rnd.id)
         if refusal:
             errors["round"] = refusal
 
@@ -990,6 +992,8 @@ class FormChoices:
 
 def form_choices(session: Session) -> FormChoices:
     """The rounds (newest first, with their admitted bodies) and the active member cities."""
+    from .rounds import TAKES_APPLICATIONS
+
     admitted: dict[int, list[tuple[int, str]]] = {}
     for round_id, body_id, name in session.execute(
         select(RoundAdmittedBody.round_id, Body.id, Body.short_name)
@@ -1004,7 +1008,7 @@ def form_choices(session: Session) -> FormChoices:
             r.status,
             r.cap_cents,
             tuple(admitted.get(r.id, ())),
-            r.status in _TAKING_ROUNDS,
+            RoundStatus(r.status) in TAKES_APPLICATIONS,
         )
         for r in session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc()))
     )
