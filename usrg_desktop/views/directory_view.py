@@ -136,7 +136,7 @@ class PersonDialog(QDialog):
                 key = ("body", fields["body_id"])
             else:
                 key = None
-            self.organisation_combo.setCurrentIndex(max(self.organisation_combo.findData(key), 0))
+            self.select_organisation(key)
             self.role_combo.setCurrentIndex(max(self.role_combo.findData(fields["role"]), 0))
             self.email_edit.setText(fields["email"])
             self.phone_edit.setText(fields["phone"])
@@ -198,6 +198,17 @@ class PersonDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
         self.name_edit.setFocus()
+
+    def select_organisation(self, key: tuple[str, int] | None) -> None:
+        """Choose ("city", id) or ("body", id) in the organisation box (None: an individual)."""
+        combo = self.organisation_combo
+        for index in range(combo.count()):
+            data = combo.itemData(index)
+            # Qt hands a stored tuple back as a list.
+            if (tuple(data) if data is not None else None) == key:
+                combo.setCurrentIndex(index)
+                return
+        combo.setCurrentIndex(0)
 
     def values(self) -> dict[str, Any]:
         """The form's fields as save_person takes them."""
