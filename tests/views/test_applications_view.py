@@ -515,3 +515,17 @@ def test_enter_on_a_row_opens_its_screen_and_a_note_is_kept(qtbot, window, demo_
     item = next(i for i in screen.screening_tab.items if i.check_id == unticked.check_id)
     assert item.note == "No council resolution attached" and item.passed is False
     assert not screen.buttons["mark_eligible"].isEnabled()
+
+
+def test_decline_asks_the_reason_and_the_panels_feedback(qtbot, window, demo_db):
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'reviewed' LIMIT 1")[0][0]
+    screen = window.open_window(("application", app_id), lambda: ApplicationScreen(window, app_id))
+    click(qtbot, screen.buttons["decline"])
+    dialog = screen.dialog
+    qtbot.keyClicks(dialog.reason_edit, "Below the funding line.")
+    qtbot.keyClicks(dialog.feedback_edit, "Show the baseline data.")
+    click(qtbot, dialog.ok_button)
+    assert state(demo_db, app_id) == "declined"
+    assert demo_db.rows(
+        "SELECT reasons, feedback FROM decisions WHERE application_id = :i", {"i": app_id}
+    ) == [("Below the funding line.", "Show the baseline data.")]

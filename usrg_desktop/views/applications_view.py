@@ -679,6 +679,7 @@ class ReasonDialog(QDialog):
         *,
         amount_cents: int | None = None,
         reason_required: bool = True,
+        feedback: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -686,6 +687,7 @@ class ReasonDialog(QDialog):
         self.reason_required = reason_required
         self.amount_edit: QLineEdit | None = None
         self.conditions_edit: QPlainTextEdit | None = None
+        self.feedback_edit: QPlainTextEdit | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(question)
         intro.setWordWrap(True)
@@ -706,6 +708,15 @@ class ReasonDialog(QDialog):
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setFixedHeight(self.reason_edit.fontMetrics().lineSpacing() * 4 + 12)
         form.addRow("&Reasons" if amount_cents is not None else "&Reason", self.reason_edit)
+        if feedback:
+            self.feedback_edit = QPlainTextEdit()
+            self.feedback_edit.setObjectName("feedback")
+            self.feedback_edit.setTabChangesFocus(True)
+            self.feedback_edit.setPlaceholderText("The panel's advice to the applicant")
+            self.feedback_edit.setFixedHeight(
+                self.feedback_edit.fontMetrics().lineSpacing() * 4 + 12
+            )
+            form.addRow("Panel's &feedback", self.feedback_edit)
         layout.addLayout(form)
         self.error = _error_label("reason")
         layout.addWidget(self.error)
@@ -1281,8 +1292,17 @@ class ApplicationScreen(QWidget):
                 transition.label,
                 f"{transition.label} {name}: say why (it goes in the history"
                 + (" and the letter)." if action in ("decline", "mark_ineligible") else ")."),
+                feedback=action == "decline",
             )
-            dialog.on_ok = lambda d, a=action: self._run(a, quiet=True, reason=d.reason)
+            if action == "decline":
+                dialog.on_ok = lambda d: self._run(
+                    "decline",
+                    quiet=True,
+                    reason=d.reason,
+                    feedback=d.feedback_edit.toPlainText().strip() if d.feedback_edit else "",
+                )
+            else:
+                dialog.on_ok = lambda d, a=action: self._run(a, quiet=True, reason=d.reason)
             return self._open(dialog)
         return self._run(action) is None
 
