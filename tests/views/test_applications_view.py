@@ -322,6 +322,8 @@ def test_a_coordinator_sees_the_moves_disabled_with_the_reason(qtbot, demo_db, s
         screen.unavailable_label.text()
     )
     assert not screen.attachments_tab.add_button.isEnabled()
+    new = applications_page(window).findChild(QPushButton, "action_Newapplication")
+    assert not new.isEnabled() and new.toolTip().startswith("Only the secretariat")
 
 
 def test_editing_a_draft_from_its_screen(qtbot, window, demo_db):

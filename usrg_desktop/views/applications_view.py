@@ -110,12 +110,21 @@ def _read(db: Database, action: Callable[..., Any], *args: Any, **kwargs: Any) -
 # -- the list -----------------------------------------------------------------------------------
 def setup_applications_page(window: Any, page: Any) -> None:
     """Applications list: New application… (Ctrl+N), Open, filters by round, state, applicant."""
-    page.add_action(
+    may_capture = _actor(window).role in wf.STAFF
+
+    def new_application() -> None:
+        if may_capture:
+            open_new_application(window)
+
+    button = page.add_action(
         "New application…",
-        lambda: open_new_application(window),
+        new_application,
         shortcut="Ctrl+N",
         tip="Capture an application in a form",
     )
+    if not may_capture:
+        button.setEnabled(False)
+        button.setToolTip("Only the secretariat or an administrator may capture applications.")
 
     def open_current() -> None:
         row_id = page.current_id()
