@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Reviewer mode: only the packet's contents, never a secretariat database.
         from .views.reviewer_mode import run_reviewer_mode
 
-        return run_reviewer_mode(args.packet)
+        return run_reviewer_mode(args.packet, exit_after_start=args.exit_after_start)
     target = settings.database_target(args.database)
     if args.self_test:
         return self_test(target)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tests.views.conftest import answer_modal
@@ -227,25 +227,24 @@ def test_attachments_are_extracted_for_the_system_viewer(window):
     assert path.name == att.filename and path.stat().st_size == att.size_bytes
 
 
-def test_usrg_desktop_with_a_packet_opens_reviewer_mode_without_a_database(
-    qtbot, packet_path, monkeypatch
-):
-    from usrg_desktop import app as app_module
-    from usrg_desktop import settings
+def test_usrg_desktop_with_a_packet_opens_reviewer_mode_without_a_database(packet_path, tmp_path):
+    """In its own process: app.exec() ends Qt's event loops for good, so not in this one."""
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setenv("USRG_DATABASE", str(packet_path.parent / "must-not-exist.sqlite3"))
-    titles: list[str] = []
-
-    def look_and_quit() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, ReviewerWindow) and widget.isVisible():
-                titles.append(widget.windowTitle())
-                widget.close()
-                widget.deleteLater()
-        QApplication.instance().quit()
-
-    QTimer.singleShot(300, look_and_quit)
-    assert app_module.main([str(packet_path)]) == 0
-    assert titles and "Ḓivhani Maḽaba" in titles[0]
-    assert not (packet_path.parent / "must-not-exist.sqlite3").exists()
-    assert not settings.default_database_path().exists()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
+    env["USRG_DATABASE"] = str(tmp_path / "must-not-exist.sqlite3")
+    done = subprocess.run(
+        [sys.executable, "-m", "usrg_desktop", str(packet_path), "--exit-after-start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "review of Ḓivhani Maḽaba" in done.stdout
+    assert "0 of 5 applications finished" in done.stdout
+    assert not (tmp_path / "must-not-exist.sqlite3").exists()
+    assert not list((tmp_path / "data").rglob("*.sqlite3"))
+    assert list((tmp_path / "data").rglob("reviews"))  # where the autosave goes

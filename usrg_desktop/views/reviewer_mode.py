@@ -669,8 +669,11 @@ def _application_html(app: PacketApplication) -> str:
     )
 
 
-def run_reviewer_mode(packet_path: str) -> int:
-    """Open a packet on its own (no database) and run the reviewer's window until it closes."""
+def run_reviewer_mode(packet_path: str, *, exit_after_start: bool = False) -> int:
+    """Open a packet on its own (no database) and run the reviewer's window until it closes.
+
+    exit_after_start (for tests and bench/): quit once the window has shown, saying its title.
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     try:
@@ -680,4 +683,12 @@ def run_reviewer_mode(packet_path: str) -> int:
         return 1
     window = ReviewerWindow(session)
     window.show()
+    if exit_after_start:
+        from PySide6.QtCore import QTimer
+
+        def report_and_quit() -> None:
+            print(f"{window.windowTitle()}: {window.progress_label.text()}")
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
     return app.exec()
