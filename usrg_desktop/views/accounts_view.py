@@ -79,6 +79,21 @@ class _FormDialog(QDialog):
         """Say what is wrong under the fields."""
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show every line of the wrapped texts (a shown dialog does not by itself)."""
+        self.layout_.activate()
+        wanted = self.layout_.heightForWidth(self.width())
+        if wanted < 0:
+            wanted = self.sizeHint().height()
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        """Fit the wrapped texts once the dialog has its width."""
+        super().showEvent(event)
+        self.fit_height()
 
     def run(self, db: Database, action: Any) -> bool:
         """Run one workflow quietly; a refusal is shown in the dialog. True when done."""
