@@ -151,9 +151,12 @@ class ReviewerWindow(QMainWindow):
     def _build(self) -> None:
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        due = (
+            f"<br>Scores due by {self.packet.deadline.isoformat()}" if self.packet.deadline else ""
+        )
         heading = QLabel(
             f"<b>{html.escape(self.packet.reviewer_name)}</b><br>"
-            f"{html.escape(self.packet.round_name)}"
+            f"{html.escape(self.packet.round_name)}{due}"
         )
         left_layout.addWidget(heading)
         self.progress_label = QLabel()
