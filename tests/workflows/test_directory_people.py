@@ -19,7 +19,7 @@ from usrg_desktop.domain.reviews import Assignment, Conflict, Reviewer
 from usrg_desktop.workflows import Actor, FieldErrors, PermissionDenied, WorkflowError
 from usrg_desktop.workflows.accounts import add_user, sign_in, switch_off_user
 from usrg_desktop.workflows.administration import audit_listing
-from usrg_desktop.workflows.attendance import attendance_listing
+from usrg_desktop.workflows.attendance import attendance_listing, invite_person
 from usrg_desktop.workflows.directory import people_listing
 from usrg_desktop.workflows.directory_people import (
     anonymise_person,
@@ -222,15 +222,12 @@ def _person_everywhere(db) -> tuple[int, int, int]:
     meeting_id = new_meeting(db, number=91)
     admin = demo_actor(db, "admin")
     with db.unit_of_work() as session:
-        session.add(
-            Invitation(
-                meeting_id=meeting_id,
-                person_id=pid,
-                rsvp="apology",
-                apology_note="In hospital that week",
-                attended_day1=False,
-            )
+        invitation = session.get(
+            Invitation,
+            invite_person(session, meeting_id=meeting_id, person_id=pid, actor=admin, now=NOW),
         )
+        invitation.rsvp = "apology"
+        invitation.apology_note = "In hospital that week"
         number = (session.scalar(select(func.max(ActionItem.number))) or 0) + 1
         session.add(
             ActionItem(
@@ -298,7 +295,9 @@ def test_export_holds_every_place_the_person_appears(any_demo_db):
     assert [a["status"] for a in data["reviewer"]["assignments"]] == ["assigned"]
     assert [c["reason"] for c in data["reviewer"]["conflicts"]] == ["Former colleague"]
     actions = {(e["entity"], e["action"]) for e in data["audit_events"]}
-    assert {("person", "create"), ("user", "create")} <= actions
+    assert {("person", "create"), ("user", "create"), ("meeting", "invite")} <= actions
+    invited = [e for e in data["audit_events"] if e["action"] == "invite"]
+    assert invited[0]["detail"] == "Invited Vhutshilo Nemavhola"
 
 
 def test_every_column_that_points_at_a_person_is_in_the_export():

@@ -368,6 +368,12 @@ def export_person(session: Session, person_id: int, *, actor: Actor | None = Non
     reviewer_id = out["reviewer"]["id"] if out["reviewer"] else None
     if reviewer_id is not None:
         conditions.append((AuditEvent.entity == "reviewer") & (AuditEvent.entity_id == reviewer_id))
+    if person.anonymised_at is None:
+        # Other actions write the names of the people they touch into their detail ("Invited
+        # ..."), so events naming the person or their address are theirs too.
+        for text in filter(None, (person.full_name, person.email)):
+            conditions.append(AuditEvent.detail.contains(text, autoescape=True))
+            conditions.append(AuditEvent.reason.contains(text, autoescape=True))
     events = session.scalars(
         select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.occurred_at, AuditEvent.id)
     ).all()
