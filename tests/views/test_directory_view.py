@@ -220,3 +220,21 @@ def test_anonymise_asks_twice_and_keeps_the_row(qtbot, admin_window):
     assert page.model.row_values(page.table.currentIndex().row())[0] == f"Anonymised person {pid}"
     assert not controller.anonymise_button.isEnabled()
     assert not controller.edit_button.isEnabled()
+
+
+def test_the_people_list_filters_by_role_and_organisation(main_window):
+    page = _people_page(main_window)
+    controller = page.people_controller
+    combo = controller.role_filter
+    combo.setCurrentIndex(combo.findText("reviewer"))
+    keys = [c.key for c in page.model.columns]
+    shown = [page.model.row_values(r) for r in range(page.model.rowCount())]
+    assert shown and all(v[keys.index("role")] == "reviewer" for v in shown)
+    everyone = len(people_listing(main_window.db).rows)
+    assert len(shown) < everyone
+    orgs = controller.organisation_filter
+    orgs.setCurrentIndex(orgs.findText("SACN"))
+    combo.setCurrentIndex(0)
+    shown = [page.model.row_values(r) for r in range(page.model.rowCount())]
+    assert {v[0] for v in shown} >= {"Lerato Mofokeng", "Anél Coetzée", "Gerhard du Plessis"}
+    assert all(v[keys.index("organisation")] == "SACN" for v in shown)

@@ -298,6 +298,7 @@ class UsersController:
         self.on_button = page.add_action(
             "Switch on", self.switch_on, tip="The account can sign in again"
         )
+        self.role_filter = page.add_column_filter("role", "Role", everything="Every role")
         page.item_activated.connect(lambda _id: self.change_role())
         page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         page.model.modelReset.connect(self.update_buttons)

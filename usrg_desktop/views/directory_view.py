@@ -343,6 +343,10 @@ class PeopleController:
         self.anonymise_button = page.add_action(
             "Anonymise…", self.anonymise, tip="Replace the selected person's details for good"
         )
+        self.role_filter = page.add_column_filter("role", "Role", everything="Every role")
+        self.organisation_filter = page.add_column_filter(
+            "organisation", "Organisation", everything="Every organisation"
+        )
         page.item_activated.connect(lambda _id: self.edit_person())
         page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         page.model.modelReset.connect(self.update_buttons)
