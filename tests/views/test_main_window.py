@@ -283,3 +283,20 @@ def test_a_prefetch_that_failed_shows_a_message_not_a_traceback(qtbot, demo_db, 
     assert window.error_box is not None
     assert "busy" in window.error_box.informativeText()
     window.error_box.close()
+
+
+def test_a_screen_closed_a_moment_ago_is_made_again(main_window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    made = []
+
+    def factory() -> QLabel:
+        made.append(QLabel("screen"))
+        return made[-1]
+
+    first = main_window.open_window(("test", 1), factory)
+    assert main_window.open_window(("test", 1), factory) is first
+    first.close()  # deleted later, by the event loop
+    second = main_window.open_window(("test", 1), factory)
+    assert second is not first and second.isVisible()
+    assert len(made) == 2

@@ -337,6 +337,10 @@ class MainWindow(QMainWindow):
         one already open brings it to the front.
         """
         window = self._windows.get(key)
+        if window is not None and not window.isVisible():
+            # Closed a moment ago and waiting for deletion: make a fresh one.
+            self._windows.pop(key, None)
+            window = None
         if window is None:
             window = factory()
             window.setParent(self, Qt.WindowType.Window)
