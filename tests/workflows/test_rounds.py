@@ -158,7 +158,7 @@ def test_several_mistakes_are_reported_together(db):
     with pytest.raises(FieldErrors) as refused:
         create(db, good_form(name="", budget_cents=None, cap_cents=0))
     assert set(refused.value.errors) == {"name", "budget", "cap"}
-    assert str(refused.value) == "Give the round a name. (and 2 more fields to correct)"
+    assert str(refused.value) == "Give the round a name (and 2 more fields to correct)."
 
 
 def test_name_is_unique_whatever_the_case(any_db):

@@ -26,7 +26,7 @@ class FieldErrors(WorkflowError):
         first = next(iter(self.errors.values()), "The form has mistakes.")
         more = len(self.errors) - 1
         suffix = f" (and {more} more field{'s' if more > 1 else ''} to correct)" if more > 0 else ""
-        super().__init__(first.rstrip(".") + "." + suffix if suffix else first)
+        super().__init__(first.rstrip(".") + suffix + "." if suffix else first)
 
 
 class PermissionDenied(WorkflowError):
