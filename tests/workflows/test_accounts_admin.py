@@ -253,3 +253,21 @@ def test_anyone_changes_their_own_password_giving_the_present_one(any_db):
     with pytest.raises(WorkflowError), any_db.unit_of_work() as session:
         sign_in(session, username="reviewer1", password="password-123", now=NOW)
     assert _events(any_db, uid)[-1][0] == "change_password"
+
+
+def test_an_administrator_who_stepped_down_no_longer_administers(any_db):
+    # The Actor was made at sign-in; the account is read again for every account action.
+    admin = _first_admin(any_db)
+    other = _add(any_db, admin, "thabo", "administrator")
+    staff = _add(any_db, admin, "lerato", "secretariat")
+    with any_db.unit_of_work() as session:
+        change_role(session, user_id=admin.user_id, role="coordinator", actor=admin, now=NOW)
+    with (
+        pytest.raises(PermissionDenied, match="your account is no longer one"),
+        any_db.unit_of_work() as session,
+    ):
+        switch_off_user(session, user_id=staff, actor=admin, now=NOW)
+    thabo = Actor(other, "Thabo", "administrator")
+    with any_db.unit_of_work() as session:
+        switch_off_user(session, user_id=staff, actor=thabo, now=NOW)
+    assert not _user(any_db, staff).active

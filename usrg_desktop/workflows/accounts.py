@@ -157,9 +157,17 @@ def create_first_administrator(
 
 
 # -- administration of accounts ------------------------------------------------------------------
-def _require_administrator(actor: Actor, what: str) -> None:
+def _require_administrator(session: Session, actor: Actor, what: str) -> None:
     if actor.role != Role.ADMINISTRATOR.value:
         raise PermissionDenied(f"Only an administrator may {what}.")
+    if actor.user_id is not None:
+        # The account as it is now, not as it was at sign-in: a window left open by someone
+        # who has since been demoted or switched off no longer administers accounts.
+        user = session.get(User, actor.user_id)
+        if user is None or not user.active or user.role != Role.ADMINISTRATOR.value:
+            raise PermissionDenied(
+                f"Only an administrator may {what}; your account is no longer one (sign in again)."
+            )
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -228,7 +236,7 @@ def add_user(
     now: datetime,
 ) -> int:
     """An administrator adds an account (every field checked); returns the new user's id."""
-    _require_administrator(actor, "add user accounts")
+    _require_administrator(session, actor, "add user accounts")
     return create_user(
         session,
         username=username,
@@ -243,7 +251,7 @@ def add_user(
 
 def change_role(session: Session, *, user_id: int, role: str, actor: Actor, now: datetime) -> None:
     """An administrator gives an account another role (never demoting the last administrator)."""
-    _require_administrator(actor, "change roles")
+    _require_administrator(session, actor, "change roles")
     user = _user(session, user_id)
     roles = [r.value for r in Role]
     if role not in roles:
@@ -267,7 +275,7 @@ def change_role(session: Session, *, user_id: int, role: str, actor: Actor, now:
 
 def switch_off_user(session: Session, *, user_id: int, actor: Actor, now: datetime) -> None:
     """An administrator switches an account off: it can no longer sign in (history stays)."""
-    _require_administrator(actor, "switch accounts off")
+    _require_administrator(session, actor, "switch accounts off")
     user = _user(session, user_id)
     if not user.active:
         raise WorkflowError(f"The account '{user.username}' is already switched off.")
@@ -278,7 +286,7 @@ def switch_off_user(session: Session, *, user_id: int, actor: Actor, now: dateti
 
 def switch_on_user(session: Session, *, user_id: int, actor: Actor, now: datetime) -> None:
     """An administrator switches an account on again."""
-    _require_administrator(actor, "switch accounts on")
+    _require_administrator(session, actor, "switch accounts on")
     user = _user(session, user_id)
     if user.active:
         raise WorkflowError(f"The account '{user.username}' is already switched on.")
@@ -303,7 +311,7 @@ def reset_password(
     session: Session, *, user_id: int, new_password: str, actor: Actor, now: datetime
 ) -> None:
     """An administrator sets a new password for an account (say, one its owner forgot)."""
-    _require_administrator(actor, "reset passwords")
+    _require_administrator(session, actor, "reset passwords")
     user = _user(session, user_id)
     _check_new_password(new_password)
     user.password_hash = hash_password(new_password)
