@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from sqlalchemy import select
@@ -14,20 +13,6 @@ from usrg_desktop.domain.reviews import Assignment, Reviewer, ReviewerAffiliatio
 from usrg_desktop.money import format_zar
 from usrg_desktop.views import reviews_view
 from usrg_desktop.views.reviews_view import COL_AMOUNT, COL_NOTES, COL_REFERENCE
-
-
-@pytest.fixture(autouse=True)
-def _nested_event_loops_run(qapp):
-    """Undo a quit left pending by an earlier test that ran the application's main loop.
-
-    After `app.exec()` ends with a quit still pending, every later nested loop (a modal
-    dialog's exec) returns at once; one short exec clears it. Seen after
-    test_reviewer_mode's `usrg-desktop PACKET` test, which closes the last window and quits.
-    """
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(0, qapp.quit)
-    qapp.exec()
 
 
 def _assignments_page(window):

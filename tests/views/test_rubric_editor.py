@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from sqlalchemy import select
 
 from usrg_desktop.domain.grants import Round
 from usrg_desktop.views.rubric_editor import COL_WEIGHT, RubricEditor
 from usrg_desktop.workflows import rubrics
-
-
-@pytest.fixture(autouse=True)
-def _nested_event_loops_run(qapp):
-    """Undo a quit left pending by an earlier test that ran the application's main loop.
-
-    After `app.exec()` ends with a quit still pending, every later nested loop (a modal
-    dialog's exec) returns at once; one short exec clears it. Seen after
-    test_reviewer_mode's `usrg-desktop PACKET` test, which closes the last window and quits.
-    """
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(0, qapp.quit)
-    qapp.exec()
 
 
 def _new_round(db) -> int:
