@@ -22,11 +22,11 @@ def signed_in(monkeypatch):
 
 
 def run(db, *args: str) -> int:
-    return cli.main([*args, "--database", str(db.path)])
+    return cli.main([*args, "--database", db.url])
 
 
-def test_ranking_json_is_sorted_with_the_funding_line(demo_db, capsys) -> None:
-    assert run(demo_db, "ranking", "--round", ROUND, "--format", "json") == 0
+def test_ranking_json_is_sorted_with_the_funding_line(any_demo_db, capsys) -> None:
+    assert run(any_demo_db, "ranking", "--round", ROUND, "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     scores = [r["score"] for r in rows if r["score"] is not None]
     assert scores == sorted(scores, reverse=True) and len(scores) >= 10
@@ -35,15 +35,15 @@ def test_ranking_json_is_sorted_with_the_funding_line(demo_db, capsys) -> None:
     assert set(rows[0]) >= {"reference", "score", "standardised", "spread", "disagreement"}
 
 
-def test_severity_table(demo_db, capsys) -> None:
-    assert run(demo_db, "ranking", "--round", ROUND, "--severity") == 0
+def test_severity_table(any_demo_db, capsys) -> None:
+    assert run(any_demo_db, "ranking", "--round", ROUND, "--severity") == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:2] == ["Reviewer", "Reviews"]
     assert len(out.splitlines()) == 2 + 8
 
 
-def test_conflict_and_manual_assignment_refusals(demo_db, capsys, signed_in) -> None:
-    with demo_db.unit_of_work() as session:
+def test_conflict_and_manual_assignment_refusals(any_demo_db, capsys, signed_in) -> None:
+    with any_demo_db.unit_of_work() as session:
         app = session.scalar(
             select(Application).where(Application.state == "in_review").order_by(Application.id)
         )
@@ -69,7 +69,7 @@ def test_conflict_and_manual_assignment_refusals(demo_db, capsys, signed_in) -> 
         )
     assert (
         run(
-            demo_db,
+            any_demo_db,
             "conflict",
             "--application",
             ref,
@@ -82,11 +82,11 @@ def test_conflict_and_manual_assignment_refusals(demo_db, capsys, signed_in) -> 
         )
         == 0
     )
-    assert run(demo_db, "assign", "add", "--application", ref, "--reviewer", email) == 1
+    assert run(any_demo_db, "assign", "add", "--application", ref, "--reviewer", email) == 1
     err = capsys.readouterr().err
     assert err.strip().endswith(f"declared a personal conflict on {ref}.")
     assert "Traceback" not in err
-    with demo_db.unit_of_work() as session:
+    with any_demo_db.unit_of_work() as session:
         assert (
             session.scalar(
                 select(Conflict.kind).where(
@@ -105,9 +105,9 @@ def test_conflict_and_manual_assignment_refusals(demo_db, capsys, signed_in) -> 
         )
 
 
-def test_assign_propose_apply_and_remove(demo_db, capsys, signed_in) -> None:
+def test_assign_propose_apply_and_remove(any_demo_db, capsys, signed_in) -> None:
     # Take one review away from an application in review: the proposal puts one back.
-    with demo_db.unit_of_work() as session:
+    with any_demo_db.unit_of_work() as session:
         row = session.execute(
             select(Assignment.id, Application.reference, Person.email)
             .join(Application, Application.id == Assignment.application_id)
@@ -116,14 +116,14 @@ def test_assign_propose_apply_and_remove(demo_db, capsys, signed_in) -> None:
             .where(Application.state == "in_review", Assignment.status == "assigned")
         ).first()
     assignment_id, ref, email = row
-    assert run(demo_db, "assign", "remove", "--application", ref, "--reviewer", email) == 0
+    assert run(any_demo_db, "assign", "remove", "--application", ref, "--reviewer", email) == 0
     capsys.readouterr()
-    assert run(demo_db, "assign", "propose", "--round", ROUND, "--format", "json") == 0
+    assert run(any_demo_db, "assign", "propose", "--round", ROUND, "--format", "json") == 0
     proposal = json.loads(capsys.readouterr().out)
     assert [a["application"] for a in proposal["assignments"]] == [ref]
-    assert run(demo_db, "assign", "propose", "--round", ROUND, "--apply") == 0
+    assert run(any_demo_db, "assign", "propose", "--round", ROUND, "--apply") == 0
     assert "1 assignment written." in capsys.readouterr().out
-    with demo_db.unit_of_work() as session:
+    with any_demo_db.unit_of_work() as session:
         assert session.get(Assignment, assignment_id) is None
         assert (
             session.scalar(
@@ -136,10 +136,10 @@ def test_assign_propose_apply_and_remove(demo_db, capsys, signed_in) -> None:
         )
 
 
-def test_rubric_show_json_and_lock(demo_db, capsys, signed_in) -> None:
-    assert run(demo_db, "rubric", "show", "--round", ROUND, "--format", "json") == 0
+def test_rubric_show_json_and_lock(any_demo_db, capsys, signed_in) -> None:
+    assert run(any_demo_db, "rubric", "show", "--round", ROUND, "--format", "json") == 0
     rubric = json.loads(capsys.readouterr().out)
     assert sum(c["weight_percent"] for c in rubric["criteria"]) == 100
     assert rubric["locked"].startswith("Reviewing has started")
-    assert run(demo_db, "rubric", "copy-default", "--round", ROUND) == 1
+    assert run(any_demo_db, "rubric", "copy-default", "--round", ROUND) == 1
     assert "can no longer change" in capsys.readouterr().err
