@@ -362,3 +362,26 @@ def test_declare_conflict_sets_an_assignment_aside_and_checks_its_input(staffed_
             actor=STAFF,
             now=NOW,
         )
+
+
+def test_a_reviewers_own_organisation_counts_as_an_affiliation(staffed_round) -> None:
+    db, round_id, apps, reviewers = staffed_round
+    with db.unit_of_work() as session:
+        # Works for Msunduzi in the directory, with no affiliation entered for the reviewer.
+        person = Person(
+            full_name="Thandeka Dlamini",
+            role="reviewer",
+            consent_basis="consent",
+            city_id=_city(session, "Msunduzi"),
+        )
+        session.add(person)
+        session.flush()
+        reviewer = Reviewer(person_id=person.id)
+        session.add(reviewer)
+        session.flush()
+        own = reviewer.id
+        proposal = wf.propose_for_round(session, round_id=round_id)
+    assert (apps[2], own) not in {(p.application_id, p.reviewer_id) for p in proposal.pairs}
+    with pytest.raises(WorkflowError) as refused, db.unit_of_work() as session:
+        wf.assign(session, application_id=apps[2], reviewer_id=own, actor=STAFF, now=NOW)
+    assert str(refused.value).startswith("Thandeka Dlamini is affiliated with Msunduzi")

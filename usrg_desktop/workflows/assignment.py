@@ -195,21 +195,38 @@ def _audit(
     )
 
 
-def reviewers_available(session: Session) -> list[ReviewerAvailable]:
-    """Every active reviewer with their affiliations and declared conflicts."""
+def reviewer_affiliations(
+    session: Session, reviewer_id: int | None = None
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Each reviewer's affiliated cities and bodies: those recorded, and their own organisation.
+
+    A reviewer's organisation in the directory (the person's city or body) counts as an
+    affiliation even when it was not entered again as one.
+    """
     cities: dict[int, set[int]] = defaultdict(set)
     bodies: dict[int, set[int]] = defaultdict(set)
-    for reviewer_id, city_id, body_id in session.execute(
-        select(
-            ReviewerAffiliation.reviewer_id,
-            ReviewerAffiliation.city_id,
-            ReviewerAffiliation.body_id,
-        )
-    ):
-        if city_id is not None:
-            cities[reviewer_id].add(city_id)
-        if body_id is not None:
-            bodies[reviewer_id].add(body_id)
+    recorded = select(
+        ReviewerAffiliation.reviewer_id, ReviewerAffiliation.city_id, ReviewerAffiliation.body_id
+    )
+    own = select(Reviewer.id, Person.city_id, Person.body_id).join(
+        Person, Person.id == Reviewer.person_id
+    )
+    if reviewer_id is not None:
+        recorded = recorded.where(ReviewerAffiliation.reviewer_id == reviewer_id)
+        own = own.where(Reviewer.id == reviewer_id)
+    conn = session.connection()
+    for query in (recorded, own):
+        for rid, city_id, body_id in conn.execute(query):
+            if city_id is not None:
+                cities[rid].add(city_id)
+            if body_id is not None:
+                bodies[rid].add(body_id)
+    return cities, bodies
+
+
+def reviewers_available(session: Session) -> list[ReviewerAvailable]:
+    """Every active reviewer with their affiliations and declared conflicts."""
+    cities, bodies = reviewer_affiliations(session)
     declared: dict[int, set[int]] = defaultdict(set)
     for reviewer_id, app_id in session.execute(
         select(Conflict.reviewer_id, Conflict.application_id).union(
@@ -329,20 +346,16 @@ def _check_may_assign(session: Session, app: Application, reviewer: Reviewer) ->
         )
     if not reviewer.active:
         raise WorkflowError(f"{name} is not an active reviewer.")
-    affiliation = session.execute(
-        select(func.coalesce(City.short_name, Body.short_name))
-        .select_from(ReviewerAffiliation)
-        .outerjoin(City, City.id == ReviewerAffiliation.city_id)
-        .outerjoin(Body, Body.id == ReviewerAffiliation.body_id)
-        .where(
-            ReviewerAffiliation.reviewer_id == reviewer.id,
-            (
-                (ReviewerAffiliation.city_id == app.applicant_city_id)
-                if app.applicant_city_id is not None
-                else (ReviewerAffiliation.body_id == app.applicant_body_id)
-            ),
+    cities, bodies = reviewer_affiliations(session, reviewer.id)
+    affiliation = None
+    if app.applicant_city_id is not None and app.applicant_city_id in cities[reviewer.id]:
+        affiliation = session.scalar(
+            select(City.short_name).where(City.id == app.applicant_city_id)
         )
-    ).scalar()
+    elif app.applicant_body_id is not None and app.applicant_body_id in bodies[reviewer.id]:
+        affiliation = session.scalar(
+            select(Body.short_name).where(Body.id == app.applicant_body_id)
+        )
     if affiliation is not None:
         raise WorkflowError(
             f"{name} is affiliated with {affiliation}, the applicant of {ref}, and may not "

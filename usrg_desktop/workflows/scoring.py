@@ -46,7 +46,6 @@ from ..domain.reviews import (
     AssignmentStatus,
     Conflict,
     Criterion,
-    ReviewerAffiliation,
     Score,
 )
 from ..money import format_zar
@@ -447,16 +446,9 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
             .where(Application.round_id == round_id)
         )
     }
-    cities: dict[int, set[int]] = defaultdict(set)
-    bodies: dict[int, set[int]] = defaultdict(set)
-    for reviewer_id, city_id, body_id in conn.execute(
-        select(
-            ReviewerAffiliation.reviewer_id,
-            ReviewerAffiliation.city_id,
-            ReviewerAffiliation.body_id,
-        )
-    ):
-        (cities if city_id is not None else bodies)[reviewer_id].add(city_id or body_id)
+    from .assignment import reviewer_affiliations
+
+    cities, bodies = reviewer_affiliations(session)
     reviews = []
     conflict_status = AssignmentStatus.CONFLICT.value
     for assignment_id, app_id, reviewer_id, status, city_id, body_id in rows:
