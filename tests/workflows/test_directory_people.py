@@ -134,7 +134,7 @@ def test_several_wrong_fields_are_all_named(db):
             session, **_fields(session, full_name="", email="nope"), actor=COORDINATOR, now=NOW
         )
     assert set(refused.value.errors) == {"full_name", "email"}
-    assert str(refused.value) == "The name must not be empty. (and 1 more field to correct)"
+    assert str(refused.value) == "The name must not be empty (and 1 more field to correct)."
 
 
 def test_an_email_is_unique_whatever_its_case(any_db):
