@@ -216,7 +216,7 @@ def reviewer_affiliations(
         own = own.where(Reviewer.id == reviewer_id)
     conn = session.connection()
     for query in (recorded, own):
-        for rid, city_id, body_id in conn.execute(query):
+        for rid, city_id, body_id in conn.execute(query).all():
             if city_id is not None:
                 cities[rid].add(city_id)
             if body_id is not None:

@@ -400,7 +400,7 @@ class RoundRanking:
 
 def round_reviews(session: Session, round_id: int) -> list[Review]:
     """Every scored review of a round, excluded when the reviewer is in conflict."""
-    conn = session.connection()  # Core rows: no ORM loading machinery for plain columns
+    conn = session.connection()  # Core rows fetched at once: no ORM loading, no row-by-row
     # One pass over the round's reviews and their scores (an assignment in conflict may have
     # none): the biggest read of the Ranking screen.
     reviews_by_assignment: dict[int, tuple[int, int, str, int | None, int | None]] = {}
@@ -431,7 +431,7 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
             Application.round_id == round_id,
             Assignment.status.in_([AssignmentStatus.SCORED.value, AssignmentStatus.CONFLICT.value]),
         )
-    ):
+    ).all():
         reviews_by_assignment[assignment_id] = (app_id, reviewer_id, status, city_id, body_id)
         if criterion_id is not None:
             scores[assignment_id][criterion_id] = score
@@ -444,7 +444,7 @@ def round_reviews(session: Session, round_id: int) -> list[Review]:
             select(Conflict.reviewer_id, Conflict.application_id)
             .join(Application, Application.id == Conflict.application_id)
             .where(Application.round_id == round_id)
-        )
+        ).all()
     }
     from .assignment import reviewer_affiliations
 
@@ -477,7 +477,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
             select(Criterion.id, Criterion.weight_percent, Criterion.scale_min, Criterion.scale_max)
             .where(Criterion.rubric_id == rnd.rubric_id)
             .order_by(Criterion.position)
-        )
+        ).all()
     )
     candidates = tuple(
         Candidate(
@@ -504,7 +504,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
             .outerjoin(Body, Body.id == Application.applicant_body_id)
             .outerjoin(Decision, Decision.application_id == Application.id)
             .where(Application.round_id == round_id, Application.state.in_(RANKED_STATES))
-        )
+        ).all()
     )
     reviews = tuple(round_reviews(session, round_id))
     points = _counted({c.id: c for c in criteria}, reviews)
@@ -521,7 +521,7 @@ def round_ranking(session: Session, round_id: int) -> RoundRanking:
         reviewer_id: name
         for reviewer_id, name in conn.execute(
             select(Reviewer.id, Person.full_name).join(Person, Person.id == Reviewer.person_id)
-        )
+        ).all()
     }
     return RoundRanking(
         round_id=rnd.id,
