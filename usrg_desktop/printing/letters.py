@@ -438,8 +438,7 @@ def _milestone_table(letter: AwardLetter) -> Table:
     for m in letter.milestones:
         tranche = releases.get(m.kind)
         then = (
-            f"the {_ordinal(tranche.position)} tranche of {money(tranche.amount_cents)} "
-            "is paid"
+            f"the {_ordinal(tranche.position)} tranche of {money(tranche.amount_cents)} is paid"
             if tranche
             else ""
         )
