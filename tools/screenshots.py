@@ -52,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
         # A throwaway settings file: the picture never depends on this machine's last session.
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(db, settings=settings, today=DEMO_TODAY)
+        from usrg_desktop.workflows.accounts import actor_named
+
+        with db.unit_of_work() as session:
+            actor = actor_named(session, username="secretariat")
+        window = MainWindow(db, settings=settings, today=DEMO_TODAY, actor=actor)
         window.resize(*SIZE)
         window.show()
         app.processEvents()
@@ -73,9 +77,62 @@ def main(argv: list[str] | None = None) -> int:
                     name = spec.title.lower().replace(" ", "-")
                     window.grab().save(str(out / f"area-{name}.png"))
             print(f"Wrote one picture per list to {out}")
+        screens(app, window, db, out)
         window.close()
         db.dispose()
     return 0
+
+
+def _save(app, widget, target: Path, size: tuple[int, int] | None = None) -> None:
+    if size:
+        widget.resize(*size)
+    widget.show()
+    for _ in range(3):
+        app.processEvents()
+    widget.grab().save(str(target))
+    print(f"Wrote {target}")
+
+
+def _first_page_png(pdf: Path, target: Path, scale: float = 1.4) -> None:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        document[0].render(scale=scale).to_pil().save(target)
+    finally:
+        document.close()
+    print(f"Wrote {target}")
+
+
+def screens(app, window, db, out: Path) -> None:
+    """The screens and printouts the README shows, from the demo's own data."""
+    from usrg_desktop.views.applications_view import open_application
+    from usrg_desktop.views.meeting_screen import open_meeting
+    from usrg_desktop.views.reviews_view import open_ranking
+    from usrg_desktop.workflows.meeting_pack import build_meeting_pack
+
+    in_review = db.rows(
+        "SELECT id FROM applications WHERE state = 'in_review' ORDER BY reference LIMIT 1"
+    )[0][0]
+    _save(app, open_application(window, in_review), out / "application-screen.png", (1100, 760))
+    next_meeting = db.rows(
+        "SELECT id FROM meetings WHERE status = 'planned' ORDER BY starts_on LIMIT 1"
+    )[0][0]
+    meeting = open_meeting(window, next_meeting)
+    from PySide6.QtWidgets import QTabWidget
+
+    for tabs in meeting.findChildren(QTabWidget):
+        for n in range(tabs.count()):
+            if tabs.tabText(n).replace("&", "") == "Agenda":
+                tabs.setCurrentIndex(n)
+    _save(app, meeting, out / "meeting-screen.png", (1100, 760))
+    _save(app, open_ranking(window), out / "ranking.png", (1200, 760))
+    with tempfile.TemporaryDirectory() as scratch:
+        pack = Path(scratch) / "pack.pdf"
+        work = build_meeting_pack(db, meeting_id=next_meeting, out=pack, today=DEMO_TODAY)
+        for _step in work:
+            pass
+        _first_page_png(pack, out / "meeting-pack-cover.png", scale=0.8)
 
 
 if __name__ == "__main__":

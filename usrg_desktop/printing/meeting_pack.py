@@ -40,7 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .styles import ACCENT, INK, RULE, SHADE, register_fonts
+from .styles import ACCENT, INK, RULE, SHADE, Letterhead, draw_letterhead, register_fonts
 from .styles import FONT as BODY_FONT
 from .styles import FONT_BOLD as BOLD_FONT
 from .styles import FONT_ITALIC as ITALIC_FONT
@@ -137,6 +137,8 @@ class MeetingPackData:
     attendees: list[PackAttendee] = field(default_factory=list)
     annexes: list[PackAnnex] = field(default_factory=list)
     printed_on: date | None = None
+    # The secretariat's letterhead on the cover, as on its letters (None: a plain cover).
+    letterhead: Letterhead | None = None
 
     @property
     def has_exposure_visit(self) -> bool:
@@ -216,6 +218,9 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cover_line", parent=base, fontSize=13, leading=18, alignment=TA_CENTER
         ),
         "contents": ParagraphStyle("contents", parent=base, fontSize=11, leading=16),
+        "cover_small": ParagraphStyle(
+            "cover_small", parent=base, fontSize=8.5, leading=11, alignment=TA_CENTER
+        ),
     }
 
 
@@ -361,7 +366,12 @@ def _draw_footer(c: pdfcanvas.Canvas, footer: str, page: int, total: int, width:
 
 
 def _header(c: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
-    if c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:  # not on the cover
+    if c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:  # the cover
+        letterhead = getattr(doc, "letterhead", None)
+        if letterhead is not None:
+            c.saveState()
+            draw_letterhead(c, letterhead)
+            c.restoreState()
         return
     c.saveState()
     c.setFont(BODY_FONT, 7.5)
@@ -439,7 +449,7 @@ def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable
     lines += [
         Spacer(1, 60 * mm),
         Paragraph("South African Cities Network", s["cover_line"]),
-        Paragraph(_text(f"{data.quarter} · {printed}".strip(" ·")), s["small"]),
+        Paragraph(_text(f"{data.quarter} · {printed}".strip(" ·")), s["cover_small"]),
         PageBreak(),
     ]
     return lines
@@ -722,6 +732,7 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
     yield "Setting the pages"
     buffer = io.BytesIO()
     doc = _PackDocument(buffer, f"{data.name} meeting pack")
+    doc.letterhead = data.letterhead
     doc.build(story(), canvasmaker=partial(_NumberedCanvas, footer=footer, extra_pages=annex_pages))
     body = buffer.getvalue()
     known = dict(doc.section_pages)

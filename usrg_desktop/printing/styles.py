@@ -246,6 +246,11 @@ def _draw_footer(canvas: pdfcanvas.Canvas, letterhead: Letterhead) -> None:
         canvas.drawString(MARGIN_LEFT, y - 4 * mm - n * 3.3 * mm, line)
 
 
+def draw_letterhead(canvas: pdfcanvas.Canvas, letterhead: Letterhead) -> None:
+    """Draw the letterhead (logo, name, address block, rule) at the top of the current page."""
+    _draw_letterhead(canvas, letterhead, _logo(letterhead))
+
+
 def _draw_letterhead(canvas: pdfcanvas.Canvas, letterhead: Letterhead, logo: Any) -> None:
     top = PAGE_HEIGHT - 14 * mm
     x = MARGIN_LEFT

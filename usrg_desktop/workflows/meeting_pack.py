@@ -39,9 +39,11 @@ from ..printing.meeting_pack import (
     annex_letter,
     meeting_pack_steps,
 )
+from ..printing.styles import Letterhead
 from ..storage import Database
 from . import Actor, WorkflowError
 from .agenda import audit, check_role, load_meeting, meeting_agenda
+from .letters import current_letterhead
 
 MAX_ANNEX_BYTES = 25 * 1024 * 1024
 # Agenda items that are not numbered (the programme's pauses).
@@ -132,6 +134,7 @@ def meeting_pack_data(
         exposure_transport=meeting.exposure_transport,
         exposure_contact=meeting.exposure_contact,
         printed_on=today,
+        letterhead=_letterhead(session),
     )
 
     previous = _previous_meeting(session, meeting)
@@ -163,6 +166,14 @@ def meeting_pack_data(
             )
         ]
     return data
+
+
+def _letterhead(session: Session) -> Letterhead | None:
+    """The letterhead the secretariat prints its letters on, if one is set."""
+    try:
+        return current_letterhead(session)
+    except WorkflowError:
+        return None
 
 
 def _actions(
