@@ -106,3 +106,21 @@ def test_start_on_a_damaged_file_says_so_and_exits_1(qapp, tmp_path):
     QTimer.singleShot(50, answer_the_message)
     assert app.main(["--database", str(damaged)]) == 1
     assert "damaged" in seen["text"]
+
+
+def test_start_up_shows_the_first_list_without_loading_sqlalchemy(demo_db):
+    """The first paint needs only the stdlib sqlite3 path; the ORM loads with the first action.
+
+    (How fast start-up is, is measured in bench/; this keeps the reason it is fast.)
+    """
+    code = (
+        "import sys\n"
+        "from usrg_desktop import app\n"
+        f"code = app.main(['--database', {str(demo_db.path)!r}, '--exit-after-start'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'reportlab'}))\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -107,35 +107,7 @@ def _read(db: Database, action: Callable[..., Any], *args: Any, **kwargs: Any) -
         return action(session, *args, **kwargs)
 
 
-# -- the list -----------------------------------------------------------------------------------
-def setup_applications_page(window: Any, page: Any) -> None:
-    """Applications list: New application… (Ctrl+N), Open, filters by round, state, applicant."""
-    may_capture = _actor(window).role in wf.STAFF
-
-    def new_application() -> None:
-        if may_capture:
-            open_new_application(window)
-
-    button = page.add_action(
-        "New application…",
-        new_application,
-        shortcut="Ctrl+N",
-        tip="Capture an application in a form",
-    )
-    if not may_capture:
-        button.setEnabled(False)
-        button.setToolTip("Only the secretariat or an administrator may capture applications.")
-
-    def open_current() -> None:
-        row_id = page.current_id()
-        if row_id is not None:
-            open_application(window, row_id)
-
-    page.add_action("Open", open_current, tip="Open the selected application (Enter)")
-    page.add_column_filter("round", "Round", everything="All rounds")
-    page.add_column_filter("state", "State", everything="All states")
-    page.add_column_filter("applicant", "Applicant", everything="All applicants")
-    page.item_activated.connect(lambda row_id: open_application(window, row_id))
+# The list's buttons and filters are in applications_page.py, which start-up imports.
 
 
 def _open(window: Any, key: tuple, factory: Callable[[], QWidget]) -> QWidget:

@@ -76,7 +76,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Applications",
                 "applications",
                 lambda db, _t: grants.application_listing(db),
-                setup="usrg_desktop.views.applications_view:setup_applications_page",
+                setup="usrg_desktop.views.applications_page:setup_applications_page",
             ),
         ),
     ),
