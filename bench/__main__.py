@@ -319,6 +319,11 @@ def main() -> int:
             f"{e['name']:44} {e['seconds']:9.4f} {e['floor_seconds'] or 0:9.4f} {ratio:>7} "
             f"{target:>8}"
         )
+    if args.only and RESULTS.exists():
+        # A partial run updates its own entries and keeps the others of the last full run.
+        fresh = {e["name"] for e in entries}
+        kept = [e for e in json.loads(RESULTS.read_text()) if e["name"] not in fresh]
+        entries = kept + entries
     RESULTS.write_text(json.dumps(entries, indent=2) + "\n")
     print(f"written {RESULTS}")
     return 0

@@ -381,6 +381,30 @@ def test_batch_cancelled_halfway_keeps_only_the_finished_letters(approved_round,
     assert count(db, "issued_letters") == 5 and len(list(out.iterdir())) == 5
 
 
+def test_a_letter_that_fails_undoes_only_its_unfinished_group(
+    approved_round, tmp_path, monkeypatch
+):
+    """Letters commit in groups; a failure undoes its group, files too, and keeps earlier ones."""
+    db, rnd, ids = approved_round
+    monkeypatch.setattr(wl, "LETTERS_PER_COMMIT", 2)
+    out = tmp_path / "letters"
+    out.mkdir()
+    with db.unit_of_work() as s:
+        references = [s.get(Application, i).reference for i in ids]
+    # The fourth letter's file name is taken by a folder: writing it fails.
+    (out / (references[3].replace("/", "-") + "-AWD.pdf")).mkdir()
+    work = wl.issue_letters_for_round(
+        db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=out
+    )
+    with pytest.raises(WorkflowError, match="cannot be written"):
+        list(work)
+    assert count(db, "issued_letters") == 2  # the first group; the second is undone
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        r.replace("/", "-") + "-AWD.pdf" for r in references[:2]
+    )
+    assert [state_of(db, i) for i in ids] == ["awarded"] * 2 + ["approved"] * 3
+
+
 def test_batch_refuses_bad_output_before_issuing_anything(approved_round, tmp_path):
     db, rnd, _ids = approved_round
     a_file = tmp_path / "not-a-folder"

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,3 +66,15 @@ class Listing:
     def keys(self) -> list[str]:
         """The snake_case keys of the columns, in order."""
         return [c.key for c in self.columns]
+
+
+def get_for_update(session: Session, model: type[T], ident: object) -> T | None:
+    """The row with this primary key, locked against other writers until the unit of work ends.
+
+    On PostgreSQL that is SELECT … FOR UPDATE. SQLite has no row locks: the unit of work began
+    with BEGIN IMMEDIATE, which already holds the database's write lock, so the row the session
+    has is current and is taken as it is (re-reading it for every step of a batch cost a query).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return session.get(model, ident)
+    return session.get(model, ident, with_for_update=True)

@@ -39,7 +39,7 @@ from ..domain.grants import (
 )
 from ..domain.reviews import Assignment, AssignmentStatus
 from ..money import format_zar
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, FieldErrors, PermissionDenied, WorkflowError, get_for_update
 from .dates import sast_minutes, utc_now
 
 S = ApplicationState
@@ -125,7 +125,7 @@ _ROLE_WORDS = {STAFF: "the secretariat or an administrator", ADMIN: "an administ
 
 
 def _load(session: Session, application_id: int) -> Application:
-    app = session.get(Application, application_id, with_for_update=True)
+    app = get_for_update(session, Application, application_id)
     if app is None:
         raise WorkflowError(f"There is no application with id {application_id}.")
     return app
@@ -270,7 +270,7 @@ def submit(session: Session, *, application_id: int, actor: Actor, now: datetime
     problems = submission_problems(session, app)
     if problems:
         raise WorkflowError(f"'{app.title}' cannot be submitted: " + " ".join(problems))
-    rnd = session.get(Round, app.round_id, with_for_update=True)
+    rnd = get_for_update(session, Round, app.round_id)
     assert rnd is not None
     if app.reference is None:
         rnd.last_sequence += 1
@@ -381,7 +381,7 @@ def approve(
     """Approve a reviewed application for an amount within the request, the cap and the budget."""
     app = _load(session, application_id)
     _check_allowed(app, TRANSITIONS["approve"], actor, "")
-    rnd = session.get(Round, app.round_id, with_for_update=True)
+    rnd = get_for_update(session, Round, app.round_id)
     assert rnd is not None
     if amount_cents <= 0:
         raise WorkflowError("The approved amount must be more than R 0,00.")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..domain.accounts import Role, Setting
 from ..domain.directory import Body, City, Person, PersonRole
 from ..domain.meetings import Invitation, Meeting, MeetingStatus, Rsvp
-from . import Actor, Column, Listing, PermissionDenied, WorkflowError
+from . import Actor, Column, Listing, PermissionDenied, WorkflowError, get_for_update
 from .agenda import audit, check_role, load_meeting
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ def invite_person(
 
 
 def _invitation(session: Session, invitation_id: int) -> tuple[Invitation, Person, Meeting]:
-    invitation = session.get(Invitation, invitation_id, with_for_update=True)
+    invitation = get_for_update(session, Invitation, invitation_id)
     if invitation is None:
         raise WorkflowError(f"There is no invitation with id {invitation_id}; it may be removed.")
     person = session.get(Person, invitation.person_id)

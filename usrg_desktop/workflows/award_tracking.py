@@ -35,7 +35,7 @@ from ..domain.awards import (
 )
 from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
-from . import Actor, PermissionDenied, WorkflowError
+from . import Actor, PermissionDenied, WorkflowError, get_for_update
 from . import applications as state_machine
 from .dates import sast_minutes
 
@@ -176,7 +176,7 @@ def _next_number(session: Session, year: int) -> str:
     """
     prefix = f"USRG-AW-{year}-"
     key = f"{_COUNTER_KEY}.{year}"
-    counter = session.get(Setting, key, with_for_update=True)
+    counter = get_for_update(session, Setting, key)
     if counter is None:
         counter = Setting(key=key, value=str(_highest_number_used(session, prefix)))
         session.add(counter)
@@ -240,7 +240,7 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
     back in line with a fresh default schedule.
     """
     _require_staff(actor, "create an award")
-    app = session.get(Application, application_id, with_for_update=True)
+    app = get_for_update(session, Application, application_id)
     if app is None:
         raise WorkflowError(f"There is no application with id {application_id}.")
     name = app.reference or f"the draft '{app.title}'"
@@ -470,7 +470,7 @@ def set_tranche_schedule(
 
 # -- payments -----------------------------------------------------------------------------------
 def _tranche(session: Session, tranche_id: int) -> tuple[Tranche, Award]:
-    tranche = session.get(Tranche, tranche_id, with_for_update=True)
+    tranche = get_for_update(session, Tranche, tranche_id)
     if tranche is None:
         raise WorkflowError(f"There is no tranche with id {tranche_id}.")
     return tranche, _award(session, tranche.award_id, lock=False)
@@ -563,7 +563,7 @@ def cancel_tranche(
 
 # -- reports ------------------------------------------------------------------------------------
 def _milestone(session: Session, milestone_id: int) -> tuple[Milestone, Award]:
-    milestone = session.get(Milestone, milestone_id, with_for_update=True)
+    milestone = get_for_update(session, Milestone, milestone_id)
     if milestone is None:
         raise WorkflowError(f"There is no reporting milestone with id {milestone_id}.")
     return milestone, _award(session, milestone.award_id, lock=False)

@@ -59,7 +59,7 @@ from ..printing.letters import (
 )
 from ..printing.styles import Letterhead
 from ..resources import resource_path
-from . import Actor, Column, Listing, PermissionDenied, WorkflowError
+from . import Actor, Column, Listing, PermissionDenied, WorkflowError, get_for_update
 from . import applications as state_machine
 from .dates import iso_date
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
@@ -561,7 +561,7 @@ def _issue(
 ) -> Issued:
     _require_staff(actor, "issue letters")
     _kind(kind)
-    app = session.get(Application, application_id, with_for_update=True)
+    app = get_for_update(session, Application, application_id)
     if app is None:
         raise WorkflowError(f"There is no application with id {application_id}.")
     _check_kind_fits(app, kind)
@@ -795,6 +795,17 @@ def _file_name(reference: str) -> str:
     return reference.replace("/", "-") + ".pdf"
 
 
+# Letters registered per commit in a batch: one commit per letter cost about a millisecond each
+# (a synchronous write to disk); a cancel still keeps exactly the letters finished.
+LETTERS_PER_COMMIT = 10
+
+
+def _keep(result: BatchResult, written: list[tuple[str, Path]]) -> None:
+    for reference, path in written:
+        result.references.append(reference)
+        result.files.append(path)
+
+
 def issue_letters_for_round(
     db: Database,
     *,
@@ -807,9 +818,11 @@ def issue_letters_for_round(
 ) -> Generator[tuple[int, int, str], None, BatchResult]:
     """Issue a letter of this kind to every application of the round that needs one.
 
-    A generator of (done, total, label): one unit of work per letter, so a batch closed halfway
-    (Cancel) keeps exactly the letters it finished, each registered and written as
-    <out_dir>/<reference>.pdf. With `merged`, one PDF of all of them is written at the end.
+    A generator of (done, total, label). Letters are registered in units of work of up to
+    LETTERS_PER_COMMIT letters; a batch closed halfway (Cancel) commits and keeps exactly the
+    letters it finished, each registered and written as <out_dir>/<reference>.pdf, and a letter
+    that fails undoes only its unfinished group (files included). With `merged`, one PDF of all
+    of them is written at the end.
     Returns what it made.
     """
     _require_staff(actor, "issue letters")
@@ -835,27 +848,45 @@ def issue_letters_for_round(
     result = BatchResult()
     total = len(ids)
     yield 0, total, f"Issuing {total} {KIND_PLURALS[kind]} for {round_name}…"
-    for done, application_id in enumerate(ids, start=1):
-        with db.unit_of_work() as session:
-            issued = _issue(
-                session,
-                application_id=application_id,
-                kind=kind,
-                actor=actor,
-                now=now,
-                printing=printing,
-            )
-            # Written before the commit: a file that cannot be written leaves no registration.
-            path = out / _file_name(issued.reference)
-            try:
-                path.write_bytes(issued.pdf)
-            except OSError as exc:
-                raise WorkflowError(
-                    f"The letter {path} cannot be written ({exc.strerror})."
-                ) from exc
-        result.references.append(issued.reference)
-        result.files.append(path)
-        yield done, total, f"{issued.reference} ({done} of {total})"
+    done = 0
+    for start in range(0, total, LETTERS_PER_COMMIT):
+        written: list[tuple[str, Path]] = []
+        unit = db.unit_of_work()
+        session = unit.__enter__()
+        try:
+            for application_id in ids[start : start + LETTERS_PER_COMMIT]:
+                issued = _issue(
+                    session,
+                    application_id=application_id,
+                    kind=kind,
+                    actor=actor,
+                    now=now,
+                    printing=printing,
+                )
+                path = out / _file_name(issued.reference)
+                try:
+                    path.write_bytes(issued.pdf)
+                except OSError as exc:
+                    raise WorkflowError(
+                        f"The letter {path} cannot be written ({exc.strerror})."
+                    ) from exc
+                written.append((issued.reference, path))
+                done += 1
+                yield done, total, f"{issued.reference} ({done} of {total})"
+        except GeneratorExit:
+            # Cancelled between two letters: the letters finished so far are kept.
+            unit.__exit__(None, None, None)
+            _keep(result, written)
+            raise
+        except BaseException as exc:
+            # A letter that failed undoes the unfinished group: its files go with it, so no
+            # file is left without its registration.
+            unit.__exit__(type(exc), exc, exc.__traceback__)
+            for _reference, path in written:
+                path.unlink(missing_ok=True)
+            raise
+        unit.__exit__(None, None, None)
+        _keep(result, written)
     if merged_path is not None:
         yield total, total, f"Merging {total} letters into {merged_path.name}…"
         result.merged = merge_pdfs(result.files, merged_path)

@@ -44,7 +44,7 @@ from ..domain.audit import AuditEvent
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
-from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError
+from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError, get_for_update
 from .rotation import (
     DEFAULT_BLACKOUTS,
     Blackout,
@@ -175,7 +175,7 @@ def proposal_for(session: Session, *, quarter: Quarter, today: date) -> Proposal
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id, with_for_update=True)
+    meeting = get_for_update(session, Meeting, meeting_id)
     if meeting is None:
         raise WorkflowError(f"There is no meeting with id {meeting_id}.")
     return meeting

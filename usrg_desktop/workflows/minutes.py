@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.directory import Person
 from ..domain.meetings import ActionItem, ActionStatus, AgendaItem, Meeting, MeetingStatus, Minute
-from . import Actor, FieldErrors, WorkflowError
+from . import Actor, FieldErrors, WorkflowError, get_for_update
 from .agenda import OPEN_ACTION_STATUSES, audit, check_role, load_meeting, matters_arising
 
 MAX_MINUTE_CHARS = 20_000
@@ -299,7 +299,7 @@ def add_action_item(
 
 
 def _action(session: Session, action_id: int) -> tuple[ActionItem, Meeting]:
-    action = session.get(ActionItem, action_id, with_for_update=True)
+    action = get_for_update(session, ActionItem, action_id)
     if action is None:
         raise WorkflowError(f"There is no action item with id {action_id}.")
     return action, load_meeting(session, action.meeting_id)
