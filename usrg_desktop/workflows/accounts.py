@@ -13,6 +13,7 @@ from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.directory import Person
 from . import Actor, PermissionDenied, WorkflowError
+from .audit_trail import audit
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
 # its parameters are public so that code verifying or re-hashing uses the same ones.
@@ -190,19 +191,16 @@ def user_id_named(session: Session, username: str) -> int:
 def _audit_user(
     session: Session, *, user: User, action: str, actor: Actor, now: datetime, **extra: str | None
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="user",
-            entity_id=user.id,
-            action=action,
-            from_state=extra.get("from_state"),
-            to_state=extra.get("to_state"),
-            reason="",
-            detail=extra.get("detail") or f"username {user.username}",
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="user",
+        entity_id=user.id,
+        action=action,
+        from_state=extra.get("from_state"),
+        to_state=extra.get("to_state"),
+        detail=extra.get("detail") or f"username {user.username}",
     )
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
-from ..domain.audit import AuditEvent
 from ..domain.directory import City, Person, PersonRole
 from ..domain.meetings import (
     ActionItem,
@@ -28,6 +27,7 @@ from ..domain.meetings import (
     Minute,
 )
 from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError
+from .audit_trail import audit
 
 MEETING_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.COORDINATOR})
 MAX_DURATION_MINUTES = 600
@@ -310,36 +310,6 @@ def _editable(meeting: Meeting) -> None:
         raise WorkflowError(
             f"Meeting {meeting.number} is cancelled, so its agenda cannot be changed."
         )
-
-
-def audit(
-    session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
-    entity: str,
-    entity_id: int,
-    action: str,
-    detail: str = "",
-    reason: str = "",
-    from_state: str | None = None,
-    to_state: str | None = None,
-) -> None:
-    """Record one audit event for a meeting change in the caller's transaction."""
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            detail=detail,
-        )
-    )
 
 
 def _renumber(items: list[AgendaItem]) -> None:

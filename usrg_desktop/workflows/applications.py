@@ -40,6 +40,7 @@ from ..domain.grants import (
 from ..domain.reviews import Assignment, AssignmentStatus
 from ..money import format_zar
 from . import Actor, FieldErrors, PermissionDenied, WorkflowError, get_for_update
+from .audit_trail import audit
 from .dates import sast_minutes, utc_now
 
 S = ApplicationState
@@ -163,19 +164,16 @@ def _move(
     app.state_changed_at = now
     if transition.target is S.WITHDRAWN:
         app.withdrawn_reason = reason.strip()
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="application",
-            entity_id=app.id,
-            action=transition.action,
-            from_state=source,
-            to_state=transition.target.value,
-            reason=reason.strip(),
-            detail=detail,
-        )
+    _audit(
+        session,
+        app,
+        actor,
+        now,
+        transition.action,
+        source,
+        transition.target.value,
+        reason=reason.strip(),
+        detail=detail,
     )
     session.flush()
     return transition.target
@@ -858,19 +856,17 @@ def _audit(
     reason: str = "",
     detail: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="application",
-            entity_id=app.id,
-            action=action,
-            from_state=source,
-            to_state=target,
-            reason=reason,
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action=action,
+        from_state=source,
+        to_state=target,
+        reason=reason,
+        detail=detail,
     )
 
 

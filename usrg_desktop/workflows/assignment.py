@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
-from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, Person
 from ..domain.grants import Application, ApplicationState, Round
 from ..domain.reviews import (
@@ -32,6 +31,7 @@ from ..domain.reviews import (
     Score,
 )
 from . import Actor, PermissionDenied, WorkflowError
+from .audit_trail import audit
 
 STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 # Reviewers are assigned to applications that passed screening and are being reviewed.
@@ -182,16 +182,14 @@ def _require_staff(actor: Actor, what: str) -> None:
 def _audit(
     session: Session, actor: Actor, now: datetime, entity: str, entity_id: int, action: str, detail
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        detail=detail,
     )
 
 

@@ -20,7 +20,8 @@ from ..domain.accounts import Role, Setting
 from ..domain.directory import Body, City, Person, PersonRole
 from ..domain.meetings import Invitation, Meeting, MeetingStatus, Rsvp
 from . import Actor, Column, Listing, PermissionDenied, WorkflowError, get_for_update
-from .agenda import audit, check_role, load_meeting
+from .agenda import check_role, load_meeting
+from .audit_trail import audit
 
 if TYPE_CHECKING:
     from ..storage import Database

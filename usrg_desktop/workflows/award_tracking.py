@@ -37,6 +37,7 @@ from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
 from . import Actor, PermissionDenied, WorkflowError, get_for_update
 from . import applications as state_machine
+from .audit_trail import audit
 from .dates import sast_minutes
 
 S = ApplicationState
@@ -125,17 +126,15 @@ def _audit(
     reason: str = "",
     detail: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="award",
-            entity_id=entity_id,
-            action=action,
-            reason=reason,
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=entity_id,
+        action=action,
+        reason=reason,
+        detail=detail,
     )
 
 

@@ -25,6 +25,7 @@ from ..domain.reviews import (
     Score,
 )
 from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from .audit_trail import audit
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
 _NAME_MAX = Person.__table__.c.full_name.type.length
@@ -61,17 +62,15 @@ def _audit(
 ) -> None:
     # Never a name, email or phone in the audit log: it cannot be changed later, and a person
     # who asks to be anonymised must not stay readable there.
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="person",
-            entity_id=person_id,
-            action=action,
-            reason=reason,
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="person",
+        entity_id=person_id,
+        action=action,
+        reason=reason,
+        detail=detail,
     )
 
 

@@ -42,7 +42,8 @@ from ..printing.meeting_pack import (
 from ..printing.styles import Letterhead
 from ..storage import Database
 from . import Actor, WorkflowError
-from .agenda import audit, check_role, load_meeting, meeting_agenda
+from .agenda import check_role, load_meeting, meeting_agenda
+from .audit_trail import audit
 from .letters import current_letterhead
 
 MAX_ANNEX_BYTES = 25 * 1024 * 1024

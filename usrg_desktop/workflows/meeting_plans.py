@@ -40,11 +40,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
-from ..domain.audit import AuditEvent
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
 from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError, get_for_update
+from .audit_trail import audit
 from .rotation import (
     DEFAULT_BLACKOUTS,
     Blackout,
@@ -233,19 +233,17 @@ def _audit(
     reason: str = "",
     detail: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            from_state=source,
-            to_state=target,
-            reason=reason.strip(),
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        from_state=source,
+        to_state=target,
+        reason=reason.strip(),
+        detail=detail,
     )
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from ..domain.directory import Person
 from ..domain.meetings import ActionItem, ActionStatus, AgendaItem, Meeting, MeetingStatus, Minute
 from . import Actor, FieldErrors, WorkflowError, get_for_update
-from .agenda import OPEN_ACTION_STATUSES, audit, check_role, load_meeting, matters_arising
+from .agenda import OPEN_ACTION_STATUSES, check_role, load_meeting, matters_arising
+from .audit_trail import audit
 
 MAX_MINUTE_CHARS = 20_000
 NUMBER_ATTEMPTS = 5

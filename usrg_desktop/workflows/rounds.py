@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role
-from ..domain.audit import AuditEvent
 from ..domain.awards import Decision, DecisionOutcome
 from ..domain.directory import Body
 from ..domain.grants import (
@@ -31,6 +30,7 @@ from ..domain.grants import (
 from ..domain.reviews import Rubric
 from ..money import format_zar
 from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from .audit_trail import audit
 
 R = RoundStatus
 S = ApplicationState
@@ -382,19 +382,17 @@ def _audit(
     reason: str = "",
     detail: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="round",
-            entity_id=rnd.id,
-            action=action,
-            from_state=source,
-            to_state=target,
-            reason=reason,
-            detail=detail,
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="round",
+        entity_id=rnd.id,
+        action=action,
+        from_state=source,
+        to_state=target,
+        reason=reason,
+        detail=detail,
     )
 
 
