@@ -23,18 +23,8 @@ from ..workflows import accounts as accounts_flow
 from ..workflows.accounts import MIN_PASSWORD_LENGTH
 from ..workflows.dates import utc_now
 from ..workflows.directory_people import person_choices
+from .form_feedback import error_label, set_error
 from .operations import Refused, confirm, perform
-
-ERROR_STYLE = "color: #b00020;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel("")
-    label.setObjectName("error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _password_edit(name: str) -> QLineEdit:
@@ -61,7 +51,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -77,8 +67,7 @@ class _FormDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         """Say what is wrong under the fields."""
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
+        set_error(self.error, message)
         self.fit_height()
 
     def fit_height(self) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -57,9 +57,10 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError
 from ..workflows import applications as wf
 from ..workflows.dates import iso_date, utc_now
+from .date_fields import pydate, qdate
+from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b5e20;"
 MUTED_STYLE = "color: palette(mid);"
 REASON_STYLE = "color: #6d4c00;"
@@ -68,28 +69,6 @@ _SHA_SHOWN = 12
 
 
 # -- small helpers ------------------------------------------------------------------------------
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(f"error_{name}")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
-def _set_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
 def _applicant_id(choice: str | None, kind: str) -> int | None:
     """The id in an applicant choice 'city:3' or 'body:5' when it is of this kind."""
     if not choice or not choice.startswith(kind + ":"):
@@ -293,7 +272,7 @@ class ApplicationForm(QWidget):
         )
 
         self.errors: dict[str, QLabel] = {}
-        self.message = _error_label("form")
+        self.message = error_label("error_form")
         self.notice = QLabel("")
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -347,7 +326,7 @@ class ApplicationForm(QWidget):
         dates.addWidget(self.ends_edit)
         dates.addStretch(1)
         holder = self._row(form, "Project &dates", dates, "starts_on", buddy=self.starts_edit)
-        self.errors["ends_on"] = _error_label("ends_on")
+        self.errors["ends_on"] = error_label("error_ends_on")
         holder.addWidget(self.errors["ends_on"])
         self._row(form, "&Contact person", self.contact_name_edit, "contact_name")
         self._row(form, "Contact &email", self.contact_email_edit, "contact_email")
@@ -418,7 +397,7 @@ class ApplicationForm(QWidget):
         return box
 
     def _date_edit(self, name: str, day: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(day))
+        edit = QDateEdit(qdate(day))
         edit.setObjectName(name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
@@ -443,7 +422,7 @@ class ApplicationForm(QWidget):
             column.addWidget(field)
         else:
             column.addLayout(field)
-        self.errors[key] = _error_label(key)
+        self.errors[key] = error_label(f"error_{key}")
         column.addWidget(self.errors[key])
         form.addRow(caption, holder)
         return column
@@ -478,9 +457,9 @@ class ApplicationForm(QWidget):
         self.intervention_edit.setPlainText(d.intervention)
         self.requested_edit.setText(format_zar(d.requested_cents, symbol=False))
         if d.starts_on:
-            self.starts_edit.setDate(_qdate(d.starts_on))
+            self.starts_edit.setDate(qdate(d.starts_on))
         if d.ends_on:
-            self.ends_edit.setDate(_qdate(d.ends_on))
+            self.ends_edit.setDate(qdate(d.ends_on))
         self.contact_name_edit.setText(d.contact_name)
         self.contact_email_edit.setText(d.contact_email)
         self.contact_phone_edit.setText(d.contact_phone)
@@ -527,7 +506,7 @@ class ApplicationForm(QWidget):
     def _clear_error(self, key: str) -> None:
         label = self.errors.get(key)
         if label is not None and label.isVisible():
-            _set_error(label, "")
+            set_error(label, "")
 
     def snapshot(self) -> tuple:
         """Everything typed in the form, to tell whether closing would lose changes."""
@@ -572,9 +551,9 @@ class ApplicationForm(QWidget):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence under its field (others at the top); focus the first wrong field."""
         for key, label in self.errors.items():
-            _set_error(label, errors.get(key, ""))
+            set_error(label, errors.get(key, ""))
         unplaced = [text for key, text in errors.items() if key not in self.errors]
-        _set_error(self.message, " ".join(unplaced))
+        set_error(self.message, " ".join(unplaced))
 
     def error_text(self, key: str) -> str:
         """The message shown under a field ('' when none)."""
@@ -614,8 +593,8 @@ class ApplicationForm(QWidget):
             problem=self.problem_edit.toPlainText(),
             intervention=self.intervention_edit.toPlainText(),
             requested_cents=requested,
-            starts_on=_pydate(self.starts_edit.date()),
-            ends_on=_pydate(self.ends_edit.date()),
+            starts_on=pydate(self.starts_edit.date()),
+            ends_on=pydate(self.ends_edit.date()),
             contact_name=self.contact_name_edit.text(),
             contact_email=self.contact_email_edit.text(),
             contact_phone=self.contact_phone_edit.text(),
@@ -699,7 +678,7 @@ class ReasonDialog(QDialog):
             )
             form.addRow("Panel's &feedback", self.feedback_edit)
         layout.addLayout(form)
-        self.error = _error_label("reason")
+        self.error = error_label("error_reason")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(title, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -718,7 +697,7 @@ class ReasonDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         """Show why the move was refused, keeping the dialog open."""
-        _set_error(self.error, text)
+        set_error(self.error, text)
 
     def _on_ok(self) -> None:
         if self.reason_required and not self.reason:
@@ -767,7 +746,7 @@ class AttachmentsTab(QWidget):
             f"{wf.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each. Drop files here to attach them."
         )
         hint.setStyleSheet(MUTED_STYLE)
-        self.error = _error_label("attachments")
+        self.error = error_label("error_attachments")
         row = QHBoxLayout()
         row.addWidget(QLabel("Kind:"))
         row.addWidget(self.kind_combo)
@@ -838,7 +817,7 @@ class AttachmentsTab(QWidget):
                 added += 1
             except Refused as exc:
                 problems.append(str(exc))
-        _set_error(self.error, " ".join(problems))
+        set_error(self.error, " ".join(problems))
         if added:
             self.screen.refresh()
         return added
@@ -864,10 +843,10 @@ class AttachmentsTab(QWidget):
                 self.screen.db, lambda s: wf.attachment_to_file(s, attachment_id=chosen.id)
             )
         except (WorkflowError, StorageError) as exc:
-            _set_error(self.error, str(exc))
+            set_error(self.error, str(exc))
             return None
         if not self.screen.open_url(QUrl.fromLocalFile(str(path))):
-            _set_error(
+            set_error(
                 self.error,
                 f"No program on this computer opens {path.name}; it is in {path.parent}.",
             )
@@ -921,7 +900,7 @@ class ScreeningTab(QWidget):
         self.grid = QGridLayout()
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 1)
-        self.error = _error_label("screening")
+        self.error = error_label("error_screening")
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.grid)
@@ -1003,9 +982,9 @@ class ScreeningTab(QWidget):
                 quiet=True,
             )
         except Refused as exc:
-            _set_error(self.error, str(exc))
+            set_error(self.error, str(exc))
             return False
-        _set_error(self.error, "")
+        set_error(self.error, "")
         self.screen.refresh()
         return True
 

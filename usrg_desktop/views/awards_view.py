@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,20 +39,13 @@ from ..workflows import Actor, WorkflowError
 from ..workflows import award_tracking as at
 from ..workflows.awards import award_listing
 from ..workflows.dates import utc_now
+from .date_fields import pydate, qdate
+from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 OVERDUE_TEXT = QColor("#8a1c12")
 DONE_TEXT = QColor("#5f6b5f")
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _days(today: date, due: date) -> str:
@@ -60,28 +53,14 @@ def _days(today: date, due: date) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def _error_label() -> QLabel:
-    label = QLabel("")
-    label.setObjectName("error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
 def _date_edit(day: date, *, latest: date | None = None, earliest: date | None = None) -> QDateEdit:
-    edit = QDateEdit(_qdate(day))
+    edit = QDateEdit(qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     if latest is not None:
-        edit.setMaximumDate(_qdate(latest))
+        edit.setMaximumDate(qdate(latest))
     if earliest is not None:
-        edit.setMinimumDate(_qdate(earliest))
+        edit.setMinimumDate(qdate(earliest))
     return edit
 
 
@@ -497,7 +476,7 @@ class AwardScreen(QWidget):
                 dialog,
                 at.record_tranche_payment,
                 tranche_id=tranche.id,
-                paid_on=_pydate(paid_on.date()),
+                paid_on=pydate(paid_on.date()),
                 reference=reference.text(),
             )
         )
@@ -534,7 +513,7 @@ class AwardScreen(QWidget):
                 dialog,
                 at.record_report_received,
                 milestone_id=report.id,
-                received_on=_pydate(day.date()),
+                received_on=pydate(day.date()),
             )
         )
         return self._open(dialog)
@@ -552,7 +531,7 @@ class AwardScreen(QWidget):
                 dialog,
                 at.accept_report,
                 milestone_id=report.id,
-                accepted_on=_pydate(day.date()),
+                accepted_on=pydate(day.date()),
                 note=note.text(),
             )
         )
@@ -569,7 +548,7 @@ class AwardScreen(QWidget):
                 dialog,
                 at.record_agreement_signed,
                 award_id=self.award_id,
-                signed_on=_pydate(day.date()),
+                signed_on=pydate(day.date()),
             )
         )
         return self._open(dialog)
@@ -614,7 +593,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form = QFormLayout()
-        self.error = _error_label()
+        self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -652,7 +631,7 @@ class ActionDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         """Show a refusal's sentence under the fields."""
-        _show_error(self.error, text)
+        set_error(self.error, text)
 
     def _on_ok(self) -> None:
         if self._action is None or self._action():
@@ -735,7 +714,7 @@ class ScheduleDialog(ActionDialog):
     def rows(self) -> list[tuple[str, str, date]]:
         """The schedule as typed: (trigger, share text, due date) per tranche."""
         return [
-            (combo.currentData(), share.text(), _pydate(due.date()))
+            (combo.currentData(), share.text(), pydate(due.date()))
             for combo, share, due, _remove in self._rows
         ]
 

@@ -28,9 +28,9 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
+from .form_feedback import error_label, set_error
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 # The form's fields, top to bottom (the first wrong one gets the focus).
 FIELDS = (
     "full_name",
@@ -42,15 +42,6 @@ FIELDS = (
     "consent_basis",
     "consent_recorded_on",
 )
-
-
-def _error_label(field: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(f"error_{field}")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class PersonDialog(QDialog):
@@ -149,7 +140,7 @@ class PersonDialog(QDialog):
                 self.consent_date.setDate(QDate(recorded.year, recorded.month, recorded.day))
         self.consent_date.setEnabled(self.consent_check.isChecked())
 
-        self.errors = {field: _error_label(field) for field in FIELDS}
+        self.errors = {field: error_label(f"error_{field}") for field in FIELDS}
         self._inputs: dict[str, QWidget] = {
             "full_name": self.name_edit,
             "title": self.title_edit,
@@ -180,11 +171,7 @@ class PersonDialog(QDialog):
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
-        self.form_error = QLabel("")
-        self.form_error.setObjectName("formError")
-        self.form_error.setStyleSheet(ERROR_STYLE)
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
+        self.form_error = error_label("formError")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -231,9 +218,7 @@ class PersonDialog(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each field's sentence under it, clear the others, and focus the first wrong one."""
         for field, label in self.errors.items():
-            text = errors.get(field, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+            set_error(label, errors.get(field, ""))
         # Grow to fit the sentences (a shown dialog does not grow by itself).
         self.layout().activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))

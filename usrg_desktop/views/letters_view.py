@@ -38,28 +38,20 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
+from .form_feedback import error_label, set_error
 from .list_page import ListPage
 from .operations import Refused, confirm, perform
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
 
-_ERROR_STYLE = "color: #b00020;"
 # The last report box of a batch, so tests (and a second look) can read it.
 last_report: list[QMessageBox | None] = [None]
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
+    label = error_label("")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
     return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def _documents_folder() -> str:
@@ -166,15 +158,15 @@ class IssueLettersDialog(QDialog):
 
     def _on_accept(self) -> None:
         if not self.folder.text().strip():
-            _show_error(self.folder_error, "Choose a folder for the letters.")
+            set_error(self.folder_error, "Choose a folder for the letters.")
             self.folder.setFocus()
             return
         folder = Path(self.folder.text().strip())
         if folder.exists() and not folder.is_dir():
-            _show_error(self.folder_error, f"{folder} is a file, not a folder.")
+            set_error(self.folder_error, f"{folder} is a file, not a folder.")
             self.folder.setFocus()
             return
-        _show_error(self.folder_error, "")
+        set_error(self.folder_error, "")
         self.accept()
 
 
@@ -511,7 +503,7 @@ class TemplateEditor(QWidget):
 
     def _show_problems(self) -> None:
         problems = wl.template_problems(self.kind(), self.subject.text(), self.body.toPlainText())
-        _show_error(self.error, problems[0] if problems else "")
+        set_error(self.error, problems[0] if problems else "")
 
     def _insert_placeholder(self, item: QListWidgetItem) -> None:
         text = f"{{{item.data(Qt.ItemDataRole.UserRole)}}}"
@@ -551,14 +543,14 @@ class TemplateEditor(QWidget):
                     today=self.today,
                 )
         except (WorkflowError, StorageError) as exc:
-            _show_error(self.error, str(exc))
+            set_error(self.error, str(exc))
             return
         self.preview.set_pdf(pdf, file_name=f"{self.kind()} letter preview.pdf")
 
     def save(self) -> bool:
         """Save the text as a new version; a refusal is shown under the text, naming the fault."""
         if self.actor is None:
-            _show_error(self.error, "Sign in to save letter templates.")
+            set_error(self.error, "Sign in to save letter templates.")
             return False
         try:
             _ok, version = perform(
@@ -573,7 +565,7 @@ class TemplateEditor(QWidget):
                 quiet=True,
             )
         except Refused as refused:
-            _show_error(self.error, str(refused))
+            set_error(self.error, str(refused))
             return False
         self.load_kind(self.kind())
         self.status.setText(f"Saved as version {version}.")
@@ -695,7 +687,7 @@ class LetterheadEditor(QWidget):
         try:
             self._logo = Path(path).read_bytes()
         except OSError as exc:
-            _show_error(self.error, f"The logo file {path} cannot be read ({exc.strerror}).")
+            set_error(self.error, f"The logo file {path} cannot be read ({exc.strerror}).")
             return False
         self._logo_changed = True
         self._show_logo()
@@ -724,7 +716,7 @@ class LetterheadEditor(QWidget):
                     session, letterhead=self.letterhead(), today=self.today
                 )
         except (WorkflowError, StorageError) as exc:
-            _show_error(self.error, str(exc))
+            set_error(self.error, str(exc))
             return
         self.preview.set_pdf(pdf)
 
@@ -750,9 +742,9 @@ class LetterheadEditor(QWidget):
                 **changes,
             )
         except Refused as refused:
-            _show_error(self.error, str(refused))
+            set_error(self.error, str(refused))
             return False
-        _show_error(self.error, "")
+        set_error(self.error, "")
         self._logo_changed = False
         self.status.setText("Saved. New letters are printed on this letterhead.")
         return True

@@ -7,7 +7,7 @@ times, the exposure visit) and then the tabs registered in `views/meeting_tabs.p
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,10 @@ from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
 from .commands import resolve
+from .date_fields import pydate, qdate
+from .form_feedback import error_label
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 STATUS_COLOURS = {
     MS.PLANNED.value: "#8a5a00",
     MS.CONFIRMED.value: "#1d6b2f",
@@ -51,29 +52,12 @@ STATUS_COLOURS = {
 }
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 def _qtime(value: time) -> QTime:
     return QTime(value.hour, value.minute)
 
 
 def _pytime(value: QTime) -> time:
     return time(value.hour(), value.minute())
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
 
 
 # -- the list -------------------------------------------------------------------------------------
@@ -388,7 +372,7 @@ class CancelDialog(QDialog):
         self.reason.setFixedHeight(80)
         label = QLabel("&Reason:")
         label.setBuddy(self.reason)
-        self.error = _error_label("error_reason")
+        self.error = error_label("error_reason")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -461,15 +445,15 @@ class MoveDialog(QDialog):
             "file will carry the new days."
         )
         intro.setWordWrap(True)
-        self.day1 = QDateEdit(_qdate(meeting.starts_on))
-        self.day2 = QDateEdit(_qdate(meeting.ends_on))
+        self.day1 = QDateEdit(qdate(meeting.starts_on))
+        self.day2 = QDateEdit(qdate(meeting.ends_on))
         for edit, name in ((self.day1, "day1"), (self.day2, "day2")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd yyyy-MM-dd")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.errors = {name: _error_label(f"error_{name}") for name in self.FIELDS}
+        self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
         form = QFormLayout()
         form.addRow(self.errors["host"])
         form.addRow("Day &1:", self.day1)
@@ -513,8 +497,8 @@ class MoveDialog(QDialog):
                     session,
                     quarter=self.meeting.quarter,
                     host_city_id=self.meeting.host_city_id,
-                    starts_on=_pydate(self.day1.date()),
-                    ends_on=_pydate(self.day2.date()),
+                    starts_on=pydate(self.day1.date()),
+                    ends_on=pydate(self.day2.date()),
                     today=self.screen_.window_.today,
                     excluding=self.meeting.id,
                 )
@@ -536,8 +520,8 @@ class MoveDialog(QDialog):
                 mp.move_meeting,
                 quiet=True,
                 meeting_id=self.meeting.id,
-                starts_on=_pydate(self.day1.date()),
-                ends_on=_pydate(self.day2.date()),
+                starts_on=pydate(self.day1.date()),
+                ends_on=pydate(self.day2.date()),
                 reason=self.reason.text(),
                 actor=actor,
                 now=utc_now(),
@@ -580,7 +564,7 @@ class DetailsTab(QWidget):
             self.fields[key] = edit
         for key, widget in self.fields.items():
             widget.setObjectName(key)
-            self.errors[key] = _error_label(f"error_{key}")
+            self.errors[key] = error_label(f"error_{key}")
 
         def row(form: QFormLayout, label: str, key: str) -> None:
             form.addRow(label, self.fields[key])

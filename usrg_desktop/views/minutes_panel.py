@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from ..workflows import FieldErrors, WorkflowError
 from ..workflows import minutes as wf
 from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
+from .date_fields import qdate
 from .operations import perform
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class ActionItemDialog(QDialog):
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
         default_due = panel.meeting_start.toordinal() + 56
-        self.due_edit.setDate(_qdate(date.fromordinal(default_due)))
+        self.due_edit.setDate(qdate(date.fromordinal(default_due)))
         self.has_due.setChecked(True)
         self.has_due.toggled.connect(self.due_edit.setEnabled)
         if action is not None:
@@ -83,7 +84,7 @@ class ActionItemDialog(QDialog):
             self.owner_edit.setText(action.owner)
             self.has_due.setChecked(action.due_on is not None)
             if action.due_on is not None:
-                self.due_edit.setDate(_qdate(action.due_on))
+                self.due_edit.setDate(qdate(action.due_on))
         current = panel.current_agenda_item_id()
         if action is None and current is not None:
             self.agenda_combo.setCurrentIndex(max(0, self.agenda_combo.findData(current)))
@@ -173,10 +174,6 @@ class ActionItemDialog(QDialog):
         self.accept()
         self.panel.reload_actions(select_id=new_id)
         window.data_changed("Meetings")
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 class MinutesPanel(QWidget):

@@ -42,27 +42,13 @@ from ..workflows import assignment as assign_wf
 from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from ..workflows.reviews import DecisionRequest, record_decisions
+from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 ABOVE_LINE = QColor("#e6f4ea")
 LINE_COLOUR = QColor("#1e6b34")
 DISAGREE_TEXT = QColor("#b00020")
 REVIEWS_AREAS = ("Reviews", "Applications", "Rounds")
-
-
-def _error_label() -> QLabel:
-    label = QLabel("")
-    label.setObjectName("error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def _rounds(db: Database) -> list[tuple[int, str, str]]:
@@ -197,7 +183,7 @@ class AutoAssignDialog(QDialog):
         self.load = QLabel("")
         self.load.setObjectName("load")
         self.load.setWordWrap(True)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox()
         self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("apply")
@@ -221,7 +207,7 @@ class AutoAssignDialog(QDialog):
 
     def refresh(self) -> None:
         """Propose again for the chosen round."""
-        _show_error(self.error, "")
+        set_error(self.error, "")
         round_id = self.round_combo.currentData()
         self.proposal = None
         self.table.setSortingEnabled(False)
@@ -234,7 +220,7 @@ class AutoAssignDialog(QDialog):
             with self.db.unit_of_work() as session:
                 self.proposal = assign_wf.propose_for_round(session, round_id=round_id)
         except WorkflowError as exc:
-            _show_error(self.error, str(exc))
+            set_error(self.error, str(exc))
             self.apply_button.setEnabled(False)
             return
         p = self.proposal
@@ -279,7 +265,7 @@ class AutoAssignDialog(QDialog):
                 quiet=True,
             )
         except Refused as refused:
-            _show_error(self.error, f"Nothing was assigned: {refused}")
+            set_error(self.error, f"Nothing was assigned: {refused}")
             return
         self.applied.emit(int(written or 0))
         self.accept()
@@ -381,8 +367,8 @@ class PairDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText("What the reviewer declared, in their words")
-        self.reason_error = _error_label()
-        self.error = _error_label()
+        self.reason_error = error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("&Application:", self.application)
         form.addRow("&Reviewer:", self.reviewer)
@@ -404,17 +390,17 @@ class PairDialog(QDialog):
         self.resize(620, 220)
 
     def _on_ok(self) -> None:
-        _show_error(self.error, "")
-        _show_error(self.reason_error, "")
+        set_error(self.error, "")
+        set_error(self.reason_error, "")
         app_id, reviewer_id = self.application.currentData(), self.reviewer.currentData()
         if app_id is None or reviewer_id is None:
-            _show_error(self.error, "Choose an application and a reviewer.")
+            set_error(self.error, "Choose an application and a reviewer.")
             return
         window = self.window_
         try:
             if self.conflict:
                 if not self.reason.text().strip():
-                    _show_error(self.reason_error, "Give the reason for the conflict of interest.")
+                    set_error(self.reason_error, "Give the reason for the conflict of interest.")
                     self.reason.setFocus()
                     return
                 perform(
@@ -441,7 +427,7 @@ class PairDialog(QDialog):
                     quiet=True,
                 )
         except Refused as refused:
-            _show_error(self.error, str(refused))
+            set_error(self.error, str(refused))
             return
         window.data_changed(*REVIEWS_AREAS)
         self.done_ok.emit()
@@ -600,7 +586,7 @@ class RankingWindow(QWidget):
             budget.addWidget(label)
             budget.addSpacing(12)
         budget.addStretch(1)
-        self.problems = _error_label()
+        self.problems = error_label()
         self.problems.setObjectName("problems")
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -953,7 +939,7 @@ class RankingWindow(QWidget):
                 f"The tentative approvals are {format_zar(-result.remaining_cents)} over the "
                 "round's budget.",
             )
-        _show_error(self.problems, "\n".join(problems))
+        set_error(self.problems, "\n".join(problems))
         self.record_button.setEnabled(bool(tentative))
         return result
 

@@ -61,21 +61,14 @@ from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from ..workflows.meetings import hosting_counts
 from ..workflows.rotation import Blackout, Proposal, Quarter
+from .date_fields import pydate, qdate
+from .form_feedback import error_label
 from .list_page import EXPORT_FILTERS
 from .operations import Refused, confirm, perform
 
-ERROR_STYLE = "color: #b00020;"
 HELD_COLOUR = QColor("#2f6f8f")
 PLANNED_COLOUR = QColor("#9cc3d5")
 DEFAULT_QUARTERS = 8
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _days(p: Proposal) -> str:
@@ -446,15 +439,6 @@ class RotationPanel(QWidget):
         return dialog
 
 
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
 class EditProposalDialog(QDialog):
     """Another host or other dates for a quarter, checked as they change; a reason is needed."""
 
@@ -480,8 +464,8 @@ class EditProposalDialog(QDialog):
             self.host.addItem(name, int(city_id))
         if proposal.host_id is not None:
             self.host.setCurrentIndex(self.host.findData(proposal.host_id))
-        self.day1 = QDateEdit(_qdate(proposal.starts_on))
-        self.day2 = QDateEdit(_qdate(proposal.ends_on))
+        self.day1 = QDateEdit(qdate(proposal.starts_on))
+        self.day2 = QDateEdit(qdate(proposal.ends_on))
         for edit, name in ((self.day1, "day1"), (self.day2, "day2")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
@@ -489,7 +473,7 @@ class EditProposalDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText("Why the proposal is changed")
-        self.errors = {name: _error_label(f"error_{name}") for name in self.FIELDS}
+        self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
 
         form = QFormLayout()
         form.addRow(self.errors["quarter"])
@@ -531,8 +515,8 @@ class EditProposalDialog(QDialog):
         return {
             "quarter": self.proposal.quarter,
             "host_city_id": self.host.currentData(),
-            "starts_on": _pydate(self.day1.date()),
-            "ends_on": _pydate(self.day2.date()),
+            "starts_on": pydate(self.day1.date()),
+            "ends_on": pydate(self.day2.date()),
         }
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -604,7 +588,7 @@ class RejectProposalDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setFixedHeight(80)
-        self.error = _error_label("error_reason")
+        self.error = error_label("error_reason")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -933,7 +917,7 @@ class _InputDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(480)
-        self.errors = {name: _error_label(f"error_{name}") for name in self.FIELDS}
+        self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -1056,8 +1040,8 @@ class UnavailabilityDialog(_InputDialog):
         super().__init__(inputs, "A city cannot host", "Record period")
         self.city = self.city_box()
         start = inputs.rotation.first_quarter.first_day
-        self.first = QDateEdit(_qdate(start))
-        self.last = QDateEdit(_qdate(inputs.rotation.first_quarter.last_day))
+        self.first = QDateEdit(qdate(start))
+        self.last = QDateEdit(qdate(inputs.rotation.first_quarter.last_day))
         for edit, name in ((self.first, "starts_on"), (self.last, "ends_on")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
@@ -1082,12 +1066,12 @@ class UnavailabilityDialog(_InputDialog):
 
     def save(self) -> bool:
         """Record the period; refusals show next to their fields and the dialog stays."""
-        first = _pydate(self.first.date())
+        first = pydate(self.first.date())
         period = self.run(
             ri.record_unavailability,
             city=self.city.currentData(),
             starts_on=first,
-            ends_on=_pydate(self.last.date()),
+            ends_on=pydate(self.last.date()),
             reason=self.reason.text(),
         )
         if period is None:

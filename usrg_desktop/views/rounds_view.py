@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,10 +40,11 @@ from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError, rounds
 from ..workflows.dates import utc_now
+from .date_fields import pydate, qdate
+from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform
 from .progress import run_with_progress
 
-ERROR_STYLE = "color: #b00020;"
 FIELDS = (
     "name",
     "opens_on",
@@ -56,14 +57,6 @@ FIELDS = (
     "admitted_bodies",
     "screening_checks",
 )
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _refusal_of(exc: Refused) -> WorkflowError | None:
@@ -193,11 +186,7 @@ class RoundDialog(QDialog):
         checks_row.setContentsMargins(0, 0, 0, 0)
 
         self.errors: dict[str, QLabel] = {}
-        self.form_error = QLabel("")
-        self.form_error.setObjectName("error_form")
-        self.form_error.setStyleSheet(ERROR_STYLE)
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
+        self.form_error = error_label("error_form")
 
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -247,7 +236,7 @@ class RoundDialog(QDialog):
     # -- building -------------------------------------------------------------------------------
     @staticmethod
     def _date_edit(value: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(value))
+        edit = QDateEdit(qdate(value))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         return edit
@@ -268,11 +257,7 @@ class RoundDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = QLabel("")
-        error.setObjectName(f"error_{field}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label(f"error_{field}")
         column.addWidget(error)
         self.errors[field] = error
         return box
@@ -343,9 +328,7 @@ class RoundDialog(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each field's sentence under it and clear the others."""
         for field, label in self.errors.items():
-            text = errors.get(field, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+            set_error(label, errors.get(field, ""))
         for field in FIELDS:
             if field in errors:
                 widget = self.errors[field].parentWidget().layout().itemAt(0).widget()
@@ -369,12 +352,12 @@ class RoundDialog(QDialog):
                     local[field] = f"The {what} '{text}' is not an amount in rand (R 250 000,00)."
         form = rounds.RoundForm(
             name=self.name_edit.text(),
-            opens_on=_pydate(self.opens_edit.date()),
-            closes_on=_pydate(self.closes_edit.date()),
+            opens_on=pydate(self.opens_edit.date()),
+            closes_on=pydate(self.closes_edit.date()),
             budget_cents=amounts["budget"],
             cap_cents=amounts["cap"],
             reviews_needed=self.reviews_spin.value(),
-            review_deadline=_pydate(self.deadline_edit.date()),
+            review_deadline=pydate(self.deadline_edit.date()),
             rubric_id=self.rubric_combo.currentData(),
             admitted_body_ids=self.admitted_body_ids(),
             screening_checks=self.check_labels(),

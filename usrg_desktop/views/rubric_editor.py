@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from ..workflows import FieldErrors, WorkflowError
 from ..workflows import rubrics as wf
 from ..workflows.dates import utc_now
+from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, perform
-from .reviews_view import ERROR_STYLE, _error_label, _round_combo, _show_error
+from .reviews_view import _round_combo
 
 CRITERION_COLUMNS = ["Code", "Criterion", "Weight %", "From", "To", "Required"]
 COL_CODE, COL_NAME, COL_WEIGHT, COL_MIN, COL_MAX, COL_REQUIRED = range(len(CRITERION_COLUMNS))
@@ -72,7 +73,7 @@ class RubricEditor(QDialog):
         self.levels.setHorizontalHeaderLabels(["What this level means"])
         self.levels.horizontalHeader().setStretchLastSection(True)
         self.levels.itemChanged.connect(self._on_level_changed)
-        self.errors = _error_label()
+        self.errors = error_label()
         self.errors.setObjectName("errors")
 
         self.add_button = QPushButton("&Add criterion")
@@ -114,7 +115,7 @@ class RubricEditor(QDialog):
     # -- reading ----------------------------------------------------------------------------
     def load(self) -> None:
         """Read the chosen round's rubric."""
-        _show_error(self.errors, "")
+        set_error(self.errors, "")
         round_id = self.round_combo.currentData()
         if round_id is None:
             self.drafts = []
@@ -266,7 +267,7 @@ class RubricEditor(QDialog):
                 quiet=True,
             )
         except Refused as refused:
-            _show_error(self.errors, str(refused))
+            set_error(self.errors, str(refused))
             return
         self.load()
 
@@ -287,9 +288,9 @@ class RubricEditor(QDialog):
 
     def save(self) -> bool:
         """Save the criteria; every mistake is listed, one sentence per field."""
-        _show_error(self.errors, "")
+        set_error(self.errors, "")
         if self.main_window.actor is None:
-            _show_error(self.errors, "Sign in to edit a rubric.")
+            set_error(self.errors, "Sign in to edit a rubric.")
             return False
         try:
             with self.db.unit_of_work() as session:
@@ -301,10 +302,10 @@ class RubricEditor(QDialog):
                     now=utc_now(),
                 )
         except FieldErrors as exc:
-            _show_error(self.errors, "\n".join(exc.errors.values()))
+            set_error(self.errors, "\n".join(exc.errors.values()))
             return False
         except WorkflowError as exc:
-            _show_error(self.errors, str(exc))
+            set_error(self.errors, str(exc))
             return False
         self.main_window.data_changed("Rounds")
         self.main_window.statusBar().showMessage("Rubric saved.", 5_000)

@@ -18,18 +18,9 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in
 from ..workflows.dates import utc_now
+from .form_feedback import error_label
 
 _LAST_USER_KEY = "sign_in/last_user"
-ERROR_STYLE = "color: #b00020;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel("")
-    label.setObjectName("error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
 
 
 class SignInDialog(QDialog):
@@ -48,7 +39,7 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = _error_label()
+        self.error = error_label()
         intro = QLabel(f"Database: {db.display_name}")
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
@@ -124,7 +115,7 @@ class FirstAdministratorDialog(QDialog):
         self.repeat.setObjectName("repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("&Username:", self.username)
         form.addRow("&Full name:", self.display_name)

@@ -1,0 +1,23 @@
+"""The red sentence under a field or a form saying what is wrong, shown only when there is one."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def error_label(object_name: str = "error") -> QLabel:
+    """A hidden, word-wrapped red label for a field's or a form's error sentence."""
+    label = QLabel("")
+    label.setObjectName(object_name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def set_error(label: QLabel, text: str) -> None:
+    """Put a sentence in an error label, shown when there is one and hidden when it is empty."""
+    label.setText(text)
+    label.setVisible(bool(text))
