@@ -50,7 +50,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
 from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, ConsentBasis, Person, PersonRole
 from ..domain.grants import (
@@ -62,8 +61,9 @@ from ..domain.grants import (
     RoundStatus,
 )
 from ..money import format_zar, parse_zar
-from . import Actor, PermissionDenied, WorkflowError
+from . import Actor, WorkflowError
 from .applications import submit
+from .roles import require_staff
 from .rounds import status_words
 
 if TYPE_CHECKING:
@@ -101,7 +101,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
 TEXT_LIMITS = {"title": 300, "contact name": 200, "contact email": 254, "contact phone": 40}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 
 
 @dataclass(frozen=True)
@@ -462,8 +461,7 @@ def _budget_lines(text: str, found: list[str]) -> list[tuple[str, int]]:
 def _checked(
     session: Session, path: Path, actor: Actor, dry_run: bool
 ) -> tuple[ImportReport, list[_Row]]:
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may import applications.")
+    require_staff(actor, "import applications")
     _headings, table = read_sheet(path)
     report = ImportReport(file_name=path.name, dry_run=dry_run, rows=len(table))
     if not table:

@@ -42,9 +42,9 @@ from ..money import format_zar
 from . import Actor, FieldErrors, PermissionDenied, WorkflowError, get_for_update
 from .audit_trail import audit
 from .dates import sast_minutes, utc_now
+from .roles import STAFF, require_staff
 
 S = ApplicationState
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 ADMIN = frozenset({Role.ADMINISTRATOR})
 # Withdrawal is possible from any state before the award.
 WITHDRAWABLE = frozenset(
@@ -297,8 +297,7 @@ def record_screening(
 ) -> None:
     """Tick (or untick) one screening check of an application in screening."""
     app = _load(session, application_id)
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may screen applications.")
+    require_staff(actor, "screen applications")
     if app.state != S.SCREENING.value:
         raise WorkflowError(f"{_name(app)} is not in screening.")
     check = session.get(ScreeningCheck, check_id)
@@ -627,8 +626,7 @@ def save_application(
     with one sentence per wrong field (keys as in FIELD_LABELS) and changes nothing.
     The contact is the person with that email in the directory, or a new directory entry.
     """
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may capture applications.")
+    require_staff(actor, "capture applications")
     app: Application | None = None
     if application_id is not None:
         app = _load(session, application_id)
@@ -1271,8 +1269,7 @@ def add_attachment(
     now: datetime,
 ) -> int:
     """Attach a PDF, DOCX, XLSX, PNG or JPEG file (at most 20 MB) with its SHA-256; its id."""
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may attach files.")
+    require_staff(actor, "attach files")
     app = _load(session, application_id)
     source = Path(path)
     name = source.name
@@ -1351,8 +1348,7 @@ def add_attachment(
 
 def remove_attachment(session: Session, *, attachment_id: int, actor: Actor, now: datetime) -> str:
     """Remove an attachment (the audit trail keeps its name and SHA-256); its file name."""
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may remove attachments.")
+    require_staff(actor, "remove attachments")
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:
         raise WorkflowError(f"There is no attachment with id {attachment_id}.")

@@ -17,7 +17,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
 from ..domain.directory import Body, City, Person
 from ..domain.grants import Application, ApplicationState, Round
 from ..domain.reviews import (
@@ -30,10 +29,10 @@ from ..domain.reviews import (
     ReviewerAffiliation,
     Score,
 )
-from . import Actor, PermissionDenied, WorkflowError
+from . import Actor, WorkflowError
 from .audit_trail import audit
+from .roles import require_staff
 
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 # Reviewers are assigned to applications that passed screening and are being reviewed.
 ASSIGNABLE_STATES = frozenset({ApplicationState.IN_REVIEW.value})
 
@@ -174,11 +173,6 @@ def _balance(
 
 
 # -- the database side ------------------------------------------------------------------------
-def _require_staff(actor: Actor, what: str) -> None:
-    if actor.role not in STAFF:
-        raise PermissionDenied(f"Only the secretariat or an administrator may {what}.")
-
-
 def _audit(
     session: Session, actor: Actor, now: datetime, entity: str, entity_id: int, action: str, detail
 ) -> None:
@@ -423,7 +417,7 @@ def apply_assignment(
     now: datetime,
 ) -> int:
     """Write a proposal's pairs (all or none); each is checked again as a manual one would be."""
-    _require_staff(actor, "assign reviewers")
+    require_staff(actor, "assign reviewers")
     count = 0
     for application_id, reviewer_id in pairs:
         app, reviewer = _load_pair(session, application_id, reviewer_id)
@@ -449,14 +443,14 @@ def assign(
     session: Session, *, application_id: int, reviewer_id: int, actor: Actor, now: datetime
 ) -> int:
     """Assign a reviewer to an application by hand, with the same checks as the automatic way."""
-    _require_staff(actor, "assign reviewers")
+    require_staff(actor, "assign reviewers")
     app, reviewer = _load_pair(session, application_id, reviewer_id)
     return _add_assignment(session, app, reviewer, AssignmentMethod.MANUAL, actor, now).id
 
 
 def unassign(session: Session, *, assignment_id: int, actor: Actor, now: datetime) -> None:
     """Remove an assignment that has no scores yet; a scored review stays on record."""
-    _require_staff(actor, "remove assignments")
+    require_staff(actor, "remove assignments")
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise WorkflowError(f"There is no assignment with id {assignment_id}.")
@@ -498,7 +492,7 @@ def declare_conflict(
     now: datetime,
 ) -> int:
     """Record a reviewer's conflict on an application; an assignment to it is set aside."""
-    _require_staff(actor, "record conflicts of interest")
+    require_staff(actor, "record conflicts of interest")
     app, reviewer = _load_pair(session, application_id, reviewer_id)
     kinds = [k.value for k in ConflictKind]
     if kind not in kinds:

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role, Setting
+from ..domain.accounts import Setting
 from ..domain.audit import AuditEvent
 from ..domain.awards import (
     Award,
@@ -35,13 +35,13 @@ from ..domain.awards import (
 )
 from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
-from . import Actor, PermissionDenied, WorkflowError, get_for_update
+from . import Actor, WorkflowError, get_for_update
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import sast_minutes
+from .roles import require_staff
 
 S = ApplicationState
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 # States in which an application has (or may get) an award.
 AWARDABLE = frozenset({S.APPROVED, S.AWARDED, S.ACTIVE, S.CLOSED})
 # Payments and reports are recorded once the award letter is out and until the grant is closed.
@@ -111,11 +111,6 @@ def milestone_label(kind: str) -> str:
 
 
 # -- shared plumbing ----------------------------------------------------------------------------
-def _require_staff(actor: Actor, what: str) -> None:
-    if actor.role not in STAFF:
-        raise PermissionDenied(f"Only the secretariat or an administrator may {what}.")
-
-
 def _audit(
     session: Session,
     actor: Actor,
@@ -238,7 +233,7 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
     amount no longer matches the decision (the decision was reversed and taken again) is brought
     back in line with a fresh default schedule.
     """
-    _require_staff(actor, "create an award")
+    require_staff(actor, "create an award")
     app = get_for_update(session, Application, application_id)
     if app is None:
         raise WorkflowError(f"There is no application with id {application_id}.")
@@ -425,7 +420,7 @@ def set_tranche_schedule(
 
     Each tranche is (trigger, share, due): share is cents (int), '40 %' or rand text.
     """
-    _require_staff(actor, "change a tranche schedule")
+    require_staff(actor, "change a tranche schedule")
     award = _award(session, award_id)
     if award.closed_on is not None:
         raise WorkflowError(f"Award {award.number} is closed; its schedule cannot change.")
@@ -505,7 +500,7 @@ def record_tranche_payment(
     A tranche is paid once its trigger has happened: the agreement signed, or the interim or
     final report accepted.
     """
-    _require_staff(actor, "record a payment")
+    require_staff(actor, "record a payment")
     tranche, award = _tranche(session, tranche_id)
     name = f"{tranche_label(tranche.position, tranche.trigger)} of {award.number}"
     _require_tracked(session, award, "be paid")
@@ -544,7 +539,7 @@ def cancel_tranche(
     session: Session, *, tranche_id: int, reason: str, actor: Actor, now: datetime
 ) -> None:
     """Cancel an unpaid tranche, with the reason (it then no longer falls due)."""
-    _require_staff(actor, "cancel a tranche")
+    require_staff(actor, "cancel a tranche")
     tranche, award = _tranche(session, tranche_id)
     name = f"{tranche_label(tranche.position, tranche.trigger)} of {award.number}"
     if award.closed_on is not None:
@@ -572,7 +567,7 @@ def record_report_received(
     session: Session, *, milestone_id: int, received_on: date, actor: Actor, now: datetime
 ) -> None:
     """Record the day a report (interim or final) came in."""
-    _require_staff(actor, "record a report")
+    require_staff(actor, "record a report")
     milestone, award = _milestone(session, milestone_id)
     name = f"The {milestone.kind} of {award.number}"
     _require_tracked(session, award, "take reports")
@@ -601,7 +596,7 @@ def accept_report(
     note: str = "",
 ) -> None:
     """Accept a received report (on `accepted_on`, today by default)."""
-    _require_staff(actor, "accept a report")
+    require_staff(actor, "accept a report")
     milestone, award = _milestone(session, milestone_id)
     name = f"The {milestone.kind} of {award.number}"
     _require_tracked(session, award, "take reports")
@@ -635,7 +630,7 @@ def record_agreement_signed(
     session: Session, *, award_id: int, signed_on: date, actor: Actor, now: datetime
 ) -> None:
     """Record the day the grant agreement was signed; the grant becomes active."""
-    _require_staff(actor, "record a signed agreement")
+    require_staff(actor, "record a signed agreement")
     award = _award(session, award_id)
     app = _application(session, award)
     if app.state != S.AWARDED.value:

@@ -64,12 +64,12 @@ from . import applications as state_machine
 from .dates import iso_date
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
+from .roles import require_staff
 
 if TYPE_CHECKING:
     from ..storage import Database
 
 S = ApplicationState
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 KINDS: tuple[str, ...] = tuple(k.value for k in LetterKind)
 KIND_LABELS = {
     "acknowledgement": "acknowledgement of receipt",
@@ -100,11 +100,6 @@ def _kind(kind: str) -> str:
 
 def _a(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
-
-
-def _require_staff(actor: Actor, what: str) -> None:
-    if actor.role not in STAFF:
-        raise PermissionDenied(f"Only the secretariat or an administrator may {what}.")
 
 
 def sast_day(now: datetime) -> date:
@@ -182,7 +177,7 @@ def save_template(
     Refused, naming it, when the text uses a placeholder the kind does not know; refused when
     nothing changed. Letters already issued keep the version they were printed from.
     """
-    _require_staff(actor, "edit letter templates")
+    require_staff(actor, "edit letter templates")
     problems = template_problems(kind, subject, body)
     if problems:
         raise WorkflowError(problems[0])
@@ -559,7 +554,7 @@ def _issue(
     now: datetime,
     printing: _Printing | None = None,
 ) -> Issued:
-    _require_staff(actor, "issue letters")
+    require_staff(actor, "issue letters")
     _kind(kind)
     app = get_for_update(session, Application, application_id)
     if app is None:
@@ -825,7 +820,7 @@ def issue_letters_for_round(
     of them is written at the end.
     Returns what it made.
     """
-    _require_staff(actor, "issue letters")
+    require_staff(actor, "issue letters")
     _kind(kind)
     out = Path(out_dir)
     merged_path = Path(merged) if merged else None

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
 from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, Person
 from ..domain.grants import Application, ApplicationState, Attachment, BudgetLine, Round
@@ -54,7 +53,8 @@ from ..domain.reviews import (
     ReviewPacket,
     Rubric,
 )
-from . import Actor, PermissionDenied, WorkflowError
+from . import Actor, WorkflowError
+from .roles import require_staff
 
 if TYPE_CHECKING:
     from ..storage import Database
@@ -67,7 +67,6 @@ MAX_MEMBERS = 1_000
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 # Rounds whose packets may be exported: applications are assigned once the call has closed.
 EXPORTABLE_ROUNDS = frozenset({"closed", "reviewing"})
 # Applications a reviewer can still review.
@@ -261,8 +260,7 @@ def export_packets(
     Yields (done, total, label) after each packet; returns what was written. The packet rows
     (and their secrets) are made in one unit of work before any file is written.
     """
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may export packets.")
+    require_staff(actor, "export packets")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkflowError(f"The output folder {out} is a file, not a folder.")

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
 from ..domain.awards import Decision, DecisionOutcome
 from ..domain.directory import Body
 from ..domain.grants import (
@@ -29,12 +28,12 @@ from ..domain.grants import (
 )
 from ..domain.reviews import Rubric
 from ..money import format_zar
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, FieldErrors, WorkflowError
 from .audit_trail import audit
+from .roles import require_staff
 
 R = RoundStatus
 S = ApplicationState
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 NAME_LIMIT = 200
 CHECK_LIMIT = 300
 # Rounds in these states take new applications (drafts while in draft, submissions when open).
@@ -240,11 +239,6 @@ def find_round(session: Session, name_or_id: str) -> int:
 
 
 # -- guards -------------------------------------------------------------------------------------
-def _check_role(actor: Actor, doing: str) -> None:
-    if actor.role not in STAFF:
-        raise PermissionDenied(f"Only the secretariat or an administrator may {doing}.")
-
-
 def _load(session: Session, round_id: int, *, lock: bool = False) -> Round:
     rnd = session.get(Round, round_id, with_for_update=lock)
     if rnd is None:
@@ -443,7 +437,7 @@ def _write_bodies(session: Session, round_id: int, body_ids: Sequence[int]) -> N
 
 def create_round(session: Session, *, form: RoundForm, actor: Actor, now: datetime) -> int:
     """Set up a new round in draft; returns its id. Mistakes are refused as FieldErrors."""
-    _check_role(actor, "set up a round")
+    require_staff(actor, "set up a round")
     errors = validate_round(session, form)
     if errors:
         raise FieldErrors(errors)
@@ -477,7 +471,7 @@ def update_round(
     session: Session, *, round_id: int, form: RoundForm, actor: Actor, now: datetime
 ) -> list[str]:
     """Save changes to a round; returns the names of the fields that changed (audited)."""
-    _check_role(actor, "change a round")
+    require_staff(actor, "change a round")
     rnd = _load(session, round_id, lock=True)
     if rnd.status == R.ARCHIVED.value:
         raise WorkflowError(f"The round '{rnd.name}' is archived and cannot be changed.")
@@ -552,7 +546,7 @@ def _plural(n: int, word: str) -> str:
 
 def _move(session: Session, round_id: int, action: str, actor: Actor, now: datetime) -> str:
     move = MOVES[action]
-    _check_role(actor, f"{move.label.lower()} a round")
+    require_staff(actor, f"{move.label.lower()} a round")
     rnd = _load(session, round_id, lock=True)
     if rnd.status != move.source.value:
         raise WorkflowError(

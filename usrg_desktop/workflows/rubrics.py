@@ -14,13 +14,12 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain.accounts import Role
 from ..domain.audit import AuditEvent
 from ..domain.grants import Application, Round, RoundStatus
 from ..domain.reviews import Assignment, Criterion, CriterionLevel, ReviewPacket, Rubric, Score
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, FieldErrors, WorkflowError
+from .roles import require_staff
 
-STAFF = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 # Scales longer than this would need more level descriptors than a reviewer reads.
 LONGEST_SCALE = 10
 
@@ -225,8 +224,7 @@ def edit_round_rubric(
     now: datetime,
 ) -> int:
     """Replace a round's criteria (a copy when the rubric is shared); returns the rubric id."""
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may edit a rubric.")
+    require_staff(actor, "edit a rubric")
     rnd = _round(session, round_id)
     locked = lock_reason(session, rnd)
     if locked:

@@ -49,8 +49,9 @@ from ..domain.reviews import (
     Score,
     ScoresImport,
 )
-from . import Actor, PermissionDenied, WorkflowError
-from .review_packets import REVIEWABLE, STAFF
+from . import Actor, WorkflowError
+from .review_packets import REVIEWABLE
+from .roles import require_staff
 
 if TYPE_CHECKING:
     from ..storage import Database
@@ -366,8 +367,7 @@ def import_scores(
     session: Session, path: str | Path, *, actor: Actor, now: datetime
 ) -> ImportResult:
     """Import one scores file in the caller's unit of work: all of it or, if refused, none."""
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may import scores.")
+    require_staff(actor, "import scores")
     source = Path(path)
     try:
         return _import(session, source, actor, now)
@@ -655,8 +655,7 @@ def import_many(
     db: Database, paths: Sequence[str | Path], *, actor: Actor, now: datetime
 ) -> Generator[tuple[int, int, str], None, ImportReport]:
     """Import scores files one unit of work each; yields progress, returns the report."""
-    if actor.role not in STAFF:
-        raise PermissionDenied("Only the secretariat or an administrator may import scores.")
+    require_staff(actor, "import scores")
     report = ImportReport()
     total = len(paths)
     for n, path in enumerate(paths, start=1):
