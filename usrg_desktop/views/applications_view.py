@@ -58,7 +58,7 @@ from ..workflows import Actor, FieldErrors, WorkflowError
 from ..workflows import applications as wf
 from ..workflows.dates import iso_date, utc_now
 from .date_fields import pydate, qdate
-from .form_feedback import ERROR_STYLE, error_label, set_error
+from .form_feedback import ERROR_STYLE, error_label, set_error, show_field_errors
 from .operations import Refused, confirm, perform
 
 OK_STYLE = "color: #1b5e20;"
@@ -550,8 +550,7 @@ class ApplicationForm(QWidget):
     # -- saving -----------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence under its field (others at the top); focus the first wrong field."""
-        for key, label in self.errors.items():
-            set_error(label, errors.get(key, ""))
+        show_field_errors(self.errors, errors)
         unplaced = [text for key, text in errors.items() if key not in self.errors]
         set_error(self.message, " ".join(unplaced))
 

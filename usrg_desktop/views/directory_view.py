@@ -28,7 +28,7 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
-from .form_feedback import error_label, set_error
+from .form_feedback import error_label, show_field_errors
 from .operations import Refused, confirm, perform
 
 # The form's fields, top to bottom (the first wrong one gets the focus).
@@ -217,8 +217,7 @@ class PersonDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each field's sentence under it, clear the others, and focus the first wrong one."""
-        for field, label in self.errors.items():
-            set_error(label, errors.get(field, ""))
+        show_field_errors(self.errors, errors)
         # Grow to fit the sentences (a shown dialog does not grow by itself).
         self.layout().activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtWidgets import QLabel
 
 ERROR_STYLE = "color: #b00020;"
@@ -21,3 +23,9 @@ def set_error(label: QLabel, text: str) -> None:
     """Put a sentence in an error label, shown when there is one and hidden when it is empty."""
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def show_field_errors(labels: Mapping[str, QLabel], errors: Mapping[str, str]) -> None:
+    """Show each field's sentence in its label and hide the labels of the fields without one."""
+    for field, label in labels.items():
+        set_error(label, errors.get(field, ""))

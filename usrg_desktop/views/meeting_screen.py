@@ -11,10 +11,9 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QTime
+from PySide6.QtCore import QStandardPaths, Qt, QTime
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,8 +39,8 @@ from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
 from .commands import resolve
-from .date_fields import pydate, qdate
-from .form_feedback import error_label
+from .date_fields import meeting_day_edits, pydate
+from .form_feedback import error_label, show_field_errors
 from .operations import Refused, confirm, perform
 
 STATUS_COLOURS = {
@@ -445,12 +444,7 @@ class MoveDialog(QDialog):
             "file will carry the new days."
         )
         intro.setWordWrap(True)
-        self.day1 = QDateEdit(qdate(meeting.starts_on))
-        self.day2 = QDateEdit(qdate(meeting.ends_on))
-        for edit, name in ((self.day1, "day1"), (self.day2, "day2")):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.day1, self.day2 = meeting_day_edits(meeting.starts_on, meeting.ends_on)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
@@ -474,20 +468,12 @@ class MoveDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.day1.dateChanged.connect(self._day1_changed)
+        self.day1.dateChanged.connect(lambda _d: self.check())
         self.day2.dateChanged.connect(lambda _d: self.check())
-
-    def _day1_changed(self, value: QDate) -> None:
-        self.day2.blockSignals(True)
-        self.day2.setDate(value.addDays(1))
-        self.day2.blockSignals(False)
-        self.check()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each sentence next to its field; the others hidden."""
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        show_field_errors(self.errors, errors)
 
     def check(self) -> dict[str, str]:
         """Check the new days against the rules (reads only)."""
@@ -635,9 +621,7 @@ class DetailsTab(QWidget):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each sentence next to its field; the others hidden."""
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
+        show_field_errors(self.errors, errors)
 
     def save(self) -> bool:
         """Save the details; refusals show next to their fields and nothing is written."""

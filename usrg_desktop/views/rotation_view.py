@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QRectF, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QRectF, QSize, QStandardPaths, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -61,8 +61,8 @@ from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from ..workflows.meetings import hosting_counts
 from ..workflows.rotation import Blackout, Proposal, Quarter
-from .date_fields import pydate, qdate
-from .form_feedback import error_label
+from .date_fields import meeting_day_edits, pydate, qdate
+from .form_feedback import error_label, show_field_errors
 from .list_page import EXPORT_FILTERS
 from .operations import Refused, confirm, perform
 
@@ -464,12 +464,7 @@ class EditProposalDialog(QDialog):
             self.host.addItem(name, int(city_id))
         if proposal.host_id is not None:
             self.host.setCurrentIndex(self.host.findData(proposal.host_id))
-        self.day1 = QDateEdit(qdate(proposal.starts_on))
-        self.day2 = QDateEdit(qdate(proposal.ends_on))
-        for edit, name in ((self.day1, "day1"), (self.day2, "day2")):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.day1, self.day2 = meeting_day_edits(proposal.starts_on, proposal.ends_on)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText("Why the proposal is changed")
@@ -499,15 +494,8 @@ class EditProposalDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.host.currentIndexChanged.connect(lambda _n: self.check())
-        self.day1.dateChanged.connect(self._day1_changed)
+        self.day1.dateChanged.connect(lambda _d: self.check())
         self.day2.dateChanged.connect(lambda _d: self.check())
-        self.check()
-
-    def _day1_changed(self, value: QDate) -> None:
-        # Day 2 follows day 1: the meeting is two consecutive days.
-        self.day2.blockSignals(True)
-        self.day2.setDate(value.addDays(1))
-        self.day2.blockSignals(False)
         self.check()
 
     def values(self) -> dict[str, Any]:
@@ -521,9 +509,7 @@ class EditProposalDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence next to its field (and hide the others)."""
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        show_field_errors(self.errors, errors)
 
     def check(self) -> dict[str, str]:
         """Check host and dates against the rotation's rules as they change (reads only)."""
@@ -947,9 +933,7 @@ class _InputDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence next to its field (and hide the others)."""
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        show_field_errors(self.errors, errors)
 
     def run(self, action: Any, **kwargs: Any) -> Any:
         """Run the workflow; on refusal show the sentences and return None (nothing written)."""

@@ -41,7 +41,7 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError, rounds
 from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
-from .form_feedback import ERROR_STYLE, error_label, set_error
+from .form_feedback import ERROR_STYLE, error_label, show_field_errors
 from .operations import Refused, confirm, perform
 from .progress import run_with_progress
 
@@ -327,8 +327,7 @@ class RoundDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each field's sentence under it and clear the others."""
-        for field, label in self.errors.items():
-            set_error(label, errors.get(field, ""))
+        show_field_errors(self.errors, errors)
         for field in FIELDS:
             if field in errors:
                 widget = self.errors[field].parentWidget().layout().itemAt(0).widget()
