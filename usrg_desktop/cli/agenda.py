@@ -9,12 +9,16 @@ import sys
 from datetime import date
 
 from ..workflows import FieldErrors, WorkflowError
-from .common import acting_user, add_format, iso_date, now, open_db, print_listing
-
-
-def _refused(exc: FieldErrors) -> WorkflowError:
-    """A refused form's sentences on one line (the command line has no fields)."""
-    return WorkflowError(" ".join(exc.errors.values()))
+from .common import (
+    acting_user,
+    add_format,
+    form_refused,
+    given_today,
+    iso_date,
+    now,
+    open_db,
+    print_listing,
+)
 
 
 def _place(text: str) -> tuple[int, int]:
@@ -27,10 +31,6 @@ def _place(text: str) -> tuple[int, int]:
     return int(day), int(position)
 
 
-def _today(args: argparse.Namespace) -> date:
-    return getattr(args, "today", None) or date.today()
-
-
 # -- agenda -------------------------------------------------------------------------------------
 def cmd_agenda_show(args: argparse.Namespace) -> int:
     """Print a meeting's agenda with computed times; overruns as warnings on stderr."""
@@ -39,7 +39,7 @@ def cmd_agenda_show(args: argparse.Namespace) -> int:
     db = open_db(args)
     with db.unit_of_work() as session:
         meeting_id = agenda.meeting_id_by_number(session, args.meeting)
-        result = agenda.meeting_agenda(session, meeting_id=meeting_id, today=_today(args))
+        result = agenda.meeting_agenda(session, meeting_id=meeting_id, today=given_today(args))
     print_listing(agenda.agenda_listing(result), args.format)
     for warning in result.warnings:
         print(f"usrg: warning: {warning}", file=sys.stderr)
@@ -88,7 +88,7 @@ def cmd_agenda_add(args: argparse.Namespace) -> int:
                 position=args.position,
             )
     except FieldErrors as exc:
-        raise _refused(exc) from exc
+        raise form_refused(exc) from exc
     print(f"Meeting {args.meeting}: '{args.title.strip()}' added to day {args.day}.")
     return 0
 
@@ -111,7 +111,7 @@ def cmd_agenda_move(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
         meeting_id = agenda.meeting_id_by_number(session, args.meeting)
-        item_id = _item_at(session, meeting_id, args.source, _today(args))
+        item_id = _item_at(session, meeting_id, args.source, given_today(args))
         agenda.move_agenda_item(
             session,
             item_id=item_id,
@@ -132,7 +132,7 @@ def cmd_agenda_remove(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
         meeting_id = agenda.meeting_id_by_number(session, args.meeting)
-        item_id = _item_at(session, meeting_id, args.place, _today(args))
+        item_id = _item_at(session, meeting_id, args.place, given_today(args))
         agenda.remove_agenda_item(session, item_id=item_id, actor=actor, now=now())
     print(f"Meeting {args.meeting}: item {args.place[0]}.{args.place[1]} removed.")
     return 0
@@ -202,7 +202,7 @@ def cmd_actions_list(args: argparse.Namespace) -> int:
     """Print every action item (or only the open ones) with its overdue flag."""
     from ..workflows.meetings import action_item_listing
 
-    listing = action_item_listing(open_db(args), _today(args))
+    listing = action_item_listing(open_db(args), given_today(args))
     if args.open:
         status = listing.keys().index("status")
         listing.rows = [r for r in listing.rows if r[status] in ("open", "in progress")]
@@ -230,7 +230,7 @@ def cmd_actions_add(args: argparse.Namespace) -> int:
                 now=now(),
             )
     except FieldErrors as exc:
-        raise _refused(exc) from exc
+        raise form_refused(exc) from exc
     print(f"Action {number} recorded at meeting {args.meeting}.")
     return 0
 
@@ -255,7 +255,7 @@ def cmd_actions_status(args: argparse.Namespace) -> int:
             reason=args.reason or "",
             actor=actor,
             now=now(),
-            today=_today(args),
+            today=given_today(args),
         )
     print(f"Action {args.number} is now {args.status}.")
     return 0

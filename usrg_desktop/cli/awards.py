@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from typing import Any
 
 from ..workflows import WorkflowError
-from .common import acting_user, add_format, iso_date, now, open_db, print_listing
-
-
-def _today(args: argparse.Namespace) -> date:
-    return args.today or date.today()
+from .common import (
+    acting_user,
+    add_format,
+    given_today,
+    iso_date,
+    now,
+    open_db,
+    print_listing,
+)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the awards (only those with something overdue with --overdue)."""
     from ..workflows.awards import award_listing
 
-    listing = award_listing(open_db(args), today=_today(args), overdue_only=args.overdue)
+    listing = award_listing(open_db(args), today=given_today(args), overdue_only=args.overdue)
     print_listing(listing, args.format)
     return 0
 
@@ -29,7 +32,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     from ..workflows.award_tracking import overdue_items
 
     with open_db(args).unit_of_work() as session:
-        items = overdue_items(session, _today(args))
+        items = overdue_items(session, given_today(args))
     if args.format == "json":
         rows = [
             {
@@ -58,7 +61,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from ..workflows.award_tracking import award_detail, award_id_by_number
 
     with open_db(args).unit_of_work() as session:
-        d = award_detail(session, award_id_by_number(session, args.number), _today(args))
+        d = award_detail(session, award_id_by_number(session, args.number), given_today(args))
     print(f"{d.number}  {d.reference}  {d.title}")
     print(f"Applicant: {d.applicant}    Amount: {format_zar(d.amount_cents)}    State: {d.state}")
     print(

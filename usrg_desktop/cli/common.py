@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import storage
 from ..settings import database_target
-from ..workflows import Actor, Listing, WorkflowError
+from ..workflows import Actor, FieldErrors, Listing, WorkflowError
 
 Handler = Callable[[argparse.Namespace], int]
 FORMATS = ("table", "csv", "json")
@@ -26,6 +26,16 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-25") from None
+
+
+def given_today(args: argparse.Namespace) -> date:
+    """The day given with --today, or today's date when there is no --today or it was left out."""
+    return getattr(args, "today", None) or date.today()
+
+
+def form_refused(exc: FieldErrors) -> WorkflowError:
+    """All of a refused form's sentences on one line (the command line has no fields)."""
+    return WorkflowError(" ".join(exc.errors.values()))
 
 
 def open_db(args: argparse.Namespace) -> storage.Database:

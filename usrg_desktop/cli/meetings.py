@@ -8,7 +8,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..workflows import FieldErrors, WorkflowError
-from .common import acting_user, add_format, iso_date, now, open_db, print_listing
+from .common import (
+    acting_user,
+    add_format,
+    form_refused,
+    given_today,
+    iso_date,
+    now,
+    open_db,
+    print_listing,
+)
 
 
 def cmd_rotation_propose(args: argparse.Namespace) -> int:
@@ -26,11 +35,6 @@ def cmd_rotation_propose(args: argparse.Namespace) -> int:
         print(f"{p.quarter.label}  {host}  {p.starts_on:%a %d %b %Y} – {p.ends_on:%a %d %b %Y}")
         print(f"    {p.reason}")
     return 0
-
-
-def _sentences(exc: FieldErrors) -> WorkflowError:
-    """All of a refused form's sentences on one line (the command line has no fields)."""
-    return WorkflowError(" ".join(exc.errors.values()))
 
 
 def cmd_rotation_accept(args: argparse.Namespace) -> int:
@@ -77,7 +81,7 @@ def cmd_rotation_accept(args: argparse.Namespace) -> int:
                 )
             m = meeting_plans.meeting_details(session, meeting_id=meeting_id)
     except FieldErrors as exc:
-        raise _sentences(exc) from exc
+        raise form_refused(exc) from exc
     print(
         f"Planned meeting {m.number}: {m.quarter.label}, {m.host}, "
         f"{m.starts_on:%a %d %b} – {m.ends_on:%a %d %b %Y}."
@@ -124,7 +128,7 @@ def _field_sentences(call, *args, **kwargs):  # noqa: ANN001, ANN202
     try:
         return call(*args, **kwargs)
     except FieldErrors as exc:
-        raise _sentences(exc) from exc
+        raise form_refused(exc) from exc
 
 
 def cmd_rotation_volunteer(args: argparse.Namespace) -> int:
@@ -370,7 +374,7 @@ def cmd_meetings_pack(args: argparse.Namespace) -> int:
     with db.unit_of_work() as session:
         meeting_id = meeting_id_for_number(session, number=args.meeting)
     out = Path(args.out)
-    work = build_meeting_pack(db, meeting_id=meeting_id, out=out, today=args.today or date.today())
+    work = build_meeting_pack(db, meeting_id=meeting_id, out=out, today=given_today(args))
     while True:
         try:
             _done, _total, label = next(work)
@@ -392,9 +396,7 @@ def cmd_meetings_agenda(args: argparse.Namespace) -> int:
     db = open_db(args)
     with db.unit_of_work() as session:
         meeting_id = meeting_id_for_number(session, number=args.meeting)
-    out = write_agenda(
-        db, meeting_id=meeting_id, out=Path(args.out), today=args.today or date.today()
-    )
+    out = write_agenda(db, meeting_id=meeting_id, out=Path(args.out), today=given_today(args))
     print(f"Wrote {out} (the agenda of meeting {args.meeting}).")
     return 0
 

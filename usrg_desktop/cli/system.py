@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from .. import storage
 from ..settings import backups_dir, database_target
-from .common import iso_date, open_db
+from .common import given_today, iso_date, open_db
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -16,7 +16,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ..workflows.demo import fill_demo
 
     db = open_db(args)
-    summary = fill_demo(db, scale=args.scale, seed=args.seed, today=args.today or date.today())
+    summary = fill_demo(db, scale=args.scale, seed=args.seed, today=given_today(args))
     print(f"Demo data ({args.scale}) written to {db.display_name}: {summary}")
     return 0
 
