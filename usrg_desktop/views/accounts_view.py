@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +23,7 @@ from ..workflows.accounts import MIN_PASSWORD_LENGTH
 from ..workflows.dates import utc_now
 from ..workflows.directory_people import person_choices
 from .form_feedback import error_label, set_error
+from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
 
 
@@ -324,11 +324,8 @@ class UsersController:
                 button.setToolTip("Only an administrator may manage accounts")
 
     def _show(self, dialog: QDialog, done: Any) -> QDialog:
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.accepted.connect(done)
         self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_window_modal(dialog, done)
 
     def _changed(self, message: str, user_id: int | None = None) -> None:
         self.window.data_changed("Administration")
@@ -441,10 +438,7 @@ def change_my_password(window: Any) -> QDialog | None:
         window.show_error("Nobody is signed in", "Sign in to change your password.")
         return None
     dialog = ChangePasswordDialog(window.db, window.actor, parent=window)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.accepted.connect(
-        lambda: window.statusBar().showMessage("Your password is changed.", 8000)
-    )
     window.change_password_dialog = dialog
-    dialog.open()
-    return dialog
+    return open_window_modal(
+        dialog, lambda: window.statusBar().showMessage("Your password is changed.", 8000)
+    )

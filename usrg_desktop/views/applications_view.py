@@ -59,6 +59,7 @@ from ..workflows import applications as wf
 from ..workflows.dates import iso_date, utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error, show_field_errors
+from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
 
 OK_STYLE = "color: #1b5e20;"
@@ -1268,8 +1269,7 @@ class ApplicationScreen(QWidget):
     def _open(self, dialog: ReasonDialog) -> ReasonDialog:
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.open()
+        open_window_modal(dialog)
         (dialog.amount_edit or dialog.reason_edit).setFocus()
         return dialog
 

@@ -29,6 +29,7 @@ from ..workflows import Actor, FieldErrors, WorkflowError
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
+from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
 
 # The form's fields, top to bottom (the first wrong one gets the focus).
@@ -386,11 +387,8 @@ class PeopleController:
         except (WorkflowError, StorageError) as exc:
             self.window.show_error("The person could not be opened", str(exc))
             return None
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.accepted.connect(lambda d=dialog: self._saved(d))
         self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_window_modal(dialog, lambda d=dialog: self._saved(d))
 
     def new_person(self) -> PersonDialog | None:
         """Open an empty form for a new person (Ctrl+N)."""
@@ -490,13 +488,10 @@ class PeopleController:
         if actor is None or row is None:
             return None
         dialog = AnonymiseDialog(str(row["name"]), parent=self.window)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.accepted.connect(
-            lambda d=dialog: self._anonymise(person_id, str(row["name"]), d.reason(), actor)
-        )
         self.anonymise_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_window_modal(
+            dialog, lambda d=dialog: self._anonymise(person_id, str(row["name"]), d.reason(), actor)
+        )
 
     def _anonymise(self, person_id: int, name: str, reason: str, actor: Actor) -> bool:
         if not confirm(

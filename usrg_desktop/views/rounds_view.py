@@ -42,6 +42,7 @@ from ..workflows import Actor, FieldErrors, WorkflowError, rounds
 from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
+from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
 from .progress import run_with_progress
 
@@ -473,11 +474,8 @@ class RoundsController:
         except (WorkflowError, StorageError) as exc:
             self.window.show_error("The round could not be opened", str(exc))
             return None
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.accepted.connect(lambda d=dialog: self._saved(d))
         self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_window_modal(dialog, lambda d=dialog: self._saved(d))
 
     def new_round(self) -> RoundDialog | None:
         """Open the form for a new round (Ctrl+N)."""
@@ -665,7 +663,5 @@ def import_applications(window: Any, path: str | Path | None = None) -> ImportDi
             return None
         path = chosen
     dialog = ImportDialog(window, path, actor)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     window.import_dialog = dialog
-    dialog.open()
-    return dialog
+    return open_window_modal(dialog)
