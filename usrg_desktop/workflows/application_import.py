@@ -50,7 +50,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, ConsentBasis, Person, PersonRole
 from ..domain.grants import (
     Application,
@@ -63,6 +62,7 @@ from ..domain.grants import (
 from ..money import format_zar, parse_zar
 from . import Actor, WorkflowError
 from .applications import submit
+from .audit_trail import audit
 from .roles import require_staff
 from .rounds import status_words
 
@@ -583,19 +583,17 @@ def _write(
                 amount_cents=cents,
             )
         )
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="application",
-            entity_id=app.id,
-            action="import",
-            from_state=None,
-            to_state=ApplicationState.DRAFT.value,
-            reason="",
-            detail=f"imported from {file_name}, row {row.number}",
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="import",
+        from_state=None,
+        to_state=ApplicationState.DRAFT.value,
+        reason="",
+        detail=f"imported from {file_name}, row {row.number}",
     )
     session.flush()
     return app.id

@@ -61,6 +61,7 @@ from ..printing.styles import Letterhead
 from ..resources import resource_path
 from . import Actor, Column, Listing, PermissionDenied, WorkflowError, get_for_update
 from . import applications as state_machine
+from .audit_trail import audit
 from .dates import iso_date
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
@@ -199,16 +200,14 @@ def save_template(
     )
     session.add(row)
     session.flush()
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="letter_template",
-            entity_id=row.id,
-            action="save_template",
-            detail=f"{kind} template version {version}",
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="letter_template",
+        entity_id=row.id,
+        action="save_template",
+        detail=f"{kind} template version {version}",
     )
     session.flush()
     return version
@@ -333,28 +332,26 @@ def set_letterhead(
         row.logo_png = None
     elif logo_png is not None:
         row.logo_png = _checked_logo(logo_png)
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="letterhead",
-            entity_id=row.id,
-            action="set_letterhead",
-            detail=", ".join(
-                part
-                for part, given in (
-                    ("name", name is not None),
-                    ("address", address is not None),
-                    ("footer", footer is not None),
-                    (
-                        "logo removed" if remove_logo else "logo",
-                        remove_logo or logo_png is not None,
-                    ),
-                )
-                if given
-            ),
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="letterhead",
+        entity_id=row.id,
+        action="set_letterhead",
+        detail=", ".join(
+            part
+            for part, given in (
+                ("name", name is not None),
+                ("address", address is not None),
+                ("footer", footer is not None),
+                (
+                    "logo removed" if remove_logo else "logo",
+                    remove_logo or logo_png is not None,
+                ),
+            )
+            if given
+        ),
     )
     session.flush()
     return Letterhead(row.name, row.address, row.footer, row.logo_png)
@@ -594,16 +591,14 @@ def _issue(
         issued_by_user_id=actor.user_id,
     )
     session.add(row)
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="application",
-            entity_id=app.id,
-            action="issue_letter",
-            detail=f"{KIND_LABELS[kind]} {reference} (template version {printing.text.version})",
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="issue_letter",
+        detail=f"{KIND_LABELS[kind]} {reference} (template version {printing.text.version})",
     )
     if kind == "award":
         state_machine.mark_awarded(session, application_id=app.id, actor=actor, now=now)

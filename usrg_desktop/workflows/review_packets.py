@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, Person
 from ..domain.grants import Application, ApplicationState, Attachment, BudgetLine, Round
 from ..domain.reviews import (
@@ -54,6 +53,7 @@ from ..domain.reviews import (
     Rubric,
 )
 from . import Actor, WorkflowError
+from .audit_trail import audit
 from .roles import require_staff
 
 if TYPE_CHECKING:
@@ -366,16 +366,14 @@ def _issue_packets(
         else:
             packet.issued_at = now
         session.flush()
-        session.add(
-            AuditEvent(
-                occurred_at=now,
-                actor_user_id=actor.user_id,
-                actor_name=actor.name,
-                entity="review_packet",
-                entity_id=packet.id,
-                action=action,
-                detail=f"Review packet of {name} for {rnd.name}",
-            )
+        audit(
+            session,
+            actor=actor,
+            now=now,
+            entity="review_packet",
+            entity_id=packet.id,
+            action=action,
+            detail=f"Review packet of {name} for {rnd.name}",
         )
         ids.append(packet.id)
     return ids

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain.audit import AuditEvent
 from ..domain.grants import Application, Round, RoundStatus
 from ..domain.reviews import Assignment, Criterion, CriterionLevel, ReviewPacket, Rubric, Score
 from . import Actor, FieldErrors, WorkflowError
+from .audit_trail import audit
 from .roles import require_staff
 
 # Scales longer than this would need more level descriptors than a reviewer reads.
@@ -247,16 +247,14 @@ def edit_round_rubric(
         rubric = session.get(Rubric, current.rubric_id)
         assert rubric is not None
     _write_criteria(session, rubric.id, criteria)
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor.user_id,
-            actor_name=actor.name,
-            entity="round",
-            entity_id=rnd.id,
-            action="edit_rubric",
-            detail="; ".join(f"{c.name.strip()} {c.weight_percent} %" for c in criteria),
-        )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="round",
+        entity_id=rnd.id,
+        action="edit_rubric",
+        detail="; ".join(f"{c.name.strip()} {c.weight_percent} %" for c in criteria),
     )
     session.flush()
     return rubric.id
