@@ -51,6 +51,7 @@ from ..workflows import FieldErrors, WorkflowError
 from ..workflows import agenda as wf
 from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
+from .form_feedback import add_field_errors
 from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform
 
@@ -302,10 +303,7 @@ class AgendaItemDialog(QDialog):
                     )
                     new_id = self.item.id
         except FieldErrors as refused:
-            for key, sentence in refused.errors.items():
-                label = self.errors.get(key, self.general_error)
-                label.setText(sentence)
-                label.setVisible(True)
+            add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
             return
         except (WorkflowError, StorageError) as refused:
             self.general_error.setText(str(refused))

@@ -29,3 +29,13 @@ def show_field_errors(labels: Mapping[str, QLabel], errors: Mapping[str, str]) -
     """Show each field's sentence in its label and hide the labels of the fields without one."""
     for field, label in labels.items():
         set_error(label, errors.get(field, ""))
+
+
+def add_field_errors(
+    labels: Mapping[str, QLabel], errors: Mapping[str, str], *, elsewhere: QLabel
+) -> None:
+    """Show each sentence under its field, or in `elsewhere` when the field has no label."""
+    for field, sentence in errors.items():
+        label = labels.get(field, elsewhere)
+        label.setText(sentence)
+        label.setVisible(True)

@@ -43,6 +43,7 @@ from ..workflows import minutes as wf
 from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
 from .date_fields import qdate
+from .form_feedback import add_field_errors
 from .operations import perform
 
 if TYPE_CHECKING:
@@ -162,10 +163,7 @@ class ActionItemDialog(QDialog):
                     )
                     new_id = self.action.id
         except FieldErrors as refused:
-            for key, sentence in refused.errors.items():
-                label = self.errors.get(key, self.general_error)
-                label.setText(sentence)
-                label.setVisible(True)
+            add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
             return
         except (WorkflowError, StorageError) as refused:
             self.general_error.setText(str(refused))
