@@ -228,3 +228,15 @@ def test_the_agenda_is_the_same_bytes_each_time():
 @pytest.mark.parametrize(("n", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB")])
 def test_annex_letters(n, letter):
     assert annex_letter(n) == letter
+
+
+def test_contents_longer_than_a_page_still_number_every_section():
+    annexes = [PackAnnex(f"Report {n}", annex_pdf(1, f"Report {n}")) for n in range(45)]
+    built = meeting_pack_pdf(pack_data(annexes=annexes))
+    reader = PdfReader(io.BytesIO(built.pdf))
+    pages = [p.extract_text() for p in reader.pages]
+    assert "Contents" in pages[1] and "Annex AS: Report 44" in pages[2]  # two contents pages
+    for item in reader.outline:
+        page = reader.get_destination_page_number(item)
+        assert item.title.split(": ")[-1] in pages[page]
+    assert all(f"Page {n} of {len(pages)}" in t for n, t in enumerate(pages, start=1))

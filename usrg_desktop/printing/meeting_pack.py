@@ -411,23 +411,31 @@ class _PackDocument(BaseDocTemplate):
             self.section_pages.setdefault(flowable.title, self.page)
 
 
-def _build(
-    story_for: callable, title: str, footer: str, extra_pages: int
-) -> tuple[bytes, int, dict[str, int]]:
-    """Build until the contents' page numbers agree with where the sections fell."""
-    known: dict[str, int] = {}
-    for _attempt in range(4):
-        buffer = io.BytesIO()
-        doc = _PackDocument(buffer, title)
-        doc.build(
-            story_for(known),
-            canvasmaker=partial(_NumberedCanvas, footer=footer, extra_pages=extra_pages),
-        )
-        if doc.section_pages == known:
-            break
-        known = dict(doc.section_pages)
-    pdf = buffer.getvalue()
-    return pdf, len(PdfReader(io.BytesIO(pdf)).pages), known
+def _render(
+    flowables: list[Flowable],
+    title: str,
+    footer: str,
+    *,
+    extra_pages: int = 0,
+    first_page: int = 1,
+    total: int | None = None,
+    letterhead: Letterhead | None = None,
+) -> tuple[bytes, dict[str, int]]:
+    """One ReportLab build with the pack's pages and footer; the PDF and where sections fell."""
+    buffer = io.BytesIO()
+    doc = _PackDocument(buffer, title, first_page=first_page)
+    doc.letterhead = letterhead
+    doc.build(
+        flowables,
+        canvasmaker=partial(
+            _NumberedCanvas,
+            footer=footer,
+            extra_pages=extra_pages,
+            first_page=first_page,
+            total=total,
+        ),
+    )
+    return buffer.getvalue(), doc.section_pages
 
 
 # -- the parts -------------------------------------------------------------------------------
@@ -651,14 +659,12 @@ def agenda_pdf(data: MeetingPackData) -> bytes:
     """The meeting's agenda as handed out: title block, each day's items, the exposure visit."""
     s = _styles()
 
-    def story(_known: dict[str, int]) -> list[Flowable]:
-        return [
-            Paragraph(_text(f"{data.name}: agenda"), s["h1"]),
-            *_title_block(data, s),
-            *_agenda(data, s),
-        ]
-
-    pdf, _pages, _sections = _build(story, f"{data.name} agenda", _footer_text(data), 0)
+    story = [
+        Paragraph(_text(f"{data.name}: agenda"), s["h1"]),
+        *_title_block(data, s),
+        *_agenda(data, s),
+    ]
+    pdf, _sections = _render(story, f"{data.name} agenda", _footer_text(data))
     return pdf
 
 
@@ -730,13 +736,17 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         return flow
 
     yield "Setting the pages"
-    buffer = io.BytesIO()
-    doc = _PackDocument(buffer, f"{data.name} meeting pack")
-    doc.letterhead = data.letterhead
-    doc.build(story(), canvasmaker=partial(_NumberedCanvas, footer=footer, extra_pages=annex_pages))
-    body = buffer.getvalue()
-    known = dict(doc.section_pages)
+    body, known = _render(
+        story(),
+        f"{data.name} meeting pack",
+        footer,
+        extra_pages=annex_pages,
+        letterhead=data.letterhead,
+    )
+    body_reader = PdfReader(io.BytesIO(body))
     body_pages = known.pop("__end__")
+    # The contents were set blank on pages CONTENTS_PAGE … up to the first section.
+    contents_pages = known[body_titles[0]] - CONTENTS_PAGE
     total = body_pages + annex_pages
     page = body_pages + 1
     for title, reader in zip(annex_titles, readers, strict=True):
@@ -744,20 +754,21 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         page += len(reader.pages)
 
     yield "Numbering the contents"
-    contents_buffer = io.BytesIO()
-    contents_doc = _PackDocument(contents_buffer, "contents", first_page=CONTENTS_PAGE)
-    contents_doc.build(
+    numbered, _ = _render(
         _contents(titles, known, s)[:-1],  # without its page break
-        canvasmaker=partial(_NumberedCanvas, footer=footer, first_page=CONTENTS_PAGE, total=total),
+        "contents",
+        footer,
+        first_page=CONTENTS_PAGE,
+        total=total,
     )
-    contents = PdfReader(io.BytesIO(contents_buffer.getvalue()))
-    body_reader = PdfReader(io.BytesIO(body))
-    if len(contents.pages) != 1:
-        raise ValueError("The contents do not fit on one page.")
+    contents = PdfReader(io.BytesIO(numbered)).pages
+    if len(contents) != contents_pages:  # cannot happen: the numbers take no more room
+        raise ValueError("The contents changed length when numbered.")
 
     writer = PdfWriter()
     for n, body_page in enumerate(body_reader.pages):
-        writer.add_page(contents.pages[0] if n == CONTENTS_PAGE - 1 else body_page)
+        in_contents = 0 <= n - (CONTENTS_PAGE - 1) < contents_pages
+        writer.add_page(contents[n - (CONTENTS_PAGE - 1)] if in_contents else body_page)
     page_index = body_pages
     stamped_sections: list[PackSection] = [PackSection(t, known[t]) for t in body_titles]
     for n, (title, reader) in enumerate(zip(annex_titles, readers, strict=True)):
