@@ -100,8 +100,7 @@ def setup_awards_page(window: Any, page: Any) -> None:
     overdue.setObjectName("overdueOnly")
     overdue.setToolTip("Show only awards with a tranche or report past its due date (Alt+O)")
     overdue.setShortcut(QKeySequence("Alt+O"))
-    # The page reloads through its loader; this one remembers the switch.
-    page._loader = query
+    page.set_loader(query)
     overdue.toggled.connect(lambda _on: page.reload())
     page.actions_layout.addWidget(overdue)
     page.add_action("Open award…", open_current, shortcut="Ctrl+O", tip="Open the award chosen")

@@ -168,6 +168,10 @@ class ListPage(QWidget):
             self.reload()
         return self.error is None
 
+    def set_loader(self, loader: Callable[[], Listing]) -> None:
+        """Read the list with another query from now on (say, one that honours a switch)."""
+        self._loader = loader
+
     def reload(self) -> None:
         """Run the list's query again and show its rows (keeping sort and filter)."""
         try:
