@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -90,36 +90,23 @@ def _read(db: Database, action: Callable[..., Any], *args: Any, **kwargs: Any) -
 # The list's buttons and filters are in applications_page.py, which start-up imports.
 
 
-def _open(window: Any, key: tuple, factory: Callable[[], QWidget]) -> QWidget:
-    """window.open_window, but never handing back a screen that was closed a moment ago.
-
-    A closed screen is deleted on the next pass of the event loop; until then it is still
-    registered, and showing it again would show a window about to vanish.
-    """
-    existing = window.open_windows().get(key)
-    if existing is not None and not existing.isVisible():
-        QCoreApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete))
-    return window.open_window(key, factory)
-
-
 def open_new_application(window: Any) -> QWidget:
     """Show the form for a new application (one at a time)."""
-    return _open(
-        window, ("application-form", None), lambda: ApplicationForm(window, application_id=None)
+    return window.open_window(
+        ("application-form", None), lambda: ApplicationForm(window, application_id=None)
     )
 
 
 def open_application(window: Any, application_id: int) -> QWidget:
     """Show the screen of one application (brought to the front when already open)."""
-    return _open(
-        window, ("application", application_id), lambda: ApplicationScreen(window, application_id)
+    return window.open_window(
+        ("application", application_id), lambda: ApplicationScreen(window, application_id)
     )
 
 
 def open_application_form(window: Any, application_id: int) -> QWidget:
     """Show the form editing one application."""
-    return _open(
-        window,
+    return window.open_window(
         ("application-form", application_id),
         lambda: ApplicationForm(window, application_id=application_id),
     )
