@@ -100,3 +100,13 @@ def test_print_meeting_pack_from_the_menu_on_the_selected_meeting(
     previews = [w for w in main_window.open_windows().values() if isinstance(w, PdfPreview)]
     assert len(previews) == 1 and previews[0].page_count() == len(reader.pages)
     assert "pages" in main_window.statusBar().currentMessage()
+
+
+def test_the_meeting_chooser_offers_every_meeting_and_starts_at_the_next_one(main_window):
+    from usrg_desktop.views.meeting_print import _meeting_choices
+
+    choices, upcoming = _meeting_choices(main_window)
+    assert len(choices) == len(main_window.db.rows("SELECT id FROM meetings"))
+    meeting_id, label = choices[upcoming]
+    assert meeting_id == next_meeting_id(main_window.db)
+    assert label.startswith("Meeting ") and "2027 Q1" in label

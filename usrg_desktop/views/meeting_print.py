@@ -29,6 +29,7 @@ from ..workflows.meeting_pack import (
     remove_annex,
     write_agenda,
 )
+from ..workflows.meetings import meeting_listing
 from .main_window import MainWindow
 from .operations import confirm, perform
 from .progress import run_with_progress
@@ -38,19 +39,17 @@ PDF_FILTER = "PDF documents (*.pdf)"
 
 def _meeting_choices(window: MainWindow) -> tuple[list[tuple[int, str]], int]:
     """Every meeting, newest first, and the index of the next one to come (the likeliest)."""
-    rows = window.db.rows(
-        """
-        SELECT m.id, m.number, m.year, m.quarter, c.short_name, m.starts_on
-        FROM meetings m JOIN cities c ON c.id = m.host_city_id
-        ORDER BY m.starts_on DESC
-        """
+    listing = meeting_listing(window.db)
+    keys = listing.keys()
+    number, quarter, host, starts = (
+        keys.index(k) for k in ("number", "quarter", "host", "starts_on")
     )
     today = window.today.isoformat()
     choices, upcoming = [], 0
-    for n, (i, number, year, quarter, host, starts) in enumerate(rows):
-        starts = str(starts)[:10]
-        choices.append((int(i), f"Meeting {number} — {year} Q{quarter}, {host} ({starts})"))
-        if starts >= today:
+    for n, (meeting_id, row) in enumerate(zip(listing.ids or [], listing.rows, strict=True)):
+        label = f"Meeting {row[number]} — {row[quarter]}, {row[host]} ({row[starts]})"
+        choices.append((meeting_id, label))
+        if row[starts] >= today:
             upcoming = n
     return choices, upcoming
 
@@ -75,8 +74,13 @@ def chosen_meeting(window: MainWindow) -> int | None:
 
 
 def _meeting_number(window: MainWindow, meeting_id: int) -> int:
-    rows = window.db.rows("SELECT number FROM meetings WHERE id = ?", (meeting_id,))
-    return int(rows[0][0]) if rows else meeting_id
+    listing = meeting_listing(window.db)
+    column = listing.keys().index("number")
+    return next(
+        row[column]
+        for i, row in zip(listing.ids or [], listing.rows, strict=True)
+        if i == meeting_id
+    )
 
 
 def ask_save_path(window: QWidget, title: str, suggested_name: str) -> Path | None:

@@ -58,6 +58,7 @@ from ..workflows import FieldErrors, WorkflowError
 from ..workflows import meeting_plans as mp
 from ..workflows import rotation_inputs as ri
 from ..workflows.dates import utc_now
+from ..workflows.directory import active_city_choices
 from ..workflows.export import write_listing_file
 from ..workflows.meetings import hosting_counts
 from ..workflows.rotation import Blackout, Proposal, Quarter
@@ -458,10 +459,8 @@ class EditProposalDialog(QDialog):
         intro.setWordWrap(True)
         self.host = QComboBox()
         self.host.setObjectName("host")
-        for city_id, name in db.rows(
-            "SELECT id, short_name FROM cities WHERE active = :t ORDER BY short_name", {"t": True}
-        ):
-            self.host.addItem(name, int(city_id))
+        for city_id, name in active_city_choices(db):
+            self.host.addItem(name, city_id)
         if proposal.host_id is not None:
             self.host.setCurrentIndex(self.host.findData(proposal.host_id))
         self.day1, self.day2 = meeting_day_edits(proposal.starts_on, proposal.ends_on)
@@ -918,10 +917,8 @@ class _InputDialog(QDialog):
         """Active member cities by short name; type a name's first letters to choose."""
         box = QComboBox()
         box.setObjectName("city")
-        for city_id, name in self.db.rows(
-            "SELECT id, short_name FROM cities WHERE active = :t ORDER BY short_name", {"t": True}
-        ):
-            box.addItem(name, int(city_id))
+        for city_id, name in active_city_choices(self.db):
+            box.addItem(name, city_id)
         return box
 
     def add_row(self, form: QFormLayout, caption: str, widget: QWidget, field: str) -> None:

@@ -128,3 +128,11 @@ def body_listing(db: Database) -> Listing:
             key=by_first_text,
         ),
     )
+
+
+def active_city_choices(db: Database) -> list[tuple[int, str]]:
+    """The active member cities as (id, short name), by name: what a city chooser offers."""
+    rows = db.rows(
+        "SELECT id, short_name FROM cities WHERE active = :t ORDER BY short_name", {"t": True}
+    )
+    return [(int(city_id), name) for city_id, name in rows]
