@@ -42,30 +42,40 @@ def main_window(qtbot, demo_db, settings):
     return window
 
 
-def answer_modal(button_text: str, *, delay_ms: int = 50, attempts: int = 60) -> list[str]:
+def answer_modal(button_text: str, *, delay_ms: int = 50, attempts: int = 600) -> list[str]:
     """Click `button_text` in the next modal dialog (QMessageBox.exec and the like).
 
     Call it just before the click that opens the dialog; returns a list that receives the
-    dialog's text, so the test can check what the user was asked.
+    dialog's text, so the test can check what the user was asked. A modal without that button
+    (a progress dialog shown first, say) is waited out. If no dialog with the button comes
+    within `attempts` tries, the modal left open is closed so the test fails instead of hanging,
+    and the list receives "no button '…'".
     """
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
     seen: list[str] = []
 
+    def matching(box) -> QAbstractButton | None:
+        for button in box.findChildren(QAbstractButton):
+            if button.text().replace("&", "") == button_text:
+                return button
+        return None
+
     def attempt(left: int) -> None:
         box = QApplication.activeModalWidget()
-        if box is None:
+        button = matching(box) if box is not None else None
+        if button is None:
             if left:
                 QTimer.singleShot(delay_ms, lambda: attempt(left - 1))
+            else:
+                seen.append(f"no button '{button_text}'")
+                if isinstance(box, QDialog):
+                    box.reject()
             return
         if isinstance(box, QMessageBox):
             seen.append(box.text())
-        for button in box.findChildren(QAbstractButton):
-            if button.text().replace("&", "") == button_text:
-                button.click()
-                return
-        raise AssertionError(f"no button '{button_text}' in the dialog")
+        button.click()
 
     QTimer.singleShot(delay_ms, lambda: attempt(attempts))
     return seen
