@@ -14,17 +14,38 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-from datetime import date  # noqa: E402
+from datetime import UTC, date, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+import time_machine  # noqa: E402
 
 from usrg_desktop import storage  # noqa: E402
 
 # Demo data and anything that depends on "today" is built for this fixed day.
 TODAY = date(2026, 11, 25)
+# The whole run's clock: 10:00 in Johannesburg on TODAY, ticking on from there (so timeouts and
+# durations still work). Nothing in a test may compare a value made with the machine's real
+# clock against a fixed day; tests about days move this clock with `time_machine.travel`.
+CLOCK_START = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 DEMO_SEED = 2014
 POSTGRES_ENV = "USRG_TEST_POSTGRES_URL"
+
+
+_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the run's clock before any fixture or test module reads the time."""
+    traveller = time_machine.travel(CLOCK_START, tick=True)
+    traveller.start()
+    config.stash[_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
 
 
 def _pg_url() -> str | None:

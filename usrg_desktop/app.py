@@ -10,10 +10,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from . import APP_NAME, __version__, settings, storage
+from . import APP_NAME, __version__, clock, settings, storage
 
 if TYPE_CHECKING:
     from .views.main_window import MainWindow
@@ -127,7 +126,7 @@ def _application():  # -> QApplication
 def daily_backup(window: MainWindow, db: storage.Database) -> None:
     """Make the day's backup of a local database; say so (or why not) in the status bar."""
     try:
-        made = storage.backup_if_due(db, settings.backups_dir(), now=datetime.now())
+        made = storage.backup_if_due(db, settings.backups_dir(), now=clock.local_now())
     except (storage.StorageError, OSError) as exc:
         window.statusBar().showMessage(f"The daily backup could not be made: {exc}")
         return
@@ -185,7 +184,7 @@ def _check_every_area(db: storage.Database) -> tuple[list[str], list[str]]:
     # young database (no action items yet), so they are reported, not failed.
     for (a, p), count in counts.items():
         spec = AREAS[a].lists[p]
-        expected = len(spec.query(db, date.today()).rows)
+        expected = len(spec.query(db, clock.today()).rows)
         if count != expected:
             problems.append(f"{AREAS[a].name} ▸ {spec.title}: shows {count} of {expected} rows")
         if count == 0 and spec.reference:

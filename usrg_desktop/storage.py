@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from .resources import migrations_path
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def backup(
             "Backups of a shared PostgreSQL database are made on the server (pg_dump), "
             "not from USRG Desktop."
         )
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or clock.local_now()).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{db.path.stem}-{stamp}-{reason}.sqlite3"
     with (

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
-from usrg_desktop import cli
+from usrg_desktop import cli, clock
 from usrg_desktop.workflows.accounts import create_user
 from usrg_desktop.workflows.rotation import Quarter
 
@@ -38,8 +38,8 @@ def run(db, *args: str, user: str | None = "anel") -> int:
 
 
 def later_quarter(steps: int) -> Quarter:
-    """A quarter `steps` quarters after today's (the command line uses the real clock)."""
-    quarter = Quarter.of(date.today())
+    """A quarter `steps` quarters after today's (the command line reads the program's clock)."""
+    quarter = Quarter.of(clock.today())
     for _ in range(steps):
         quarter = quarter.next()
     return quarter

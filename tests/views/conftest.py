@@ -7,8 +7,6 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QSettings
 
-from tests.conftest import TODAY
-
 
 @pytest.fixture(autouse=True)
 def isolated_qsettings(tmp_path_factory) -> Iterator[None]:
@@ -35,7 +33,7 @@ def main_window(qtbot, demo_db, settings):
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="secretariat")
-    window = MainWindow(demo_db, settings=settings, today=TODAY, actor=actor)
+    window = MainWindow(demo_db, settings=settings, actor=actor)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

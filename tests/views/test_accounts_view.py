@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from usrg_desktop.domain.accounts import User
 from usrg_desktop.views import operations
@@ -22,7 +21,7 @@ def admin_window(qtbot, demo_db, settings):
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="admin")
-    window = MainWindow(demo_db, settings=settings, today=TODAY, actor=actor)
+    window = MainWindow(demo_db, settings=settings, actor=actor)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

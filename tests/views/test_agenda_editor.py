@@ -10,7 +10,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from tests.workflows.meeting_helpers import demo_actor, meeting_id_by_number, new_meeting
 from usrg_desktop.domain.meetings import Meeting
@@ -22,7 +21,7 @@ from usrg_desktop.views.meeting_tabs import MEETING_TABS
 
 @pytest.fixture
 def window(qtbot, demo_db, settings):
-    main = MainWindow(demo_db, settings=settings, today=TODAY, actor=demo_actor(demo_db))
+    main = MainWindow(demo_db, settings=settings, actor=demo_actor(demo_db))
     qtbot.addWidget(main)
     return main
 

@@ -11,7 +11,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from usrg_desktop.domain.directory import City
 from usrg_desktop.domain.grants import Application, Round, ScreeningCheck
@@ -59,7 +58,7 @@ def open_round(demo_db) -> int:
 
 
 def make_window(qtbot, db, settings, username="secretariat") -> MainWindow:
-    window = MainWindow(db, settings=settings, today=TODAY, actor=user(db, username))
+    window = MainWindow(db, settings=settings, actor=user(db, username))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from tests.workflows.meeting_helpers import demo_actor, new_meeting
 from usrg_desktop.views import operations
@@ -19,7 +18,7 @@ from usrg_desktop.workflows import attendance as wf
 
 @pytest.fixture
 def window(qtbot, demo_db, settings):
-    main = MainWindow(demo_db, settings=settings, today=TODAY, actor=demo_actor(demo_db))
+    main = MainWindow(demo_db, settings=settings, actor=demo_actor(demo_db))
     qtbot.addWidget(main)
     return main
 

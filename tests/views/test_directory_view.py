@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.directory import Person
@@ -24,7 +23,7 @@ def admin_window(qtbot, demo_db, settings):
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="admin")
-    window = MainWindow(demo_db, settings=settings, today=TODAY, actor=actor)
+    window = MainWindow(demo_db, settings=settings, actor=actor)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -259,7 +259,7 @@ def test_a_list_read_before_the_window_is_used_once_then_queried_afresh(qtbot, d
     listing = application_listing(demo_db)
     listing.rows = listing.rows[:3]  # tell the prefetched rows from a fresh query's
     early.set_result(listing)
-    window = MainWindow(demo_db, settings=settings, today=TODAY, prefetched={"Applications": early})
+    window = MainWindow(demo_db, settings=settings, prefetched={"Applications": early})
     qtbot.addWidget(window)
     window.show()
     page = window.pages("Applications")[0]
@@ -275,7 +275,7 @@ def test_a_prefetch_that_failed_shows_a_message_not_a_traceback(qtbot, demo_db, 
 
     early: Future = Future()
     early.set_exception(StorageError("The database is busy: try again in a moment."))
-    window = MainWindow(demo_db, settings=settings, today=TODAY, prefetched={"Applications": early})
+    window = MainWindow(demo_db, settings=settings, prefetched={"Applications": early})
     qtbot.addWidget(window)
     window.show()
     page = window.pages("Applications")[0]

@@ -18,7 +18,7 @@ from usrg_desktop.workflows import agenda as agenda_wf
 
 
 def test_build_agenda_record_attendance_and_see_the_action_return(qtbot, demo_db, settings):
-    window = MainWindow(demo_db, settings=settings, today=TODAY, actor=demo_actor(demo_db))
+    window = MainWindow(demo_db, settings=settings, actor=demo_actor(demo_db))
     qtbot.addWidget(window)
     window.show()
     # A meeting held last week (so attendance can be ticked), with nothing recorded yet.

@@ -17,7 +17,7 @@ from usrg_desktop.workflows import minutes as wf
 
 @pytest.fixture
 def window(qtbot, demo_db, settings):
-    main = MainWindow(demo_db, settings=settings, today=TODAY, actor=demo_actor(demo_db))
+    main = MainWindow(demo_db, settings=settings, actor=demo_actor(demo_db))
     qtbot.addWidget(main)
     return main
 

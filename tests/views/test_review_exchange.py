@@ -10,7 +10,6 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from tests.conftest import TODAY
 from tests.views.conftest import answer_modal
 from tests.workflows.review_exchange_support import filled_session, staff
 from usrg_desktop.views.review_exchange import ExportPacketsDialog, ImportScoresDialog
@@ -24,7 +23,7 @@ def window(qtbot, demo_db, settings):
     """The main window on the demo data, signed in as the secretariat."""
     from usrg_desktop.views.main_window import MainWindow
 
-    win = MainWindow(demo_db, settings=settings, today=TODAY, actor=staff(demo_db))
+    win = MainWindow(demo_db, settings=settings, actor=staff(demo_db))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

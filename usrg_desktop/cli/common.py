@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from .. import storage
+from .. import clock, storage
 from ..settings import database_target
 from ..workflows import Actor, FieldErrors, Listing, WorkflowError
 
@@ -30,7 +30,7 @@ def iso_date(text: str) -> date:
 
 def given_today(args: argparse.Namespace) -> date:
     """The day given with --today, or today's date when there is no --today or it was left out."""
-    return getattr(args, "today", None) or date.today()
+    return getattr(args, "today", None) or clock.today()
 
 
 def form_refused(exc: FieldErrors) -> WorkflowError:

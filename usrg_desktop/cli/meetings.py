@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from .. import clock
 from ..workflows import FieldErrors, WorkflowError
 from .common import (
     acting_user,
@@ -25,7 +26,7 @@ def cmd_rotation_propose(args: argparse.Namespace) -> int:
     from ..workflows.hosting import propose_next_hosts
     from ..workflows.rotation import Quarter
 
-    start = Quarter.parse(args.start) if args.start else Quarter.of(date.today()).next()
+    start = Quarter.parse(args.start) if args.start else Quarter.of(clock.today()).next()
     proposals = propose_next_hosts(open_db(args), start=start, quarters=args.quarters)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in proposals], indent=2, ensure_ascii=False))
@@ -45,7 +46,7 @@ def cmd_rotation_accept(args: argparse.Namespace) -> int:
     quarter = Quarter.parse(args.quarter)
     db = open_db(args)
     actor = acting_user(args, db)
-    today = date.today()
+    today = clock.today()
     try:
         with db.unit_of_work() as session:
             proposal = meeting_plans.proposal_for(session, quarter=quarter, today=today)
@@ -98,7 +99,7 @@ def cmd_rotation_reject(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        proposal = meeting_plans.proposal_for(session, quarter=quarter, today=date.today())
+        proposal = meeting_plans.proposal_for(session, quarter=quarter, today=clock.today())
         if proposal.planned or proposal.host_id is None:
             raise WorkflowError(f"There is no open proposal for {quarter.label} to reject.")
         meeting_plans.reject_proposal(
@@ -109,7 +110,7 @@ def cmd_rotation_reject(args: argparse.Namespace) -> int:
             actor=actor,
             now=now(),
         )
-        again = meeting_plans.proposal_for(session, quarter=quarter, today=date.today())
+        again = meeting_plans.proposal_for(session, quarter=quarter, today=clock.today())
     print(f"{proposal.host} will not host {quarter.label}; it keeps its turn.")
     print(f"New proposal: {again.host or '(no host possible)'}. {again.reason}")
     return 0
@@ -151,7 +152,7 @@ def cmd_rotation_volunteer(args: argparse.Namespace) -> int:
             actor=actor,
             now=now(),
         )
-        again = meeting_plans.proposal_for(session, quarter=quarter, today=now().date())
+        again = meeting_plans.proposal_for(session, quarter=quarter, today=clock.today())
         name = _city_name(session, city)
     print(f"Recorded: {name} volunteered for {quarter.label}.")
     print(f"Proposal for {quarter.label}: {again.host or '(no host possible)'}. {again.reason}")

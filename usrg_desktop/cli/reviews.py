@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .. import clock
 from .common import acting_user, now, open_db
 
 
@@ -82,9 +83,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 def _now_with_microseconds():  # -> datetime
     """Now in naive UTC with microseconds: two files written the same second stay in order."""
-    from datetime import UTC, datetime
 
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utc_now()
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 
-from .. import storage
+from .. import clock, storage
 from ..settings import backups_dir, database_target
 from .common import given_today, iso_date, open_db
 
@@ -40,7 +39,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace a local database by a backup (the replaced file is kept as a backup too)."""
     db = storage.Database(database_target(getattr(args, "database", None)))
-    kept = storage.restore(db, Path(args.file), folder=backups_dir(), now=datetime.now())
+    kept = storage.restore(db, Path(args.file), folder=backups_dir(), now=clock.local_now())
     print(f"Restored {db.display_name} from {args.file}; the previous file is kept at {kept}")
     return 0
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
 from ..storage import Database, StorageError
@@ -63,7 +64,7 @@ class PersonDialog(QDialog):
         self.actor = actor
         self.person_id = person_id
         self.saved_id: int | None = None
-        today = today or date.today()
+        today = today or clock.today()
         with db.unit_of_work() as session:
             choices = people.organisation_choices(session)
             fields = people.person_fields(session, person_id) if person_id is not None else None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, clock
 from ..storage import Database
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
 from .commands import MENU_COMMANDS, MenuCommand, resolve
@@ -185,7 +185,6 @@ class MainWindow(QMainWindow):
         db: Database,
         *,
         settings: QSettings | None = None,
-        today: date | None = None,
         interactive: bool = True,
         actor: Actor | None = None,
         prefetched: dict[str, Future[Listing]] | None = None,
@@ -200,7 +199,6 @@ class MainWindow(QMainWindow):
         # Lists already being read (by title) when the window was made: used once, then dropped.
         self._prefetched = dict(prefetched or {})
         self._settings = settings
-        self._today = today
         # False for the self-test: load problems are collected, no message box waits for a click.
         self._interactive = interactive
         self._areas: list[list[ListPage] | None] = [None] * len(AREAS)
@@ -367,8 +365,9 @@ class MainWindow(QMainWindow):
 
     @property
     def today(self) -> date:
-        """The day the program works with (fixed in tests, today otherwise)."""
-        return self._today or date.today()
+        """Today in Africa/Johannesburg, read from the clock each time (a window stays open
+        across midnight)."""
+        return clock.today()
 
     # -- areas ----------------------------------------------------------------------------------
     def show_area(self, area: int | str) -> None:
@@ -425,7 +424,7 @@ class MainWindow(QMainWindow):
         early = self._prefetched.pop(spec.title, None)
         if early is not None:
             return early.result()
-        return spec.query(self.db, self._today or date.today())
+        return spec.query(self.db, self.today)
 
     def _load(self, page: ListPage) -> None:
         page.ensure_loaded()

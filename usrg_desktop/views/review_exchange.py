@@ -6,7 +6,7 @@ Both run their workflow's generator behind a progress dialog with Cancel
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..storage import Database
 from ..workflows import Actor, Column
 from ..workflows.review_packets import (
@@ -50,7 +51,7 @@ REPORT_COLUMNS = [Column("file", "File"), Column("outcome", "Outcome"), Column("
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utc_now()
 
 
 # -- export ----------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
@@ -45,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME
+from .. import APP_NAME, clock
 from ..money import format_zar
 from ..workflows import WorkflowError
 from ..workflows.review_packets import (
@@ -420,7 +419,7 @@ class ReviewerWindow(QMainWindow):
         except OSError as exc:
             self.statusBar().showMessage(f"Your work could NOT be saved: {exc.strerror}.")
             return
-        stamp = datetime.now().strftime("%H:%M:%S")
+        stamp = clock.local_now().strftime("%H:%M:%S")
         self.statusBar().showMessage(f"Saved {stamp}")
         self._update_locks()
 
@@ -545,9 +544,7 @@ class ReviewerWindow(QMainWindow):
     def export_scores_to(self, path: Path) -> Path | None:
         """Write the scores file to this path and say what it holds."""
         try:
-            written, done, total = self.session.write_scores_file(
-                path, now=datetime.now(UTC).replace(tzinfo=None)
-            )
+            written, done, total = self.session.write_scores_file(path, now=clock.utc_now())
         except WorkflowError as exc:
             QMessageBox.warning(self, "Export scores", str(exc))
             return None

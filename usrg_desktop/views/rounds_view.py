@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
 from ..workflows import Actor, FieldErrors, WorkflowError, rounds
@@ -83,7 +84,7 @@ class RoundDialog(QDialog):
         self.actor = actor
         self.round_id = round_id
         self.saved_id: int | None = None
-        today = today or date.today()
+        today = today or clock.today()
         with db.unit_of_work() as session:
             rubrics = rounds.rubric_choices(session)
             bodies = rounds.body_choices(session)

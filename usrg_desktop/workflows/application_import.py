@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.directory import Body, City, ConsentBasis, Person, PersonRole
 from ..domain.grants import (
     Application,
@@ -538,7 +539,7 @@ def _contact(session: Session, row: _Row, now: datetime, contacts: dict[str, int
             email=email,
             phone=row.texts["contact phone"],
             consent_basis=ConsentBasis.CONSENT.value,
-            consent_recorded_on=now.date(),
+            consent_recorded_on=south_african_day(now),
             active=True,
         )
         session.add(person)

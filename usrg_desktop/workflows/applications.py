@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.awards import Award, Decision, DecisionOutcome
@@ -493,12 +494,12 @@ def close(session: Session, *, application_id: int, actor: Actor, now: datetime)
     award = session.scalar(select(Award).where(Award.application_id == app.id))
     if award is None:
         raise WorkflowError(f"{_name(app)} has no award on record.")
-    from .award_tracking import close_problems, sast_day  # award rules live there
+    from .award_tracking import close_problems  # award rules live there
 
     problems = close_problems(session, award.id)
     if problems:
         raise WorkflowError(f"{_name(app)} cannot close: {'; '.join(problems)}.")
-    award.closed_on = sast_day(now)
+    award.closed_on = south_african_day(now)
     _move(session, app, TRANSITIONS["close"], actor, now)
 
 
@@ -834,7 +835,7 @@ def _contact_person(
         email=email,
         phone=phone,
         consent_basis=ConsentBasis.CONSENT.value,
-        consent_recorded_on=now.date(),
+        consent_recorded_on=south_african_day(now),
         active=True,
     )
     session.add(person)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.accounts import Setting
 from ..domain.audit import AuditEvent
 from ..domain.awards import (
@@ -64,7 +65,6 @@ TRIGGER_WORDS = {
     TrancheTrigger.FINAL_REPORT.value: "on the final report",
     TrancheTrigger.OTHER.value: "other",
 }
-_SAST_OFFSET = timedelta(hours=2)
 
 
 # -- pure helpers -------------------------------------------------------------------------------
@@ -91,13 +91,6 @@ def split_cents(total_cents: int, weights: Sequence[int]) -> list[int]:
 def due_after(start: date, months: int) -> date:
     """The date `months` calendar months after `start` (a month end stays within its month)."""
     return start + relativedelta(months=months)
-
-
-def sast_day(now: datetime) -> date:
-    """The South African calendar day of a UTC moment (naive values are taken as UTC)."""
-    if now.tzinfo is not None:
-        now = now.astimezone(UTC).replace(tzinfo=None)
-    return (now + _SAST_OFFSET).date()
 
 
 def tranche_label(position: int, trigger: str) -> str:
@@ -274,7 +267,7 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
         raise WorkflowError(f"{name} has no approval with an amount on record.")
     rnd = session.get(Round, app.round_id)
     assert rnd is not None
-    awarded_on = sast_day(now)
+    awarded_on = south_african_day(now)
     award = Award(
         number=_next_number(session, rnd.year),
         application_id=app.id,
@@ -477,7 +470,7 @@ def _milestone_of(session: Session, award_id: int, kind: MilestoneKind) -> Miles
 
 
 def _check_day(day: date, award: Award, now: datetime, what: str) -> None:
-    if day > sast_day(now):
+    if day > south_african_day(now):
         raise WorkflowError(f"The {what} date {day.isoformat()} is in the future.")
     if day < award.awarded_on:
         raise WorkflowError(
@@ -604,7 +597,7 @@ def accept_report(
         raise WorkflowError(f"{name} has not been received yet.")
     if milestone.accepted_on is not None:
         raise WorkflowError(f"{name} was already accepted on {milestone.accepted_on.isoformat()}.")
-    day = accepted_on or sast_day(now)
+    day = accepted_on or south_african_day(now)
     _check_day(day, award, now, "acceptance")
     if day < milestone.received_on:
         raise WorkflowError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .. import clock
 from . import Column, Listing
 from .dates import iso_date
 
@@ -32,7 +33,7 @@ def award_listing(
     An open award is overdue when a tranche neither paid nor cancelled, or a report not yet
     received, was due before `today` (the same rule as award_tracking.overdue_items).
     """
-    today_iso = (today or date.today()).isoformat()
+    today_iso = (today or clock.today()).isoformat()
     rows = db.rows(
         """
         SELECT aw.id, aw.closed_on, aw.number, app.reference,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from ..clock import utc_now  # noqa: F401  (the views and workflows import it from here)
+
 # South Africa keeps UTC+2 all year (no daylight saving), so a fixed offset is exact.
 SAST = timezone(timedelta(hours=2), "SAST")
 _SAST_OFFSET = timedelta(hours=2)
@@ -48,8 +50,3 @@ def quarter_label(year: int | None, quarter: int | None) -> str | None:
 def by_first_text(row: tuple) -> str:
     """Sort key of a row by its first column as text, the same on every back end and locale."""
     return (row[0] or "").casefold()
-
-
-def utc_now() -> datetime:
-    """The current time as the database stores it: naive UTC, whole seconds."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)

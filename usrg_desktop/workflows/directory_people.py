@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.directory import Body, City, ConsentBasis, Person, PersonRole
@@ -203,7 +204,7 @@ def save_person(
         phone=phone,
         consent_basis=consent_basis,
         consent_recorded_on=consent_recorded_on,
-        today=now.date(),
+        today=south_african_day(now),
     )
     if errors:
         raise FieldErrors(errors)
@@ -476,7 +477,7 @@ def anonymise_person(
     if person.anonymised_at is not None:
         raise WorkflowError(
             f"{anonymised_name(person.id)} was already anonymised on "
-            f"{person.anonymised_at.date().isoformat()}."
+            f"{south_african_day(person.anonymised_at).isoformat()}."
         )
     users = session.scalars(select(User).where(User.person_id == person.id)).all()
     active = [u.username for u in users if u.active]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.awards import (
@@ -90,7 +91,6 @@ _CODES = {"acknowledgement": "ACK", "ineligible": "INE", "award": "AWD", "declin
 _NOT_ACKNOWLEDGED = frozenset({S.DRAFT, S.WITHDRAWN})
 _STATE_FOR_KIND = {"ineligible": S.INELIGIBLE, "award": S.APPROVED, "decline": S.DECLINED}
 REPLY_WITHIN_DAYS = 30
-_SAST = timedelta(hours=2)
 
 
 def _kind(kind: str) -> str:
@@ -101,11 +101,6 @@ def _kind(kind: str) -> str:
 
 def _a(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
-
-
-def sast_day(now: datetime) -> date:
-    """The South African calendar day of a naive UTC moment (the letter's date)."""
-    return (now + _SAST).date()
 
 
 # -- templates ----------------------------------------------------------------------------------
@@ -471,7 +466,7 @@ def letter_data(
         submitted = _last_event(session, app.id, action="submit")
         return AcknowledgementLetter(
             header,
-            sast_day(submitted.occurred_at) if submitted else None,
+            south_african_day(submitted.occurred_at) if submitted else None,
             app.requested_cents,
         )
     if kind == "ineligible":
@@ -571,7 +566,7 @@ def _issue(
         ensure_award(session, application_id=app.id, actor=actor, now=now)
     if printing is None:
         printing = _printing(session, kind, actor, now)
-    issued_on = sast_day(now)
+    issued_on = south_african_day(now)
     reference = f"{app.reference}/{_CODES[kind]}"
     letter = letter_data(session, app, kind, letter_reference=reference, issued_on=issued_on)
     pdf = letter_pdf(letter, printing.text, printing.letterhead)

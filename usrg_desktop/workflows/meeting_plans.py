@@ -39,6 +39,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.accounts import Role
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
@@ -447,7 +448,7 @@ def _plan(
             host_city_id=host_city_id,
             starts_on=starts_on,
             ends_on=ends_on,
-            today=now.date(),
+            today=south_african_day(now),
         )
     )
     if problems:
@@ -666,7 +667,7 @@ def confirm_meeting(session: Session, *, meeting_id: int, actor: Actor, now: dat
 def mark_meeting_held(session: Session, *, meeting_id: int, actor: Actor, now: datetime) -> str:
     """Confirmed → held, once its first day has come."""
     meeting = _meeting(session, meeting_id)
-    if meeting.status == MS.CONFIRMED.value and now.date() < meeting.starts_on:
+    if meeting.status == MS.CONFIRMED.value and south_african_day(now) < meeting.starts_on:
         raise WorkflowError(
             f"{_name(meeting)} starts on {meeting.starts_on:%d %b %Y}; it cannot be marked held "
             "before then."
@@ -714,7 +715,7 @@ def move_meeting(
         host_city_id=meeting.host_city_id,
         starts_on=starts_on,
         ends_on=ends_on,
-        today=now.date(),
+        today=south_african_day(now),
         excluding=meeting.id,
     )
     if not reason.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .. import clock
 from . import Column, Listing
 from .dates import iso_date, quarter_label
 
@@ -129,7 +130,7 @@ def action_item_listing(db: Database, today: date | None = None) -> Listing:
 
     Overdue means still open (or in progress) after its due date, counted from `today`.
     """
-    today = today or date.today()
+    today = today or clock.today()
     rows = db.rows(
         """
         SELECT ai.id, ai.number, m.number, m.year, m.quarter, ai.description,

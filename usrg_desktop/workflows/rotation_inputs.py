@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..clock import south_african_day
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
@@ -77,7 +78,7 @@ def record_volunteer(
         problems["quarter"] = f"The year {year} is not a year the rotation plans for."
     else:
         wanted = Quarter(year, quarter)
-        current = Quarter.of(now.date())
+        current = Quarter.of(south_african_day(now))
         if wanted < current:
             problems["quarter"] = (
                 f"{wanted.label} is over; a city can volunteer for {current.label} or later."
@@ -181,7 +182,7 @@ def record_unavailability(
     _check_role(actor, "record when a city cannot host")
     problems: dict[str, str] = {}
     found = _city(session, city, problems)
-    today = now.date()
+    today = south_african_day(now)
     if starts_on is None:
         problems["starts_on"] = "Give the first day the city cannot host."
     if ends_on is None:
@@ -345,7 +346,7 @@ def set_blackout_periods(
         select(Meeting.number, Meeting.starts_on, Meeting.ends_on)
         .where(
             Meeting.status.in_([MS.PLANNED.value, MS.CONFIRMED.value]),
-            Meeting.ends_on >= now.date(),
+            Meeting.ends_on >= south_african_day(now),
         )
         .order_by(Meeting.starts_on)
     ).all()
