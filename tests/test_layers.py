@@ -1,4 +1,4 @@
-"""The layers below views/ never import Qt (ARCHITECTURE.md: arrows point down only)."""
+"""The layers below views/ never import Qt (docs/architecture.md, "The layers")."""
 
 from __future__ import annotations
 

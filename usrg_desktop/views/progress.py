@@ -1,9 +1,9 @@
 """Long work off the GUI thread: run a workflow's generator with a progress dialog and Cancel.
 
 A long workflow is a generator that yields `(done, total, label)` between steps and returns its
-result (ARCHITECTURE.md habit 3). `run_with_progress` runs it on a worker thread; the worker
-never touches a widget, it reports by signal. Cancel is checked between steps: the generator is
-closed there, so a workflow that commits each step keeps the steps it finished.
+result (docs/architecture.md, "Long work"). `run_with_progress` runs it on a worker thread; the
+worker never touches a widget, it reports by signal. Cancel is checked between steps: the
+generator is closed there, so a workflow that commits each step keeps the steps it finished.
 """
 
 from __future__ import annotations

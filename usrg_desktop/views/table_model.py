@@ -1,6 +1,6 @@
 """The one table model behind every list: a Listing shown, sorted and filtered in Python.
 
-No QSortFilterProxyModel (see ARCHITECTURE.md habit 5): sorting permutes a list of row numbers
+No QSortFilterProxyModel (docs/architecture.md, "Reading lists"): sorting permutes row numbers
 and filtering is one `needle in haystack` pass over one lowercase string per row, so 20,000
 rows sort and filter in milliseconds.
 """

@@ -1,12 +1,13 @@
 """Host rotation and meeting dates: pure functions over the hosting history, taking `today`.
 
-The rules are DESIGN.md's: a city that volunteered for a quarter is preferred; otherwise the
-active member city that has gone longest without hosting (then fewest hosted, then the stable
-order of the member list); every active city hosts once before any city hosts twice; never the
-same city twice in a row; a city unavailable for the meeting's dates is skipped and keeps its
-turn (a deferral). Meetings are 1.5 days on two consecutive weekdays in the quarter's preferred
-week, never on a South African public holiday (the `holidays` package, observed days included)
-and never in a blackout period.
+The rules (summarised in docs/architecture.md, "The product's rules"): among the active member
+cities still owed a turn in this round of the rotation (every active city hosts once before any
+city hosts twice), a city that volunteered for the quarter is preferred; otherwise the one that
+has gone longest without hosting (then fewest hosted, then the stable order of the member list);
+never the same city twice in a row; a city unavailable for the meeting's dates is skipped and
+keeps its turn (a deferral). Meetings are 1.5 days on two consecutive weekdays in the quarter's
+preferred week, never on a South African public holiday (the `holidays` package, observed days
+included) and never in a blackout period.
 """
 
 from __future__ import annotations
