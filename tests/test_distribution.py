@@ -1,0 +1,157 @@
+"""The sdist and wheel work anywhere: built from a copy of the tree, installed outside it.
+
+The wheel is built from the sdist (as `python -m build` does), installed with its dependencies
+into a fresh virtual environment in a temporary folder, and run from there: `usrg --version`, a
+demo database, letters for a round and `usrg-desktop --self-test`. Nothing in that environment
+sees this checkout or its editable install. It takes about a minute (see CHANGELOG/README).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from usrg_desktop import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a copy of the tree leaves out: environments, build output, caches, local databases.
+NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "demo",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "*.sqlite3*",
+)
+
+pytestmark = pytest.mark.distribution
+
+
+def _run(command: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, f"{command} failed ({done.returncode}):\n{said}"
+    return done.stdout
+
+
+def _clean_env(home: Path) -> dict[str, str]:
+    """The environment of a new user: no checkout on the path, no database chosen, no venv."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "VIRTUAL_ENV", "USRG_DATABASE", "USRG_USER", "PYTHONHOME"}
+    }
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(home / "data"))
+    return env
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """(sdist, wheel) built from a copy of the working tree, the wheel from the sdist."""
+    work = tmp_path_factory.mktemp("dist")
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_COPIED)
+    out = work / "out"
+    _run([sys.executable, "-m", "build", "--outdir", out, source], cwd=work)
+    sdist = out / f"usrg_desktop-{__version__}.tar.gz"
+    wheel = out / f"usrg_desktop-{__version__}-py3-none-any.whl"
+    assert sdist.is_file() and wheel.is_file(), sorted(p.name for p in out.iterdir())
+    return sdist, wheel
+
+
+def test_the_sdist_carries_the_sources_a_wheel_is_built_from(built):
+    sdist, _ = built
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for needed in (
+        "setup.py",
+        "pyproject.toml",
+        "CHANGELOG.md",
+        "resources/fonts/DejaVuSans.ttf",
+        "resources/letters/award.txt",
+        "db/env.py",
+        "db/versions/0001_initial_schema_and_reference_data.py",
+    ):
+        assert needed in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".sqlite3")]
+
+
+def test_the_wheel_carries_resources_and_migrations_as_package_data(built):
+    _, wheel = built
+    with zipfile.ZipFile(wheel) as whl:
+        names = set(whl.namelist())
+    shipped = "usrg_desktop/_shipped/"
+    for folder in (ROOT / "resources", ROOT / "db"):
+        for path in folder.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                assert shipped + path.relative_to(ROOT).as_posix() in names, path
+    # Nothing lands at the top of site-packages but the package and its metadata.
+    tops = {n.split("/", 1)[0] for n in names}
+    assert tops == {"usrg_desktop", f"usrg_desktop-{__version__}.dist-info"}
+
+
+def test_the_wheel_works_in_a_fresh_environment_outside_the_checkout(built, tmp_path):
+    _, wheel = built
+    venv, home = tmp_path / "venv", tmp_path / "home"
+    home.mkdir()
+    env = _clean_env(home)
+    _run([sys.executable, "-m", "venv", venv], cwd=tmp_path, env=env)
+    python = venv / "bin" / "python"
+    # The dependencies at the versions this project's own environment runs (no surprises from
+    # a new release of a dependency in this test; the fresh environment still resolves them).
+    frozen = _run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], cwd=tmp_path)
+    pins = [line for line in frozen.splitlines() if line and not line.startswith("usrg")]
+    (tmp_path / "constraints.txt").write_text("\n".join(pins) + "\n")
+    _run(
+        [python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", wheel],
+        cwd=tmp_path,
+        env=env,
+    )
+    probe = "import sys, usrg_desktop.resources as r; print(r.shipped_from(), sys.path)"
+    where = _run(
+        [python, "-c", probe],
+        cwd=home,
+        env=env,
+    )
+    assert str(venv) in where.split()[0]
+    assert str(ROOT) not in where
+
+    usrg, desktop = venv / "bin" / "usrg", venv / "bin" / "usrg-desktop"
+    assert _run([usrg, "--version"], cwd=home, env=env).startswith(f"usrg {__version__}")
+    database = home / "demo.sqlite3"
+    _run([usrg, "demo", "--database", database, "--today", "2026-11-25"], cwd=home, env=env)
+    rounds = json.loads(_run([usrg, "rounds", "list", "--database", database, "--format", "json"],
+                             cwd=home, env=env))  # fmt: skip
+    decided = next(r["name"] for r in rounds if r["status"] == "decided")
+    letters = _run(
+        [usrg, "--user", "secretariat", "letters", "--database", database, "--round", decided,
+         "--kind", "decline", "--out", home / "letters"],
+        cwd=home,
+        env={**env, "USRG_PASSWORD": "demo-password"},
+    )  # fmt: skip
+    assert "Issued" in letters
+    printed = list((home / "letters").glob("*.pdf"))
+    assert printed and all(p.read_bytes().startswith(b"%PDF") for p in printed)
+    report = _run([desktop, "--self-test", "--database", database], cwd=home, env=env)
+    assert "Self-test passed" in report
