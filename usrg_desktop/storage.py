@@ -50,6 +50,19 @@ def head_revision() -> str:
     return max(revisions)
 
 
+def _locked_reads_are_fresh(state: Any) -> None:
+    """A SELECT … FOR UPDATE refreshes the objects it returns.
+
+    Without this, a row read earlier in the same unit of work (before the lock) keeps the
+    values it had then: the lock is taken but the guard decides on stale data, and another
+    workstation's decision committed in between is silently overwritten. On PostgreSQL the
+    locked re-read is what makes "check, then write" safe; on SQLite the unit of work already
+    holds the write lock, so the refresh changes nothing.
+    """
+    if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
+        state.update_execution_options(populate_existing=True)
+
+
 class Database:
     """One database the program works on, with lazily created engine and fast read path."""
 
@@ -83,9 +96,11 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session for one user action: committed when the block ends, rolled back on error."""
+        from sqlalchemy import event
         from sqlalchemy.orm import Session
 
         with _friendly_errors(self), Session(self.engine, expire_on_commit=False) as session:
+            event.listen(session, "do_orm_execute", _locked_reads_are_fresh)
             try:
                 yield session
                 session.commit()

@@ -141,9 +141,9 @@ def test_refused_move_exits_1_with_the_sentence_and_changes_nothing(any_demo_db,
     ref = first_in(any_demo_db, "submitted")
     before = state_and_events(any_demo_db, ref)
     assert usrg(any_demo_db, "applications", "move", ref, "--to", "approved", "--amount", "1") == 1
-    assert capsys.readouterr().err == (
-        "usrg: An application cannot go from submitted to approved.\n"
-    )
+    err = capsys.readouterr().err
+    assert err.startswith(f"usrg: {ref} is submitted (moved there by "), err
+    assert err.endswith("), so it cannot be moved to approved; nothing was changed.\n"), err
     assert usrg(any_demo_db, "applications", "move", ref, "--to", "withdrawn") == 1
     assert capsys.readouterr().err == f"usrg: Give a reason to withdraw {ref}.\n"
     assert state_and_events(any_demo_db, ref) == before

@@ -261,7 +261,7 @@ def test_record_decisions_moves_applications_to_approved_and_declined(qtbot, mai
     assert report.text() == "2 recorded, 1 not recorded."
     assert (
         f"{third.reference}: not recorded. {third.reference} is withdrawn, so it cannot be "
-        "moved to declined."
+        "moved to declined; nothing was changed."
     ) in report.informativeText()
     report.close()
     with main_window.db.unit_of_work() as session:

@@ -310,7 +310,7 @@ def cmd_applications_move(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
         app = _find_application(session, args.reference)
-        transition = transition_to(ApplicationState(app.state), target)
+        transition = transition_to(ApplicationState(app.state), target, app=app)
         kwargs: dict[str, Any] = {"application_id": app.id, "actor": actor, "now": now()}
         keyword = _REASON_KEYWORD.get(transition.action)
         if keyword:

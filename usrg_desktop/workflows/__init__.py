@@ -71,9 +71,12 @@ class Listing:
 def get_for_update(session: Session, model: type[T], ident: object) -> T | None:
     """The row with this primary key, locked against other writers until the unit of work ends.
 
-    On PostgreSQL that is SELECT … FOR UPDATE. SQLite has no row locks: the unit of work began
-    with BEGIN IMMEDIATE, which already holds the database's write lock, so the row the session
-    has is current and is taken as it is (re-reading it for every step of a batch cost a query).
+    On PostgreSQL that is SELECT … FOR UPDATE, and the row is re-read under the lock even when
+    the session loaded it before (storage makes every locked read a fresh one), so a guard
+    decides on the row as another workstation left it. SQLite has no row locks: the unit of
+    work began with BEGIN IMMEDIATE, which already holds the database's write lock, so the row
+    the session has is current and is taken as it is (re-reading it for every step of a batch
+    cost a query).
     """
     if session.get_bind().dialect.name == "sqlite":
         return session.get(model, ident)

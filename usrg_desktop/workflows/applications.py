@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..clock import south_african_day
 from ..domain.accounts import Role, User
@@ -137,6 +137,27 @@ def _name(app: Application) -> str:
     return app.reference or f"the draft '{app.title}'"
 
 
+def _moved_there_by(app: Application) -> str:
+    """' (moved there by Thandi Nkosi at 2026-11-25 21:04)': who put the application in its
+    state, so a refusal says what another workstation did a moment ago."""
+    session = object_session(app)
+    if session is None or app.id is None:
+        return ""
+    last = session.execute(
+        select(AuditEvent.actor_name, AuditEvent.occurred_at)
+        .where(
+            AuditEvent.entity == "application",
+            AuditEvent.entity_id == app.id,
+            AuditEvent.to_state == app.state,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return ""
+    return f" (moved there by {last.actor_name} at {sast_minutes(last.occurred_at)})"
+
+
 def _check_allowed(app: Application, transition: Transition, actor: Actor, reason: str) -> None:
     if actor.role not in transition.roles:
         raise PermissionDenied(
@@ -144,8 +165,8 @@ def _check_allowed(app: Application, transition: Transition, actor: Actor, reaso
         )
     if S(app.state) not in transition.sources:
         raise WorkflowError(
-            f"{_name(app)} is {app.state.replace('_', ' ')}, so it cannot be moved to "
-            f"{transition.target.value.replace('_', ' ')}."
+            f"{_name(app)} is {app.state.replace('_', ' ')}{_moved_there_by(app)}, so it cannot "
+            f"be moved to {transition.target.value.replace('_', ' ')}; nothing was changed."
         )
     if transition.needs_reason and not reason.strip():
         raise WorkflowError(f"Give a reason to {transition.label.lower()} {_name(app)}.")
@@ -553,11 +574,19 @@ ACTIONS: dict[str, Callable[..., object]] = {
 }
 
 
-def transition_to(current: ApplicationState, target: ApplicationState) -> Transition:
-    """The transition from `current` to `target`, or a WorkflowError saying there is none."""
+def transition_to(
+    current: ApplicationState, target: ApplicationState, *, app: Application | None = None
+) -> Transition:
+    """The transition from `current` to `target`, or a WorkflowError saying there is none
+    (naming the application, and who put it in its state, when `app` is given)."""
     for transition in TRANSITIONS.values():
         if current in transition.sources and transition.target is target:
             return transition
+    if app is not None:
+        raise WorkflowError(
+            f"{_name(app)} is {current.value.replace('_', ' ')}{_moved_there_by(app)}, so it "
+            f"cannot be moved to {target.value.replace('_', ' ')}; nothing was changed."
+        )
     raise WorkflowError(
         f"An application cannot go from {current.value.replace('_', ' ')} to "
         f"{target.value.replace('_', ' ')}."
