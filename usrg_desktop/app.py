@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import APP_NAME, __version__, clock, settings, storage
+from .about import VersionAction
 
 if TYPE_CHECKING:
     from .views.main_window import MainWindow
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # For bench/: quit as soon as the main window has painted its first list.
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--version", action="version", version=f"usrg-desktop {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     return parser
 
 

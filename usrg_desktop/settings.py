@@ -34,3 +34,8 @@ def default_database_path() -> Path:
 def database_target(explicit: str | None = None) -> str:
     """The database to open: `--database`, else `USRG_DATABASE`, else the default local file."""
     return explicit or os.environ.get(DATABASE_ENV) or str(default_database_path())
+
+
+def log_file() -> Path:
+    """Where the program's log file goes (the platform's per-user log folder; not created here)."""
+    return Path(platformdirs.user_log_dir(APP_DIR_NAME, APP_AUTHOR)) / "usrg.log"

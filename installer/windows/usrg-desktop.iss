@@ -1,10 +1,11 @@
 ; Inno Setup script: a per-user installer of the frozen folder (dist\usrg-desktop from
 ; `pyinstaller installer\usrg-desktop.spec` on Windows). It adds a Start menu entry and makes
-; .usrgpacket files open in reviewer mode on a double-click.
-;   iscc installer\windows\usrg-desktop.iss
+; .usrgpacket files open in reviewer mode on a double-click. Built by build.ps1 beside it, which
+; sets USRG_VERSION from usrg_desktop.__version__ (the one place the version is kept):
+;   powershell -ExecutionPolicy Bypass -File installer\windows\build.ps1
 #define AppVersion GetEnv("USRG_VERSION")
 #if AppVersion == ""
-  #define AppVersion "0.1.0"
+  #error Set USRG_VERSION (installer\windows\build.ps1 does) to usrg_desktop.__version__.
 #endif
 
 [Setup]
@@ -17,6 +18,8 @@ DefaultGroupName=USRG Desktop
 PrivilegesRequired=lowest
 OutputDir=..\..\dist
 OutputBaseFilename=usrg-desktop-{#AppVersion}-setup
+SetupIconFile=..\..\resources\icons\usrg-desktop.ico
+UninstallDisplayIcon={app}\usrg-desktop.exe
 Compression=lzma2
 SolidCompression=yes
 ChangesAssociations=yes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
 from tests.conftest import TODAY
-from usrg_desktop import __version__
+from usrg_desktop import __version__, storage
+from usrg_desktop import settings as usrg_settings
 from usrg_desktop.views.list_page import FILTER_PLACEHOLDER
 from usrg_desktop.views.main_window import AREA_NAMES, AREAS, MainWindow
 
@@ -208,6 +210,8 @@ def test_about_shows_version_database_and_secretariat(qtbot, main_window):
     text = box.text()
     assert __version__ in text
     assert main_window.db.display_name in text
+    assert f"schema {storage.head_revision()}" in text
+    assert html.escape(str(usrg_settings.log_file())) in text
     assert "urbansafety@sacities.net" in text and "+27 (0)11 407 6471" in text
     box.close()
     qtbot.waitUntil(lambda: not box.isVisible())

@@ -12,7 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .. import __version__, storage
+from .. import storage
+from ..about import VersionAction
 from ..workflows import WorkflowError
 from .common import Handler
 
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="usrg", parents=[common], description="USRG Desktop on the command line."
     )
-    parser.add_argument("--version", action="version", version=f"usrg {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub, common)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from .. import clock, storage
+from ..schema import pending_migrations
 from ..settings import backups_dir, database_target
 from .common import given_today, iso_date, open_db
 
@@ -21,10 +22,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    """Bring a database's schema up to date (the program also does this when it opens one)."""
-    db = open_db(args)
-    current, newest = db.current_revision(), storage.head_revision()
-    print(f"{db.display_name} is at schema {current} (newest {newest}).")
+    """Bring a database's schema up to date, or with --dry-run say what that would change."""
+    target = database_target(getattr(args, "database", None))
+    db = storage.Database(target)
+    pending = pending_migrations(db)
+    before = db.current_revision()
+    if not pending:
+        print(f"{db.display_name} is at schema {before}, the newest: nothing to upgrade.")
+        return 0
+    if args.dry_run:
+        start = "has no schema yet" if before is None else f"is at schema {before}"
+        print(f"{db.display_name} {start}; upgrading it would run:")
+        for revision, change in pending:
+            print(f"  {revision}  {change}")
+        if before is not None and db.is_sqlite:
+            print("A backup of the file would be made first. Nothing was changed (--dry-run).")
+        else:
+            print("Nothing was changed (--dry-run).")
+        return 0
+    folder = backups_dir()
+    db = storage.open_database(target, backups=folder)
+    after = db.current_revision()
+    if before is None:
+        print(f"Created {db.display_name}: now at schema {after}.")
+    else:
+        kept = f"; the file as it was is backed up in {folder}" if db.is_sqlite else ""
+        print(f"Upgraded {db.display_name} from schema {before}: now at schema {after}{kept}.")
     return 0
 
 
@@ -54,9 +77,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     dbp = sub.add_parser("db", parents=[common], help="database schema")
     dbsub = dbp.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    dbsub.add_parser("upgrade", parents=[common], help="migrate to the newest schema").set_defaults(
-        handler=cmd_db_upgrade
+    up = dbsub.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
+    up.add_argument(
+        "--dry-run", action="store_true", help="say which migrations would run; change nothing"
     )
+    up.set_defaults(handler=cmd_db_upgrade)
 
     bk = sub.add_parser("backup", parents=[common], help="back up a local database")
     bk.add_argument("--out", help="folder for the backup (default: the backups folder)")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME, __version__, clock
+from .. import APP_NAME, __version__, about, clock
 from ..storage import Database
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
 from .commands import MENU_COMMANDS, MenuCommand, resolve
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             page.reload()
 
     def show_about(self) -> None:
-        """Show the About box: version, database in use and how to reach the secretariat."""
+        """Show the About box: version, schema, database, log file and the secretariat's contact."""
         python = ".".join(str(n) for n in sys.version_info[:3])
         box = QMessageBox(self)
         box.setWindowTitle(f"About {APP_NAME}")
@@ -502,8 +502,11 @@ class MainWindow(QMainWindow):
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>The Urban Safety Reference Group's innovation fund and quarterly meetings, "
             "for the South African Cities Network (SACN).</p>"
-            f"<p><b>Database:</b> {html.escape(self.db.display_name)}</p>"
-            "<p><b>SACN secretariat:</b> "
+            + "".join(
+                f"<p><b>{label}:</b> {html.escape(value)}</p>"
+                for label, value in about.facts(self.db, ask_server=True)[1:]
+            )
+            + "<p><b>SACN secretariat:</b> "
             '<a href="mailto:urbansafety@sacities.net">urbansafety@sacities.net</a>, '
             "Tel +27 (0)11 407 6471</p>"
             f"<p><small>Python {python}, PySide6 {pyside_version}</small></p>"
