@@ -30,6 +30,57 @@ class StorageError(Exception):
     """A database problem, worded for the person at the keyboard."""
 
 
+class UniqueClash(StorageError):
+    """A row was refused because another one already holds the same unique value (most often
+    saved a moment ago at another workstation); nothing of the unit of work was written."""
+
+
+# What a unique value names, by (table, columns), for the sentence of a clash.
+_UNIQUE_WORDS = {
+    ("people", "email"): "a person with the same e-mail address",
+    ("users", "username"): "an account with the same username",
+    ("meetings", "number"): "a meeting with the same number",
+    ("host_volunteers", "city_id, year, quarter"): "the same city volunteering for that quarter",
+    ("applications", "reference"): "an application with the same reference",
+    ("applications", "round_id, sequence"): "an application with the same number in its round",
+    ("awards", "number"): "an award with the same number",
+    ("awards", "application_id"): "an award for the same application",
+    ("rounds", "name"): "a round with the same name",
+    ("rounds", "year, number"): "a round with the same year and number",
+    ("issued_letters", "reference"): "a letter with the same reference",
+    ("action_items", "number"): "an action item with the same number",
+    ("cities", "short_name"): "a city with the same name",
+    ("bodies", "short_name"): "an organisation with the same name",
+}
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+_PG_KEY = re.compile(r"Key \(([^)]*)\)=")
+
+
+def unique_clash(exc: BaseException) -> UniqueClash | None:
+    """The sentence for a unique-constraint violation from either engine, or None."""
+    orig = getattr(exc, "orig", None) or exc
+    table = columns = None
+    found = _SQLITE_UNIQUE.search(str(orig))
+    if isinstance(orig, sqlite3.IntegrityError) and found:
+        parts = [p.strip() for p in found.group(1).split(",")]
+        table = parts[0].split(".", 1)[0]
+        columns = ", ".join(p.split(".", 1)[-1] for p in parts)
+    elif type(orig).__name__ == "UniqueViolation":
+        diag = getattr(orig, "diag", None)
+        table = getattr(diag, "table_name", None) or "the records"
+        key = _PG_KEY.search(getattr(diag, "message_detail", None) or str(orig))
+        columns = key.group(1) if key else "value"
+    if table is None or columns is None:
+        return None
+    what = _UNIQUE_WORDS.get((table, columns)) or (
+        f"a record in {table.replace('_', ' ')} with the same {columns.replace('_', ' ')}"
+    )
+    return UniqueClash(
+        f"Nothing was saved: {what} is already on record (perhaps saved a moment ago at "
+        "another workstation). Reload to see it, then try again."
+    )
+
+
 def to_url(target: str | Path) -> str:
     """A SQLAlchemy URL for a file path or URL given on the command line or in settings."""
     text = str(target)
@@ -196,8 +247,11 @@ def _friendly_errors(db: Database) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        raise _sqlite_problem(db, exc) from exc
+        raise (unique_clash(exc) or _sqlite_problem(db, exc)) from exc
     except Exception as exc:
+        clash = unique_clash(exc) if type(exc).__name__ == "IntegrityError" else None
+        if clash is not None:
+            raise clash from exc
         orig = getattr(exc, "orig", None)
         if isinstance(orig, sqlite3.DatabaseError) and not isinstance(orig, sqlite3.IntegrityError):
             raise _sqlite_problem(db, orig) from exc

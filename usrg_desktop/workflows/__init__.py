@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -81,3 +82,21 @@ def get_for_update(session: Session, model: type[T], ident: object) -> T | None:
     if session.get_bind().dialect.name == "sqlite":
         return session.get(model, ident)
     return session.get(model, ident, with_for_update=True)
+
+
+def take_turn(session: Session, topic: str) -> None:
+    """Wait until no other workstation is doing `topic` (planning meetings, adding people…),
+    then hold it until this unit of work ends.
+
+    For actions that check that something does not exist yet and then add it (the next meeting
+    number, a person's e-mail address, a username): a row lock cannot cover a row that is not
+    there. On PostgreSQL this is a transaction-scoped advisory lock, so the second workstation
+    waits, then sees the first one's row and is refused by the ordinary check with its
+    sentence. On SQLite the unit of work already holds the database's write lock.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    from sqlalchemy import text
+
+    key = zlib.crc32(f"usrg:{topic}".encode())
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

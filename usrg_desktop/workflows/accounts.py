@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.directory import Person
-from . import Actor, PermissionDenied, WorkflowError
+from . import Actor, PermissionDenied, WorkflowError, take_turn
 from .audit_trail import audit
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
@@ -69,7 +69,9 @@ def create_user(
         raise WorkflowError(
             f"The person (id {person_id}) for this account is not in the directory."
         )
-    # Case-blind, so that "Admin" and "admin" cannot be two people at the sign-in prompt.
+    # Case-blind, so that "Admin" and "admin" cannot be two people at the sign-in prompt; two
+    # workstations adding the same name take turns, so the second is told it is taken.
+    take_turn(session, "usernames")
     taken = session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
     if taken is not None:
         raise WorkflowError(f"The username '{username}' is already taken.")

@@ -25,7 +25,7 @@ from ..domain.reviews import (
     ReviewerAffiliation,
     Score,
 )
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError
+from . import Actor, FieldErrors, PermissionDenied, WorkflowError, take_turn
 from .audit_trail import audit
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
@@ -187,6 +187,8 @@ def save_person(
     A refused form raises FieldErrors with one sentence per wrong field and writes nothing.
     """
     _require_editor(actor)
+    # Two workstations adding the same e-mail address: the second waits, then is told.
+    take_turn(session, "people")
     person = _person(session, person_id) if person_id is not None else None
     if person is not None and person.anonymised_at is not None:
         raise WorkflowError(

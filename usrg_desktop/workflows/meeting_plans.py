@@ -44,7 +44,16 @@ from ..domain.accounts import Role
 from ..domain.directory import City
 from ..domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
-from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError, get_for_update
+from . import (
+    Actor,
+    Column,
+    FieldErrors,
+    Listing,
+    PermissionDenied,
+    WorkflowError,
+    get_for_update,
+    take_turn,
+)
 from .audit_trail import audit
 from .rotation import (
     DEFAULT_BLACKOUTS,
@@ -423,6 +432,10 @@ def renumber_by_date(
     return changed
 
 
+# Planning, moving and cancelling meetings renumber them: one workstation at a time.
+MEETING_NUMBERS = "meeting numbers"
+
+
 def _plan(
     session: Session,
     *,
@@ -438,6 +451,7 @@ def _plan(
     extra: dict[str, str] | None = None,
 ) -> int:
     _check_role(actor, "plan a meeting")
+    take_turn(session, MEETING_NUMBERS)
     if ends_on is None and starts_on is not None:
         ends_on = starts_on + timedelta(days=1)
     problems = dict(extra or {})
@@ -704,6 +718,7 @@ def move_meeting(
     Returns False (and writes nothing) when the days are the same.
     """
     _check_role(actor, "move a meeting")
+    take_turn(session, MEETING_NUMBERS)
     meeting = _meeting(session, meeting_id)
     if meeting.status not in (MS.PLANNED.value, MS.CONFIRMED.value):
         raise WorkflowError(f"{_name(meeting)} is {meeting.status}; it cannot be moved.")

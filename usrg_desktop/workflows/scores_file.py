@@ -49,6 +49,7 @@ from ..domain.reviews import (
     Score,
     ScoresImport,
 )
+from ..storage import UniqueClash
 from . import Actor, WorkflowError
 from .review_packets import REVIEWABLE
 from .roles import require_staff
@@ -666,7 +667,7 @@ def import_many(
                     session.rollback()
         except WorkflowError as exc:
             result = ImportResult(Path(path).name, REJECTED, str(exc))
-        except IntegrityError:
+        except (IntegrityError, UniqueClash):
             result = ImportResult(
                 Path(path).name,
                 REJECTED,
