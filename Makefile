@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO_DB := demo/usrg-demo.sqlite3
 BENCH_DB := bench/large-demo.sqlite3
 
-.PHONY: run test bench lint format screenshots installer clean-demo help
+.PHONY: run test bench lint format screenshots installer deb dist clean-demo help
 
 help:
 	@echo "make run          create .venv if missing, install, start the program on a demo database"
@@ -13,7 +13,9 @@ help:
 	@echo "make bench        benchmarks on the large demo database (writes bench/results.json)"
 	@echo "make lint         ruff check and format check"
 	@echo "make screenshots  regenerate docs/*.png offscreen"
-	@echo "make installer    freeze both programs into dist/usrg-desktop (PyInstaller) and smoke-test it"
+	@echo "make installer    freeze both programs into dist/usrg-desktop (PyInstaller), smoke-test it,"
+	@echo "                  and on Debian/Ubuntu build and check dist/usrg-desktop_VERSION_ARCH.deb"
+	@echo "make dist         build the sdist and the wheel into dist/ (pip or pipx install the wheel)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +61,17 @@ installer: $(VENV)/.installed-test
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
 		installer/usrg-desktop.spec
 	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/smoke_test.py dist/usrg-desktop
+	@if command -v dpkg-deb >/dev/null 2>&1; then $(MAKE) --no-print-directory deb; \
+	else echo "make installer: no dpkg-deb here, so no Debian package"; fi
+
+# The Debian package of the frozen folder (after `make installer`), checked: dpkg-deb --info and
+# --contents, then installed in a throw-away root (dpkg --root) and smoke-tested from there.
+deb: | $(BIN)/python
+	deb=$$($(BIN)/python installer/linux/build_deb.py dist/usrg-desktop --out dist) && \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/linux/check_deb.py "$$deb"
+
+dist: $(VENV)/.installed-test
+	$(BIN)/python -m build --outdir dist .
 
 clean-demo:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

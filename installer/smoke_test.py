@@ -1,10 +1,12 @@
-"""Check a frozen folder works without the checkout: versions, a demo database, the self-test.
+"""Check a frozen folder works without the checkout: version, demo database, letters, self-test.
 
 python installer/smoke_test.py dist/usrg-desktop
+python installer/smoke_test.py ROOT/usr/bin     # the programs a Debian package put on the PATH
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -46,6 +48,33 @@ def main() -> int:
                 env,
             ).strip()
         )
+        rounds = json.loads(
+            run([str(usrg), "rounds", "list", "--database", database, "--format", "json"], env)
+        )
+        decided = next(r["name"] for r in rounds if r["status"] == "decided")
+        letters = Path(work) / "letters"
+        print(
+            run(
+                [
+                    str(usrg),
+                    "--user",
+                    "secretariat",
+                    "letters",
+                    "--database",
+                    database,
+                    "--round",
+                    decided,
+                    "--kind",
+                    "decline",
+                    "--out",
+                    str(letters),
+                ],
+                {**env, "USRG_PASSWORD": "demo-password"},
+            ).strip()
+        )
+        pdfs = sorted(letters.glob("*.pdf"))
+        if not pdfs or not all(p.read_bytes().startswith(b"%PDF") for p in pdfs):
+            sys.exit(f"No letters were printed into {letters}")
         print(run([str(desktop), "--self-test", "--database", database], env).strip())
     print(f"Smoke test passed: {folder}")
     return 0

@@ -121,6 +121,13 @@ def _application():  # -> QApplication
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    from PySide6.QtGui import QIcon
+
+    from .resources import resource_path
+
+    # The window and task-bar icon; the desktop file name ties the window to the menu entry.
+    app.setWindowIcon(QIcon(str(resource_path("icons", "usrg-desktop.png"))))
+    app.setDesktopFileName("usrg-desktop")
     return app
 
 
