@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
-from tests.conftest import TODAY
 from usrg_desktop import __version__, storage
 from usrg_desktop import settings as usrg_settings
 from usrg_desktop.views.list_page import FILTER_PLACEHOLDER
@@ -218,7 +217,7 @@ def test_about_shows_version_database_and_secretariat(qtbot, main_window):
 
 
 def test_geometry_and_last_area_are_remembered(qtbot, demo_db, settings):
-    first = MainWindow(demo_db, settings=settings, today=TODAY)
+    first = MainWindow(demo_db, settings=settings)
     qtbot.addWidget(first)
     first.show()
     # Smaller than the offscreen platform's 800 x 600 screen, which a restore would clamp to.
@@ -226,7 +225,7 @@ def test_geometry_and_last_area_are_remembered(qtbot, demo_db, settings):
     click_area(qtbot, first, "Awards")
     first.close()
 
-    second = MainWindow(demo_db, settings=settings, today=TODAY)
+    second = MainWindow(demo_db, settings=settings)
     qtbot.addWidget(second)
     assert second.current_area() == "Awards"
     assert (second.size().width(), second.size().height()) == (760, 540)
