@@ -114,6 +114,15 @@ def _locked_reads_are_fresh(state: Any) -> None:
         state.update_execution_options(populate_existing=True)
 
 
+def _no_writes_while_reading(session: Any, _flush_context: Any) -> None:
+    """Refuse a flush in a reading session unless it happens inside a savepoint (rolled back)."""
+    if not session.in_nested_transaction():
+        raise StorageError(
+            "The program tried to change the database while only reading it; nothing was "
+            "changed. Please report this."
+        )
+
+
 class Database:
     """One database the program works on, with lazily created engine and fast read path."""
 
@@ -158,6 +167,34 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only: it never takes the write lock and never commits.
+
+        On SQLite a unit of work begins with BEGIN IMMEDIATE (the write lock), so a screen that
+        only reads would wait behind another workstation's write and could end in "busy";
+        here the transaction is a plain deferred BEGIN, which WAL lets run beside a writer.
+        Whatever the block changes is rolled back at the end, and a change flushed outside a
+        savepoint (which would be silently lost) is refused as the programming error it is;
+        `available_actions` may still try moves in savepoints that it rolls back.
+        """
+        from sqlalchemy import event
+        from sqlalchemy.orm import Session
+
+        with (
+            _friendly_errors(self),
+            Session(
+                self.engine.execution_options(usrg_reading=True),
+                expire_on_commit=False,
+                autoflush=True,
+            ) as session,
+        ):
+            event.listen(session, "after_flush", _no_writes_while_reading)
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         """Plain rows of a read-only query (named `:param` placeholders, portable SQL)."""
@@ -235,8 +272,12 @@ def _create_engine(db: Database) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: a deferred transaction that later writes can fail with
-        # SQLITE_BUSY mid-way, which the busy timeout cannot retry.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLITE_BUSY mid-way, which the busy timeout cannot retry. A session made by
+        # Database.reading() never writes, so it begins deferred and does not wait for writers.
+        if connection.get_execution_options().get("usrg_reading"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

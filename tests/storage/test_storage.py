@@ -212,3 +212,40 @@ def test_backups_of_postgresql_are_refused_with_a_sentence():
     db = storage.Database("postgresql+psycopg://postgres@127.0.0.1/usrg")
     with pytest.raises(storage.StorageError, match="pg_dump"):
         storage.backup(db, Path("/tmp"))
+
+
+# -- reading never waits behind a writer ---------------------------------------------------------
+def test_a_read_runs_beside_another_workstations_write(db):
+    """A writer holds the write lock with an uncommitted row: a reading session neither waits
+    nor sees it (a unit of work would wait for the lock, then report the database busy)."""
+    writer = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute(
+            "INSERT INTO cities (short_name, official_name, municipal_code, province, category,"
+            " seat, active) VALUES ('Town W', 'Town W LM', 'WRT', 'Limpopo', 'intermediate city',"
+            " 'Town', 1)"
+        )
+        with db.reading() as session:
+            codes = set(session.scalars(text("SELECT municipal_code FROM cities")))
+        assert codes and "WRT" not in codes
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    with db.reading() as session:
+        assert "WRT" in set(session.scalars(text("SELECT municipal_code FROM cities")))
+
+
+def test_a_reading_session_refuses_to_write_and_keeps_nothing(any_db):
+    with pytest.raises(storage.StorageError, match="while only reading"), any_db.reading() as s:
+        _add_city(s, "RD1")
+        s.flush()
+    with any_db.reading() as s:
+        # A savepoint that is rolled back may try a change (as available_actions does).
+        with s.begin_nested() as trial:
+            _add_city(s, "RD2")
+            s.flush()
+            trial.rollback()
+        assert "RD2" not in set(s.scalars(text("SELECT municipal_code FROM cities")))
+    codes = {r[0] for r in any_db.rows("SELECT municipal_code FROM cities")}
+    assert not codes & {"RD1", "RD2"}

@@ -40,6 +40,33 @@ def test_self_test_fails_with_the_reason_on_a_damaged_file(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+def test_self_test_fails_when_a_screen_raises_while_shown(demo_db, capsys, monkeypatch):
+    # A screen that raises in a slot (here: the second area, after its list is shown) must fail
+    # the self-test, not leave it "passed".
+    from usrg_desktop.storage import StorageError
+    from usrg_desktop.views.main_window import MainWindow
+
+    shown = MainWindow.show_page
+
+    def show_page(self, area, page):
+        def busy() -> None:
+            raise StorageError("The database is busy: another USRG Desktop is writing to it.")
+
+        if area == 1 and page == 0:
+            QTimer.singleShot(0, busy)
+        return shown(self, area, page)
+
+    monkeypatch.setattr(MainWindow, "show_page", show_page)
+    assert app.main(["--self-test", "--database", str(demo_db.path)]) == 1
+    err = capsys.readouterr().err
+    assert f"Self-test failed: {AREA_NAMES[1]} ▸ " in err
+    assert "the screen raised StorageError: The database is busy" in err
+    assert "Traceback" not in err
+    # Without the raising screen the same database passes.
+    monkeypatch.setattr(MainWindow, "show_page", shown)
+    assert app.main(["--self-test", "--database", str(demo_db.path)]) == 0
+
+
 def test_python_m_usrg_desktop_self_test_in_a_child_process(demo_db, tmp_path):
     damaged = tmp_path / "damaged.sqlite3"
     damaged.write_bytes(b"\x00garbage" * 1000)

@@ -478,7 +478,7 @@ class AgendaEditor(QWidget):
             current = self.current_item()
             select_id = current.id if current else None
         try:
-            with self.main_window.db.unit_of_work() as session:
+            with self.main_window.db.reading() as session:
                 self.agenda = wf.meeting_agenda(
                     session, meeting_id=self.meeting_id, today=self.main_window.today
                 )

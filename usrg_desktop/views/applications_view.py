@@ -1080,7 +1080,7 @@ class ApplicationScreen(QWidget):
     def refresh(self) -> None:
         """Read the application again and show it (after every change)."""
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 details = wf.application_details(session, self.application_id)
                 options = wf.available_actions(
                     session, application_id=self.application_id, actor=self.actor

@@ -135,7 +135,7 @@ class AttendancePanel(QWidget):
         db = self.main_window.db
         try:
             self.invitees = wf.invitees(db, self.meeting_id)
-            with db.unit_of_work() as session:
+            with db.reading() as session:
                 quorum = wf.meeting_quorum(session, meeting_id=self.meeting_id)
             people = db.rows(
                 """

@@ -309,7 +309,7 @@ class AwardScreen(QWidget):
         """Read the award again and show it, keeping the selected rows."""
         tranche_row = self.tranches.currentRow()
         report_row = self.reports.currentRow()
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             d = self.detail = at.award_detail(session, self.award_id, self.today)
         self.setWindowTitle(f"{d.number} — {d.reference}")
         self.heading.setText(f"{d.number}   {format_zar(d.amount_cents)}")

@@ -65,7 +65,7 @@ class PersonDialog(QDialog):
         self.person_id = person_id
         self.saved_id: int | None = None
         today = today or clock.today()
-        with db.unit_of_work() as session:
+        with db.reading() as session:
             choices = people.organisation_choices(session)
             fields = people.person_fields(session, person_id) if person_id is not None else None
         self.setWindowTitle("New person" if fields is None else f"Person — {fields['full_name']}")

@@ -109,7 +109,7 @@ class IssueLettersDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        with db.unit_of_work() as session:
+        with db.reading() as session:
             for round_id, name in wl.round_choices(session):
                 self.round_box.addItem(name, round_id)
         self.round_box.currentIndexChanged.connect(self._update_needed)
@@ -138,7 +138,7 @@ class IssueLettersDialog(QDialog):
             self.needed.setText("There are no rounds yet.")
             self.issue_button.setEnabled(False)
             return
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             n = len(wl.letter_candidates(session, round_id=round_id, kind=self.kind()))
         if n == 1:
             label = wl.KIND_LABELS[self.kind()]
@@ -197,7 +197,7 @@ def run_batch(
 
 
 def _needing(db: Database, round_id: int, kind: str) -> int:
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         return len(wl.letter_candidates(session, round_id=round_id, kind=kind))
 
 
@@ -448,7 +448,7 @@ class TemplateEditor(QWidget):
 
     def load_kind(self, kind: str) -> None:
         """Show the newest version of a kind's template, its placeholders and its history."""
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             template = wl.current_template(session, kind)
             history = wl.template_history(session, kind)
         self._set_text(template.subject, template.body)
@@ -525,7 +525,7 @@ class TemplateEditor(QWidget):
 
     def _load_version(self, item: QTreeWidgetItem) -> None:
         version = item.data(0, Qt.ItemDataRole.UserRole)
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             template = wl.template_version(session, self.kind(), version)
         self._set_text(template.subject, template.body)
         self.status.setText(f"The text of version {version} is in the editor.")
@@ -534,7 +534,7 @@ class TemplateEditor(QWidget):
         """Print the text in the editor for a sample application and show it."""
         self._preview_timer.stop()
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 pdf = wl.preview_pdf(
                     session,
                     kind=self.kind(),
@@ -590,7 +590,7 @@ class LetterheadEditor(QWidget):
         self.setObjectName("letterheadEditor")
         self.setWindowTitle("Letterhead")
         self.db, self.actor, self.today = db, actor, today
-        with db.unit_of_work() as session:
+        with db.reading() as session:
             current = wl.current_letterhead(session)
         self._logo: bytes | None = current.logo_png
         self._logo_changed = False
@@ -711,7 +711,7 @@ class LetterheadEditor(QWidget):
         """Print a sample award letter on the letterhead as edited."""
         self._timer.stop()
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 pdf = wl.preview_letterhead_pdf(
                     session, letterhead=self.letterhead(), today=self.today
                 )

@@ -192,7 +192,7 @@ class AnnexesPanel(QWidget):
 
     def reload(self) -> None:
         """Read the annexes again."""
-        with self.window_.db.unit_of_work() as session:
+        with self.window_.db.reading() as session:
             annexes = annexes_of(session, meeting_id=self.meeting_id)
         self.table.setRowCount(len(annexes))
         for row, (annex_id, letter, title, filename) in enumerate(annexes):

@@ -95,7 +95,7 @@ def export_calendar(
 ) -> Path | None:
     """Write the meeting's .ics file, asking where unless `path` is given; the path written."""
     try:
-        with db.unit_of_work() as session:
+        with db.reading() as session:
             name = meeting_ics_file_name(session, meeting_id)
             data = meeting_ics(session, meeting_id, now=utc_now())
     except (WorkflowError, StorageError) as exc:
@@ -256,7 +256,7 @@ class MeetingScreen(QWidget):
     def reload(self) -> None:
         """Read the meeting again and show it."""
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 m = mp.meeting_details(session, meeting_id=self.meeting_id)
         except (WorkflowError, StorageError) as exc:
             self.title.setText("Meeting not found")
@@ -478,7 +478,7 @@ class MoveDialog(QDialog):
     def check(self) -> dict[str, str]:
         """Check the new days against the rules (reads only)."""
         try:
-            with self.screen_.db.unit_of_work() as session:
+            with self.screen_.db.reading() as session:
                 errors = mp.plan_problems(
                     session,
                     quarter=self.meeting.quarter,

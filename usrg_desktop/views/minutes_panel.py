@@ -305,7 +305,7 @@ class MinutesPanel(QWidget):
         """Read the minutes of every agenda item again and show them."""
         keep = self.items_list.currentRow()
         try:
-            with self.main_window.db.unit_of_work() as session:
+            with self.main_window.db.reading() as session:
                 self.minute_rows = wf.meeting_minutes(session, meeting_id=self.meeting_id)
                 self.meeting_start = load_meeting(session, self.meeting_id).starts_on
         except (WorkflowError, StorageError) as exc:
@@ -332,7 +332,7 @@ class MinutesPanel(QWidget):
             current = self.current_action()
             select_id = current.id if current else None
         try:
-            with self.main_window.db.unit_of_work() as session:
+            with self.main_window.db.reading() as session:
                 self.actions = wf.meeting_action_items(
                     session, meeting_id=self.meeting_id, today=self.main_window.today
                 )

@@ -53,7 +53,7 @@ REVIEWS_AREAS = ("Reviews", "Applications", "Rounds")
 
 def _rounds(db: Database) -> list[tuple[int, str, str]]:
     """(id, name, status) of every round, newest first."""
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         return [
             (rid, name, status)
             for rid, name, status in session.execute(
@@ -118,7 +118,7 @@ def setup_assignments(window: Any, page: Any) -> None:
         assignment_id = page.current_id()
         if assignment_id is None:
             return None
-        with window.db.unit_of_work() as session:
+        with window.db.reading() as session:
             a = session.get(Assignment, assignment_id)
             return a.application_id if a is not None else None
 
@@ -139,7 +139,7 @@ def setup_assignments(window: Any, page: Any) -> None:
         assignment_id = page.current_id()
         reviewer_id = application_id = None
         if assignment_id is not None:
-            with window.db.unit_of_work() as session:
+            with window.db.reading() as session:
                 a = session.get(Assignment, assignment_id)
                 if a is not None:
                     reviewer_id, application_id = a.reviewer_id, a.application_id
@@ -217,7 +217,7 @@ class AutoAssignDialog(QDialog):
             self.apply_button.setEnabled(False)
             return
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 self.proposal = assign_wf.propose_for_round(session, round_id=round_id)
         except WorkflowError as exc:
             set_error(self.error, str(exc))
@@ -292,7 +292,7 @@ def assign_automatically(window: Any) -> AutoAssignDialog | None:
 
 # -- manual assignment and conflicts ----------------------------------------------------------
 def _in_review_applications(db: Database) -> list[tuple[int, str]]:
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         return [
             (app_id, f"{ref} — {applicant} — {title}")
             for app_id, ref, applicant, title in session.execute(
@@ -312,7 +312,7 @@ def _in_review_applications(db: Database) -> list[tuple[int, str]]:
 
 
 def _reviewers(db: Database) -> list[tuple[int, str]]:
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         return [
             (rid, f"{name} — {org}" if org else name)
             for rid, name, org in session.execute(
@@ -671,7 +671,7 @@ class RankingWindow(QWidget):
         if round_id is None:
             self.ranking = None
         else:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 self.ranking = scoring.round_ranking(session, round_id)
             # Decisions tried on applications no longer open to a decision are dropped.
             open_ids = {c.application_id for c in self.ranking.candidates if c.state == "reviewed"}

@@ -277,7 +277,7 @@ class RotationPanel(QWidget):
         current = self.current_proposal()
         try:
             counts = hosting_counts(self.db)
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 self.proposals = mp.proposals(
                     session, start=self.first_quarter, quarters=self.quarters.value()
                 )
@@ -514,7 +514,7 @@ class EditProposalDialog(QDialog):
         """Check host and dates against the rotation's rules as they change (reads only)."""
         v = self.values()
         try:
-            with self.db.unit_of_work() as session:
+            with self.db.reading() as session:
                 errors = mp.plan_problems(
                     session,
                     quarter=v["quarter"],
@@ -767,7 +767,7 @@ class RotationInputsPanel(QWidget):
             [(city, start, end, reason) for city, _o, start, end, reason in periods.rows],
             periods.ids or [],
         )
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             blackouts = ri.blackout_periods(session)
         self.blackouts_label.setText(
             "No meetings in: " + "; ".join(ri.describe_blackouts(blackouts)) + "."
@@ -1100,7 +1100,7 @@ class BlackoutDialog(_InputDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             for period in ri.blackout_periods(session):
                 self.add_period(period)
         self.add_button = QPushButton("&Add period")

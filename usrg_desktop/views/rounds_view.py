@@ -85,7 +85,7 @@ class RoundDialog(QDialog):
         self.round_id = round_id
         self.saved_id: int | None = None
         today = today or clock.today()
-        with db.unit_of_work() as session:
+        with db.reading() as session:
             rubrics = rounds.rubric_choices(session)
             bodies = rounds.body_choices(session)
             if round_id is None:

@@ -122,7 +122,7 @@ class RubricEditor(QDialog):
             self.status.setText("There are no rounds yet.")
             self._fill()
             return
-        with self.db.unit_of_work() as session:
+        with self.db.reading() as session:
             rubric = wf.round_rubric(session, round_id=round_id)
         self.drafts = [
             {
