@@ -109,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         # After the first paint, so that copying the file never delays start-up.
         QTimer.singleShot(0, lambda: daily_backup(window, db))
+        # Then keep an eye on changes committed at other workstations.
+        QTimer.singleShot(0, window.watch_changes)
     code = app.exec()
     db.dispose()
     return code

@@ -1077,6 +1077,11 @@ class ApplicationScreen(QWidget):
         return self.actor.role in wf.STAFF
 
     # -- reading ----------------------------------------------------------------------------
+    def record_changed_elsewhere(self, _change: object) -> None:
+        """Another workstation changed this application: show it as it is now (this screen
+        holds no typing of its own; the edit form is a window of its own)."""
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the application again and show it (after every change)."""
         try:

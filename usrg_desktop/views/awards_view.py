@@ -305,6 +305,12 @@ class AwardScreen(QWidget):
         self.reload()
 
     # -- showing ------------------------------------------------------------------------------
+    def record_changed_elsewhere(self, _change: object) -> None:
+        """Another workstation changed this award: show it as it is now (edits happen in
+        dialogs, so nothing typed here can be lost)."""
+        if self.dialog is None or not self.dialog.isVisible():
+            self.reload()
+
     def reload(self) -> None:
         """Read the award again and show it, keeping the selected rows."""
         tranche_row = self.tranches.currentRow()

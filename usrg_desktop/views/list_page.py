@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -192,6 +201,29 @@ class ListPage(QWidget):
         self._update_count()
         # Soon after the rows are painted, not before: the first keystroke then filters at once.
         QTimer.singleShot(PREPARE_FILTER_DELAY_MS, self.model, self.model.prepare_filter)
+
+    def reload_keeping_place(self) -> None:
+        """Reload (another workstation changed something) keeping the current row, the other
+        selected rows and the scroll position, so nothing jumps away from the user."""
+        current, selected = self.current_id(), self.selected_ids()
+        scroll = self.table.verticalScrollBar().value()
+        self.reload()
+        selection = self.table.selectionModel()
+        for row_id in selected:
+            row = self.model.row_of_id(row_id)
+            if row is not None:
+                selection.select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        if current is not None:
+            row = self.model.row_of_id(current)
+            if row is not None:
+                selection.setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+        self.table.verticalScrollBar().setValue(scroll)
 
     def size_columns(self) -> None:
         """Size columns to their heading and a sample of rows, so a long list opens at once."""

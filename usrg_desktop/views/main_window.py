@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QSettings, QSize, Qt
@@ -32,6 +33,10 @@ from ..storage import Database
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
 from .commands import MENU_COMMANDS, MenuCommand, resolve
 from .list_page import ListPage
+
+if TYPE_CHECKING:
+    from ..workflows.changes import Change
+    from .change_watcher import ChangeWatcher
 
 SECRETARIAT_CONTACT = "urbansafety@sacities.net, Tel +27 (0)11 407 6471"
 _GEOMETRY_KEY = "main_window/geometry"
@@ -204,6 +209,9 @@ class MainWindow(QMainWindow):
         self._areas: list[list[ListPage] | None] = [None] * len(AREAS)
         self._tabs: dict[int, QTabWidget] = {}
         self.about_box: QMessageBox | None = None
+        # Looks for other workstations' changes once watch_changes() starts it (the program
+        # does, after the first paint; tests start it when they are about it).
+        self.change_watcher: ChangeWatcher | None = None
         self.error_box: QMessageBox | None = None
 
         self.setWindowTitle(f"{APP_NAME} — {db.display_name}")
@@ -362,6 +370,49 @@ class MainWindow(QMainWindow):
             for page in self._areas[index] or []:
                 if page.loaded:
                     page.reload()
+        if self.change_watcher is not None:
+            self.change_watcher.own_changes_made()
+
+    # -- other workstations' changes --------------------------------------------------------------
+    def watch_changes(self, interval_ms: int | None = None) -> ChangeWatcher:
+        """Start looking for changes committed elsewhere (another workstation, the command line,
+        another program on the same file) and show them as they come."""
+        from .change_watcher import POLL_INTERVAL_MS, ChangeWatcher
+
+        if self.change_watcher is None:
+            self.change_watcher = ChangeWatcher(
+                self.db,
+                own_user_id=self.actor.user_id if self.actor is not None else None,
+                interval_ms=interval_ms or POLL_INTERVAL_MS,
+                parent=self,
+            )
+            self.change_watcher.changed.connect(self.show_changes_from_elsewhere)
+            self.change_watcher.start()
+        return self.change_watcher
+
+    def show_changes_from_elsewhere(self, changes: list[Change]) -> None:
+        """Reload the lists that show the changed records, keeping each list's current row, and
+        tell the open screens of those records (a screen with unsaved edits keeps them)."""
+        from ..workflows.changes import areas_changed
+
+        touched = areas_changed(changes)
+        for index, area in enumerate(AREAS):
+            if area.name in touched:
+                for page in self._areas[index] or []:
+                    if page.loaded:
+                        page.reload_keeping_place()
+        told: set[object] = set()
+        for change in changes:
+            screen = self._windows.get(change.key)
+            if screen is None or change.key in told:
+                continue
+            told.add(change.key)
+            handler = getattr(screen, "record_changed_elsewhere", None)
+            if callable(handler):
+                handler(change)
+        who = ", ".join(sorted({c.actor_name for c in changes}))
+        count = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+        self.statusBar().showMessage(f"Shown: {count} just saved elsewhere by {who}.", 15000)
 
     @property
     def today(self) -> date:

@@ -253,8 +253,20 @@ class MeetingScreen(QWidget):
         return None
 
     # -- showing --------------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Read the meeting again and show it."""
+    def record_changed_elsewhere(self, change: Any) -> None:
+        """Another workstation changed this meeting: show it as it is now, except for details
+        being edited here, which are kept (saving them then overwrites on purpose)."""
+        if self.details.has_unsaved_changes():
+            self.reload(keep_details=True)
+            self.details.saved_label.setText(
+                f"{change.actor_name} changed this meeting at {change.when}. Your unsaved "
+                "details are kept: Save to keep yours, or close without saving to see theirs."
+            )
+        else:
+            self.reload()
+
+    def reload(self, *, keep_details: bool = False) -> None:
+        """Read the meeting again and show it (the details form too, unless kept)."""
         try:
             with self.db.reading() as session:
                 m = mp.meeting_details(session, meeting_id=self.meeting_id)
@@ -289,7 +301,8 @@ class MeetingScreen(QWidget):
         self.held_button.setEnabled(m.status == MS.CONFIRMED.value)
         self.cancel_button.setEnabled(m.status in (MS.PLANNED.value, MS.CONFIRMED.value))
         self.move_button.setEnabled(m.status in (MS.PLANNED.value, MS.CONFIRMED.value))
-        self.details.show_meeting(m)
+        if not keep_details:
+            self.details.show_meeting(m)
 
     # -- actions --------------------------------------------------------------------------------
     def _actor(self) -> Any:
@@ -607,10 +620,15 @@ class DetailsTab(QWidget):
             widget.setEnabled(editable)
         self.save_button.setEnabled(editable)
         self.show_errors({})
+        self._shown = self.values()
         if not editable:
             self.saved_label.setText(
                 f"The meeting is {m.status}; its details can no longer change."
             )
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the fields hold anything typed since the meeting was last shown or saved."""
+        return self.save_button.isEnabled() and self.values() != getattr(self, "_shown", None)
 
     def values(self) -> dict[str, Any]:
         """The form's values as the workflow takes them."""
