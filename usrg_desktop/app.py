@@ -155,6 +155,10 @@ def self_test(target: str) -> int:
         return 1
     try:
         lines, problems = _check_every_area(db)
+        records = _check_records(db)
+        lines.append(records.sentence(db.display_name) if records.ok else "Records: not verified")
+        if not records.ok:
+            problems.append(records.sentence(db.display_name))
     except Exception as exc:  # the self-test reports any failure as a reason, not a traceback
         print(f"Self-test failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -196,6 +200,14 @@ def _show_every_list(
             counts[a, p] = page.model.rowCount()
             parts.append(f"{counts[a, p]:,} {spec.noun}".replace(",", " "))
         lines.append(f"{area.name + ':':<16}{', '.join(parts)}")
+
+
+def _check_records(db: storage.Database):  # -> workflows.records.RecordsCheck
+    """The database file's integrity and the audit log's hash chain (see `usrg db verify`)."""
+    from .workflows.records import check_records
+
+    with db.reading() as session:
+        return check_records(session)
 
 
 def _check_every_area(db: storage.Database) -> tuple[list[str], list[str]]:

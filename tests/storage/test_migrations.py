@@ -74,17 +74,17 @@ def test_audit_log_refuses_update_and_delete(any_db):
 
     from sqlalchemy import text
 
-    from usrg_desktop.domain.audit import AuditEvent
+    from usrg_desktop.workflows import Actor
+    from usrg_desktop.workflows.audit_trail import audit
 
     with any_db.unit_of_work() as session:
-        session.add(
-            AuditEvent(
-                occurred_at=datetime.now(UTC),
-                actor_name="test",
-                entity="x",
-                entity_id=1,
-                action="made",
-            )
+        audit(
+            session,
+            actor=Actor(user_id=None, name="test", role="administrator"),
+            now=datetime.now(UTC),
+            entity="x",
+            entity_id=1,
+            action="made",
         )
     for statement in ("UPDATE audit_events SET reason = 'changed'", "DELETE FROM audit_events"):
         with pytest.raises(Exception, match="append-only"), any_db.unit_of_work() as session:

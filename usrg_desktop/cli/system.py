@@ -1,14 +1,15 @@
-"""`usrg demo`, `usrg db upgrade`, `usrg backup` and `usrg restore`."""
+"""`usrg demo`, `usrg db upgrade`, `usrg db verify`, `usrg backup` and `usrg restore`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import clock, storage
 from ..schema import pending_migrations
 from ..settings import backups_dir, database_target
-from .common import given_today, iso_date, open_db
+from .common import given_today, iso_date, now, open_db
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -51,6 +52,23 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_verify(args: argparse.Namespace) -> int:
+    """Check the file's integrity and the audit log's hash chain; exit 1 if either fails."""
+    from ..workflows.records import check_records, note_records_check
+
+    db = open_db(args)
+    with db.reading() as session:
+        check = check_records(session)
+    with db.unit_of_work() as session:
+        note_records_check(session, check=check, database=db.display_name, now=now())
+    sentence = check.sentence(db.display_name)
+    if not check.ok:
+        print(sentence, file=sys.stderr)
+        return 1
+    print(sentence)
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back up a local database file."""
     db = open_db(args)
@@ -82,6 +100,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--dry-run", action="store_true", help="say which migrations would run; change nothing"
     )
     up.set_defaults(handler=cmd_db_upgrade)
+    verify = dbsub.add_parser(
+        "verify",
+        parents=[common],
+        help="check the file's integrity and that the audit log is as it was written",
+    )
+    verify.set_defaults(handler=cmd_db_verify)
 
     bk = sub.add_parser("backup", parents=[common], help="back up a local database")
     bk.add_argument("--out", help="folder for the backup (default: the backups folder)")

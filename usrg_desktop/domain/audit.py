@@ -11,7 +11,8 @@ from .base import Base
 
 
 class AuditEvent(Base):
-    """One recorded action. Rows are never updated or deleted (a database trigger refuses it)."""
+    """One recorded action. Rows are never updated or deleted (a database trigger refuses it),
+    and each is hash-chained to the one before it (see workflows/audit_trail.py)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
@@ -27,3 +28,7 @@ class AuditEvent(Base):
     to_state: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # SHA-256 (hex) of the content above, and of the previous event's chain_hash with this
+    # event's content_hash: written by workflows/audit_trail, checked by its verify_chain.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))

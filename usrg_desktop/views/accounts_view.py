@@ -1,4 +1,4 @@
-"""Administration ▸ Users (accounts and roles) and File ▸ Change my password…."""
+"""Administration ▸ Users (accounts and roles, Verify records…) and File ▸ Change my password…."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from ..workflows import accounts as accounts_flow
 from ..workflows.accounts import MIN_PASSWORD_LENGTH
 from ..workflows.dates import utc_now
 from ..workflows.directory_people import person_choices
+from ..workflows.records import check_records, last_records_check, note_records_check
 from .form_feedback import error_label, set_error
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
@@ -287,6 +289,12 @@ class UsersController:
         self.on_button = page.add_action(
             "Switch on", self.switch_on, tip="The account can sign in again"
         )
+        self.verify_button = page.add_action(
+            "Verify records…",
+            self.verify_records,
+            tip="Check the database file and that the audit log is as it was written",
+        )
+        self._show_last_check()
         self.role_filter = page.add_column_filter("role", "Role", everything="Every role")
         page.item_activated.connect(lambda _id: self.change_role())
         page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
@@ -333,6 +341,46 @@ class UsersController:
             self.page.select_id(user_id)
         self.window.statusBar().showMessage(message, 8000)
         self.update_buttons()
+
+    def verify_records(self) -> bool | None:
+        """Check the database and the audit log's hash chain; show what was found and when the
+        records were checked before. Returns whether they verify (None if the check failed)."""
+        db = self.window.db
+        try:
+            with db.reading() as session:
+                before = last_records_check(session)
+                check = check_records(session)
+        except StorageError as exc:
+            self.window.show_error("The records could not be checked", str(exc))
+            return None
+        perform(
+            self.window,
+            db,
+            lambda s: note_records_check(s, check=check, database=db.display_name, now=utc_now()),
+            title="Verify records",
+        )
+        if before is None:
+            earlier = "These records had not been checked before."
+        else:
+            earlier = f"Before this check: {before[0].lower()}{before[1:]}"
+        self._show_last_check()
+        text = f"{check.sentence(db.display_name)}\n\n{earlier}"
+        if check.ok:
+            QMessageBox.information(self.window, "Verify records", text)
+        else:
+            QMessageBox.warning(self.window, "Verify records", text)
+        return check.ok
+
+    def _show_last_check(self) -> None:
+        try:
+            with self.window.db.reading() as session:
+                last = last_records_check(session)
+        except StorageError:
+            return
+        self.verify_button.setToolTip(
+            "Check the database file and that the audit log is as it was written. "
+            + (last or "The records have not been checked yet.")
+        )
 
     def new_user(self) -> QDialog | None:
         """Open the form for a new account (Ctrl+N)."""

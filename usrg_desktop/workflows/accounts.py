@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.accounts import Role, User
-from ..domain.audit import AuditEvent
 from ..domain.directory import Person
 from . import Actor, PermissionDenied, WorkflowError, take_turn
-from .audit_trail import audit
+from .audit_trail import audit, record
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
 # its parameters are public so that code verifying or re-hashing uses the same ones.
@@ -92,17 +91,20 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            actor_user_id=actor_user_id,
-            actor_name=actor_name,
-            entity="user",
-            entity_id=user.id,
-            action="create",
-            reason="",
-            detail=f"username {username}, role {role}",
-        )
+    record(
+        session,
+        {
+            "occurred_at": now,
+            "actor_user_id": actor_user_id,
+            "actor_name": actor_name,
+            "entity": "user",
+            "entity_id": user.id,
+            "action": "create",
+            "from_state": None,
+            "to_state": None,
+            "reason": "",
+            "detail": f"username {username}, role {role}",
+        },
     )
     session.flush()
     return user.id

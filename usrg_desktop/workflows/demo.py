@@ -43,6 +43,7 @@ from ..money import format_zar
 from ..storage import Database
 from . import WorkflowError
 from .accounts import PASSWORD_HASHER
+from .audit_trail import chain_rows
 
 DEMO_PASSWORD = "demo-password"
 CAP_CENTS = 400_000_00
@@ -2367,7 +2368,8 @@ class _DemoBuilder:
     def write(self) -> None:
         # The audit log reads in time order, like the log of a program in daily use.
         self.audit.sort(key=lambda e: (e[0], e[1]))
-        for _when, _n, event in self.audit:
+        # Chained after whatever the log already holds, in the order of the ids given here.
+        for event in chain_rows(self.session, (event for _when, _n, event in self.audit)):
             self.add("audit_events", **event)
         dialect = self.session.get_bind().dialect.name
         for name in self._ORDER:

@@ -34,7 +34,6 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.audit import AuditEvent
 from ..domain.directory import Person
 from ..domain.grants import Application, Round
 from ..domain.reviews import (
@@ -51,6 +50,7 @@ from ..domain.reviews import (
 )
 from ..storage import UniqueClash
 from . import Actor, WorkflowError
+from .audit_trail import record
 from .review_packets import REVIEWABLE
 from .roles import require_staff
 
@@ -143,7 +143,6 @@ _UPDATE_ASSIGNMENTS = (
     )
 )
 _INSERT_SCORES = Score.__table__.insert()
-_INSERT_AUDIT = AuditEvent.__table__.insert()
 
 
 class ScoresFileError(WorkflowError):
@@ -510,8 +509,8 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
     said = f"{reviews} review{'s' if reviews != 1 else ''}"
     if conflicts:
         said += f" and {conflicts} declared conflict{'s' if conflicts != 1 else ''}"
-    conn.execute(
-        _INSERT_AUDIT,
+    record(
+        session,
         {
             "occurred_at": now,
             "actor_user_id": actor.user_id,
