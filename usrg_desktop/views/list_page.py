@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -34,6 +35,9 @@ from PySide6.QtWidgets import (
 from ..storage import StorageError
 from ..workflows import Listing, WorkflowError
 from .table_model import ListingTableModel, display_text
+
+if TYPE_CHECKING:
+    from ..workflows.export import Written
 
 FILTER_PLACEHOLDER = "Filter… (Ctrl+F)"
 EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
@@ -416,8 +420,9 @@ class ListPage(QWidget):
         )
 
     # -- export -------------------------------------------------------------------------------
-    def export_to(self, path: str | Path) -> int:
-        """Write the rows shown, in the order shown, to a .csv or .xlsx file; returns the count.
+    def export_to(self, path: str | Path) -> Written:
+        """Write the rows shown, in the order shown, to a .csv or .xlsx file; returns the count
+        (a Written, which also says which cells were changed to keep the file safe).
 
         Columns go in the order they are shown, also after the user dragged one elsewhere.
         """
@@ -457,4 +462,7 @@ class ListPage(QWidget):
                 "program, close it and try again.",
             )
             return
-        self.status_message.emit(f"Exported {_grouped(count)} {self.noun} to {path}")
+        note = count.note(csv_file=path.lower().endswith(".csv"))
+        self.status_message.emit(
+            f"Exported {_grouped(count)} {self.noun} to {path}" + (f". {note}" if note else "")
+        )
