@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import io
 import json
 import os
 import sys
@@ -114,9 +115,28 @@ def print_listing(listing: Listing, fmt: str) -> None:
         return
     texts = [[_cell(v, c.kind) for c, v in zip(cols, row, strict=True)] for row in listing.rows]
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([c.key for c in cols])
-        writer.writerows(texts)
+        # The same safety as the screens' Export (workflows/export.py): text that a spreadsheet
+        # would run as a formula gets a leading '; a note on stderr says how many cells.
+        from ..workflows.export import Written, looks_like_formula
+
+        formulas = 0
+        for t in texts:
+            for n, c in enumerate(cols):
+                if c.kind == "text" and looks_like_formula(t[n]):
+                    t[n] = "'" + t[n]
+                    formulas += 1
+        # Rows end in \n, but with the writer's default \r\n terminator a value holding a
+        # carriage return is quoted (with "\n" alone the csv module leaves it bare).
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for cells in ([c.key for c in cols], *texts):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(cells)
+            sys.stdout.write(buffer.getvalue()[:-2] + "\n")
+        note = Written(len(texts), formula_cells=formulas).note(csv_file=True)
+        if note:
+            print(f"usrg: {note}", file=sys.stderr)
         return
     widths = [max([len(c.label), *(len(t[i]) for t in texts)]) for i, c in enumerate(cols)]
     right = {"money", "int", "score"}
