@@ -49,7 +49,7 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
 
     Commands that change data call this; commands that only read do not need a user.
     """
-    from ..workflows.accounts import sign_in
+    from ..workflows.accounts import sign_in_to
 
     username = getattr(args, "user", None) or os.environ.get("USRG_USER")
     if not username:
@@ -61,8 +61,7 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
                 f"Give the password of '{username}' in USRG_PASSWORD or type it at the prompt."
             )
         password = getpass.getpass(f"Password for {username}: ")
-    with db.unit_of_work() as session:
-        return sign_in(session, username=username, password=password, now=now())
+    return sign_in_to(db, username=username, password=password, now=now())
 
 
 def now() -> datetime:

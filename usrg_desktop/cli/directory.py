@@ -97,6 +97,15 @@ def cmd_users_on(args: argparse.Namespace) -> int:
     return _user_action(args, switch_on_user, f"Switched on the account '{args.username}'.")
 
 
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    """Let an account that failed to sign in too often try again at once."""
+    from ..workflows.accounts import unlock_account
+
+    return _user_action(
+        args, unlock_account, f"Unlocked the account '{args.username}': it may sign in again."
+    )
+
+
 def _present_password(username: str) -> str:
     present = os.environ.get("USRG_PASSWORD")
     if present is not None:
@@ -320,6 +329,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = usub.add_parser("on", parents=[common], help="switch an account on again")
     p.add_argument("username")
     p.set_defaults(handler=cmd_users_on)
+    p = usub.add_parser(
+        "unlock", parents=[common], help="let an account slowed down by failed sign-ins try again"
+    )
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_users_unlock)
     p = usub.add_parser(
         "password",
         parents=[common],

@@ -268,7 +268,8 @@ class ChangePasswordDialog(_FormDialog):
 
 
 class UsersController:
-    """Wires the Users list: New user…, Change role…, Reset password…, Switch off / on."""
+    """Wires the Users list: New user…, Change role…, Reset password…, Switch off / on, Unlock,
+    Verify records…."""
 
     def __init__(self, window: Any, page: Any) -> None:
         self.window = window
@@ -288,6 +289,11 @@ class UsersController:
         )
         self.on_button = page.add_action(
             "Switch on", self.switch_on, tip="The account can sign in again"
+        )
+        self.unlock_button = page.add_action(
+            "Unlock",
+            self.unlock,
+            tip="Let an account slowed down by failed sign-ins try again at once",
         )
         self.verify_button = page.add_action(
             "Verify records…",
@@ -317,7 +323,7 @@ class UsersController:
         """Enable the buttons an administrator can use on the current row."""
         admin, row = self._admin(), self._row()
         self.new_button.setEnabled(admin)
-        for button in (self.role_button, self.password_button):
+        for button in (self.role_button, self.password_button, self.unlock_button):
             button.setEnabled(admin and row is not None)
         self.off_button.setEnabled(admin and row is not None and bool(row["active"]))
         self.on_button.setEnabled(admin and row is not None and not row["active"])
@@ -328,6 +334,7 @@ class UsersController:
                 self.password_button,
                 self.off_button,
                 self.on_button,
+                self.unlock_button,
             ):
                 button.setToolTip("Only an administrator may manage accounts")
 
@@ -341,6 +348,25 @@ class UsersController:
             self.page.select_id(user_id)
         self.window.statusBar().showMessage(message, 8000)
         self.update_buttons()
+
+    def unlock(self) -> bool:
+        """Let the selected account, slowed down by failed sign-ins, try again at once."""
+        user_id, row = self.page.current_id(), self._row()
+        if not self._admin() or user_id is None or row is None:
+            return False
+        ok, _ = perform(
+            self.window,
+            self.window.db,
+            lambda s: accounts_flow.unlock_account(
+                s, user_id=user_id, actor=self.window.actor, now=utc_now()
+            ),
+            title="Unlock: not done",
+        )
+        if ok:
+            self._changed(
+                f"Unlocked the account '{row['username']}': it may sign in again.", user_id
+            )
+        return ok
 
     def verify_records(self) -> bool | None:
         """Check the database and the audit log's hash chain; show what was found and when the

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in
+from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in_to
 from ..workflows.dates import utc_now
 from .form_feedback import error_label
 
@@ -72,10 +72,9 @@ class SignInDialog(QDialog):
             self.username.setFocus()
             return
         try:
-            with self.db.unit_of_work() as session:
-                actor = sign_in(
-                    session, username=username, password=self.password.text(), now=utc_now()
-                )
+            actor = sign_in_to(
+                self.db, username=username, password=self.password.text(), now=utc_now()
+            )
         except (WorkflowError, StorageError) as exc:
             self._show(str(exc))
             self.password.selectAll()

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import SOUTH_AFRICA
 from ..domain.accounts import Role, User
+from ..domain.audit import AuditEvent
 from ..domain.directory import Person
 from . import Actor, PermissionDenied, WorkflowError, take_turn
-from .audit_trail import audit, record
+from .audit_trail import audit, record, stored_moment
+
+if TYPE_CHECKING:
+    from ..storage import Database
 
 # One hasher for the program, with argon2-cffi's recommended (RFC 9106 low-memory) parameters;
 # its parameters are public so that code verifying or re-hashing uses the same ones.
@@ -114,16 +121,141 @@ def _actor(user: User) -> Actor:
     return Actor(user_id=user.id, name=user.display_name, role=user.role)
 
 
+# -- signing in, and slowing down guessing -------------------------------------------------------
+# After this many failed sign-ins in a row for one username, each further try must wait: 30
+# seconds after the fifth, doubling with every further failure, at most 15 minutes.
+FAILURES_BEFORE_DELAY = 5
+FIRST_DELAY = timedelta(seconds=30)
+LONGEST_DELAY = timedelta(minutes=15)
+_NOBODY = Actor(user_id=None, name="(not signed in)", role="")
+_FAILED, _SIGNED_IN, _UNLOCKED = "sign_in_failed", "sign_in", "unlock"
+
+
+class SignInRefused(WorkflowError):
+    """A wrong username or password. sign_in has recorded the attempt in the session: commit it
+    (sign_in_to does) or the attempt does not count."""
+
+
+def _attempt_key(username: str) -> str:
+    # The audit log keeps a digest of the name typed, never the text: people type their
+    # password into the username field by mistake.
+    digest = hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()[:16]
+    return f"username digest {digest}"
+
+
+def _failures_in_a_row(session: Session, key: str) -> list[datetime]:
+    """When the latest failed sign-ins for this name happened (newest first), back to the last
+    successful sign-in or unlock."""
+    rows = session.execute(
+        select(AuditEvent.action, AuditEvent.occurred_at)
+        .where(AuditEvent.entity == "account", AuditEvent.detail == key)
+        .order_by(AuditEvent.id.desc())
+        .limit(FAILURES_BEFORE_DELAY + 12)
+    ).all()
+    failures = []
+    for action, occurred_at in rows:
+        if action != _FAILED:
+            break
+        failures.append(stored_moment(occurred_at))
+    return failures
+
+
+def _wait_until(failures: list[datetime]) -> datetime | None:
+    """The moment before which the next try is refused, or None when it may go ahead."""
+    if len(failures) < FAILURES_BEFORE_DELAY:
+        return None
+    extra = len(failures) - FAILURES_BEFORE_DELAY
+    delay = LONGEST_DELAY if extra >= 10 else min(FIRST_DELAY * 2**extra, LONGEST_DELAY)
+    return failures[0] + delay
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    local = moment.replace(tzinfo=UTC).astimezone(SOUTH_AFRICA)
+    if local.date() == now.replace(tzinfo=UTC).astimezone(SOUTH_AFRICA).date():
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def sign_in(session: Session, *, username: str, password: str, now: datetime) -> Actor:
-    """Check a username and password; returns who is acting, or refuses in one sentence."""
+    """Check a username and password; returns who is acting, or refuses in one sentence.
+
+    A wrong username or password is recorded as an audit event (entity "account", without the
+    password) and raises SignInRefused; after FAILURES_BEFORE_DELAY failures in a row for a
+    name, tries are refused until a growing delay has passed. Use sign_in_to, which commits the
+    record of a failure; an administrator can lift the delay with unlock_account.
+    """
+    now = stored_moment(now)
+    key = _attempt_key(username)
+    failures = _failures_in_a_row(session, key)
+    wait = _wait_until(failures)
+    if wait is not None and now < wait:
+        raise WorkflowError(
+            f"Too many failed sign-ins for '{username.strip()}': try again after "
+            f"{_when(wait, now)}, or ask an administrator to unlock the account."
+        )
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     # One sentence for an unknown name and a wrong password: the prompt does not confirm names.
     if user is None or not verify_password(user.password_hash, password):
-        raise WorkflowError("The username or the password is not right.")
+        audit(
+            session,
+            actor=_NOBODY,
+            now=now,
+            entity="account",
+            entity_id=user.id if user is not None else 0,
+            action=_FAILED,
+            detail=key,
+        )
+        wait = _wait_until([now, *failures])
+        if wait is None:
+            raise SignInRefused("The username or the password is not right.")
+        raise SignInRefused(
+            f"The username or the password is not right; after {len(failures) + 1} failed "
+            f"tries, wait until {_when(wait, now)} before trying again."
+        )
     if not user.active:
         raise WorkflowError(f"The account '{user.username}' is switched off; ask an administrator.")
+    if failures:
+        # Ends the run of failures, so the next mistake starts counting afresh.
+        audit(
+            session,
+            actor=_actor(user),
+            now=now,
+            entity="account",
+            entity_id=user.id,
+            action=_SIGNED_IN,
+            detail=key,
+        )
     user.last_login_at = now
     return _actor(user)
+
+
+def sign_in_to(db: Database, *, username: str, password: str, now: datetime) -> Actor:
+    """Sign in in a unit of work of its own, which keeps the record of a failed try."""
+    refusal: SignInRefused | None = None
+    with db.unit_of_work() as session:
+        try:
+            return sign_in(session, username=username, password=password, now=now)
+        except SignInRefused as exc:
+            refusal = exc
+    raise refusal
+
+
+def unlock_account(session: Session, *, user_id: int, actor: Actor, now: datetime) -> None:
+    """An administrator lets an account that failed to sign in too often try again at once."""
+    _require_administrator(session, actor, "unlock accounts")
+    user = _user(session, user_id)
+    key = _attempt_key(user.username)
+    if len(_failures_in_a_row(session, key)) < FAILURES_BEFORE_DELAY:
+        raise WorkflowError(f"The account '{user.username}' is not locked.")
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="account",
+        entity_id=user.id,
+        action=_UNLOCKED,
+        detail=key,
+    )
 
 
 def actor_named(session: Session, *, username: str) -> Actor:
