@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     app = _application()
+    from .diagnostics import start_logging
+    from .views.unexpected_errors import install
+
+    install(start_logging())
     if db is None:
         QMessageBox.critical(None, APP_NAME, str(problem))
         return 1
