@@ -530,3 +530,91 @@ def test_decline_asks_the_reason_and_the_panels_feedback(qtbot, window, demo_db)
     assert demo_db.rows(
         "SELECT reasons, feedback FROM decisions WHERE application_id = :i", {"i": app_id}
     ) == [("Below the funding line.", "Show the baseline data.")]
+
+
+# -- two people editing the same application --------------------------------------------------
+def save_elsewhere(db, app_id: int, actor: Actor, **changes) -> None:
+    """Another workstation opens the same draft, changes some fields and saves first."""
+    with db.unit_of_work() as s:
+        d = wf.application_details(s, app_id)
+        values = dict(
+            application_id=app_id,
+            round_id=d.round_id,
+            applicant_city_id=d.applicant_city_id,
+            applicant_body_id=d.applicant_body_id,
+            title=d.title,
+            summary=d.summary,
+            problem=d.problem,
+            intervention=d.intervention,
+            requested_cents=d.requested_cents,
+            starts_on=d.starts_on,
+            ends_on=d.ends_on,
+            contact_name=d.contact_name,
+            contact_email=d.contact_email,
+            contact_phone=d.contact_phone,
+            contact_person_id=d.contact_person_id,
+            budget_lines=[(line.description, line.amount_cents) for line in d.budget_lines],
+            seen_version=d.version,
+        )
+        values.update(changes)
+        wf.save_application(s, **values, actor=actor, now=datetime(2026, 11, 25, 9, 4))
+
+
+def open_edit_form(qtbot, window, app_id) -> ApplicationForm:
+    screen = window.open_window(("application", app_id), lambda: ApplicationScreen(window, app_id))
+    click(qtbot, screen.edit_button)
+    form = window.open_windows()[("application-form", app_id)]
+    qtbot.waitExposed(form)
+    return form
+
+
+def test_a_save_over_another_workstations_save_is_refused_then_chosen(qtbot, window, demo_db):
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'draft' LIMIT 1")[0][0]
+    form = open_edit_form(qtbot, window, app_id)
+    # Thandi, at another desk, saves a new summary after this form opened.
+    other = user(demo_db, "admin")
+    save_elsewhere(demo_db, app_id, other, summary="Ward committees map the outlets at night.")
+    form.title_edit.selectAll()
+    qtbot.keyClicks(form.title_edit, "My new title")
+    click(qtbot, form.save_button)
+    # Nothing was written; the sentence names who saved and the field they changed.
+    assert form.saved_id is None
+    with demo_db.unit_of_work() as s:
+        now = wf.application_details(s, app_id)
+    assert now.title != "My new title"
+    assert now.summary == "Ward committees map the outlets at night."
+    message = form.message.text()
+    assert f"{other.name} saved " in message and "after you opened it" in message
+    assert "They changed the summary." in message
+    assert form.error_text("summary") == "Changed at another workstation since you opened the form."
+    assert form.error_text("title") == ""
+    # Load theirs: their summary is shown, what was typed here is kept to copy.
+    click(qtbot, form.load_theirs_button)
+    assert form.summary_edit.toPlainText() == "Ward committees map the outlets at night."
+    assert "My new title" in form.mine_box.toPlainText()
+    form.title_edit.selectAll()
+    qtbot.keyClicks(form.title_edit, "My new title")
+    click(qtbot, form.save_button)
+    assert form.saved_id == app_id
+    with demo_db.unit_of_work() as s:
+        both = wf.application_details(s, app_id)
+    assert (both.title, both.summary) == (
+        "My new title",
+        "Ward committees map the outlets at night.",
+    )
+
+
+def test_saving_mine_over_theirs_is_on_purpose(qtbot, window, demo_db):
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'draft' LIMIT 1")[0][0]
+    form = open_edit_form(qtbot, window, app_id)
+    mine = form.summary_edit.toPlainText()
+    save_elsewhere(demo_db, app_id, user(demo_db, "admin"), summary="Their summary.")
+    form.title_edit.selectAll()
+    qtbot.keyClicks(form.title_edit, "Mine")
+    click(qtbot, form.save_button)
+    assert form.saved_id is None
+    click(qtbot, form.overwrite_button)
+    assert form.saved_id == app_id
+    with demo_db.unit_of_work() as s:
+        kept = wf.application_details(s, app_id)
+    assert (kept.title, kept.summary) == ("Mine", mine)

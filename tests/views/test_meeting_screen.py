@@ -225,3 +225,56 @@ def test_move_shows_a_holiday_next_to_the_day_then_moves(qtbot, signed_in, demo_
     assert "Tue 25 May 2027" in screen.dates_label.text()
     page = signed_in.pages("Meetings")[0]
     assert next(r for r in page.model.visible_rows() if r[0] == number)[3] == "2027-05-25"
+
+
+def test_details_saved_over_another_workstations_save_ask_first(qtbot, signed_in, demo_db):
+    from usrg_desktop.workflows import EditConflict
+    from usrg_desktop.workflows import meeting_plans as mp
+
+    meeting_id, _number = first_planned(demo_db)
+    screen = open_by_keyboard(qtbot, signed_in, meeting_id)
+    details = screen.details
+    # Another workstation saves the exposure site after this screen opened.
+    other = Actor(None, "Sipho Mthembu", "coordinator")
+    with demo_db.unit_of_work() as s:
+        shown = mp.meeting_details(s, meeting_id=meeting_id)
+        values = {key: getattr(shown, key) for key in details.values()}
+        values["exposure_site"] = "Diepsloot safety hub"
+        mp.update_meeting_details(
+            s,
+            meeting_id=meeting_id,
+            actor=other,
+            now=datetime(2026, 11, 25, 9, 4),
+            seen_version=shown.version,
+            **values,
+        )
+    details.fields["venue"].clear()
+    qtbot.keyClicks(details.fields["venue"], "Sandton Convention Centre")
+    qtbot.mouseClick(details.save_button, LEFT)
+    said = details.saved_label.text()
+    assert said.startswith(f"Sipho Mthembu saved meeting {_number} ("), said
+    assert said.endswith(
+        ") at 2026-11-25 11:04, after you opened it; nothing of yours was saved. "
+        "Save again to keep yours, or close without saving to see theirs."
+    ), said
+    site_now = demo_db.rows("SELECT exposure_site FROM meetings WHERE id = :i", {"i": meeting_id})
+    assert site_now == [("Diepsloot safety hub",)]
+    assert details.fields["venue"].text() == "Sandton Convention Centre", "nothing typed is lost"
+    # The second Save is a knowing choice: it writes what is on screen.
+    qtbot.mouseClick(details.save_button, LEFT)
+    assert details.saved_label.text() == "Saved."
+    venue, site = demo_db.rows(
+        "SELECT venue, exposure_site FROM meetings WHERE id = :i", {"i": meeting_id}
+    )[0]
+    assert venue == "Sandton Convention Centre"
+    assert site == shown.exposure_site, "saving over theirs is what the screen showed"
+    # The same refusal from the workflow, on a form opened before any of this.
+    with pytest.raises(EditConflict), demo_db.unit_of_work() as s:
+        mp.update_meeting_details(
+            s,
+            meeting_id=meeting_id,
+            actor=other,
+            now=datetime(2026, 11, 25, 9, 10),
+            seen_version=shown.version,
+            **{**values, "venue": "Somewhere else"},
+        )

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .base import Base, Cents, StrEnum, one_of
+from .base import Base, Cents, StrEnum, Versioned, one_of
 
 
 class DecisionOutcome(StrEnum):
@@ -68,7 +68,7 @@ class Decision(Base):
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Award(Base):
+class Award(Versioned, Base):
     """A grant awarded to an approved application."""
 
     __tablename__ = "awards"

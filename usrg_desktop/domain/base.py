@@ -6,8 +6,8 @@ import enum
 from datetime import datetime
 from typing import Annotated
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, MetaData, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints keep Alembic migrations stable on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -24,6 +24,13 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class Versioned:
+    """A record people edit in forms: `version` counts its saves, so a form that opened an
+    older version is refused instead of silently replacing another person's change."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 # Money is whole cents in a 64-bit integer: never a float (R 21 million overflows 32 bits).

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, StrEnum, one_of
+from .base import Base, StrEnum, Versioned, one_of
 
 
 class CityCategory(StrEnum):
@@ -65,7 +65,7 @@ class Body(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Person(Base):
+class Person(Versioned, Base):
     """Someone in the directory: a focal person, reviewer, official or partner contact."""
 
     __tablename__ = "people"

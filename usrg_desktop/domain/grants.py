@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .base import Base, Cents, StrEnum, one_of
+from .base import Base, Cents, StrEnum, Versioned, one_of
 
 
 class RoundStatus(StrEnum):
@@ -51,7 +51,7 @@ class AttachmentKind(StrEnum):
     OTHER = "other"
 
 
-class Round(Base):
+class Round(Versioned, Base):
     """A funding round (call for applications)."""
 
     __tablename__ = "rounds"
@@ -103,7 +103,7 @@ class ScreeningCheck(Base):
     label: Mapped[str] = mapped_column(String(300))
 
 
-class Application(Base):
+class Application(Versioned, Base):
     """An application to a round by a member city or an admitted body."""
 
     __tablename__ = "applications"

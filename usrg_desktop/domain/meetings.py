@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .base import Base, StrEnum, one_of
+from .base import Base, StrEnum, Versioned, one_of
 
 
 class MeetingStatus(StrEnum):
@@ -59,7 +59,7 @@ class ActionStatus(StrEnum):
     DROPPED = "dropped"
 
 
-class Meeting(Base):
+class Meeting(Versioned, Base):
     """A quarterly USRG meeting hosted by a member city."""
 
     __tablename__ = "meetings"
@@ -142,7 +142,7 @@ class BlackoutPeriod(Base):
     end_day: Mapped[int] = mapped_column(Integer)
 
 
-class AgendaItem(Base):
+class AgendaItem(Versioned, Base):
     """One item on a meeting day's agenda; start times follow from the order and durations."""
 
     __tablename__ = "agenda_items"
@@ -181,7 +181,7 @@ class Invitation(Base):
     attended_visit: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Minute(Base):
+class Minute(Versioned, Base):
     """The minutes recorded against one agenda item (or the meeting as a whole)."""
 
     __tablename__ = "minutes"

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, StrEnum, one_of
+from .base import Base, StrEnum, Versioned, one_of
 
 
 class Recommendation(StrEnum):
@@ -44,7 +44,7 @@ class ConflictKind(StrEnum):
     OTHER = "other"
 
 
-class Rubric(Base):
+class Rubric(Versioned, Base):
     """A scoring rubric: weighted criteria, each on a scale with level descriptors."""
 
     __tablename__ = "rubrics"

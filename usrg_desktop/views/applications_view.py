@@ -8,6 +8,7 @@ every read and write is one workflow call in one unit of work.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -54,7 +55,7 @@ from PySide6.QtWidgets import (
 from ..domain.grants import AttachmentKind
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
-from ..workflows import Actor, FieldErrors, WorkflowError
+from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError
 from ..workflows import applications as wf
 from ..workflows.dates import iso_date, utc_now
 from .date_fields import pydate, qdate
@@ -542,6 +543,113 @@ class ApplicationForm(QWidget):
         unplaced = [text for key, text in errors.items() if key not in self.errors]
         set_error(self.message, " ".join(unplaced))
 
+    # -- another workstation saved first ----------------------------------------------------
+    # Which fields of the application the form shows, and under which field key.
+    _CONFLICT_FIELDS = (
+        ("round_id", "round", "the round"),
+        ("applicant_city_id", "applicant", "the applicant"),
+        ("applicant_body_id", "applicant", "the applicant"),
+        ("title", "title", "the title"),
+        ("summary", "summary", "the summary"),
+        ("problem", "problem", "the problem addressed"),
+        ("intervention", "intervention", "the intervention"),
+        ("requested_cents", "requested", "the requested amount"),
+        ("starts_on", "starts_on", "the project dates"),
+        ("ends_on", "starts_on", "the project dates"),
+        ("contact_name", "contact_name", "the contact person"),
+        ("contact_email", "contact_email", "the contact's e-mail"),
+        ("contact_phone", "contact_phone", "the contact's phone"),
+        ("budget_lines", "budget_lines", "the budget lines"),
+    )
+
+    def show_conflict(self, sentence: str) -> None:
+        """Another workstation saved this application after the form opened: nothing was
+        saved. Mark the fields they changed and offer to load theirs or save these over them."""
+        opened = self.details
+        theirs = _read(self.db, wf.application_details, self.application_id)
+        if opened is None or theirs is None:
+            self.show_errors({"form": sentence})
+            return
+        self.theirs = theirs
+        marks: dict[str, str] = {}
+        names: list[str] = []
+        for attribute, key, words in self._CONFLICT_FIELDS:
+            if getattr(opened, attribute) != getattr(theirs, attribute):
+                marks.setdefault(key, "Changed at another workstation since you opened the form.")
+                if words not in names:
+                    names.append(words)
+        changed = (
+            f" They changed {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}."
+            if names
+            else " They changed its state, not what this form shows."
+        )
+        self.show_errors(
+            {
+                **marks,
+                "form": f"{sentence}{changed} Load theirs (what you typed is kept below to "
+                "copy), or save yours over theirs.",
+            }
+        )
+        if getattr(self, "conflict_buttons", None) is None:
+            row = QHBoxLayout()
+            self.load_theirs_button = QPushButton("&Load theirs")
+            self.load_theirs_button.setObjectName("loadTheirs")
+            self.load_theirs_button.clicked.connect(self.load_theirs)
+            self.overwrite_button = QPushButton("Save &mine over theirs")
+            self.overwrite_button.setObjectName("overwrite")
+            self.overwrite_button.clicked.connect(self.save_over_theirs)
+            row.addWidget(self.load_theirs_button)
+            row.addWidget(self.overwrite_button)
+            row.addStretch(1)
+            self.conflict_buttons = QWidget()
+            self.conflict_buttons.setLayout(row)
+            self.mine_box = QPlainTextEdit()
+            self.mine_box.setObjectName("mine")
+            self.mine_box.setReadOnly(True)
+            self.mine_box.setVisible(False)
+            self.mine_box.setFixedHeight(self.mine_box.fontMetrics().lineSpacing() * 8 + 14)
+            holder = self.message.parentWidget().layout()
+            index = holder.indexOf(self.message) + 1
+            holder.insertWidget(index, self.conflict_buttons)
+            holder.insertWidget(index + 1, self.mine_box)
+        self.conflict_buttons.setVisible(True)
+
+    def _typed_text(self) -> str:
+        """What the user typed, as text they can copy back field by field."""
+        parts = [
+            ("Title", self.title_edit.text()),
+            ("Summary", self.summary_edit.toPlainText()),
+            ("Problem addressed", self.problem_edit.toPlainText()),
+            ("Intervention", self.intervention_edit.toPlainText()),
+            ("Requested amount", self.requested_edit.text()),
+            ("Contact person", self.contact_name_edit.text()),
+            ("Contact e-mail", self.contact_email_edit.text()),
+            ("Contact phone", self.contact_phone_edit.text()),
+        ]
+        return "\n\n".join(f"{label}:\n{text}" for label, text in parts)
+
+    def load_theirs(self) -> None:
+        """Show the application as the other workstation saved it; keep what was typed here
+        in a read-only box to copy from."""
+        self.mine_box.setPlainText("What you had typed:\n\n" + self._typed_text())
+        self.mine_box.setVisible(True)
+        self.details = self.theirs
+        while self.budget.table.rowCount():
+            self.budget.remove_line(0)
+        self._load_details()
+        self._initial = self.snapshot()
+        self.conflict_buttons.setVisible(False)
+        self.show_errors({})
+        set_error(self.message, "")
+        self.notice.setText("Loaded the version saved at the other workstation.")
+        self.notice.setVisible(True)
+
+    def save_over_theirs(self) -> bool:
+        """Save what is typed here over the other workstation's version, on purpose."""
+        self.details = dataclasses.replace(self.details, version=self.theirs.version)
+        self.conflict_buttons.setVisible(False)
+        return self.save()
+
     def error_text(self, key: str) -> str:
         """The message shown under a field ('' when none)."""
         label = self.errors.get(key)
@@ -587,10 +695,14 @@ class ApplicationForm(QWidget):
             contact_phone=self.contact_phone_edit.text(),
             contact_person_id=contact_id,
             budget_lines=[(d, c if c is not None else 0) for d, c in lines],
+            seen_version=details.version if details is not None else None,
         )
         try:
             with self.db.unit_of_work() as session:
                 saved = wf.save_application(session, **values, actor=self.actor, now=utc_now())
+        except EditConflict as exc:
+            self.show_conflict(str(exc))
+            return False
         except FieldErrors as exc:
             errors = dict(exc.errors)
             errors.update(local)  # what could not even be read comes first for its field

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import MeetingStatus as MS
 from ..storage import Database, StorageError
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import EditConflict, FieldErrors, WorkflowError
 from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
@@ -253,6 +253,14 @@ class MeetingScreen(QWidget):
         return None
 
     # -- showing --------------------------------------------------------------------------------
+    def latest_details(self) -> mp.MeetingDetails | None:
+        """The meeting as it is in the database now (None when it cannot be read)."""
+        try:
+            with self.db.reading() as session:
+                return mp.meeting_details(session, meeting_id=self.meeting_id)
+        except (WorkflowError, StorageError):
+            return None
+
     def record_changed_elsewhere(self, change: Any) -> None:
         """Another workstation changed this meeting: show it as it is now, except for details
         being edited here, which are kept (saving them then overwrites on purpose)."""
@@ -260,7 +268,7 @@ class MeetingScreen(QWidget):
             self.reload(keep_details=True)
             self.details.saved_label.setText(
                 f"{change.actor_name} changed this meeting at {change.when}. Your unsaved "
-                "details are kept: Save to keep yours, or close without saving to see theirs."
+                "details are kept; saving them asks before replacing theirs."
             )
         else:
             self.reload()
@@ -621,6 +629,7 @@ class DetailsTab(QWidget):
         self.save_button.setEnabled(editable)
         self.show_errors({})
         self._shown = self.values()
+        self.seen_version = m.version
         if not editable:
             self.saved_label.setText(
                 f"The meeting is {m.status}; its details can no longer change."
@@ -657,11 +666,21 @@ class DetailsTab(QWidget):
                 meeting_id=self.screen_.meeting_id,
                 actor=actor,
                 now=utc_now(),
+                seen_version=self.seen_version,
                 **self.values(),
             )
         except Refused as refused:
             cause = refused.__cause__
             self.show_errors(cause.errors if isinstance(cause, FieldErrors) else {})
+            if isinstance(cause, EditConflict):
+                # A second Save is a choice made knowingly: it saves these over theirs.
+                theirs = self.screen_.latest_details()
+                if theirs is not None:
+                    self.seen_version = theirs.version
+                self.saved_label.setText(
+                    f"{cause} Save again to keep yours, or close without saving to see theirs."
+                )
+                return False
             self.saved_label.setText(str(refused))
             return False
         self.show_errors({})

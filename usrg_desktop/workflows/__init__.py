@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,6 +23,11 @@ class Actor:
 
 class WorkflowError(Exception):
     """An action that was refused; the message is one sentence a secretariat member understands."""
+
+
+class EditConflict(WorkflowError):
+    """A form was saved over a newer version of its record (another workstation saved in
+    between); nothing was written. The screen shows what changed and lets the user choose."""
 
 
 class FieldErrors(WorkflowError):
@@ -100,3 +105,32 @@ def take_turn(session: Session, topic: str) -> None:
 
     key = zlib.crc32(f"usrg:{topic}".encode())
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def check_version(
+    session: Session, record: Any, *, seen: int | None, entity: str, name: str
+) -> None:
+    """Refuse a save made from a form opened on an older version of `record`; else count it.
+
+    Call it on the record as re-read under the lock (get_for_update), before changing it.
+    `seen` is the version the form opened (None: not from a form, nothing to compare).
+    """
+    if seen is not None and record.version != seen:
+        from sqlalchemy import select
+
+        from ..domain.audit import AuditEvent
+        from .dates import sast_minutes
+
+        last = session.execute(
+            select(AuditEvent.actor_name, AuditEvent.occurred_at)
+            .where(AuditEvent.entity == entity, AuditEvent.entity_id == record.id)
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        ).first()
+        who = (
+            f"{last.actor_name} saved {name} at {sast_minutes(last.occurred_at)}"
+            if last
+            else (f"{name} was saved by someone else")
+        )
+        raise EditConflict(f"{who}, after you opened it; nothing of yours was saved.")
+    record.version = (record.version or 1) + 1

@@ -40,7 +40,14 @@ from ..domain.grants import (
 )
 from ..domain.reviews import Assignment, AssignmentStatus
 from ..money import format_zar
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError, get_for_update
+from . import (
+    Actor,
+    FieldErrors,
+    PermissionDenied,
+    WorkflowError,
+    check_version,
+    get_for_update,
+)
 from .audit_trail import audit
 from .dates import sast_minutes, utc_now
 from .roles import STAFF, require_staff
@@ -647,6 +654,7 @@ def save_application(
     contact_phone: str = "",
     contact_person_id: int | None = None,
     budget_lines: Sequence[tuple[str, int]] = (),
+    seen_version: int | None = None,
     actor: Actor,
     now: datetime,
 ) -> int:
@@ -655,6 +663,8 @@ def save_application(
     Every field is checked before anything is written; a refused form raises FieldErrors
     with one sentence per wrong field (keys as in FIELD_LABELS) and changes nothing.
     The contact is the person with that email in the directory, or a new directory entry.
+    `seen_version` is the version the form opened: when another workstation has saved the
+    application since, EditConflict is raised and nothing is written.
     """
     require_staff(actor, "capture applications")
     app: Application | None = None
@@ -665,6 +675,7 @@ def save_application(
                 f"{_name(app)} is {app.state.replace('_', ' ')}; only drafts and submitted "
                 "applications not yet in screening can be edited."
             )
+        check_version(session, app, seen=seen_version, entity="application", name=_name(app))
     errors: dict[str, str] = {}
     texts = {
         "title": (title or "").strip(),
@@ -935,6 +946,7 @@ class ApplicationDetails:
     created_at: datetime
     state_changed_at: datetime
     withdrawn_reason: str
+    version: int = 1  # the version the form opens, handed back when it saves
 
     @property
     def label(self) -> str:
@@ -991,6 +1003,7 @@ def application_details(session: Session, application_id: int) -> ApplicationDet
         created_at=app.created_at,
         state_changed_at=app.state_changed_at,
         withdrawn_reason=app.withdrawn_reason,
+        version=app.version,
     )
 
 

@@ -51,6 +51,7 @@ from . import (
     Listing,
     PermissionDenied,
     WorkflowError,
+    check_version,
     get_for_update,
     take_turn,
 )
@@ -110,6 +111,7 @@ class MeetingDetails:
     exposure_transport: str
     exposure_contact: str
     ics_sequence: int
+    version: int = 1  # of the details, as the details form opened them
 
     @property
     def title(self) -> str:
@@ -227,6 +229,7 @@ def meeting_details(session: Session, *, meeting_id: int) -> MeetingDetails:
         meeting.exposure_transport or "",
         meeting.exposure_contact or "",
         meeting.ics_sequence or 0,
+        meeting.version,
     )
 
 
@@ -785,12 +788,14 @@ def update_meeting_details(
     exposure_purpose: str,
     exposure_transport: str,
     exposure_contact: str,
+    seen_version: int | None = None,
 ) -> list[str]:
     """Save the venue, the days' times and the exposure visit; returns the fields changed.
 
     Refused with one sentence per field for a time that is not a time, a day that ends before
     it starts, or a text that is too long; a held or cancelled meeting cannot be edited.
-    Nothing changed → nothing written (no audit record, the SEQUENCE stays).
+    Nothing changed → nothing written (no audit record, the SEQUENCE stays). `seen_version`
+    is the version the form opened: when someone saved the details since, EditConflict.
     """
     _check_role(actor, "edit a meeting")
     meeting = _meeting(session, meeting_id)
@@ -832,6 +837,9 @@ def update_meeting_details(
     changed = [key for key, value in values.items() if getattr(meeting, key) != value]
     if not changed:
         return []
+    check_version(
+        session, meeting, seen=seen_version, entity="meeting", name=_name(meeting, start=False)
+    )
     before = {key: getattr(meeting, key) for key in changed}
     for key in changed:
         setattr(meeting, key, values[key])
