@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import clock
 from .resources import migrations_path
@@ -22,12 +22,25 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
+T = TypeVar("T")
+
 BUSY_TIMEOUT_MS = 10_000
 _REVISION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.py$")
 
 
 class StorageError(Exception):
     """A database problem, worded for the person at the keyboard."""
+
+
+class Contention(StorageError):
+    """PostgreSQL gave up a transaction because another workstation held what it needed in the
+    opposite order (a deadlock) or changed it first (a serialization failure); nothing of it
+    was written, and running it again normally succeeds (see Database.retrying)."""
+
+
+# SQLSTATEs of a transaction PostgreSQL rolled back to let another one through.
+_CONTENTION_CODES = frozenset({"40001", "40P01"})
+RETRIES = 3
 
 
 class UniqueClash(StorageError):
@@ -168,6 +181,18 @@ class Database:
                 session.rollback()
                 raise
 
+    def retrying(self, work: Callable[[Session], T], *, attempts: int = RETRIES) -> T:
+        """Run `work(session)` in a unit of work, again (from the start, with fresh data) when
+        PostgreSQL rolled it back for contention; the last Contention reaches the caller."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.unit_of_work() as session:
+                    return work(session)
+            except Contention:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reading only: it never takes the write lock and never commits.
@@ -296,6 +321,11 @@ def _friendly_errors(db: Database) -> Iterator[None]:
         orig = getattr(exc, "orig", None)
         if isinstance(orig, sqlite3.DatabaseError) and not isinstance(orig, sqlite3.IntegrityError):
             raise _sqlite_problem(db, orig) from exc
+        if getattr(orig, "sqlstate", None) in _CONTENTION_CODES:
+            raise Contention(
+                "Another workstation was changing the same records at the same moment, so "
+                "nothing was saved. Try again."
+            ) from exc
         if type(exc).__name__ == "OperationalError" and not db.is_sqlite:
             raise StorageError(
                 f"Cannot reach the database server {db.display_name}: {_first_line(exc)}"

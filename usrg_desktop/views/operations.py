@@ -29,14 +29,15 @@ def perform(
 ) -> tuple[bool, T | None]:
     """Run `action(session, *args, **kwargs)` in one unit of work.
 
-    Returns (True, result) when it committed. A WorkflowError or StorageError rolls the unit
-    of work back (nothing changed) and is shown to the user as its sentence in a warning box;
-    then (False, None) is returned. With quiet=True the box is not shown and `Refused` carries
-    the sentence instead, for screens that show it next to a field.
+    Returns (True, result) when it committed; PostgreSQL's contention is retried a few times.
+    A WorkflowError or StorageError rolls the unit of work back (nothing changed) and is shown
+    to the user as its sentence in a warning box; then (False, None) is returned. With
+    quiet=True the box is not shown and `Refused` carries the sentence instead, for screens
+    that show it next to a field.
     """
     try:
-        with db.unit_of_work() as session:
-            return True, action(session, *args, **kwargs)
+        # A unit of work PostgreSQL rolled back for contention runs again, from the start.
+        return True, db.retrying(lambda session: action(session, *args, **kwargs))
     except (WorkflowError, StorageError) as exc:
         if quiet:
             raise Refused(str(exc)) from exc
