@@ -125,16 +125,6 @@ def test_migrations_go_down_and_up_again_on_a_released_database(released_copy, t
     assert {t: after[t] for t in before} == before
 
 
-def test_an_empty_database_goes_down_to_nothing_and_up_again(tmp_path):
-    db = storage.open_database(tmp_path / "empty.sqlite3")
-    db.dispose()
-    _downgrade(db, "base")
-    assert storage.Database(db.path).current_revision() is None
-    storage.upgrade(db)
-    assert storage.Database(db.path).current_revision() == storage.head_revision()
-    db.dispose()
-
-
 def test_a_database_from_a_newer_release_is_refused_without_a_change(tmp_path, capsys):
     db = storage.open_database(tmp_path / "newer.sqlite3")
     db.dispose()
