@@ -237,3 +237,43 @@ def test_the_people_list_filters_by_role_and_organisation(main_window):
     shown = [page.model.row_values(r) for r in range(page.model.rowCount())]
     assert {v[0] for v in shown} >= {"Lerato Mofokeng", "Anél Coetzée", "Gerhard du Plessis"}
     assert all(v[keys.index("organisation")] == "SACN" for v in shown)
+
+
+def test_a_person_saved_elsewhere_meanwhile_is_not_overwritten_unasked(qtbot, main_window):
+    from datetime import datetime
+
+    from usrg_desktop.workflows import Actor
+    from usrg_desktop.workflows import directory_people as people
+
+    page = _people_page(main_window)
+    pid = _select_name(page, "Lerato Mofokeng")
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    dialog = page.people_controller.dialog
+    # Another desk changes her phone number after this form opened.
+    with main_window.db.unit_of_work() as session:
+        fields = people.person_fields(session, pid)
+        fields["phone"] = "+27 11 407 6000"
+        people.save_person(
+            session,
+            person_id=pid,
+            **fields,
+            actor=Actor(None, "Sipho Mthembu", "secretariat"),
+            now=datetime(2026, 11, 25, 9, 4),
+        )
+    dialog.title_edit.clear()
+    qtbot.keyClicks(dialog.title_edit, "Head: Urban Safety")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible(), "refused, the form stays open with what was typed"
+    assert dialog.form_error.text().startswith(
+        "Sipho Mthembu saved Lerato Mofokeng at 2026-11-25 11:04, after you opened it; nothing "
+        "of yours was saved. Save again"
+    )
+    with main_window.db.unit_of_work() as session:
+        person = session.get(Person, pid)
+        assert (person.title, person.phone) != ("Head: Urban Safety", "+27 11 407 6000")
+        assert person.phone == "+27 11 407 6000"
+    # Saving again is a knowing choice: the form's values, the old phone number included.
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with main_window.db.unit_of_work() as session:
+        assert session.get(Person, pid).title == "Head: Urban Safety"

@@ -26,7 +26,7 @@ from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
 from ..storage import Database, StorageError
-from ..workflows import Actor, FieldErrors, WorkflowError
+from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
@@ -69,6 +69,8 @@ class PersonDialog(QDialog):
             choices = people.organisation_choices(session)
             fields = people.person_fields(session, person_id) if person_id is not None else None
         self.setWindowTitle("New person" if fields is None else f"Person — {fields['full_name']}")
+        # The version the form opened: a save over someone else's later save is refused first.
+        self.seen_version = fields.pop("seen_version", None) if fields is not None else None
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("full_name")
@@ -236,13 +238,30 @@ class PersonDialog(QDialog):
                 self,
                 self.db,
                 lambda s: people.save_person(
-                    s, person_id=self.person_id, **values, actor=self.actor, now=utc_now()
+                    s,
+                    person_id=self.person_id,
+                    **values,
+                    seen_version=self.seen_version,
+                    actor=self.actor,
+                    now=utc_now(),
                 ),
                 quiet=True,
             )
         except Refused as exc:
             cause = exc.__cause__
-            if isinstance(cause, FieldErrors):
+            if isinstance(cause, EditConflict):
+                # Saving again is then a knowing choice to keep what is in the form.
+                with self.db.reading() as session:
+                    self.seen_version = people.person_fields(session, self.person_id)[
+                        "seen_version"
+                    ]
+                self.show_errors({})
+                self.form_error.setText(
+                    f"{cause} Save again to keep what is in this form over theirs, or cancel "
+                    "and open the person again to see theirs."
+                )
+                self.form_error.show()
+            elif isinstance(cause, FieldErrors):
                 self.show_errors(cause.errors)
             else:
                 self.show_errors({})

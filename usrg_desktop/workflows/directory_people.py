@@ -25,7 +25,15 @@ from ..domain.reviews import (
     ReviewerAffiliation,
     Score,
 )
-from . import Actor, FieldErrors, PermissionDenied, WorkflowError, take_turn
+from . import (
+    Actor,
+    FieldErrors,
+    PermissionDenied,
+    WorkflowError,
+    check_version,
+    get_for_update,
+    take_turn,
+)
 from .audit_trail import audit
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
@@ -75,8 +83,9 @@ def _audit(
     )
 
 
-def _person(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
+def _person(session: Session, person_id: int, *, lock: bool = False) -> Person:
+    # Locked, the row is re-read as it stands now (another workstation may just have saved it).
+    person = get_for_update(session, Person, person_id) if lock else session.get(Person, person_id)
     if person is None:
         raise WorkflowError(f"There is no person with id {person_id} in the directory.")
     return person
@@ -179,21 +188,25 @@ def save_person(
     phone: str = "",
     consent_basis: str,
     consent_recorded_on: date | None = None,
+    seen_version: int | None = None,
     actor: Actor,
     now: datetime,
 ) -> int:
     """Add a person (person_id None) or change one; every field is checked first. Returns the id.
 
-    A refused form raises FieldErrors with one sentence per wrong field and writes nothing.
+    A refused form raises FieldErrors with one sentence per wrong field and writes nothing;
+    a form opened before someone else saved the person (`seen_version`) raises EditConflict.
     """
     _require_editor(actor)
     # Two workstations adding the same e-mail address: the second waits, then is told.
     take_turn(session, "people")
-    person = _person(session, person_id) if person_id is not None else None
+    person = _person(session, person_id, lock=True) if person_id is not None else None
     if person is not None and person.anonymised_at is not None:
         raise WorkflowError(
             f"{anonymised_name(person.id)} was anonymised; their details cannot be changed."
         )
+    if person is not None:
+        check_version(session, person, seen=seen_version, entity="person", name=person.full_name)
     errors = check_person(
         session,
         person_id=person_id,
@@ -552,6 +565,7 @@ def person_fields(session: Session, person_id: int) -> dict[str, Any]:
         "phone": person.phone,
         "consent_basis": person.consent_basis,
         "consent_recorded_on": person.consent_recorded_on,
+        "seen_version": person.version,
     }
 
 
