@@ -96,10 +96,11 @@ def _pg_drop(name: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
-    """Keep every test's backups and settings out of the real user-data folder."""
+    """Keep every test's backups, settings and log out of the real user folders."""
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log file
     monkeypatch.delenv("USRG_DATABASE", raising=False)
 
 
