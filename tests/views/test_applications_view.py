@@ -535,28 +535,10 @@ def test_decline_asks_the_reason_and_the_panels_feedback(qtbot, window, demo_db)
 # -- two people editing the same application --------------------------------------------------
 def save_elsewhere(db, app_id: int, actor: Actor, **changes) -> None:
     """Another workstation opens the same draft, changes some fields and saves first."""
+    from tests.workflows.test_edit_versions import form_values
+
+    values = {**form_values(db, app_id), **changes}
     with db.unit_of_work() as s:
-        d = wf.application_details(s, app_id)
-        values = dict(
-            application_id=app_id,
-            round_id=d.round_id,
-            applicant_city_id=d.applicant_city_id,
-            applicant_body_id=d.applicant_body_id,
-            title=d.title,
-            summary=d.summary,
-            problem=d.problem,
-            intervention=d.intervention,
-            requested_cents=d.requested_cents,
-            starts_on=d.starts_on,
-            ends_on=d.ends_on,
-            contact_name=d.contact_name,
-            contact_email=d.contact_email,
-            contact_phone=d.contact_phone,
-            contact_person_id=d.contact_person_id,
-            budget_lines=[(line.description, line.amount_cents) for line in d.budget_lines],
-            seen_version=d.version,
-        )
-        values.update(changes)
         wf.save_application(s, **values, actor=actor, now=datetime(2026, 11, 25, 9, 4))
 
 
