@@ -1,9 +1,10 @@
 """The sdist and wheel work anywhere: built from a copy of the tree, installed outside it.
 
-The wheel is built from the sdist (as `python -m build` does), installed with its dependencies
-into a fresh virtual environment in a temporary folder, and run from there: `usrg --version`, a
-demo database, letters for a round and `usrg-desktop --self-test`. Nothing in that environment
-sees this checkout or its editable install. It takes about a minute (see CHANGELOG/README).
+The wheel is built from the sdist (as `python -m build` does, with this environment's build
+backend), installed into a fresh virtual environment in a temporary folder that sees this
+project's dependencies but not its checkout or editable install, and run from there:
+`usrg --version`, a demo database, letters for a round and `usrg-desktop --self-test`. Nothing
+is downloaded. It takes about a minute.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=NOT_COPIED)
     out = work / "out"
-    _run([sys.executable, "-m", "build", "--outdir", out, source], cwd=work)
+    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, source], cwd=work)
     sdist = out / f"usrg_desktop-{__version__}.tar.gz"
     wheel = out / f"usrg_desktop-{__version__}-py3-none-any.whl"
     assert sdist.is_file() and wheel.is_file(), sorted(p.name for p in out.iterdir())
@@ -118,24 +119,31 @@ def test_the_wheel_works_in_a_fresh_environment_outside_the_checkout(built, tmp_
     env = _clean_env(home)
     _run([sys.executable, "-m", "venv", venv], cwd=tmp_path, env=env)
     python = venv / "bin" / "python"
-    # The dependencies at the versions this project's own environment runs (no surprises from
-    # a new release of a dependency in this test; the fresh environment still resolves them).
-    frozen = _run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], cwd=tmp_path)
-    pins = [line for line in frozen.splitlines() if line and not line.startswith("usrg")]
-    (tmp_path / "constraints.txt").write_text("\n".join(pins) + "\n")
+
+    # The wheel itself is installed; its dependencies are this project's own environment's,
+    # put on the new environment's path (nothing is downloaded, so the test runs offline and
+    # whatever the clock says). Only the package's own folder is added: the checkout's editable
+    # install is a .pth file there, which Python reads only in a site folder, so it stays off.
+    def purelib(of: Path | str) -> str:
+        code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        return _run([of, "-c", code], cwd=tmp_path, env=env).strip()
+
+    Path(purelib(python), "usrg-test-dependencies.pth").write_text(purelib(sys.executable) + "\n")
     _run(
-        [python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", wheel],
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel],
         cwd=tmp_path,
         env=env,
     )
-    probe = "import sys, usrg_desktop.resources as r; print(r.shipped_from(), sys.path)"
-    where = _run(
-        [python, "-c", probe],
-        cwd=home,
-        env=env,
+    # Every dependency the wheel declares is met by what the environment now sees.
+    _run([python, "-m", "pip", "check"], cwd=tmp_path, env=env)
+    probe = (
+        "import json, sys, usrg_desktop, usrg_desktop.resources as r; "
+        "print(json.dumps([str(r.shipped_from()), usrg_desktop.__file__, sys.path]))"
     )
-    assert str(venv) in where.split()[0]
-    assert str(ROOT) not in where
+    shipped, package, path = json.loads(_run([python, "-c", probe], cwd=home, env=env))
+    assert shipped.startswith(str(venv)) and package.startswith(str(venv))
+    # The checkout is not on the path: only its environment's site-packages (the dependencies).
+    assert [p for p in path if p.startswith(str(ROOT))] == [purelib(sys.executable)]
 
     usrg, desktop = venv / "bin" / "usrg", venv / "bin" / "usrg-desktop"
     assert _run([usrg, "--version"], cwd=home, env=env).startswith(f"usrg {__version__}")
