@@ -604,6 +604,8 @@ class DetailsTab(QWidget):
         self.save_button.setToolTip("Save the venue, times and exposure visit (Ctrl+S)")
         self.saved_label = QLabel("")
         self.saved_label.setObjectName("savedLabel")
+        # A refusal can be two sentences long: it wraps beside the button instead of being cut.
+        self.saved_label.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label, 1)
         bottom.addWidget(self.save_button)
