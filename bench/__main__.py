@@ -9,6 +9,7 @@ not failed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -214,12 +215,20 @@ def bench_transitions(database: Path, moves: int = 1000) -> dict:
                     "withdrawn_reason = ? WHERE id = ?",
                     (stamp, REASON, app_id),
                 )
+                # The audit log is hash-chained: the bare cost is reading the head and two
+                # SHA-256 digests (a plain field join, not the program's canonical JSON).
+                (head,) = conn.execute(
+                    "SELECT chain_hash FROM audit_events ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+                fields = (stamp, "Benchmark", "application", app_id, "withdraw", REASON)
+                content = hashlib.sha256("|".join(map(str, fields)).encode()).hexdigest()
+                chain = hashlib.sha256((head + content).encode()).hexdigest()
                 conn.execute(
                     "INSERT INTO audit_events (occurred_at, actor_user_id, actor_name, entity, "
-                    "entity_id, action, from_state, to_state, reason, detail) "
-                    "VALUES (?, NULL, 'Benchmark', 'application', ?, 'withdraw', ?, "
-                    "'withdrawn', ?, '')",
-                    (stamp, app_id, states[app_id], REASON),
+                    "entity_id, action, from_state, to_state, reason, detail, content_hash, "
+                    "chain_hash) VALUES (?, NULL, 'Benchmark', 'application', ?, 'withdraw', ?, "
+                    "'withdrawn', ?, '', ?, ?)",
+                    (stamp, app_id, states[app_id], REASON, content, chain),
                 )
                 conn.execute("COMMIT")
             conn.close()

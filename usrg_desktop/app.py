@@ -86,7 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .diagnostics import start_logging
     from .views.unexpected_errors import install
 
-    install(start_logging())
+    # The hook at once; the log file itself is opened just after the first paint (until then a
+    # record goes to stderr), so that start-up stays quick.
+    install(settings.log_file())
+    QTimer.singleShot(0, start_logging)
     if db is None:
         QMessageBox.critical(None, APP_NAME, str(problem))
         return 1

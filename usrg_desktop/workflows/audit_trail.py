@@ -124,7 +124,11 @@ def chain_head(session: Session) -> str:
     if not _reading(session):
         take_turn(session, "audit chain")
     table = AuditEvent.__table__
-    head = session.scalar(select(table.c.chain_hash).order_by(table.c.id.desc()).limit(1))
+    # On the session's connection, not through the ORM: no autoflush, no ORM bookkeeping (this
+    # runs once for every change the program makes).
+    head = session.connection().scalar(
+        select(table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
+    )
     return head or GENESIS
 
 
