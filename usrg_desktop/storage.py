@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -26,6 +27,7 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 _REVISION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.py$")
+_REVISION = re.compile(r"^\d{4}$")
 
 
 class StorageError(Exception):
@@ -102,13 +104,18 @@ def to_url(target: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def head_revision() -> str:
-    """The newest migration's revision, read from the file names in `db/versions/`."""
-    revisions = [
+def _known_revisions() -> set[str]:
+    """The schema revisions this program has migrations for, read from `db/versions/`."""
+    return {
         m.group(1)
         for p in (migrations_path() / "versions").iterdir()
         if (m := _REVISION_FILE.match(p.name))
-    ]
+    }
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the file names in `db/versions/`."""
+    revisions = _known_revisions()
     if not revisions:
         raise StorageError("The program's migrations are missing; reinstall USRG Desktop.")
     return max(revisions)
@@ -438,17 +445,63 @@ def backup_if_due(db: Database, folder: Path, *, now: datetime) -> Path | None:
     return backup(db, folder, reason="daily", now=now)
 
 
+# Tables every USRG Desktop database has had since its first schema.
+_OWN_TABLES = frozenset({"applications", "rounds", "audit_events", "meetings", "cities", "users"})
+
+
+def check_backup(backup_file: Path) -> str:
+    """Refuse, with a sentence, a file a restore would do harm with; else its schema revision.
+
+    It must pass SQLite's integrity check, be a USRG Desktop database (this program's tables
+    and one of its own schema revisions, not merely an alembic_version table), and not be of
+    a schema newer than this program knows (an older one is upgraded when next opened).
+    """
+    name = backup_file.name
+    uri = "file:" + urllib.parse.quote(str(backup_file.resolve())) + "?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as probe:
+            problems = [row[0] for row in probe.execute("PRAGMA integrity_check").fetchall()]
+            tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master")}
+            revision = None
+            if "alembic_version" in tables:
+                found = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = found[0] if found else None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"{name} is not a USRG Desktop backup: it is not a database ({exc}). Nothing was "
+            "restored."
+        ) from exc
+    if problems != ["ok"]:
+        raise StorageError(
+            f"{name} fails SQLite's integrity check ({problems[0]}), so it was not restored: "
+            "choose an older backup."
+        )
+    known = _known_revisions()
+    if not tables >= _OWN_TABLES or revision is None or not _REVISION.match(str(revision)):
+        raise StorageError(
+            f"{name} is not a USRG Desktop database (another program's file?). Nothing was "
+            "restored."
+        )
+    if revision not in known:
+        if revision > max(known):
+            raise StorageError(
+                f"{name} was written by a newer USRG Desktop (schema {revision}; this program "
+                f"knows up to {max(known)}): install the newer program to restore it. Nothing "
+                "was restored."
+            )
+        raise StorageError(
+            f"{name} has a schema ({revision}) this program does not know. Nothing was restored."
+        )
+    return str(revision)
+
+
 def restore(db: Database, backup_file: Path, *, folder: Path, now: datetime | None = None) -> Path:
     """Replace a local database by a backup, keeping a copy of what it replaces."""
     if db.path is None:
         raise StorageError("Restore a shared PostgreSQL database on the server (pg_restore).")
     if not backup_file.is_file():
         raise StorageError(f"The backup file {backup_file} does not exist.")
-    with closing(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)) as probe:
-        try:
-            probe.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{backup_file} is not a USRG Desktop backup ({exc}).") from exc
+    check_backup(backup_file)
     kept = backup(db, folder, reason="before-restore", now=now) if db.path.exists() else None
     db.dispose()
     with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(db.path)) as dst:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 
 from usrg_desktop import cli, storage
 from usrg_desktop.workflows.rotation import Quarter, public_holiday
@@ -133,3 +133,52 @@ def test_a_reader_that_goes_away_ends_quietly(demo_db):
     _out, err = process.communicate(timeout=60)
     assert b"Traceback" not in err
     assert process.returncode == 0
+
+
+def test_restore_over_a_database_with_accounts_needs_an_administrator(
+    demo_db, tmp_path, capsys, monkeypatch
+):
+    from usrg_desktop.workflows.demo import DEMO_PASSWORD
+
+    folder = tmp_path / "saved"
+    assert cli.main(["backup", "--database", str(demo_db.path), "--out", str(folder)]) == 0
+    (made,) = folder.glob("*.sqlite3")
+    # A change made after the backup: a restore would undo it.
+    with demo_db.unit_of_work() as session:
+        from sqlalchemy import text
+
+        session.execute(text("UPDATE cities SET active = FALSE"))
+    active = "SELECT COUNT(*) FROM cities WHERE active"
+    monkeypatch.delenv("USRG_USER", raising=False)
+    monkeypatch.setenv("USRG_PASSWORD", DEMO_PASSWORD)
+    argv = ["restore", "--database", str(demo_db.path), str(made)]
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == (
+        "usrg: Say who is acting with --user NAME (or set USRG_USER).\n"
+    )
+    assert cli.main(["--user", "secretariat", *argv]) == 1
+    assert capsys.readouterr().err == "usrg: Only an administrator may restore a backup.\n"
+    assert storage.Database(demo_db.path).rows(active)[0][0] == 0, "nothing was restored"
+    assert cli.main(["--user", "admin", *argv]) == 0
+    assert "Restored" in capsys.readouterr().out
+    assert storage.Database(demo_db.path).rows(active)[0][0] == 9
+
+
+def test_demo_refuses_a_database_that_has_accounts(db, capsys):
+    from usrg_desktop.workflows.accounts import create_user
+
+    with db.unit_of_work() as session:
+        create_user(
+            session,
+            username="nomsa",
+            display_name="Nomsa Dlamini",
+            password="a-real-password",
+            role="administrator",
+            now=datetime(2026, 11, 25, 8, 0),
+        )
+    assert cli.main(["demo", "--database", str(db.path)]) == 1
+    assert capsys.readouterr().err == (
+        f"usrg: The database {db.path} already has user accounts; the demo data set (with its "
+        "published demo passwords) goes only into a new, empty database.\n"
+    )
+    assert db.rows("SELECT COUNT(*) FROM users")[0][0] == 1

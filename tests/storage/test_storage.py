@@ -249,3 +249,56 @@ def test_a_reading_session_refuses_to_write_and_keeps_nothing(any_db):
         assert "RD2" not in set(s.scalars(text("SELECT municipal_code FROM cities")))
     codes = {r[0] for r in any_db.rows("SELECT municipal_code FROM cities")}
     assert not codes & {"RD1", "RD2"}
+
+
+# -- a restore can only make things better -------------------------------------------------------
+def _saved(db, tmp_path) -> Path:
+    return storage.backup(db, tmp_path / "saved", now=datetime(2026, 11, 25, 9, 30))
+
+
+def _refused(db, backup_file, tmp_path) -> str:
+    before = db.path.read_bytes()
+    with pytest.raises(storage.StorageError) as refused:
+        storage.restore(db, backup_file, folder=tmp_path / "kept")
+    assert db.path.read_bytes() == before, "the live database is untouched"
+    assert not (tmp_path / "kept").exists() or not any((tmp_path / "kept").iterdir())
+    return str(refused.value)
+
+
+def test_restore_refuses_a_backup_that_fails_the_integrity_check(db, tmp_path):
+    saved = _saved(db, tmp_path)
+    # Damage the headers of a few b-tree pages in the middle (a disk or a transfer gone wrong).
+    data = bytearray(saved.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    middle = len(data) // page // 2
+    for n in range(middle, middle + 4):
+        data[n * page : n * page + 8] = b"\xff" * 8
+    saved.write_bytes(bytes(data))
+    sentence = _refused(db, saved, tmp_path)
+    assert sentence.startswith(f"{saved.name} ") and "restored" in sentence, sentence
+    assert "integrity check" in sentence or "not a database" in sentence, sentence
+
+
+def test_restore_refuses_another_programs_database_with_an_alembic_table(db, tmp_path):
+    foreign = tmp_path / "other.sqlite3"
+    with closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('ae1027a6acf')")
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        conn.commit()
+    assert _refused(db, foreign, tmp_path) == (
+        "other.sqlite3 is not a USRG Desktop database (another program's file?). Nothing was "
+        "restored."
+    )
+
+
+def test_restore_refuses_a_backup_of_a_newer_schema(db, tmp_path):
+    saved = _saved(db, tmp_path)
+    with closing(sqlite3.connect(saved)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        conn.commit()
+    assert _refused(db, saved, tmp_path) == (
+        f"{saved.name} was written by a newer USRG Desktop (schema 9999; this program knows up "
+        f"to {storage.head_revision()}): install the newer program to restore it. Nothing was "
+        "restored."
+    )

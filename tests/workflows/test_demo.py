@@ -118,7 +118,7 @@ def test_demo_accounts_sign_in_with_the_demo_password(any_demo_db):
 
 def test_a_second_fill_is_refused_and_writes_nothing(any_demo_db):
     before = _table_counts(any_demo_db)
-    with pytest.raises(WorkflowError, match="already holds applications"):
+    with pytest.raises(WorkflowError, match="already has user accounts"):
         fill_demo(any_demo_db, scale="small", seed=DEMO_SEED + 1, today=TODAY)
     assert _table_counts(any_demo_db) == before
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import clock, storage
 from ..schema import pending_migrations
 from ..settings import backups_dir, database_target
-from .common import given_today, iso_date, now, open_db
+from .common import acting_user, given_today, iso_date, now, open_db
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -80,9 +80,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace a local database by a backup (the replaced file is kept as a backup too)."""
     db = storage.Database(database_target(getattr(args, "database", None)))
+    if Path(args.file).is_file():
+        storage.check_backup(Path(args.file))  # a harmful file is refused before any sign-in
+    if _has_accounts(db):
+        # Replacing the records is an administrator's decision, signed in on the live database.
+        from ..domain.accounts import Role
+        from ..workflows import PermissionDenied
+
+        if acting_user(args, db).role != Role.ADMINISTRATOR.value:
+            raise PermissionDenied("Only an administrator may restore a backup.")
+        db.dispose()
     kept = storage.restore(db, Path(args.file), folder=backups_dir(), now=clock.local_now())
     print(f"Restored {db.display_name} from {args.file}; the previous file is kept at {kept}")
     return 0
+
+
+def _has_accounts(db: storage.Database) -> bool:
+    """Whether the live database file exists and holds any user account (a damaged or
+    foreign file holds none that could sign in, so it does not ask for one)."""
+    if db.path is None or not db.path.is_file() or db.path.stat().st_size == 0:
+        return False
+    try:
+        return bool(db.rows("SELECT COUNT(*) FROM users")[0][0])
+    except storage.StorageError:
+        return False
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

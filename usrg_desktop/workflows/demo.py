@@ -2405,6 +2405,12 @@ class _DemoBuilder:
 
 
 def _refuse_if_filled(session: Session, db: Database) -> None:
+    # The demo adds accounts whose password is published: never beside real ones.
+    if session.scalar(select(func.count()).select_from(User)):
+        raise WorkflowError(
+            f"The database {db.display_name} already has user accounts; the demo data set (with "
+            "its published demo passwords) goes only into a new, empty database."
+        )
     if session.scalar(select(func.count()).select_from(Application)):
         raise WorkflowError(
             f"The database {db.display_name} already holds applications; the demo data set "
