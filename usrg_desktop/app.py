@@ -59,11 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_reviewer_mode(args.packet, exit_after_start=args.exit_after_start)
     target = settings.database_target(args.database)
+    # Only the program's own default file is made when missing; a --database or USRG_DATABASE
+    # that names no file is a mistyped path, refused with a sentence.
+    create = not (args.database or os.environ.get(settings.DATABASE_ENV))
     if args.self_test:
-        return self_test(target)
+        return self_test(target, create=create)
 
     try:
-        db: storage.Database | None = storage.open_database(target)
+        db: storage.Database | None = storage.open_database(target, create=create)
         problem = None
     except storage.StorageError as exc:
         db, problem = None, exc
@@ -151,12 +154,12 @@ def daily_backup(window: MainWindow, db: storage.Database) -> None:
         window.statusBar().showMessage(f"Daily backup saved to {made}", 10_000)
 
 
-def self_test(target: str) -> int:
+def self_test(target: str, *, create: bool = True) -> int:
     """Open every area of the main window offscreen-capable and check each list shows rows."""
     # Nothing needs to reach a screen: this also runs on build servers without a display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        db = storage.open_database(target)
+        db = storage.open_database(target, create=create)
     except storage.StorageError as exc:
         print(f"Self-test failed: {exc}", file=sys.stderr)
         return 1

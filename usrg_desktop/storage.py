@@ -243,9 +243,9 @@ class Database:
 
     def _sqlite_reader(self) -> sqlite3.Connection:
         assert self.path is not None
-        conn = sqlite3.connect(
-            f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
+        # Escaped: a folder named "a?b", "c#d" or "e%20f" must open the file it names.
+        uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 
@@ -286,9 +286,15 @@ def _create_engine(db: Database) -> Engine:
         return create_engine(
             db.url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
         )
+    from sqlalchemy.engine import URL
+
     assert db.path is not None
     db.path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(db.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # From the path itself, not the URL text: "?" or "#" in a folder name is part of the name.
+    engine = create_engine(
+        URL.create("sqlite", database=str(db.path)),
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -392,10 +398,31 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def open_database(
-    target: str | Path, *, backups: Path | None = None, now: datetime | None = None
+    target: str | Path,
+    *,
+    create: bool = True,
+    backups: Path | None = None,
+    now: datetime | None = None,
 ) -> Database:
-    """Open a database, creating or upgrading its schema; a local file is backed up first."""
+    """Open a database, upgrading its schema (a local file is backed up first).
+
+    A missing local file is made into a new database only with `create` (the program's own
+    default file, `usrg db upgrade`, `usrg demo`); otherwise, as for a mistyped path, it is
+    refused with a sentence and nothing is created. An empty (0-byte) file is never taken for
+    a new database: it is a copy or a write that went wrong.
+    """
     db = Database(target)
+    if db.path is not None:
+        if not db.path.exists() and not create:
+            raise StorageError(
+                f"There is no database at {db.path}: check the path. A new database is made "
+                f"with `usrg db upgrade --database {db.path}` (or `usrg demo`)."
+            )
+        if db.path.is_file() and db.path.stat().st_size == 0:
+            raise StorageError(
+                f"The file {db.path} is empty (0 bytes), so it is not a database: perhaps a copy "
+                "that went wrong. Restore it from a backup (usrg restore) or remove it."
+            )
     current = db.current_revision()
     head = head_revision()
     if current == head:

@@ -182,3 +182,16 @@ def test_demo_refuses_a_database_that_has_accounts(db, capsys):
         "published demo passwords) goes only into a new, empty database.\n"
     )
     assert db.rows("SELECT COUNT(*) FROM users")[0][0] == 1
+
+
+def test_a_command_on_a_mistyped_database_path_says_so_and_creates_nothing(tmp_path, capsys):
+    typo = tmp_path / "Sectretariat" / "usrg.sqlite3"
+    assert cli.main(["applications", "list", "--database", str(typo)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"usrg: There is no database at {typo}: check the path.")
+    assert not typo.parent.exists()
+    from usrg_desktop import app
+
+    assert app.main(["--self-test", "--database", str(typo)]) == 1
+    assert "Self-test failed: There is no database at" in capsys.readouterr().err
+    assert not typo.parent.exists()

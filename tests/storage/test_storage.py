@@ -302,3 +302,41 @@ def test_restore_refuses_a_backup_of_a_newer_schema(db, tmp_path):
         f"to {storage.head_revision()}): install the newer program to restore it. Nothing was "
         "restored."
     )
+
+
+# -- paths: reading never creates, any file name opens the file it names ------------------------
+def test_a_mistyped_path_is_refused_and_creates_nothing(tmp_path):
+    typo = tmp_path / "no-such-folder" / "usrg.sqlite3"
+    with pytest.raises(storage.StorageError) as refused:
+        storage.open_database(typo, create=False)
+    assert str(refused.value).startswith(f"There is no database at {typo}: check the path.")
+    assert not typo.parent.exists()
+
+
+def test_an_empty_file_is_not_taken_for_a_new_database(tmp_path):
+    empty = tmp_path / "usrg.sqlite3"
+    empty.write_bytes(b"")
+    for create in (True, False):
+        with pytest.raises(storage.StorageError, match=r"is empty \(0 bytes\), so it is not a"):
+            storage.open_database(empty, create=create)
+    assert empty.read_bytes() == b""
+
+
+@pytest.mark.parametrize("folder", ["a?b", "c#d", "e%20f", "Ṱhohoyanḓou data", "g h"])
+def test_any_folder_name_opens_the_file_it_names(tmp_path, folder):
+    path = tmp_path / folder / "usrg.sqlite3"
+    db = storage.open_database(path)
+    try:
+        assert db.rows("SELECT COUNT(*) FROM cities")[0][0] == 9  # the read-only fast path
+        with db.unit_of_work() as session:
+            _add_city(session, "PTH")
+        assert db.rows("SELECT COUNT(*) FROM cities")[0][0] == 10
+    finally:
+        db.dispose()
+    # Exactly the named file was written; no stray file beside the folder or in it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]
+    assert {p.name for p in path.parent.iterdir()} <= {
+        "usrg.sqlite3",
+        "usrg.sqlite3-wal",
+        "usrg.sqlite3-shm",
+    }

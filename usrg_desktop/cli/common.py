@@ -39,9 +39,14 @@ def form_refused(exc: FieldErrors) -> WorkflowError:
     return WorkflowError(" ".join(exc.errors.values()))
 
 
-def open_db(args: argparse.Namespace) -> storage.Database:
-    """The database named by --database (or USRG_DATABASE, or the local file), migrated."""
-    return storage.open_database(database_target(getattr(args, "database", None)))
+def open_db(args: argparse.Namespace, *, create: bool = False) -> storage.Database:
+    """The database named by --database (or USRG_DATABASE, or the local file), migrated.
+
+    A file that does not exist is refused (a mistyped path), unless `create` (usrg demo) or it
+    is the program's own default file.
+    """
+    explicit = getattr(args, "database", None) or os.environ.get("USRG_DATABASE")
+    return storage.open_database(database_target(explicit), create=create or not explicit)
 
 
 def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:

@@ -16,7 +16,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Fill a database with the demo data set."""
     from ..workflows.demo import fill_demo
 
-    db = open_db(args)
+    db = open_db(args, create=True)
     summary = fill_demo(db, scale=args.scale, seed=args.seed, today=given_today(args))
     print(f"Demo data ({args.scale}) written to {db.display_name}: {summary}")
     return 0
