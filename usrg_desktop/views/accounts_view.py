@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -354,18 +355,25 @@ class UsersController:
         user_id, row = self.page.current_id(), self._row()
         if not self._admin() or user_id is None or row is None:
             return False
+        return self._apply(
+            accounts_flow.unlock_account,
+            user_id,
+            title="Unlock: not done",
+            done=f"Unlocked the account '{row['username']}': it may sign in again.",
+        )
+
+    def _apply(
+        self, workflow: Callable[..., object], user_id: int, *, title: str, done: str
+    ) -> bool:
+        """Run one account action on `user_id` as the signed-in administrator; say it was done."""
         ok, _ = perform(
             self.window,
             self.window.db,
-            lambda s: accounts_flow.unlock_account(
-                s, user_id=user_id, actor=self.window.actor, now=utc_now()
-            ),
-            title="Unlock: not done",
+            lambda s: workflow(s, user_id=user_id, actor=self.window.actor, now=utc_now()),
+            title=title,
         )
         if ok:
-            self._changed(
-                f"Unlocked the account '{row['username']}': it may sign in again.", user_id
-            )
+            self._changed(done, user_id)
         return ok
 
     def verify_records(self) -> bool | None:
@@ -471,34 +479,24 @@ class UsersController:
             yes="Switch off",
         ):
             return False
-        ok, _ = perform(
-            self.window,
-            self.window.db,
-            lambda s: accounts_flow.switch_off_user(
-                s, user_id=user_id, actor=self.window.actor, now=utc_now()
-            ),
+        return self._apply(
+            accounts_flow.switch_off_user,
+            user_id,
             title="Switch off: not done",
+            done=f"Switched off the account '{row['username']}'.",
         )
-        if ok:
-            self._changed(f"Switched off the account '{row['username']}'.", user_id)
-        return ok
 
     def switch_on(self) -> bool:
         """Switch the selected account on again."""
         user_id, row = self.page.current_id(), self._row()
         if not self._admin() or user_id is None or row is None:
             return False
-        ok, _ = perform(
-            self.window,
-            self.window.db,
-            lambda s: accounts_flow.switch_on_user(
-                s, user_id=user_id, actor=self.window.actor, now=utc_now()
-            ),
+        return self._apply(
+            accounts_flow.switch_on_user,
+            user_id,
             title="Switch on: not done",
+            done=f"Switched on the account '{row['username']}'.",
         )
-        if ok:
-            self._changed(f"Switched on the account '{row['username']}'.", user_id)
-        return ok
 
 
 def setup_users_page(window: Any, page: Any) -> None:
