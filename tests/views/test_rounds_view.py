@@ -324,3 +324,38 @@ def test_file_menu_import_asks_for_the_sheet_then_checks_it(window, tmp_path, mo
     # No round is open in the demo: the one row is refused and Import stays off.
     assert dialog.problems() == [(2, f"There is no round '{NEW}'.")]
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_round_saved_elsewhere_meanwhile_is_not_overwritten_unasked(qtbot, window, rounds_page):
+    from usrg_desktop.workflows import Actor
+
+    rid, name = window.db.rows("SELECT id, name FROM rounds ORDER BY opens_on DESC LIMIT 1")[0]
+    assert rounds_page.select_id(rid)
+    qtbot.mouseClick(rounds_page.rounds_controller.edit_button, Qt.MouseButton.LeftButton)
+    dialog = rounds_page.rounds_controller.dialog
+    # Another desk moves the review deadline after this form opened.
+    with window.db.unit_of_work() as s:
+        details = rounds.round_details(s, rid)
+        moved = details.form.review_deadline.replace(day=28)
+        rounds.update_round(
+            s,
+            round_id=rid,
+            form=rounds.RoundForm(**{**details.form.__dict__, "review_deadline": moved}),
+            actor=Actor(None, "Sipho Mthembu", "secretariat"),
+            now=datetime(2026, 11, 25, 9, 4),
+            seen_version=details.version,
+        )
+    dialog.name_edit.setText(name + " (revised)")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible(), "refused: the form stays open with what was typed"
+    assert dialog.form_error.text() == (
+        f"Sipho Mthembu saved the round '{name}' at 2026-11-25 11:04, after you opened it; "
+        "nothing of yours was saved. Save again to keep what is in this form over theirs, or "
+        "cancel and open the round again to see theirs."
+    )
+    assert window.db.rows("SELECT name FROM rounds WHERE id = :i", {"i": rid}) == [(name,)]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert window.db.rows("SELECT name FROM rounds WHERE id = :i", {"i": rid}) == [
+        (name + " (revised)",)
+    ]

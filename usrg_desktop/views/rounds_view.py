@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
-from ..workflows import Actor, FieldErrors, WorkflowError, rounds
+from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError, rounds
 from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
@@ -84,6 +84,8 @@ class RoundDialog(QDialog):
         self.actor = actor
         self.round_id = round_id
         self.saved_id: int | None = None
+        # The version the form opened (a new round has none).
+        self.seen_version: int | None = None
         today = today or clock.today()
         with db.reading() as session:
             rubrics = rounds.rubric_choices(session)
@@ -100,6 +102,7 @@ class RoundDialog(QDialog):
                 status, n_apps, prefix = "draft", 0, ""
             else:
                 details = rounds.round_details(session, round_id)
+                self.seen_version = details.version
                 form, status = details.form, details.status
                 n_apps, prefix = details.applications, details.reference_prefix
         self.setWindowTitle("New round" if round_id is None else f"Round — {form.name}")
@@ -388,13 +391,30 @@ class RoundDialog(QDialog):
                     self,
                     self.db,
                     lambda s: rounds.update_round(
-                        s, round_id=self.round_id, form=form, actor=self.actor, now=utc_now()
+                        s,
+                        round_id=self.round_id,
+                        form=form,
+                        actor=self.actor,
+                        now=utc_now(),
+                        seen_version=self.seen_version,
                     ),
                     quiet=True,
                 )
                 self.saved_id = self.round_id
         except Refused as exc:
             refusal = _refusal_of(exc)
+            if isinstance(refusal, EditConflict):
+                # Saving again is then a knowing choice to keep what is in the form.
+                with self.db.reading() as session:
+                    self.seen_version = rounds.round_details(session, self.round_id).version
+                self.show_errors({})
+                self.form_error.setText(
+                    f"{refusal} Save again to keep what is in this form over theirs, or cancel "
+                    "and open the round again to see theirs."
+                )
+                self.form_error.setStyleSheet(ERROR_STYLE)
+                self.form_error.show()
+                return
             if isinstance(refusal, FieldErrors):
                 self.show_errors(refusal.errors)
             else:

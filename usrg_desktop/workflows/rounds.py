@@ -28,7 +28,7 @@ from ..domain.grants import (
 )
 from ..domain.reviews import Rubric
 from ..money import format_zar
-from . import Actor, FieldErrors, WorkflowError
+from . import Actor, FieldErrors, WorkflowError, check_version
 from .audit_trail import audit
 from .roles import require_staff
 
@@ -104,6 +104,7 @@ class RoundDetails:
     reference_prefix: str
     committed_cents: int = 0
     moves: list[RoundMove] = field(default_factory=list)
+    version: int = 1  # handed back by the form when it saves
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -222,6 +223,7 @@ def round_details(session: Session, round_id: int) -> RoundDetails:
         reference_prefix=f"USRG-IF-{rnd.year}-{rnd.number}-",
         committed_cents=_committed(session, round_id)[0],
         moves=next_moves(rnd.status),
+        version=rnd.version,
     )
 
 
@@ -468,9 +470,19 @@ def create_round(session: Session, *, form: RoundForm, actor: Actor, now: dateti
 
 
 def update_round(
-    session: Session, *, round_id: int, form: RoundForm, actor: Actor, now: datetime
+    session: Session,
+    *,
+    round_id: int,
+    form: RoundForm,
+    actor: Actor,
+    now: datetime,
+    seen_version: int | None = None,
 ) -> list[str]:
-    """Save changes to a round; returns the names of the fields that changed (audited)."""
+    """Save changes to a round; returns the names of the fields that changed (audited).
+
+    `seen_version` is the version the form opened: when someone saved the round since,
+    EditConflict is raised and nothing is written.
+    """
     require_staff(actor, "change a round")
     rnd = _load(session, round_id, lock=True)
     if rnd.status == R.ARCHIVED.value:
@@ -498,6 +510,7 @@ def update_round(
             changes.append(label)
     if not changes:
         return []
+    check_version(session, rnd, seen=seen_version, entity="round", name=f"the round '{rnd.name}'")
     assert form.opens_on and form.budget_cents and form.cap_cents and form.closes_on
     # The year and number make the references: they follow the dates only until one is given.
     if rnd.last_sequence == 0 and form.opens_on.year != rnd.year:
