@@ -31,7 +31,7 @@ from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .modal_dialogs import open_window_modal
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 
 # The form's fields, top to bottom (the first wrong one gets the focus).
 FIELDS = (
@@ -251,10 +251,8 @@ class PersonDialog(QDialog):
             cause = exc.__cause__
             if isinstance(cause, EditConflict):
                 # Saving again is then a knowing choice to keep what is in the form.
-                with self.db.reading() as session:
-                    self.seen_version = people.person_fields(session, self.person_id)[
-                        "seen_version"
-                    ]
+                fields = read(self.db, people.person_fields, self.person_id)
+                self.seen_version = fields["seen_version"]
                 self.show_errors({})
                 self.form_error.setText(
                     f"{cause} Save again to keep what is in this form over theirs, or cancel "

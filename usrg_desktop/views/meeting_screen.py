@@ -41,7 +41,7 @@ from ..workflows.dates import utc_now
 from .commands import resolve
 from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 
 STATUS_COLOURS = {
     MS.PLANNED.value: "#8a5a00",
@@ -256,8 +256,7 @@ class MeetingScreen(QWidget):
     def latest_details(self) -> mp.MeetingDetails | None:
         """The meeting as it is in the database now (None when it cannot be read)."""
         try:
-            with self.db.reading() as session:
-                return mp.meeting_details(session, meeting_id=self.meeting_id)
+            return read(self.db, mp.meeting_details, meeting_id=self.meeting_id)
         except (WorkflowError, StorageError):
             return None
 

@@ -48,6 +48,13 @@ def perform(
         return False, None
 
 
+def read(db: Database, query: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run the read-only `query(session, *args, **kwargs)` in a reading session (it never
+    waits behind another workstation's write) and return its plain result."""
+    with db.reading() as session:
+        return query(session, *args, **kwargs)
+
+
 # The last refusal box, so tests can read and close it without searching for top-level widgets.
 last_refusal: list[QMessageBox | None] = [None]
 

@@ -44,7 +44,7 @@ from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
 from .modal_dialogs import open_window_modal
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 from .progress import run_with_progress
 
 FIELDS = (
@@ -405,8 +405,7 @@ class RoundDialog(QDialog):
             refusal = _refusal_of(exc)
             if isinstance(refusal, EditConflict):
                 # Saving again is then a knowing choice to keep what is in the form.
-                with self.db.reading() as session:
-                    self.seen_version = rounds.round_details(session, self.round_id).version
+                self.seen_version = read(self.db, rounds.round_details, self.round_id).version
                 self.show_errors({})
                 self.form_error.setText(
                     f"{refusal} Save again to keep what is in this form over theirs, or cancel "
