@@ -35,8 +35,20 @@ POSTGRES_ENV = "USRG_TEST_POSTGRES_URL"
 _CLOCK = pytest.StashKey[time_machine.travel]()
 
 
+_USER_FOLDERS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
+_SCRATCH = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Start the run's clock before any fixture or test module reads the time."""
+    """Start the run's clock before any fixture or test module reads the time, and move the
+    user's data, config and log folders to a scratch folder before anything can touch them
+    (each test then gets folders of its own, `_isolated_data_dir`)."""
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="usrg-tests-")
+    config.stash[_SCRATCH] = scratch
+    for name in _USER_FOLDERS:
+        os.environ[name] = os.path.join(scratch, name.lower())
     traveller = time_machine.travel(CLOCK_START, tick=True)
     traveller.start()
     config.stash[_CLOCK] = traveller
@@ -46,6 +58,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     traveller = config.stash.get(_CLOCK, None)
     if traveller is not None:
         traveller.stop()
+    scratch = config.stash.get(_SCRATCH, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _pg_url() -> str | None:

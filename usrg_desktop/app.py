@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefetched["Applications"] = pool.submit(application_listing, db)
         pool.shutdown(wait=False)  # the thread ends with its one query
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
     app = _application()
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .views.main_window import MainWindow
 
-    qsettings = QSettings(ORGANISATION, APP_NAME)
+    qsettings = user_settings()
     actor = None
     if not args.exit_after_start:  # the start-up benchmark only paints the first list
         from .views.sign_in import ask_who_is_acting
@@ -141,6 +141,39 @@ def _application():  # -> QApplication
     app.setWindowIcon(QIcon(str(resource_path("icons", "usrg-desktop.png"))))
     app.setDesktopFileName("usrg-desktop")
     return app
+
+
+def user_settings():  # -> QSettings
+    """The screens' settings of the user at this computer (`settings.gui_settings_file()`).
+
+    The first start after 0.1.0 brings the window geometry and the last user name over from
+    Qt's own store, where 0.1.0 kept them.
+    """
+    from PySide6.QtCore import QSettings
+
+    path = settings.gui_settings_file()
+    fresh = not path.exists()
+    qsettings = QSettings(str(path), QSettings.Format.IniFormat)
+    if fresh:
+        earlier = QSettings(ORGANISATION, APP_NAME)
+        for key in earlier.allKeys():
+            qsettings.setValue(key, earlier.value(key))
+        if earlier.allKeys():
+            qsettings.sync()
+    return qsettings
+
+
+def scratch_settings(folder: str):  # -> QSettings
+    """Settings kept in `folder` for a run that must leave the user's alone (the self-test).
+
+    Every other QSettings the process makes (Qt's own store, any format) goes there too.
+    """
+    from PySide6.QtCore import QSettings
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, folder)
+    return QSettings(os.path.join(folder, "usrg-desktop.ini"), QSettings.Format.IniFormat)
 
 
 def daily_backup(window: MainWindow, db: storage.Database) -> None:
@@ -221,10 +254,19 @@ def _check_records(db: storage.Database):  # -> workflows.records.RecordsCheck
 
 
 def _check_every_area(db: storage.Database) -> tuple[list[str], list[str]]:
+    import tempfile
+
     _application()
+    with tempfile.TemporaryDirectory(prefix="usrg-self-test-") as scratch:
+        # The window remembers its size and area as at any start, but in a folder of its own
+        # that goes with the self-test: the user's next real start is not touched.
+        return _check_every_area_with(db, scratch_settings(scratch))
+
+
+def _check_every_area_with(db: storage.Database, qsettings) -> tuple[list[str], list[str]]:
     from .views.main_window import AREAS, MainWindow
 
-    window = MainWindow(db, settings=None, interactive=False)
+    window = MainWindow(db, settings=qsettings, interactive=False)
     lines: list[str] = []
     problems: list[str] = []
     counts: dict[tuple[int, int], int] = {}

@@ -36,6 +36,17 @@ def database_target(explicit: str | None = None) -> str:
     return explicit or os.environ.get(DATABASE_ENV) or str(default_database_path())
 
 
+def gui_settings_file() -> Path:
+    """The screens' own settings (window geometry, the last area, the last user name): an INI
+    file in the platform's per-user config folder, beside nothing else of the user's.
+
+    A plain file at a path decided here, rather than Qt's native store (the registry on
+    Windows), so the tests and the self-test can keep it out of the real user's settings by
+    moving the config folder (`XDG_CONFIG_HOME`) or by passing a scratch file instead.
+    """
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR)) / "usrg-desktop.ini"
+
+
 def log_file() -> Path:
     """Where the program's log file goes (the platform's per-user log folder; not created here)."""
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, APP_AUTHOR)) / "usrg.log"
