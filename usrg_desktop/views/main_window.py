@@ -590,7 +590,35 @@ class MainWindow(QMainWindow):
         self._settings.setValue(_AREA_KEY, self.current_area())
         self._settings.sync()
 
+    def close_screens(self) -> bool:
+        """Close every open screen; False when one holds unsaved changes and asks first.
+
+        The program goes on closing once that question is answered with Save or Discard.
+        """
+        from .unsaved import guard_of
+
+        for screen in list(self._windows.values()):
+            if not screen.isVisible() or screen.close():
+                continue
+            screen.raise_()
+            screen.activateWindow()
+            guard = guard_of(screen)
+            if guard is not None:
+
+                def answered(went_on: bool, guard=guard) -> None:
+                    guard.answered.disconnect(answered)
+                    if went_on:
+                        self.close()
+
+                guard.answered.connect(answered)
+            return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Remember geometry and area, then close."""
+        """Close the open screens (asking about unsaved changes), remember geometry and area,
+        then close."""
+        if not self.close_screens():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)

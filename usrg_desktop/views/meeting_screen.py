@@ -42,6 +42,7 @@ from .commands import resolve
 from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
 from .operations import Refused, confirm, perform, read
+from .unsaved import install_guard
 
 STATUS_COLOURS = {
     MS.PLANNED.value: "#8a5a00",
@@ -210,7 +211,28 @@ class MeetingScreen(QWidget):
         self.move_button.clicked.connect(self.move_meeting)
         self.calendar_button.clicked.connect(self.export_calendar)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        # Closing with details or minutes not saved asks Save / Discard / Cancel.
+        self.guard = install_guard(self, self.editors, self._record_name)
         self.reload()
+
+    def _record_name(self) -> str:
+        return f"Meeting {self.meeting.number}" if self.meeting is not None else "The meeting"
+
+    def editors(self) -> list[Any]:
+        """The screen's editors: the details, and the minutes once their tab was built."""
+        found: list[Any] = [self.details]
+        for index in range(self.tabs.count()):
+            if index in self._pending:
+                continue  # never shown, so nothing typed there
+            holder = self.tabs.widget(index)
+            layout = holder.layout() if holder is not None else None
+            widget = layout.itemAt(0).widget() if layout is not None and layout.count() else None
+            if widget is not None and hasattr(widget, "has_unsaved_minutes"):
+                found.append(_MinutesEdits(widget))
+            elif widget is not None and hasattr(widget, "has_unsaved_changes"):
+                found.append(widget)
+        return found
 
     def _add_registered_tabs(self) -> None:
         from .meeting_tabs import MEETING_TABS
@@ -318,7 +340,12 @@ class MeetingScreen(QWidget):
         return self.window_.actor
 
     def _changed(self) -> None:
-        self.reload()
+        # The details being typed stay through the screen's own changes (confirm, move...);
+        # they were made here, so saving the details afterwards is no conflict.
+        keep = self.details.has_unsaved_changes()
+        self.reload(keep_details=keep)
+        if keep and self.meeting is not None:
+            self.details.seen_version = self.meeting.version
         self.window_.data_changed("Meetings", "Rotation")
 
     def _move(self, action: Any, **kwargs: Any) -> bool:
@@ -636,6 +663,10 @@ class DetailsTab(QWidget):
                 f"The meeting is {m.status}; its details can no longer change."
             )
 
+    def unsaved_what(self) -> str:
+        """What this tab holds, for the unsaved-changes question."""
+        return "the meeting's details (venue, times, exposure visit)"
+
     def has_unsaved_changes(self) -> bool:
         """Whether the fields hold anything typed since the meeting was last shown or saved."""
         return self.save_button.isEnabled() and self.values() != getattr(self, "_shown", None)
@@ -685,7 +716,30 @@ class DetailsTab(QWidget):
             self.saved_label.setText(str(refused))
             return False
         self.show_errors({})
+        self._shown = self.values()
         self.saved_label.setText("Saved." if changed else "Nothing to save: no field changed.")
         if changed:
             self.screen_._changed()
         return True
+
+
+class _MinutesEdits:
+    """The minutes tab as an editor for the unsaved-changes question (the minutes being typed
+    for the agenda item shown)."""
+
+    def __init__(self, panel: Any) -> None:
+        self.panel = panel
+
+    def unsaved_what(self) -> str:
+        return "the minutes being typed"
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.panel.has_unsaved_minutes())
+
+    def discard_changes(self) -> None:
+        # The panel saves what is typed when it is hidden; after Discard there is nothing.
+        self.panel.text_edit.document().setModified(False)
+
+    def save(self) -> bool:
+        row = self.panel.items_list.currentRow()
+        return bool(self.panel._save_row(row)) if row >= 0 else True
