@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.awards import Award, Milestone, Tranche
+from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
 from usrg_desktop.workflows import applications as wf
 from usrg_desktop.workflows import award_tracking as at
@@ -94,14 +95,16 @@ def test_ensure_award_creates_number_schedule_and_milestones_once(any_db):
         assert award.awarded_on == date(2026, 8, 31)
         tranches = s.scalars(select(Tranche).order_by(Tranche.position)).all()
         assert [(t.trigger, t.percent, t.amount_cents, t.due_on) for t in tranches] == [
-            ("signature", 50, 166_666_67, date(2026, 9, 30)),
-            ("interim report", 40, 133_333_33, date(2027, 2, 28)),
-            ("final report", 10, 33_333_33, date(2027, 8, 31)),
+            # The project runs 1 February 2027 to 31 January 2028: the first tranche at its
+            # start, the others 30 days after their report (each a working day).
+            ("signature", 50, 166_666_67, date(2027, 2, 1)),
+            ("interim report", 40, 133_333_33, date(2027, 9, 1)),
+            ("final report", 10, 33_333_33, date(2028, 3, 31)),
         ]
         milestones = s.scalars(select(Milestone).order_by(Milestone.due_on)).all()
         assert [(m.kind, m.due_on) for m in milestones] == [
-            ("interim report", date(2027, 2, 28)),
-            ("final report", date(2027, 8, 31)),
+            ("interim report", date(2027, 8, 2)),  # the middle, Sunday 1 August, moved on
+            ("final report", date(2028, 3, 1)),  # 30 days after the end
         ]
         events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "award")).all()
         assert [e.action for e in events] == ["create_award"]
@@ -162,9 +165,16 @@ AWARD_DAY = datetime(2026, 3, 2, 8, 0)
 
 
 def awarded(db, *, amount=333_333_33) -> tuple[int, int]:
-    """An application approved, its award made on 2 March 2026 and its letter issued."""
+    """An application approved, its award made on 2 March 2026 and its letter issued.
+
+    The project runs from 1 May 2026 (Workers' Day) to 28 February 2027: tranche 1 is due on
+    4 May 2026, the interim report on 29 September 2026 (the middle), tranche 2 on 29 October.
+    """
     app_id = approved(db, amount=amount)
     with db.unit_of_work() as s:
+        app = s.get(Application, app_id)
+        app.starts_on, app.ends_on = date(2026, 5, 1), date(2027, 2, 28)
+        s.flush()
         award_id = at.ensure_award(s, application_id=app_id, actor=STAFF, now=AWARD_DAY)
         wf.mark_awarded(s, application_id=app_id, actor=STAFF, now=AWARD_DAY)
     return app_id, award_id
@@ -451,23 +461,23 @@ def test_schedule_is_frozen_once_a_tranche_is_paid(any_db):
 
 # -- overdue ------------------------------------------------------------------------------------
 def test_overdue_is_relative_to_today(any_db):
-    app_id, award_id = awarded(any_db)  # awarded 2026-03-02: tranche 1 due 2026-04-02
+    app_id, award_id = awarded(any_db)  # awarded 2026-03-02: tranche 1 due 2026-05-04
     with any_db.unit_of_work() as s:
-        assert at.overdue_items(s, date(2026, 4, 2)) == []  # due today is not overdue yet
-        items = at.overdue_items(s, date(2026, 4, 3))
+        assert at.overdue_items(s, date(2026, 5, 4)) == []  # due today is not overdue yet
+        items = at.overdue_items(s, date(2026, 5, 5))
         assert [(i.kind, i.label, i.days_overdue) for i in items] == [
             ("tranche", "Tranche 1 (on signature)", 1)
         ]
         assert items[0].sentence() == (
-            "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-04-02 (1 day overdue)."
+            "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-05-04 (1 day overdue)."
         )
-        later = at.overdue_items(s, date(2026, 9, 3))  # interim report and tranche 2: 2026-09-02
+        later = at.overdue_items(s, date(2026, 10, 30))  # report 09-29, tranche 2 10-29
         assert [(i.kind, i.label) for i in later] == [
             ("tranche", "Tranche 1 (on signature)"),
             ("report", "Interim report"),
             ("tranche", "Tranche 2 (on the interim report)"),
         ]
-        overdue, events = at.award_history(s, app_id, today=date(2026, 9, 3))
+        overdue, events = at.award_history(s, app_id, today=date(2026, 10, 30))
         assert len(overdue) == 3 and all(h.what == "Overdue" for h in overdue)
         assert events[-1].what == "Award created"
         assert events[-1].detail.startswith("USRG-AW-2026-001 for USRG-IF-2026-")
@@ -479,12 +489,12 @@ def test_overdue_is_relative_to_today(any_db):
         at.record_report_received(
             s,
             milestone_id=reports["interim report"],
-            received_on=date(2026, 9, 10),
+            received_on=date(2026, 10, 1),
             actor=STAFF,
             now=NOW,
         )
     with any_db.unit_of_work() as s:
-        assert [i.label for i in at.overdue_items(s, date(2026, 9, 11))] == [
+        assert [i.label for i in at.overdue_items(s, date(2026, 10, 30))] == [
             "Tranche 2 (on the interim report)"
         ]
 
@@ -518,15 +528,15 @@ def test_application_history_shows_award_events_and_overdue_items_first(any_db):
             now=datetime(2026, 11, 26, 9, 0),
         )
     with any_db.unit_of_work() as s:
-        history = wf.application_history(s, app_id, today=date(2026, 9, 3))
+        history = wf.application_history(s, app_id, today=date(2026, 10, 30))
         plain = wf.application_history(s, app_id)
     assert [(h.what, h.when) for h in history[:3]] == [
-        ("Overdue", "2026-04-02"),
-        ("Overdue", "2026-09-02"),
-        ("Overdue", "2026-09-02"),
+        ("Overdue", "2026-05-04"),
+        ("Overdue", "2026-09-29"),
+        ("Overdue", "2026-10-29"),
     ]
     assert history[0].detail == (
-        "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-04-02 (154 days overdue)."
+        "Tranche 1 (on signature) of USRG-AW-2026-001 was due 2026-05-04 (179 days overdue)."
     )
     assert history[3].what == "Tranche cancelled" and history[3].reason == "Final tranche waived"
     assert "Award created" in [h.what for h in history]

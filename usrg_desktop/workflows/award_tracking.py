@@ -7,8 +7,10 @@ tranches always add up to the award exactly, and no tranche is more than one cen
 share (R 333 333,33 at 50/40/10 % is R 166 666,67 + R 133 333,33 + R 33 333,33: the odd cent goes
 to the 50 % tranche, whose share had the largest fraction, half a cent).
 
-Due dates come from `dateutil.relativedelta` counted from the award date, so a month end stays
-a month end (31 August + 6 months is 28 February, or 29 February in a leap year).
+The default due dates follow the project's start and end (`project_dates.award_dates`: the
+interim report at the middle, the final report after the end, each moved to the next working
+day); `due_after` counts calendar months with `dateutil.relativedelta`, so a month end stays a
+month end (31 August + 6 months is 28 February, or 29 February in a leap year).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from . import Actor, WorkflowError, get_for_update
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import sast_minutes
+from .project_dates import AwardDates, award_dates, date_rules
 from .roles import require_staff
 
 S = ApplicationState
@@ -48,16 +51,11 @@ AWARDABLE = frozenset({S.APPROVED, S.AWARDED, S.ACTIVE, S.CLOSED})
 # Payments and reports are recorded once the award letter is out and until the grant is closed.
 TRACKED = frozenset({S.AWARDED, S.ACTIVE})
 
-# The default schedule: (trigger, percent, months after the award date).
-DEFAULT_SCHEDULE: tuple[tuple[TrancheTrigger, int, int], ...] = (
-    (TrancheTrigger.SIGNATURE, 50, 1),
-    (TrancheTrigger.INTERIM_REPORT, 40, 6),
-    (TrancheTrigger.FINAL_REPORT, 10, 12),
-)
-# Reporting milestones: (kind, months after the award date).
-DEFAULT_MILESTONES: tuple[tuple[MilestoneKind, int], ...] = (
-    (MilestoneKind.INTERIM_REPORT, 6),
-    (MilestoneKind.FINAL_REPORT, 12),
+# The default schedule: (trigger, percent); the dates come from project_dates.award_dates.
+DEFAULT_SCHEDULE: tuple[tuple[TrancheTrigger, int], ...] = (
+    (TrancheTrigger.SIGNATURE, 50),
+    (TrancheTrigger.INTERIM_REPORT, 40),
+    (TrancheTrigger.FINAL_REPORT, 10),
 )
 TRIGGER_WORDS = {
     TrancheTrigger.SIGNATURE.value: "on signature",
@@ -191,8 +189,13 @@ def _highest_number_used(session: Session, prefix: str) -> int:
     return highest
 
 
-def _default_tranches(award: Award) -> list[Tranche]:
-    amounts = split_cents(award.amount_cents, [p for _, p, _ in DEFAULT_SCHEDULE])
+def _default_tranches(award: Award, dates: AwardDates) -> list[Tranche]:
+    amounts = split_cents(award.amount_cents, [p for _, p in DEFAULT_SCHEDULE])
+    due = {
+        TrancheTrigger.SIGNATURE: dates.first_tranche,
+        TrancheTrigger.INTERIM_REPORT: dates.interim_tranche,
+        TrancheTrigger.FINAL_REPORT: dates.final_tranche,
+    }
     return [
         Tranche(
             award_id=award.id,
@@ -200,13 +203,22 @@ def _default_tranches(award: Award) -> list[Tranche]:
             trigger=trigger.value,
             percent=percent,
             amount_cents=cents,
-            due_on=due_after(award.awarded_on, months),
+            due_on=due[trigger],
             cancelled_reason="",
         )
-        for position, ((trigger, percent, months), cents) in enumerate(
+        for position, ((trigger, percent), cents) in enumerate(
             zip(DEFAULT_SCHEDULE, amounts, strict=True), start=1
         )
     ]
+
+
+def _award_dates(session: Session, app: Application, awarded_on: date) -> AwardDates:
+    return award_dates(
+        awarded_on=awarded_on,
+        starts_on=app.starts_on,
+        ends_on=app.ends_on,
+        rules=date_rules(session),
+    )
 
 
 def _tranches(session: Session, award_id: int) -> list[Tranche]:
@@ -247,7 +259,8 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
         ):
             old = existing.amount_cents
             existing.amount_cents = decision.amount_cents
-            _replace_tranches(session, existing, _default_tranches(existing))
+            dates = _award_dates(session, app, existing.awarded_on)
+            _replace_tranches(session, existing, _default_tranches(existing, dates))
             _audit(
                 session,
                 actor,
@@ -276,10 +289,23 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
     )
     session.add(award)
     session.flush()
-    session.add_all(_default_tranches(award))
+    dates = _award_dates(session, app, awarded_on)
+    session.add_all(_default_tranches(award, dates))
     session.add_all(
-        Milestone(award_id=award.id, kind=kind.value, due_on=due_after(awarded_on, months), note="")
-        for kind, months in DEFAULT_MILESTONES
+        [
+            Milestone(
+                award_id=award.id,
+                kind=MilestoneKind.INTERIM_REPORT.value,
+                due_on=dates.interim_report,
+                note="",
+            ),
+            Milestone(
+                award_id=award.id,
+                kind=MilestoneKind.FINAL_REPORT.value,
+                due_on=dates.final_report,
+                note="",
+            ),
+        ]
     )
     _audit(
         session,

@@ -66,6 +66,7 @@ from .audit_trail import audit
 from .dates import iso_date
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
+from .project_dates import REPLY_WITHIN_DAYS, next_working_day
 from .roles import require_staff
 
 if TYPE_CHECKING:
@@ -90,7 +91,6 @@ _CODES = {"acknowledgement": "ACK", "ineligible": "INE", "award": "AWD", "declin
 # Which applications can get each kind of letter.
 _NOT_ACKNOWLEDGED = frozenset({S.DRAFT, S.WITHDRAWN})
 _STATE_FOR_KIND = {"ineligible": S.INELIGIBLE, "award": S.APPROVED, "decline": S.DECLINED}
-REPLY_WITHIN_DAYS = 30
 
 
 def _kind(kind: str) -> str:
@@ -498,7 +498,7 @@ def letter_data(
             if not t.cancelled_reason
         ),
         milestones=tuple(MilestoneLine(m.kind, _day(m.due_on)) for m in milestones),
-        reply_by=issued_on + timedelta(days=REPLY_WITHIN_DAYS),
+        reply_by=next_working_day(issued_on + timedelta(days=REPLY_WITHIN_DAYS)),
     )
 
 
