@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from shiboken6 import isValid
 
 from tests.views.conftest import answer_modal
+from usrg_desktop.views import letters_view as lv
 from usrg_desktop.views.meeting_screen import MeetingScreen, open_meeting
 from usrg_desktop.workflows import Actor
 
@@ -57,7 +58,7 @@ def test_meeting_venue_typed_then_closed_asks_and_save_keeps_it(qtbot, coordinat
     asked = answer_modal("Save")
     close_with_ctrl_w(qtbot, screen)
     qtbot.waitUntil(lambda: gone(screen))
-    assert "The meeting's details (venue, times, exposure visit) is not saved." in asked
+    assert asked == ["Not saved yet: the meeting's details (venue, times, exposure visit)."]
     assert venue_of(demo_db, meeting_id) == "Msunduzi City Hall, Pietermaritzburg"
     again = open_meeting(coordinator, meeting_id)
     assert again is not screen
@@ -101,7 +102,7 @@ def test_minutes_discarded_on_close_are_not_saved_behind_the_users_back(
     asked = answer_modal("Discard")
     screen.close()
     qtbot.waitUntil(lambda: gone(screen))
-    assert "The minutes being typed is not saved." in asked
+    assert asked == ["Not saved yet: the minutes being typed."]
     assert not demo_db.rows("SELECT 1 FROM minutes WHERE text LIKE '%Zebra 4711%'")
 
 
@@ -113,3 +114,68 @@ def test_quitting_the_program_asks_for_an_open_screen_then_quits(qtbot, coordina
     coordinator.close()  # File ▸ Quit
     qtbot.waitUntil(lambda: gone(coordinator))
     assert venue_of(demo_db, meeting_id) == "Nelson Mandela Bay, Gqeberha"
+
+
+# -- letterhead and letter templates ----------------------------------------------------------------
+def as_role(window, db, username: str, role: str):
+    user_id = db.rows("SELECT id FROM users WHERE username = :u", {"u": username})[0][0]
+    window.actor = Actor(user_id, username, role)
+    return window
+
+
+def active_letterhead_name(db) -> str:
+    return db.rows("SELECT name FROM letterheads WHERE active")[0][0]
+
+
+@pytest.mark.parametrize("answer", ["Save", "Discard"])
+def test_letterhead_edits_closed_ask_and_save_or_discard(qtbot, main_window, demo_db, answer):
+    window = as_role(main_window, demo_db, "admin", "administrator")
+    before = active_letterhead_name(demo_db)
+    editor = lv.letterhead(window)
+    qtbot.waitExposed(editor)
+    editor.name.selectAll()
+    qtbot.keyClicks(editor.name, "SACN Urban Safety Reference Group, Civic Centre")
+    asked = answer_modal(answer)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    qtbot.keyClick(editor.name, Qt.Key.Key_Escape)  # Escape closes the window, asking first
+    qtbot.waitUntil(lambda: gone(editor))
+    assert asked == ["Not saved yet: the letterhead."]
+    expected = "SACN Urban Safety Reference Group, Civic Centre" if answer == "Save" else before
+    assert active_letterhead_name(demo_db) == expected
+    again = lv.letterhead(window)
+    assert again.name.text() == expected
+    again.close()  # nothing typed: closes without a question
+    qtbot.waitUntil(lambda: gone(again))
+
+
+def test_letterhead_seen_by_a_secretariat_member_closes_without_a_question(
+    qtbot, main_window, demo_db
+):
+    window = as_role(main_window, demo_db, "secretariat", "secretariat")
+    editor = lv.letterhead(window)
+    qtbot.keyClicks(editor.name, " (typed, but only an administrator may save)")
+    editor.close()
+    qtbot.waitUntil(lambda: gone(editor))
+
+
+def test_template_typed_then_another_kind_asks_and_cancel_stays(qtbot, main_window, demo_db):
+    window = as_role(main_window, demo_db, "secretariat", "secretariat")
+    editor = lv.letter_templates(window)
+    qtbot.waitExposed(editor)
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData("decline"))
+    qtbot.keyClicks(editor.body, " Typed before switching.")
+    asked = answer_modal("Cancel")
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData("award"))
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == ["Not saved yet: the decline letter template."]
+    assert editor.kind() == "decline"
+    assert "Typed before switching." in editor.body.toPlainText()
+    # Save, then the other kind is shown and the decline text is the newest version.
+    answer_modal("Save")
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData("award"))
+    qtbot.waitUntil(lambda: editor.kind() == "award" and not editor.is_dirty())
+    ((body,),) = demo_db.rows(
+        "SELECT body FROM letter_templates WHERE kind = 'decline' ORDER BY version DESC LIMIT 1"
+    )
+    assert "Typed before switching." in body

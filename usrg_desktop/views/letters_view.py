@@ -40,9 +40,11 @@ from ..workflows import letters as wl
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
 from .list_page import ListPage
-from .operations import Refused, confirm, perform
+from .operations import Refused, perform
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
+from .unsaved import install_guard
+from .window_size import close_keys, fit_on_screen
 
 # The last report box of a batch, so tests (and a second look) can read it.
 last_report: list[QMessageBox | None] = [None]
@@ -430,7 +432,10 @@ class TemplateEditor(QWidget):
         self.body.installEventFilter(self)
         self._current_kind = self.kind()
         self.load_kind(self.kind())
-        self.resize(1360, 820)
+        fit_on_screen(self, 1360, 820)
+        close_keys(self)
+        # Closing, or showing another kind, with the text not saved asks Save / Discard / Cancel.
+        self.guard = install_guard(self, lambda: [self], "Letter templates")
 
     def kind(self) -> str:
         """The kind of letter being edited."""
@@ -445,6 +450,14 @@ class TemplateEditor(QWidget):
     def is_dirty(self) -> bool:
         """Whether the editor holds changes not saved."""
         return (self.subject.text(), self.body.toPlainText()) != self._loaded
+
+    def has_unsaved_changes(self) -> bool:
+        """The editor's text differs from the version shown (see views/unsaved.py)."""
+        return self.is_dirty()
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return f"the {wl.KIND_LABELS[self._current_kind]} template"
 
     def load_kind(self, kind: str) -> None:
         """Show the newest version of a kind's template, its placeholders and its history."""
@@ -483,19 +496,21 @@ class TemplateEditor(QWidget):
         kind = self.kind()
         if kind == self._current_kind:
             return
-        if self.is_dirty() and not confirm(
-            self,
-            "Discard changes",
-            f"Discard your changes to the {wl.KIND_LABELS[self._current_kind]} template?",
-            yes="Discard",
-        ):
-            self.kind_box.blockSignals(True)
-            self.kind_box.setCurrentIndex(self.kind_box.findData(self._current_kind))
-            self.kind_box.blockSignals(False)
-            return
-        self._current_kind = kind
-        self.status.clear()
-        self.load_kind(kind)
+        # The kind being edited stays shown until the question is answered.
+        self._show_kind_box(self._current_kind)
+
+        def show_other() -> None:
+            self._current_kind = kind
+            self._show_kind_box(kind)
+            self.status.clear()
+            self.load_kind(kind)
+
+        self.guard.attempt(show_other, action="showing another letter")
+
+    def _show_kind_box(self, kind: str) -> None:
+        self.kind_box.blockSignals(True)
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+        self.kind_box.blockSignals(False)
 
     def _on_edited(self) -> None:
         self._show_problems()
@@ -620,6 +635,7 @@ class LetterheadEditor(QWidget):
             self.save_button.setEnabled(False)
             self.status.setText("Only an administrator may change the letterhead.")
         self.preview = PdfPreview(file_name="letterhead preview.pdf")
+        self._saved = self._fields()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(350)
@@ -654,7 +670,24 @@ class LetterheadEditor(QWidget):
         QVBoxLayout(self).addWidget(split)
         self._show_logo()
         self.refresh_preview()
-        self.resize(1120, 760)
+        fit_on_screen(self, 1120, 760)
+        close_keys(self)
+        # Closing with edits not saved asks Save / Discard / Cancel (views/unsaved.py).
+        self.guard = install_guard(self, lambda: [self], "Letterhead")
+
+    def _fields(self) -> tuple[str, str, str]:
+        return (self.name.text(), self.address.toPlainText(), self.footer.toPlainText())
+
+    def has_unsaved_changes(self) -> bool:
+        """Name, address, footer or logo changed since shown or saved (for an administrator,
+        the only one who may save them)."""
+        if not self.save_button.isEnabled():
+            return False
+        return self._logo_changed or self._fields() != self._saved
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the letterhead"
 
     def letterhead(self) -> Any:
         """The letterhead as edited (not saved)."""
@@ -746,6 +779,7 @@ class LetterheadEditor(QWidget):
             return False
         set_error(self.error, "")
         self._logo_changed = False
+        self._saved = self._fields()
         self.status.setText("Saved. New letters are printed on this letterhead.")
         return True
 

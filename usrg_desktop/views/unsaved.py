@@ -103,7 +103,7 @@ class UnsavedGuard(QObject):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(f"{self.title()}: not saved")
         what = describe(dirty)
-        box.setText(f"{what[:1].upper()}{what[1:]} {'are' if len(dirty) > 1 else 'is'} not saved.")
+        box.setText(f"Not saved yet: {what}.")
         box.setInformativeText(f"Save before {action}, discard what was typed, or go back to it?")
         save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)

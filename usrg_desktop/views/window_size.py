@@ -1,0 +1,37 @@
+"""Window sizes that fit the screen they open on (a 1366×768 laptop as well as a large screen)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+# The smallest screen the program is laid out for; a window's first size never exceeds it.
+LAPTOP = (1366, 768)
+# Room left for the title bar, the task bar and the window frame.
+_FRAME = (16, 72)
+
+
+def available_size(widget: QWidget | None = None) -> tuple[int, int]:
+    """The width and height a window can take on the screen it opens on (at most 1366×768
+    less the frame when no screen is known, as offscreen)."""
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    if screen is None:
+        return LAPTOP[0] - _FRAME[0], LAPTOP[1] - _FRAME[1]
+    area = screen.availableGeometry()
+    return area.width() - _FRAME[0], area.height() - _FRAME[1]
+
+
+def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+    """Give a window the size it wants, or as much as the screen has, and never more than
+    fits a 1366×768 laptop's working area on a smaller or unknown screen."""
+    room_w, room_h = available_size(widget)
+    room_w = max(room_w, 0) or LAPTOP[0] - _FRAME[0]
+    room_h = max(room_h, 0) or LAPTOP[1] - _FRAME[1]
+    widget.resize(min(width, room_w), min(height, room_h))
+
+
+def close_keys(widget: QWidget) -> None:
+    """Escape and Ctrl+W close a secondary window (its unsaved-changes guard still asks)."""
+    for keys in ("Escape", "Ctrl+W"):
+        QShortcut(QKeySequence(keys), widget, widget.close)
