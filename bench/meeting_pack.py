@@ -105,7 +105,7 @@ def full_meeting() -> mp.MeetingPackData:
 
 def floor_pack(data: mp.MeetingPackData) -> bytes:
     """The same pages with ReportLab and pypdf alone: one plain build, annexes appended."""
-    s = mp._styles()
+    s = mp.pack_styles()
     titles = [t for t, _ in mp._body_sections(data, s)]
     story = [*mp._cover(data, s), *mp._contents(titles, {}, s)]
     for n, (title, parts) in enumerate(mp._body_sections(data, s)):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import clock
 from ..workflows import FieldErrors, WorkflowError
+from . import annexes
 from .common import (
     acting_user,
     add_format,
@@ -546,3 +547,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         if action == "cancel":
             status.add_argument("--reason", required=True, help="why it is cancelled")
         status.set_defaults(handler=cmd_meetings_status)
+    annexes.register(meetsub, common)

@@ -13,45 +13,37 @@ taller than a page is set as paragraphs instead (ReportLab raises LayoutError ot
 from __future__ import annotations
 
 import io
-from collections.abc import Generator, Iterable
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from .styles import ACCENT, INK, RULE, SHADE, Letterhead, draw_letterhead, register_fonts
-from .styles import FONT as BODY_FONT
-from .styles import FONT_BOLD as BOLD_FONT
-from .styles import FONT_ITALIC as ITALIC_FONT
+from .pack_annexes import add_annex_pages, annex_letter
+from .pack_layout import (
+    FRAME_WIDTH,
+    SectionStart,
+    markup,
+    pack_styles,
+    paragraphs,
+    render,
+    safe_table,
+)
+from .styles import RULE, SHADE, Letterhead
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 18 * mm
-FOOTER_GAP = 10 * mm
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
-FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_GAP
-# A table row taller than this share of a page is set as paragraphs instead.
-ROW_HEIGHT_LIMIT = 0.8 * FRAME_HEIGHT
 BLANK_REGISTER_ROWS = 8
 # Agenda descriptions longer than this (characters) are printed after the day's table.
 LONG_NOTE = 600
@@ -163,281 +155,6 @@ class BuiltPack:
     sections: tuple[PackSection, ...]
 
 
-# -- styles ----------------------------------------------------------------------------------
-def _styles() -> dict[str, ParagraphStyle]:
-    register_fonts()
-    base = ParagraphStyle("body", fontName=BODY_FONT, fontSize=9.5, leading=12.5, textColor=INK)
-    return {
-        "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=BOLD_FONT, fontSize=9),
-        "cell_italic": ParagraphStyle(
-            "cell_italic", parent=base, fontName=ITALIC_FONT, fontSize=8.5
-        ),
-        "head": ParagraphStyle(
-            "head", parent=base, fontName=BOLD_FONT, fontSize=8.5, textColor=colors.white
-        ),
-        "h1": ParagraphStyle(
-            "h1",
-            parent=base,
-            fontName=BOLD_FONT,
-            fontSize=16,
-            leading=20,
-            spaceAfter=8,
-            textColor=ACCENT,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=BOLD_FONT,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=8,
-            spaceAfter=4,
-        ),
-        "h3": ParagraphStyle(
-            "h3",
-            parent=base,
-            fontName=BOLD_FONT,
-            fontSize=10,
-            leading=13,
-            spaceBefore=6,
-            spaceAfter=3,
-        ),
-        "cover_title": ParagraphStyle(
-            "cover_title",
-            parent=base,
-            fontName=BOLD_FONT,
-            fontSize=26,
-            leading=32,
-            alignment=TA_CENTER,
-            textColor=ACCENT,
-        ),
-        "cover_line": ParagraphStyle(
-            "cover_line", parent=base, fontSize=13, leading=18, alignment=TA_CENTER
-        ),
-        "contents": ParagraphStyle("contents", parent=base, fontSize=11, leading=16),
-        "cover_small": ParagraphStyle(
-            "cover_small", parent=base, fontSize=8.5, leading=11, alignment=TA_CENTER
-        ),
-    }
-
-
-def _text(value: str) -> str:
-    """Plain text as Paragraph markup: escaped, line breaks kept."""
-    return escape(value).replace("\n", "<br/>")
-
-
-def _paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
-    """A long text as one paragraph per blank-line-separated block, so it flows over pages."""
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
-    return [Paragraph(_text(b), style) for b in blocks if b]
-
-
-class _SectionStart(Flowable):
-    """Marks where a section starts, for the contents and the bookmarks (draws nothing)."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title = title
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        """Takes no room."""
-        return 0, 0
-
-    def draw(self) -> None:
-        """Draws nothing."""
-
-
-# -- tables that never break the build -------------------------------------------------------
-def _safe_table(
-    header: list[str],
-    rows: list[list[Flowable | str]],
-    widths: list[float],
-    styles: dict[str, ParagraphStyle],
-    *,
-    as_paragraphs: Iterable[int] = (),
-    extra_style: list[tuple] | None = None,
-) -> list[Flowable]:
-    """A table with a repeated heading row; a row too tall for a page is set as paragraphs.
-
-    `as_paragraphs` names the columns whose text leads the paragraph version of a tall row.
-    """
-    head = [Paragraph(_text(h), styles["head"]) for h in header]
-    out: list[Flowable] = []
-    pending: list[list] = []
-    lead = list(as_paragraphs) or [0]
-
-    def flush() -> None:
-        if pending:
-            table = Table([head, *pending], colWidths=widths, repeatRows=1, splitByRow=1)
-            table.setStyle(_table_style(extra_style))
-            out.append(table)
-            pending.clear()
-
-    for row in rows:
-        cells = [
-            c if isinstance(c, Flowable) else Paragraph(_text(str(c)), styles["cell"]) for c in row
-        ]
-        _w, height = Table([cells], colWidths=widths).wrap(FRAME_WIDTH, FRAME_HEIGHT)
-        if height <= ROW_HEIGHT_LIMIT:
-            pending.append(cells)
-            continue
-        flush()
-        for n, (label, cell) in enumerate(zip(header, row, strict=True)):
-            if isinstance(cell, Flowable):
-                text = getattr(cell, "text", "")
-                out.extend(_paragraphs(text, styles["body"]) if n not in lead else [cell])
-            elif str(cell):
-                style = styles["cell_bold"] if n in lead else styles["body"]
-                prefix = "" if n in lead else f"{label}: "
-                out.extend(_paragraphs(prefix + str(cell), style))
-        out.append(Spacer(1, 6))
-    flush()
-    return out
-
-
-def _table_style(extra: list[tuple] | None = None) -> TableStyle:
-    return TableStyle(
-        [
-            ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            *(extra or []),
-        ]
-    )
-
-
-# -- page furniture --------------------------------------------------------------------------
-class _NumberedCanvas(pdfcanvas.Canvas):
-    """Draws the footer ("name … Page x of y") once the number of pages is known.
-
-    `first_page` is the number of this document's first page in the finished pack and `total`
-    the pack's page count when it is known beforehand; otherwise the total is this document's
-    pages plus `extra_pages` (the annexes that follow).
-    """
-
-    def __init__(
-        self,
-        *args,
-        footer: str = "",
-        extra_pages: int = 0,
-        first_page: int = 1,
-        total: int | None = None,
-        **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._extra_pages = extra_pages
-        self._first_page = first_page
-        self._total = total
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        """Keep the page until save(), when the total is known."""
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        """Draw every page's footer with the total, then write the file."""
-        total = self._total or len(self._pages) + self._extra_pages
-        for n, state in enumerate(self._pages):
-            self.__dict__.update(state)
-            _draw_footer(self, self._footer, self._first_page + n, total, PAGE_WIDTH)
-            super().showPage()
-        super().save()
-
-
-def _draw_footer(c: pdfcanvas.Canvas, footer: str, page: int, total: int, width: float) -> None:
-    c.saveState()
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
-    c.line(MARGIN, MARGIN - 2 * mm, width - MARGIN, MARGIN - 2 * mm)
-    c.setFont(BODY_FONT, 8)
-    c.setFillColor(INK)
-    c.drawString(MARGIN, MARGIN - 6 * mm, footer)
-    c.drawRightString(width - MARGIN, MARGIN - 6 * mm, f"Page {page} of {total}")
-    c.restoreState()
-
-
-def _header(c: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
-    if c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:  # the cover
-        letterhead = getattr(doc, "letterhead", None)
-        if letterhead is not None:
-            c.saveState()
-            draw_letterhead(c, letterhead)
-            c.restoreState()
-        return
-    c.saveState()
-    c.setFont(BODY_FONT, 7.5)
-    c.setFillColor(RULE)
-    c.drawString(
-        MARGIN,
-        PAGE_HEIGHT - MARGIN + 5 * mm,
-        "Urban Safety Reference Group · South African Cities Network",
-    )
-    c.restoreState()
-
-
-class _PackDocument(BaseDocTemplate):
-    """A4 portrait; records the page each section starts on."""
-
-    def __init__(self, buffer: io.BytesIO, title: str, first_page: int = 1) -> None:
-        self.first_page = first_page
-        super().__init__(
-            buffer,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN + FOOTER_GAP,
-            title=title,
-            author="SACN Urban Safety Reference Group",
-            creator="USRG Desktop",
-            invariant=1,
-        )
-        frame = Frame(MARGIN, MARGIN + FOOTER_GAP, FRAME_WIDTH, FRAME_HEIGHT, id="body")
-        self.addPageTemplates([PageTemplate("page", [frame], onPage=_header)])
-        self.section_pages: dict[str, int] = {}
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
-        """Note where each section starts."""
-        if isinstance(flowable, _SectionStart):
-            self.section_pages.setdefault(flowable.title, self.page)
-
-
-def _render(
-    flowables: list[Flowable],
-    title: str,
-    footer: str,
-    *,
-    extra_pages: int = 0,
-    first_page: int = 1,
-    total: int | None = None,
-    letterhead: Letterhead | None = None,
-) -> tuple[bytes, dict[str, int]]:
-    """One ReportLab build with the pack's pages and footer; the PDF and where sections fell."""
-    buffer = io.BytesIO()
-    doc = _PackDocument(buffer, title, first_page=first_page)
-    doc.letterhead = letterhead
-    doc.build(
-        flowables,
-        canvasmaker=partial(
-            _NumberedCanvas,
-            footer=footer,
-            extra_pages=extra_pages,
-            first_page=first_page,
-            total=total,
-        ),
-    )
-    return buffer.getvalue(), doc.section_pages
-
-
 # -- the parts -------------------------------------------------------------------------------
 def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     printed = f"Printed {data.printed_on:%d %B %Y}" if data.printed_on else ""
@@ -445,19 +162,19 @@ def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable
         Spacer(1, 45 * mm),
         Paragraph("Urban Safety Reference Group", s["cover_line"]),
         Spacer(1, 6 * mm),
-        Paragraph(_text(data.name), s["cover_title"]),
+        Paragraph(markup(data.name), s["cover_title"]),
         Spacer(1, 4 * mm),
         Paragraph("Meeting pack", s["cover_line"]),
         Spacer(1, 18 * mm),
-        Paragraph(f"<b>Hosted by {_text(data.host)}</b>", s["cover_line"]),
-        Paragraph(_text(data.dates), s["cover_line"]),
+        Paragraph(f"<b>Hosted by {markup(data.host)}</b>", s["cover_line"]),
+        Paragraph(markup(data.dates), s["cover_line"]),
     ]
     if data.venue:
-        lines.append(Paragraph(_text(data.venue), s["cover_line"]))
+        lines.append(Paragraph(markup(data.venue), s["cover_line"]))
     lines += [
         Spacer(1, 60 * mm),
         Paragraph("South African Cities Network", s["cover_line"]),
-        Paragraph(_text(f"{data.quarter} · {printed}".strip(" ·")), s["cover_small"]),
+        Paragraph(markup(f"{data.quarter} · {printed}".strip(" ·")), s["cover_small"]),
         PageBreak(),
     ]
     return lines
@@ -467,7 +184,7 @@ def _contents(
     titles: list[str], known: dict[str, int], s: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     rows = [
-        [Paragraph(_text(t), s["contents"]), Paragraph(str(known.get(t, "")), s["contents"])]
+        [Paragraph(markup(t), s["contents"]), Paragraph(str(known.get(t, "")), s["contents"])]
         for t in titles
     ]
     table = Table(rows, colWidths=[FRAME_WIDTH - 20 * mm, 20 * mm])
@@ -491,7 +208,7 @@ def _title_block(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Fl
         ("Venue", data.venue or "to be confirmed"),
     ]
     table = Table(
-        [[Paragraph(f"<b>{k}</b>", s["cell"]), Paragraph(_text(v), s["cell"])] for k, v in rows],
+        [[Paragraph(f"<b>{k}</b>", s["cell"]), Paragraph(markup(v), s["cell"])] for k, v in rows],
         colWidths=[30 * mm, FRAME_WIDTH - 30 * mm],
     )
     table.setStyle(
@@ -512,7 +229,7 @@ def _agenda(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowabl
     for day in sorted(data.day_labels):
         items = [i for i in data.agenda if i.day == day]
         out.append(CondPageBreak(40 * mm))
-        out.append(Paragraph(_text(data.day_labels[day]), s["h2"]))
+        out.append(Paragraph(markup(data.day_labels[day]), s["h2"]))
         if not items:
             out.append(Paragraph("No items yet.", s["body"]))
             continue
@@ -520,21 +237,21 @@ def _agenda(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowabl
         shaded = []
         notes: list[PackAgendaItem] = []
         for n, item in enumerate(items, start=1):
-            text = f"<b>{_text(item.title)}</b>"
+            text = f"<b>{markup(item.title)}</b>"
             if item.presenter:
-                text += f"<br/><i>{_text(item.presenter)}</i>"
+                text += f"<br/><i>{markup(item.presenter)}</i>"
             if len(item.description) > LONG_NOTE:
                 # A long brief would make a row taller than a page: it follows the table.
                 notes.append(item)
                 text += "<br/><i>Notes follow the day's programme.</i>"
             elif item.description:
-                text += f"<br/>{_text(item.description)}"
+                text += f"<br/>{markup(item.description)}"
             for line in item.sub_items:
-                text += f"<br/>• {_text(line)}"
+                text += f"<br/>• {markup(line)}"
             rows.append([item.starts, item.number or "", Paragraph(text, s["cell"]), item.purpose])
             if item.number is None:
                 shaded.append(("BACKGROUND", (0, n), (-1, n), SHADE))
-        out += _safe_table(
+        out += safe_table(
             ["Time", "No.", "Item", "Purpose"],
             rows,
             widths,
@@ -546,8 +263,8 @@ def _agenda(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowabl
             out.append(Paragraph(f"Close of day {day}: {data.day_ends[day]}", s["small"]))
         for item in notes:
             label = f"item {item.number}" if item.number else item.starts
-            out.append(Paragraph(_text(f"Notes on {label}: {item.title}"), s["h3"]))
-            out += _paragraphs(item.description, s["body"])
+            out.append(Paragraph(markup(f"Notes on {label}: {item.title}"), s["h3"]))
+            out += paragraphs(item.description, s["body"])
     if data.has_exposure_visit:
         out.append(Spacer(1, 4 * mm))
         out.append(KeepTogether(_exposure_block(data, s, heading="Exposure visit")))
@@ -565,7 +282,7 @@ def _exposure_block(
         ("Contact", data.exposure_contact),
     ):
         if value:
-            out.append(Paragraph(f"<b>{label}:</b> {_text(value)}", s["body"]))
+            out.append(Paragraph(f"<b>{label}:</b> {markup(value)}", s["body"]))
     return out
 
 
@@ -579,7 +296,7 @@ def _actions_table(actions: list[PackAction], s: dict[str, ParagraphStyle]) -> l
         rows.append(
             [
                 str(a.number),
-                Paragraph(_text(a.description), s["cell"]),
+                Paragraph(markup(a.description), s["cell"]),
                 a.owner,
                 a.due,
                 status,
@@ -588,7 +305,7 @@ def _actions_table(actions: list[PackAction], s: dict[str, ParagraphStyle]) -> l
         )
         if a.overdue:
             marks.append(("TEXTCOLOR", (4, n), (4, n), colors.HexColor("#b00020")))
-    return _safe_table(
+    return safe_table(
         ["No.", "Action", "Owner", "Due", "Status", "Raised"],
         rows,
         widths,
@@ -614,14 +331,14 @@ def _register(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowa
     rows: list[list] = []
     style: list[tuple] = []
     for group, people in groups.items():
-        rows.append([Paragraph(f"<b>{_text(group)}</b>", s["cell"]), "", "", "", ""])
+        rows.append([Paragraph(f"<b>{markup(group)}</b>", s["cell"]), "", "", "", ""])
         style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
         style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
         for p in people:
             label = (
-                f"{_text(p.name)}<br/><font size=7.5>{_text(p.title)}</font>"
+                f"{markup(p.name)}<br/><font size=7.5>{markup(p.title)}</font>"
                 if p.title
-                else _text(p.name)
+                else markup(p.name)
             )
             rows.append([Paragraph(label, s["cell"]), "", "", "", ""])
     rows.append([Paragraph("<b>Other attendees</b>", s["cell"]), "", "", "", ""])
@@ -630,20 +347,10 @@ def _register(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowa
     for _ in range(BLANK_REGISTER_ROWS):
         rows.append([Spacer(1, 7 * mm), "", "", "", ""])
     style += [("GRID", (1, 1), (-1, -1), 0.4, RULE), ("ALIGN", (1, 0), (3, -1), "CENTER")]
-    out += _safe_table(
+    out += safe_table(
         ["Name", "Day 1", "Day 2", "Visit", "Signature"], rows, widths, s, extra_style=style
     )
     return out
-
-
-def annex_letter(n: int) -> str:
-    """The letter of the n-th annex (0 → A, 25 → Z, 26 → AA)."""
-    letters = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _annex_titles(data: MeetingPackData) -> list[str]:
@@ -657,14 +364,14 @@ def _footer_text(data: MeetingPackData) -> str:
 # -- the documents ---------------------------------------------------------------------------
 def agenda_pdf(data: MeetingPackData) -> bytes:
     """The meeting's agenda as handed out: title block, each day's items, the exposure visit."""
-    s = _styles()
+    s = pack_styles()
 
     story = [
-        Paragraph(_text(f"{data.name}: agenda"), s["h1"]),
+        Paragraph(markup(f"{data.name}: agenda"), s["h1"]),
         *_title_block(data, s),
         *_agenda(data, s),
     ]
-    pdf, _sections = _render(story, f"{data.name} agenda", _footer_text(data))
+    pdf, _sections = render(story, f"{data.name} agenda", _footer_text(data))
     return pdf
 
 
@@ -679,10 +386,10 @@ def _body_sections(
         ("Agenda", [*_title_block(data, s), *_agenda(data, s)])
     ]
     if data.previous_name and data.previous_minutes:
-        minutes: list[Flowable] = [Paragraph(_text(data.previous_name), s["small"])]
+        minutes: list[Flowable] = [Paragraph(markup(data.previous_name), s["small"])]
         for m in data.previous_minutes:
-            minutes.append(Paragraph(_text(m.heading), s["h2"]))
-            minutes += _paragraphs(m.text, s["body"])
+            minutes.append(Paragraph(markup(m.heading), s["h2"]))
+            minutes += paragraphs(m.text, s["body"])
         sections.append(("Minutes of the previous meeting", minutes))
     if data.open_actions or data.done_actions:
         tracker: list[Flowable] = []
@@ -707,7 +414,7 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
 
     A generator so that the workflow around it can report progress and stop between steps.
     """
-    s = _styles()
+    s = pack_styles()
     readers = []
     for n, annex in enumerate(data.annexes):
         yield f"Reading annex {annex_letter(n)}"
@@ -731,12 +438,12 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         for n, (title, parts) in enumerate(sections):
             if n:
                 flow.append(PageBreak())
-            flow += [_SectionStart(title), Paragraph(_text(title), s["h1"]), *parts]
+            flow += [SectionStart(title), Paragraph(markup(title), s["h1"]), *parts]
         flow.append(_EndMark())
         return flow
 
     yield "Setting the pages"
-    body, known = _render(
+    body, known = render(
         story(),
         f"{data.name} meeting pack",
         footer,
@@ -754,7 +461,7 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         page += len(reader.pages)
 
     yield "Numbering the contents"
-    numbered, _ = _render(
+    numbered, _ = render(
         _contents(titles, known, s)[:-1],  # without its page break
         "contents",
         footer,
@@ -771,14 +478,20 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         writer.add_page(contents[n - (CONTENTS_PAGE - 1)] if in_contents else body_page)
     page_index = body_pages
     stamped_sections: list[PackSection] = [PackSection(t, known[t]) for t in body_titles]
-    for n, (title, reader) in enumerate(zip(annex_titles, readers, strict=True)):
+    for n, (title, reader, annex) in enumerate(
+        zip(annex_titles, readers, data.annexes, strict=True)
+    ):
         yield f"Merging annex {annex_letter(n)}"
-        overlay = _annex_overlay(reader, annex_letter(n), _footer_text(data), page_index + 1, total)
-        for p, page in enumerate(reader.pages):
-            added = writer.add_page(page)
-            added.merge_page(overlay.pages[p])
         stamped_sections.append(PackSection(title, page_index + 1))
-        page_index += len(reader.pages)
+        page_index += add_annex_pages(
+            writer,
+            reader,
+            letter=annex_letter(n),
+            title=annex.title,
+            footer=footer,
+            first_page=page_index + 1,
+            total=total,
+        )
     for section in stamped_sections:
         writer.add_outline_item(title=section.title, page_number=section.page - 1)
     writer.add_metadata({"/Title": f"{data.name} meeting pack", "/Creator": "USRG Desktop"})
@@ -787,38 +500,11 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
     return BuiltPack(out.getvalue(), total, tuple(stamped_sections))
 
 
-class _EndMark(_SectionStart):
+class _EndMark(SectionStart):
     """Marks the last body page, so annexes can be numbered after it."""
 
     def __init__(self) -> None:
         super().__init__("__end__")
-
-
-def _annex_overlay(
-    reader: PdfReader, letter: str, footer: str, first_page: int, total: int
-) -> PdfReader:
-    """One page per annex page: the "Annex X" stamp and the pack's footer, sized to fit."""
-    buffer = io.BytesIO()
-    c = pdfcanvas.Canvas(buffer, invariant=1)
-    for n, page in enumerate(reader.pages):
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        c.setPageSize((width, height))
-        c.saveState()
-        c.setFillColor(colors.white)
-        c.setStrokeColor(ACCENT)
-        c.rect(width - MARGIN - 30 * mm, height - 14 * mm, 30 * mm, 8 * mm, fill=1)
-        c.setFillColor(ACCENT)
-        c.setFont(BOLD_FONT, 11)
-        c.drawCentredString(width - MARGIN - 15 * mm, height - 11.5 * mm, f"Annex {letter}")
-        c.restoreState()
-        c.saveState()
-        c.setFillColor(colors.white)  # a clean band for the footer, over the annex's own
-        c.rect(0, MARGIN - 9 * mm, width, 8.5 * mm, stroke=0, fill=1)
-        c.restoreState()
-        _draw_footer(c, footer, first_page + n, total, width)
-        c.showPage()
-    c.save()
-    return PdfReader(io.BytesIO(buffer.getvalue()))
 
 
 def meeting_pack_pdf(data: MeetingPackData) -> BuiltPack:

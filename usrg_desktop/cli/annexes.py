@@ -1,0 +1,102 @@
+"""`usrg meetings annex add|list|remove`: the PDFs merged into a meeting's pack.
+
+The same workflow functions as the Annexes tab of the meeting's print panel.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..workflows import Column, Listing, WorkflowError
+from .common import acting_user, add_format, now, open_db, print_listing
+
+ANNEX_COLUMNS = [Column("annex", "Annex"), Column("title", "Title"), Column("file", "File")]
+
+
+def _meeting_id(session, number: int) -> int:  # noqa: ANN001
+    from ..workflows.meeting_plans import meeting_id_for_number
+
+    return meeting_id_for_number(session, number=number)
+
+
+def cmd_annex_add(args: argparse.Namespace) -> int:
+    """Attach a PDF to a meeting as its next annex."""
+    from ..workflows.meeting_pack import add_annex, annexes_of
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    with db.unit_of_work() as session:
+        meeting_id = _meeting_id(session, args.meeting)
+        annex_id = add_annex(
+            session,
+            meeting_id=meeting_id,
+            path=Path(args.file),
+            title=args.title or "",
+            actor=actor,
+            now=now(),
+        )
+        rows = annexes_of(session, meeting_id=meeting_id)
+        letter, title = next((row[1], row[2]) for row in rows if row[0] == annex_id)
+    print(f"Attached {Path(args.file).name} to meeting {args.meeting} as Annex {letter}: {title}.")
+    return 0
+
+
+def cmd_annex_list(args: argparse.Namespace) -> int:
+    """Print a meeting's annexes in pack order."""
+    from ..workflows.meeting_pack import annexes_of
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        rows = annexes_of(session, meeting_id=_meeting_id(session, args.meeting))
+    listing = Listing(
+        f"Annexes of meeting {args.meeting}",
+        ANNEX_COLUMNS,
+        [(letter, title, filename) for _id, letter, title, filename in rows],
+        [annex_id for annex_id, *_rest in rows],
+    )
+    print_listing(listing, args.format)
+    return 0
+
+
+def cmd_annex_remove(args: argparse.Namespace) -> int:
+    """Take an annex (by its letter) off a meeting; the later ones move up a letter."""
+    from ..workflows.meeting_pack import annexes_of, remove_annex
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    wanted = args.annex.strip().upper().removeprefix("ANNEX ").strip()
+    with db.unit_of_work() as session:
+        rows = annexes_of(session, meeting_id=_meeting_id(session, args.meeting))
+        found = next((row for row in rows if row[1] == wanted), None)
+        if found is None:
+            have = ", ".join(row[1] for row in rows) or "none"
+            raise WorkflowError(
+                f"Meeting {args.meeting} has no Annex {wanted} (its annexes: {have})."
+            )
+        remove_annex(session, annex_id=found[0], actor=actor, now=now())
+    print(f"Removed Annex {wanted} ({found[2]}) from meeting {args.meeting}.")
+    return 0
+
+
+def register(meetsub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add `meetings annex add|list|remove` under `usrg meetings`."""
+    annex = meetsub.add_parser("annex", parents=[common], help="the PDFs merged into a pack")
+    annex_sub = annex.add_subparsers(dest="annex_command", required=True, metavar="ACTION")
+    add = annex_sub.add_parser(
+        "add", parents=[common], help="attach a PDF as the next annex (needs --user)"
+    )
+    add.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
+    add.add_argument("file", metavar="FILE.pdf", help="the PDF to attach")
+    add.add_argument("--title", help="the annex's title (default: the file's name)")
+    add.set_defaults(handler=cmd_annex_add)
+    listing = annex_sub.add_parser("list", parents=[common], help="a meeting's annexes")
+    listing.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
+    add_format(listing)
+    listing.set_defaults(handler=cmd_annex_list)
+    remove = annex_sub.add_parser(
+        "remove", parents=[common], help="take an annex off a meeting (needs --user)"
+    )
+    remove.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
+    remove.add_argument("--annex", required=True, metavar="LETTER", help="its letter, e.g. B")
+    remove.set_defaults(handler=cmd_annex_remove)
