@@ -116,7 +116,7 @@ def test_quitting_the_program_asks_for_an_open_screen_then_quits(qtbot, coordina
     assert venue_of(demo_db, meeting_id) == "Nelson Mandela Bay, Gqeberha"
 
 
-# -- letterhead and letter templates ----------------------------------------------------------------
+# -- letterhead and letter templates ---------------------------------------------------------------
 def as_role(window, db, username: str, role: str):
     user_id = db.rows("SELECT id FROM users WHERE username = :u", {"u": username})[0][0]
     window.actor = Actor(user_id, username, role)
@@ -179,3 +179,51 @@ def test_template_typed_then_another_kind_asks_and_cancel_stays(qtbot, main_wind
         "SELECT body FROM letter_templates WHERE kind = 'decline' ORDER BY version DESC LIMIT 1"
     )
     assert "Typed before switching." in body
+
+
+# -- round and person forms ----------------------------------------------------------------------
+def test_new_round_typed_then_escape_asks_cancel_stays_discard_closes(qtbot, main_window, demo_db):
+    window = as_role(main_window, demo_db, "secretariat", "secretariat")
+    page = window.show_page("Rounds", 0)
+    rounds_before = demo_db.rows("SELECT COUNT(*) FROM rounds")[0][0]
+    qtbot.mouseClick(page.rounds_controller.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.rounds_controller.dialog
+    qtbot.keyClicks(dialog.name_edit, "Innovation Fund 2027 Round 1")
+    asked = answer_modal("Cancel")
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == ["Not saved yet: the new round."]
+    assert dialog.isVisible() and dialog.name_edit.text() == "Innovation Fund 2027 Round 1"
+    answer_modal("Discard")
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert demo_db.rows("SELECT COUNT(*) FROM rounds")[0][0] == rounds_before
+
+
+def test_new_round_untouched_closes_on_escape_without_a_question(qtbot, main_window, demo_db):
+    window = as_role(main_window, demo_db, "secretariat", "secretariat")
+    page = window.show_page("Rounds", 0)
+    qtbot.mouseClick(page.rounds_controller.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.rounds_controller.dialog
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_person_edited_then_closed_with_save_keeps_the_change(qtbot, main_window, demo_db):
+    window = as_role(main_window, demo_db, "secretariat", "secretariat")
+    page = window.show_page("Directory", 0)
+    ((person_id,),) = demo_db.rows("SELECT id FROM people WHERE full_name = 'Lerato Mofokeng'")
+    assert page.select_id(person_id)
+    page.people_controller.edit_person()
+    dialog = page.people_controller.dialog
+    dialog.phone_edit.clear()
+    qtbot.keyClicks(dialog.phone_edit, "+27 11 407 6471")
+    asked = answer_modal("Save")
+    dialog.close()  # the title bar's ×
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert asked == ["Not saved yet: the changes to this person."]
+    assert demo_db.rows("SELECT phone FROM people WHERE id = :i", {"i": person_id}) == [
+        ("+27 11 407 6471",)
+    ]

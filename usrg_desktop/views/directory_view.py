@@ -32,6 +32,7 @@ from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform, read
+from .unsaved import GuardedDialog
 
 # The form's fields, top to bottom (the first wrong one gets the focus).
 FIELDS = (
@@ -46,7 +47,7 @@ FIELDS = (
 )
 
 
-class PersonDialog(QDialog):
+class PersonDialog(GuardedDialog):
     """A person's details, checked when saved; each wrong field says why just below it."""
 
     def __init__(
@@ -189,6 +190,22 @@ class PersonDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
         self.name_edit.setFocus()
+        self._opened = self.values()
+        # Cancel, Escape or × with the form changed asks Save / Discard / Cancel.
+        self.guard_unsaved(lambda: self.windowTitle())
+
+    def has_unsaved_changes(self) -> bool:
+        """The form differs from the person as opened (see views/unsaved.py)."""
+        return self.values() != self._opened
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the new person" if self.person_id is None else "the changes to this person"
+
+    def save(self) -> bool:
+        """Save as the Save button does; True when saved (the dialog has then closed)."""
+        self._on_save()
+        return self.result() == QDialog.DialogCode.Accepted
 
     def select_organisation(self, key: tuple[str, int] | None) -> None:
         """Choose ("city", id) or ("body", id) in the organisation box (None: an individual)."""

@@ -46,6 +46,7 @@ from .form_feedback import ERROR_STYLE, error_label, show_field_errors
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform, read
 from .progress import run_with_progress
+from .unsaved import GuardedDialog
 
 FIELDS = (
     "name",
@@ -66,7 +67,7 @@ def _refusal_of(exc: Refused) -> WorkflowError | None:
     return cause if isinstance(cause, WorkflowError) else None
 
 
-class RoundDialog(QDialog):
+class RoundDialog(GuardedDialog):
     """Set up a new round or edit one: every field of the round, checked when saved."""
 
     def __init__(
@@ -237,6 +238,25 @@ class RoundDialog(QDialog):
         outer.addWidget(hint)
         outer.addWidget(self.buttons)
         self.resize(720, self.sizeHint().height())
+        self._opened = self._snapshot()
+        # Cancel, Escape or × with the form changed asks Save / Discard / Cancel.
+        self.guard_unsaved(lambda: self.windowTitle())
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        return (self.form()[0], self.budget_edit.text(), self.cap_edit.text())
+
+    def has_unsaved_changes(self) -> bool:
+        """The form differs from the round as opened (see views/unsaved.py)."""
+        return self.save_button.isEnabled() and self._snapshot() != self._opened
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the new round" if self.round_id is None else "the changes to this round"
+
+    def save(self) -> bool:
+        """Save as the Save button does; True when saved (the dialog has then closed)."""
+        self._on_save()
+        return self.result() == QDialog.DialogCode.Accepted
 
     # -- building -------------------------------------------------------------------------------
     @staticmethod
