@@ -42,6 +42,7 @@ from .pack_layout import (
     render,
     safe_table,
 )
+from .pack_minutes import MinutesRecord, PackMinute, minutes_section
 from .styles import RULE, SHADE, Letterhead
 
 BLANK_REGISTER_ROWS = 8
@@ -97,14 +98,6 @@ class PackAnnex:
     pdf: bytes
 
 
-@dataclass(frozen=True)
-class PackMinute:
-    """The minutes recorded against one agenda item of the previous meeting."""
-
-    heading: str
-    text: str
-
-
 @dataclass
 class MeetingPackData:
     """Everything the agenda and the pack print, as plain values."""
@@ -124,6 +117,8 @@ class MeetingPackData:
     exposure_contact: str = ""
     previous_name: str | None = None  # "USRG Meeting 31 (2026 Q4, City of Tshwane)"
     previous_minutes: list[PackMinute] = field(default_factory=list)
+    # Its attendance and whether its minutes are confirmed (None: a draft, nobody listed).
+    previous_record: MinutesRecord | None = None
     open_actions: list[PackAction] = field(default_factory=list)
     done_actions: list[PackAction] = field(default_factory=list)
     attendees: list[PackAttendee] = field(default_factory=list)
@@ -385,12 +380,13 @@ def _body_sections(
     sections: list[tuple[str, list[Flowable]]] = [
         ("Agenda", [*_title_block(data, s), *_agenda(data, s)])
     ]
-    if data.previous_name and data.previous_minutes:
-        minutes: list[Flowable] = [Paragraph(markup(data.previous_name), s["small"])]
-        for m in data.previous_minutes:
-            minutes.append(Paragraph(markup(m.heading), s["h2"]))
-            minutes += paragraphs(m.text, s["body"])
-        sections.append(("Minutes of the previous meeting", minutes))
+    if data.previous_name and (data.previous_minutes or data.previous_record):
+        record = data.previous_record or MinutesRecord(
+            meeting=data.previous_name, summary="", confirming=data.name
+        )
+        sections.append(
+            ("Minutes of the previous meeting", minutes_section(record, data.previous_minutes, s))
+        )
     if data.open_actions or data.done_actions:
         tracker: list[Flowable] = []
         if data.open_actions:

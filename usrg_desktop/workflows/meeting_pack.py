@@ -19,13 +19,11 @@ from ..domain.directory import Body, City, Person
 from ..domain.meetings import (
     ActionItem,
     ActionStatus,
-    AgendaItem,
     AgendaItemKind,
     Invitation,
     Meeting,
     MeetingAnnex,
     MeetingStatus,
-    Minute,
 )
 from ..printing.meeting_pack import (
     BuiltPack,
@@ -34,7 +32,6 @@ from ..printing.meeting_pack import (
     PackAgendaItem,
     PackAnnex,
     PackAttendee,
-    PackMinute,
     agenda_pdf,
     annex_letter,
     meeting_pack_steps,
@@ -45,6 +42,7 @@ from . import Actor, WorkflowError
 from .agenda import check_role, load_meeting, meeting_agenda
 from .audit_trail import audit
 from .letters import current_letterhead
+from .previous_minutes import previous_minutes
 
 MAX_ANNEX_BYTES = 25 * 1024 * 1024
 # Agenda items that are not numbered (the programme's pauses).
@@ -145,15 +143,19 @@ def meeting_pack_data(
             f"{_meeting_name(previous)} ({previous.year} Q{previous.quarter}, "
             f"{previous_host.official_name if previous_host else ''})"
         )
-        minutes = session.execute(
-            select(Minute.text, AgendaItem.title, AgendaItem.day, AgendaItem.position)
-            .outerjoin(AgendaItem, AgendaItem.id == Minute.agenda_item_id)
-            .where(Minute.meeting_id == previous.id)
-            .order_by(AgendaItem.day, AgendaItem.position, Minute.id)
-        ).all()
-        data.previous_minutes = [
-            PackMinute(title or "General", text) for text, title, _day, _pos in minutes if text
-        ]
+        data.previous_minutes, data.previous_record = previous_minutes(
+            session,
+            meeting=meeting,
+            previous=previous,
+            before_previous=_previous_meeting(session, previous),
+            meeting_name=_meeting_name(meeting),
+            previous_summary=(
+                f"{previous.year} Q{previous.quarter}, hosted by "
+                f"{previous_host.official_name if previous_host else 'the host city'}, "
+                f"{meeting_dates_text(previous.starts_on, previous.ends_on)}"
+                + (f", {previous.venue}" if previous.venue else "")
+            ),
+        )
 
     data.open_actions, data.done_actions = _actions(session, meeting, previous, today)
     data.attendees = _attendees(session, meeting.id)
