@@ -60,7 +60,16 @@ from ..printing.letters import (
 )
 from ..printing.styles import Letterhead
 from ..resources import resource_path
-from . import Actor, Column, Listing, PermissionDenied, WorkflowError, get_for_update
+from . import (
+    Actor,
+    Column,
+    Listing,
+    PermissionDenied,
+    WorkflowError,
+    edit_conflict,
+    get_for_update,
+    take_turn,
+)
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import iso_date
@@ -166,19 +175,37 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
 
 
 def save_template(
-    session: Session, *, kind: str, subject: str, body: str, actor: Actor, now: datetime
+    session: Session,
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    actor: Actor,
+    now: datetime,
+    seen_version: int | None = None,
 ) -> int:
     """Save a new version of a letter template; returns its version number.
 
     Refused, naming it, when the text uses a placeholder the kind does not know; refused when
     nothing changed. Letters already issued keep the version they were printed from.
+    `seen_version` is the version the editor opened (0: the shipped text): when someone saved a
+    newer one since, EditConflict names them and nothing is written.
     """
     require_staff(actor, "edit letter templates")
     problems = template_problems(kind, subject, body)
     if problems:
         raise WorkflowError(problems[0])
     subject, body = subject.strip(), body.strip("\n")
+    take_turn(session, f"letter template {kind}")
     latest = _latest_row(session, kind)
+    if seen_version is not None and latest is not None and latest.version != seen_version:
+        raise edit_conflict(
+            session,
+            entity="letter_template",
+            entity_id=latest.id,
+            name=f"version {latest.version} of the {KIND_LABELS[kind]} template",
+            actions=("save_template",),
+        )
     if latest is not None and (latest.subject, latest.body) == (subject, body):
         raise WorkflowError(
             f"The {KIND_LABELS[kind]} template is the same as version {latest.version}; "
