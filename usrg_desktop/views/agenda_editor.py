@@ -299,6 +299,7 @@ class AgendaItemDialog(QDialog):
                         item_id=self.item.id,
                         actor=window.actor,
                         now=utc_now(),
+                        seen_version=self.item.version,
                         **self.values(),
                     )
                     new_id = self.item.id

@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 from ..domain.awards import TrancheTrigger
 from ..money import format_zar
 from ..storage import Database
-from ..workflows import Actor, WorkflowError
+from ..workflows import Actor, EditConflict, WorkflowError
 from ..workflows import award_tracking as at
 from ..workflows.awards import award_listing
 from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 OVERDUE_TEXT = QColor("#8a1c12")
@@ -582,11 +582,36 @@ class AwardScreen(QWidget):
         if d is None or not d.schedule_editable:
             return None
         dialog = ScheduleDialog(self, d)
-        dialog.accept_with(
-            lambda: self._run(
-                dialog, at.set_tranche_schedule, award_id=self.award_id, tranches=dialog.rows()
-            )
-        )
+        seen = [d.version]
+
+        def save() -> bool:
+            if self.actor is None:
+                dialog.show_error("Sign in to change awards.")
+                return False
+            try:
+                perform(
+                    self,
+                    self.db,
+                    at.set_tranche_schedule,
+                    quiet=True,
+                    award_id=self.award_id,
+                    tranches=dialog.rows(),
+                    actor=self.actor,
+                    now=utc_now(),
+                    seen_version=seen[0],
+                )
+            except Refused as refused:
+                message = str(refused)
+                if isinstance(refused.__cause__, EditConflict):
+                    # The rows typed here stay; the next Save replaces theirs on purpose.
+                    seen[0] = read(self.db, at.award_detail, self.award_id, self.today).version
+                    message += " Save again to replace their schedule with yours."
+                dialog.show_error(message)
+                return False
+            self._changed()
+            return True
+
+        dialog.accept_with(save)
         return self._open(dialog)
 
 

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 
 from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
-from ..workflows import Actor, WorkflowError
+from ..workflows import Actor, EditConflict, WorkflowError
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
 from .list_page import ListPage
-from .operations import Refused, perform
+from .operations import Refused, perform, read
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
 from .unsaved import install_guard
@@ -332,6 +332,7 @@ class TemplateEditor(QWidget):
         self.setWindowTitle("Letter templates")
         self.db, self.actor, self.today = db, actor, today
         self._loaded: tuple[str, str] = ("", "")
+        self._opened_version: int | None = None
         self._last_focus: QWidget | None = None
 
         self.kind_box = QComboBox()
@@ -466,6 +467,7 @@ class TemplateEditor(QWidget):
             history = wl.template_history(session, kind)
         self._set_text(template.subject, template.body)
         self._loaded = (self.subject.text(), self.body.toPlainText())
+        self._opened_version = template.version
         self.version_label.setText(
             f"version {template.version}"
             if template.version
@@ -577,9 +579,19 @@ class TemplateEditor(QWidget):
                 body=self.body.toPlainText(),
                 actor=self.actor,
                 now=utc_now(),
+                seen_version=self._opened_version,
                 quiet=True,
             )
         except Refused as refused:
+            if isinstance(refused.__cause__, EditConflict):
+                # The text typed here stays; the next Save makes it the newest version.
+                self._opened_version = read(self.db, wl.current_template, self.kind()).version
+                set_error(
+                    self.error,
+                    f"{refused} Save again to make your text the newest version, or open their "
+                    "version from the history below.",
+                )
+                return False
             set_error(self.error, str(refused))
             return False
         self.load_kind(self.kind())

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,13 +39,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import ActionStatus
 from ..storage import StorageError
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import EditConflict, FieldErrors, WorkflowError
 from ..workflows import minutes as wf
 from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
 from .date_fields import qdate
 from .form_feedback import add_field_errors
-from .operations import perform
+from .operations import Refused, last_refusal, perform, read
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -187,6 +188,8 @@ class MinutesPanel(QWidget):
         self._shown_once = False
         self.meeting_id = meeting_id
         self.minute_rows: list[wf.MinuteRow] = []
+        # Minutes someone else recorded after this panel showed them: agenda item id -> text.
+        self._seen_minutes: dict[int | None, str] = {}
         self.actions: list[wf.ActionRow] = []
         self.action_dialog: ActionItemDialog | None = None
         self.meeting_start = window.today
@@ -308,6 +311,7 @@ class MinutesPanel(QWidget):
             with self.main_window.db.reading() as session:
                 self.minute_rows = wf.meeting_minutes(session, meeting_id=self.meeting_id)
                 self.meeting_start = load_meeting(session, self.meeting_id).starts_on
+            self._seen_minutes.clear()
         except (WorkflowError, StorageError) as exc:
             self.main_window.show_error("The minutes could not be read", str(exc))
             return
@@ -435,17 +439,44 @@ class MinutesPanel(QWidget):
     def _save_row(self, row: int) -> bool:
         minute = self.minute_rows[row]
         window = self.main_window
-        done, _ = perform(
-            self,
-            window.db,
-            wf.record_minutes,
-            meeting_id=self.meeting_id,
-            agenda_item_id=minute.agenda_item_id,
-            text=self.text_edit.toPlainText(),
-            actor=window.actor,
-            now=utc_now(),
-        )
+        seen = self._seen_minutes.get(minute.agenda_item_id, minute.text)
+        try:
+            done, _ = perform(
+                self,
+                window.db,
+                wf.record_minutes,
+                quiet=True,
+                meeting_id=self.meeting_id,
+                agenda_item_id=minute.agenda_item_id,
+                text=self.text_edit.toPlainText(),
+                actor=window.actor,
+                now=utc_now(),
+                seen_text=seen,
+            )
+        except Refused as refused:
+            if isinstance(refused.__cause__, EditConflict):
+                # Someone else recorded these minutes since they were shown. The text typed
+                # here stays; the next Save replaces theirs on purpose.
+                theirs = read(window.db, wf.meeting_minutes, meeting_id=self.meeting_id)
+                for other in theirs:
+                    if other.agenda_item_id == minute.agenda_item_id:
+                        self._seen_minutes[minute.agenda_item_id] = other.text
+                shown = self._seen_minutes.get(minute.agenda_item_id) or "(none)"
+                message = (
+                    f"{refused} Their minutes now read:\n\n{shown}"
+                    "\n\nYour text is still in the editor: copy what you need, or press Save "
+                    "again to replace theirs with yours."
+                )
+            else:
+                message = str(refused)
+            self.saved_label.setText("Not saved")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Minutes not saved", message, parent=self)
+            box.setObjectName("refusal")
+            box.open()
+            last_refusal[0] = box
+            return False
         if done:
+            self._seen_minutes.pop(minute.agenda_item_id, None)
             self.text_edit.document().setModified(False)
         return done
 

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import EditConflict, FieldErrors, WorkflowError
 from ..workflows import rubrics as wf
 from ..workflows.dates import utc_now
 from .form_feedback import ERROR_STYLE, error_label, set_error
-from .operations import Refused, perform
+from .operations import Refused, perform, read
 from .reviews_view import _round_combo
 
 CRITERION_COLUMNS = ["Code", "Criterion", "Weight %", "From", "To", "Required"]
@@ -49,6 +49,7 @@ class RubricEditor(QDialog):
         self.setWindowTitle("Round rubric")
         self.setObjectName("rubricEditor")
         self.drafts: list[dict[str, Any]] = []
+        self.opened_criteria: tuple[wf.CriterionDraft, ...] | None = None
         self._building = False
 
         self.round_combo = _round_combo(self.db)
@@ -124,6 +125,7 @@ class RubricEditor(QDialog):
             return
         with self.db.reading() as session:
             rubric = wf.round_rubric(session, round_id=round_id)
+        self.opened_criteria = rubric.criteria
         self.drafts = [
             {
                 "code": c.code,
@@ -300,9 +302,20 @@ class RubricEditor(QDialog):
                     criteria=self.draft_criteria(),
                     actor=self.main_window.actor,
                     now=utc_now(),
+                    seen=self.opened_criteria,
                 )
         except FieldErrors as exc:
             set_error(self.errors, "\n".join(exc.errors.values()))
+            return False
+        except EditConflict as exc:
+            # The criteria typed here stay; the next Save replaces theirs on purpose.
+            theirs = read(self.db, wf.round_rubric, round_id=self.round_combo.currentData())
+            self.opened_criteria = theirs.criteria
+            set_error(
+                self.errors,
+                f"{exc} Save again to replace their criteria with yours, or choose the round "
+                "again to see theirs.",
+            )
             return False
         except WorkflowError as exc:
             set_error(self.errors, str(exc))

@@ -108,29 +108,50 @@ def take_turn(session: Session, topic: str) -> None:
 
 
 def check_version(
-    session: Session, record: Any, *, seen: int | None, entity: str, name: str
+    session: Session,
+    record: Any,
+    *,
+    seen: int | None,
+    entity: str,
+    name: str,
+    history: tuple[str, int] | None = None,
 ) -> None:
     """Refuse a save made from a form opened on an older version of `record`; else count it.
 
     Call it on the record as re-read under the lock (get_for_update), before changing it.
     `seen` is the version the form opened (None: not from a form, nothing to compare).
+    `history` is the (entity, id) its audit events are kept under, when not its own.
     """
     if seen is not None and record.version != seen:
-        from sqlalchemy import select
-
-        from ..domain.audit import AuditEvent
-        from .dates import sast_minutes
-
-        last = session.execute(
-            select(AuditEvent.actor_name, AuditEvent.occurred_at)
-            .where(AuditEvent.entity == entity, AuditEvent.entity_id == record.id)
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        ).first()
-        who = (
-            f"{last.actor_name} saved {name} at {sast_minutes(last.occurred_at)}"
-            if last
-            else (f"{name} was saved by someone else")
-        )
-        raise EditConflict(f"{who}, after you opened it; nothing of yours was saved.")
+        where = history or (entity, record.id)
+        raise edit_conflict(session, entity=where[0], entity_id=where[1], name=name)
     record.version = (record.version or 1) + 1
+
+
+def edit_conflict(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: int,
+    name: str,
+    actions: tuple[str, ...] = (),
+) -> EditConflict:
+    """The refusal of a save over someone else's newer one, naming who saved last and when
+    (from the audit trail of `entity` `entity_id`, limited to `actions` when given)."""
+    from sqlalchemy import select
+
+    from ..domain.audit import AuditEvent
+    from .dates import sast_minutes
+
+    query = select(AuditEvent.actor_name, AuditEvent.occurred_at).where(
+        AuditEvent.entity == entity, AuditEvent.entity_id == entity_id
+    )
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
+    last = session.execute(query.order_by(AuditEvent.id.desc()).limit(1)).first()
+    who = (
+        f"{last.actor_name} saved {name} at {sast_minutes(last.occurred_at)}"
+        if last
+        else f"{name} was saved by someone else"
+    )
+    return EditConflict(f"{who}, after you opened it; nothing of yours was saved.")

@@ -26,7 +26,15 @@ from ..domain.meetings import (
     MeetingStatus,
     Minute,
 )
-from . import Actor, Column, FieldErrors, Listing, PermissionDenied, WorkflowError
+from . import (
+    Actor,
+    Column,
+    FieldErrors,
+    Listing,
+    PermissionDenied,
+    WorkflowError,
+    edit_conflict,
+)
 from .audit_trail import audit
 
 MEETING_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.COORDINATOR})
@@ -51,6 +59,7 @@ class AgendaRow:
     description: str
     starts: str  # "HH:MM"
     ends: str  # "HH:MM" (may pass the day's end)
+    version: int = 1  # for the editor's check that nobody saved the item since it opened
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,7 @@ def meeting_agenda(session: Session, *, meeting_id: int, today: date) -> Agenda:
                 i.description,
                 starts,
                 ends,
+                i.version,
             )
             for n, (i, (starts, ends)) in enumerate(
                 zip(mine, schedule(start, durations), strict=True), start=1
@@ -419,9 +429,13 @@ def add_agenda_item(
 
 def _item(session: Session, item_id: int) -> tuple[AgendaItem, Meeting]:
     item = session.get(AgendaItem, item_id)
+    if item is not None:
+        meeting = load_meeting(session, item.meeting_id, lock=True)
+        # Re-read under the meeting's lock: another workstation may have changed or removed the
+        # item between the first read and the lock.
+        item = session.get(AgendaItem, item_id, populate_existing=True)
     if item is None:
         raise WorkflowError(f"There is no agenda item with id {item_id}; it may have been removed.")
-    meeting = load_meeting(session, item.meeting_id, lock=True)
     _editable(meeting)
     return item, meeting
 
@@ -438,10 +452,23 @@ def edit_agenda_item(
     presenter: str = "",
     purpose: str = AgendaPurpose.INFORMATION.value,
     description: str = "",
+    seen_version: int | None = None,
 ) -> None:
-    """Change an agenda item's type, title, presenter, duration, purpose and description."""
+    """Change an agenda item's type, title, presenter, duration, purpose and description.
+
+    `seen_version` is the item's version when the form opened: when someone saved the item
+    since, EditConflict names them and nothing is written.
+    """
     check_role(actor, "change an agenda")
     item, meeting = _item(session, item_id)
+    if seen_version is not None and item.version != seen_version:
+        raise edit_conflict(
+            session,
+            entity="meeting",
+            entity_id=meeting.id,
+            name=f"the agenda item '{item.title}'",
+            actions=("agenda_edit",),
+        )
     _, kind, title, presenter, minutes, purpose = _valid_fields(
         day=item.day,
         kind=kind,
@@ -464,6 +491,7 @@ def edit_agenda_item(
             setattr(item, name, value)
     if not changes:
         return
+    item.version = (item.version or 1) + 1
     audit(
         session,
         actor=actor,

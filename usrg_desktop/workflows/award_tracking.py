@@ -38,7 +38,7 @@ from ..domain.awards import (
 )
 from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
-from . import Actor, WorkflowError, get_for_update
+from . import Actor, WorkflowError, edit_conflict, get_for_update
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import sast_minutes
@@ -434,13 +434,24 @@ def set_tranche_schedule(
     tranches: Sequence[tuple[str, int | str, date | str | None]],
     actor: Actor,
     now: datetime,
+    seen_version: int | None = None,
 ) -> None:
     """Replace an award's tranche schedule while nothing is paid; it must add up to the cent.
 
     Each tranche is (trigger, share, due): share is cents (int), '40 %' or rand text.
+    `seen_version` is the award's version when the schedule editor opened: when someone
+    changed the schedule since, EditConflict names them and nothing is written.
     """
     require_staff(actor, "change a tranche schedule")
     award = _award(session, award_id)
+    if seen_version is not None and award.version != seen_version:
+        raise edit_conflict(
+            session,
+            entity="award",
+            entity_id=award.id,
+            name=f"the tranche schedule of {award.number}",
+            actions=("set_schedule",),
+        )
     if award.closed_on is not None:
         raise WorkflowError(f"Award {award.number} is closed; its schedule cannot change.")
     current = _tranches(session, award.id)
@@ -467,6 +478,7 @@ def set_tranche_schedule(
             for position, (trigger, percent, cents, due_on) in enumerate(plan, start=1)
         ],
     )
+    award.version = (award.version or 1) + 1
     _audit(
         session,
         actor,
@@ -867,6 +879,7 @@ class AwardDetail:
     tranches: tuple[TrancheRow, ...]
     milestones: tuple[MilestoneRow, ...]
     close_problems: tuple[str, ...]
+    version: int = 1  # for the schedule editor's check that nobody changed it since
 
     @property
     def schedule_editable(self) -> bool:
@@ -937,6 +950,7 @@ def award_detail(session: Session, award_id: int, today: date) -> AwardDetail:
         tranches,
         milestones,
         tuple(close_problems(session, award.id)) if open_award else (),
+        award.version,
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.directory import Person
 from ..domain.meetings import ActionItem, ActionStatus, AgendaItem, Meeting, MeetingStatus, Minute
-from . import Actor, FieldErrors, WorkflowError, get_for_update
+from . import Actor, FieldErrors, WorkflowError, edit_conflict, get_for_update
 from .agenda import OPEN_ACTION_STATUSES, check_role, load_meeting, matters_arising
 from .audit_trail import audit
 
@@ -72,8 +72,13 @@ def record_minutes(
     text: str,
     actor: Actor,
     now: datetime,
+    seen_text: str | None = None,
 ) -> None:
-    """Keep the minutes of one agenda item (or of the meeting); empty text removes them."""
+    """Keep the minutes of one agenda item (or of the meeting); empty text removes them.
+
+    `seen_text` is the text the editor opened with: when someone else recorded different
+    minutes since, EditConflict names them and nothing is written.
+    """
     check_role(actor, "record minutes")
     meeting = load_meeting(session, meeting_id, lock=True)
     _not_cancelled(meeting)
@@ -100,6 +105,15 @@ def record_minutes(
     existing = session.scalars(query).all()
     if len(existing) == 1 and existing[0].text == text:
         return
+    current = "\n\n".join(row.text for row in existing)
+    if seen_text is not None and current != (seen_text or "").strip():
+        raise edit_conflict(
+            session,
+            entity="meeting",
+            entity_id=meeting_id,
+            name=f"the minutes of {title}",
+            actions=("minutes",),
+        )
     if not existing and not text:
         return
     for row in existing:

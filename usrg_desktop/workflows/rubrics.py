@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.grants import Application, Round, RoundStatus
 from ..domain.reviews import Assignment, Criterion, CriterionLevel, ReviewPacket, Rubric, Score
-from . import Actor, FieldErrors, WorkflowError
+from . import Actor, FieldErrors, WorkflowError, edit_conflict, get_for_update
 from .audit_trail import audit
 from .roles import require_staff
 
@@ -222,10 +222,17 @@ def edit_round_rubric(
     criteria: Sequence[CriterionDraft],
     actor: Actor,
     now: datetime,
+    seen: Sequence[CriterionDraft] | None = None,
 ) -> int:
-    """Replace a round's criteria (a copy when the rubric is shared); returns the rubric id."""
+    """Replace a round's criteria (a copy when the rubric is shared); returns the rubric id.
+
+    `seen` is the criteria the editor opened with: when someone saved the round's rubric
+    since, EditConflict names them and nothing is written.
+    """
     require_staff(actor, "edit a rubric")
-    rnd = _round(session, round_id)
+    rnd = get_for_update(session, Round, round_id)
+    if rnd is None:
+        raise WorkflowError(f"There is no round with id {round_id}.")
     locked = lock_reason(session, rnd)
     if locked:
         raise WorkflowError(locked)
@@ -233,6 +240,14 @@ def edit_round_rubric(
     if problems:
         raise FieldErrors(problems)
     current = round_rubric(session, round_id=round_id)
+    if seen is not None and tuple(seen) != current.criteria:
+        raise edit_conflict(
+            session,
+            entity="round",
+            entity_id=rnd.id,
+            name=f"the rubric of '{rnd.name}'",
+            actions=("edit_rubric",),
+        )
     if current.shared:
         rubric = Rubric(
             name=_unique_name(session, f"{rnd.name} rubric"),
