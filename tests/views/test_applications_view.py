@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
+from shiboken6 import isValid
 from sqlalchemy import select
 
 from tests.views.conftest import answer_modal
@@ -345,6 +346,24 @@ def test_editing_a_draft_from_its_screen(qtbot, window, demo_db):
     assert screen.history_table.item(0, 5).text() == "changed: title"
 
 
+def test_an_edited_draft_closed_with_escape_is_saved_on_save(qtbot, window, demo_db):
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'draft' LIMIT 1")[0][0]
+    screen = window.open_window(("application", app_id), lambda: ApplicationScreen(window, app_id))
+    click(qtbot, screen.edit_button)
+    form = window.open_windows()[("application-form", app_id)]
+    form.title_edit.selectAll()
+    qtbot.keyClicks(form.title_edit, "Alcohol outlet mapping, kept on close")
+    asked = answer_modal("Save")
+    activate(qtbot, form)
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: form.saved_id == app_id)
+    assert asked and asked[0].startswith("Not saved yet: the changes to ")
+    assert demo_db.rows("SELECT title FROM applications WHERE id = :i", {"i": app_id}) == [
+        ("Alcohol outlet mapping, kept on close",)
+    ]
+    assert screen.title_label.text() == "Alcohol outlet mapping, kept on close"
+
+
 def test_attachments_by_drop_open_and_remove(qtbot, window, demo_db, tmp_path):
     app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'submitted' LIMIT 1")[0][0]
     screen = window.open_window(("application", app_id), lambda: ApplicationScreen(window, app_id))
@@ -486,10 +505,11 @@ def test_closing_a_form_with_changes_asks_first(qtbot, window, demo_db):
     qtbot.keyClicks(form.title_edit, "Half typed")
     asked = answer_modal("Cancel")
     form.close()
-    assert form.isVisible() and "without saving" in asked[0]
+    qtbot.waitUntil(lambda: bool(asked))
+    assert form.isVisible() and asked == ["Not saved yet: the new application."]
     answer_modal("Discard")
     form.close()
-    assert not form.isVisible()
+    qtbot.waitUntil(lambda: not isValid(form) or not form.isVisible())
     # An untouched form closes without a question.
     again = new_form(qtbot, window)
     again.close()

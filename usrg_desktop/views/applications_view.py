@@ -17,7 +17,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
-    QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
@@ -62,6 +61,8 @@ from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error, show_field_errors
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
+from .unsaved import install_guard
+from .window_size import fit_on_screen
 
 OK_STYLE = "color: #1b5e20;"
 MUTED_STYLE = "color: palette(mid);"
@@ -348,7 +349,7 @@ class ApplicationForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(760, 860)
+        fit_on_screen(self, 760, 860)
 
         self._fill_rounds()
         self.round_combo.currentIndexChanged.connect(self._on_round_changed)
@@ -358,6 +359,9 @@ class ApplicationForm(QWidget):
         if self.budget.table.rowCount() == 0:
             self.budget.add_line()
         self._initial = self.snapshot()
+        # Closing (Cancel, Escape, ×, the program's Quit) with changes asks Save / Discard /
+        # Cancel (views/unsaved.py).
+        self.guard = install_guard(self, lambda: [self], self.windowTitle)
         for key, widget in (
             ("title", self.title_edit),
             ("requested", self.requested_edit),
@@ -520,21 +524,15 @@ class ApplicationForm(QWidget):
         """Whether the form holds changes not saved."""
         return self.saved_id is None and self.snapshot() != self._initial
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Ask before throwing away what was typed."""
-        if (
-            self.changed
-            and self.isVisible()
-            and not confirm(
-                self,
-                self.windowTitle(),
-                "Close the form without saving? What you typed will be lost.",
-                yes="Discard",
-            )
-        ):
-            event.ignore()
-            return
-        super().closeEvent(event)
+    def has_unsaved_changes(self) -> bool:
+        """Whether closing would lose what was typed (see views/unsaved.py)."""
+        return self.changed
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        if self.details is None:
+            return "the new application"
+        return f"the changes to {self.details.label}"
 
     # -- saving -----------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str]) -> None:
