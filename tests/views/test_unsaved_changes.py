@@ -227,3 +227,62 @@ def test_person_edited_then_closed_with_save_keeps_the_change(qtbot, main_window
     assert demo_db.rows("SELECT phone FROM people WHERE id = :i", {"i": person_id}) == [
         ("+27 11 407 6471",)
     ]
+
+
+# -- agenda item, action item, rubric ---------------------------------------------------------
+def test_agenda_item_typed_then_escape_and_save_adds_it(qtbot, coordinator, demo_db):
+    meeting_id = planned_meeting(demo_db)
+    screen = open_meeting(coordinator, meeting_id)
+    screen.tabs.setCurrentIndex(1)
+    editor = screen.tab_widget("Agenda")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    dialog = editor.item_dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.title_edit, "Report back from Msunduzi")
+    asked = answer_modal("Save")
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert asked == ["Not saved yet: the new agenda item."]
+    assert demo_db.rows(
+        "SELECT COUNT(*) FROM agenda_items WHERE meeting_id = :m AND title = :t",
+        {"m": meeting_id, "t": "Report back from Msunduzi"},
+    ) == [(1,)]
+
+
+def test_action_item_typed_then_cancel_button_and_discard_adds_nothing(qtbot, coordinator, demo_db):
+    meeting_id = planned_meeting(demo_db)
+    screen = open_meeting(coordinator, meeting_id)
+    screen.tabs.setCurrentIndex(3)
+    panel = screen.tab_widget("Minutes and actions")
+    panel.add_action()
+    dialog = panel.action_dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.description_edit, "Circulate the Zebra 4712 report")
+    asked = answer_modal("Discard")
+    dialog.reject()  # the Cancel button
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert asked == ["Not saved yet: the new action item."]
+    assert not demo_db.rows("SELECT 1 FROM action_items WHERE description LIKE '%Zebra 4712%'")
+
+
+def test_rubric_changed_then_another_round_asks_and_cancel_keeps_it(qtbot, main_window):
+    from tests.views.test_rubric_editor import _editor, _new_round
+    from usrg_desktop.views.rubric_editor import COL_WEIGHT
+
+    round_id = _new_round(main_window.db)
+    dialog = _editor(qtbot, main_window)
+    dialog.round_combo.setCurrentIndex(dialog.round_combo.findData(round_id))
+    assert not dialog.has_unsaved_changes()
+    dialog.criteria.item(0, COL_WEIGHT).setText("30")
+    asked = answer_modal("Cancel")
+    dialog.round_combo.setCurrentIndex(0 if dialog.round_combo.currentIndex() else 1)
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == ["Not saved yet: the changes to the criteria."]
+    assert dialog.round_combo.currentData() == round_id
+    assert dialog.criteria.item(0, COL_WEIGHT).text() == "30"
+    # Discard: the other round is shown, and this one's rubric is as it was.
+    answer_modal("Discard")
+    dialog.round_combo.setCurrentIndex(0 if dialog.round_combo.currentIndex() else 1)
+    qtbot.waitUntil(lambda: dialog.round_combo.currentData() != round_id)
+    dialog.round_combo.setCurrentIndex(dialog.round_combo.findData(round_id))
+    assert dialog.criteria.item(0, COL_WEIGHT).text() != "30"

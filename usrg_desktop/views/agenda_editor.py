@@ -26,7 +26,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -54,6 +53,7 @@ from ..workflows.export import write_listing_file
 from .form_feedback import add_field_errors
 from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform
+from .unsaved import GuardedDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -190,7 +190,7 @@ class AgendaDayModel(QAbstractTableModel):
         return False
 
 
-class AgendaItemDialog(QDialog):
+class AgendaItemDialog(GuardedDialog):
     """Add or edit one agenda item; refusals are shown next to their fields."""
 
     def __init__(self, editor: AgendaEditor, item: wf.AgendaRow | None, day: int) -> None:
@@ -264,6 +264,17 @@ class AgendaItemDialog(QDialog):
         layout.addWidget(self.buttons)
         self.title_edit.setFocus()
         self.resize(480, self.sizeHint().height())
+        self._opened = self.values()
+        # Cancel, Escape or × with the item changed asks Save / Discard / Cancel.
+        self.guard_unsaved(self.windowTitle)
+
+    def has_unsaved_changes(self) -> bool:
+        """The form differs from the item as opened (see views/unsaved.py)."""
+        return self.values() != self._opened
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the new agenda item" if self.item is None else "the changes to the agenda item"
 
     def values(self) -> dict[str, Any]:
         """What the form holds, as the workflow's keyword arguments."""
@@ -276,8 +287,8 @@ class AgendaItemDialog(QDialog):
             "description": self.description_edit.toPlainText(),
         }
 
-    def save(self) -> None:
-        """Run add or edit; close when it is done, else show why next to the fields."""
+    def save(self) -> bool:
+        """Run add or edit; close when it is done (True), else show why next to the fields."""
         for label in self.errors.values():
             label.setVisible(False)
         self.general_error.setVisible(False)
@@ -305,14 +316,15 @@ class AgendaItemDialog(QDialog):
                     new_id = self.item.id
         except FieldErrors as refused:
             add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            return
+            return False
         except (WorkflowError, StorageError) as refused:
             self.general_error.setText(str(refused))
             self.general_error.setVisible(True)
-            return
+            return False
         self.saved_id = new_id
         self.accept()
         self.editor.reload(select_id=new_id)
+        return True
 
 
 class AgendaEditor(QWidget):

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -46,6 +45,7 @@ from ..workflows.dates import utc_now
 from .date_fields import qdate
 from .form_feedback import add_field_errors
 from .operations import Refused, last_refusal, perform, read
+from .unsaved import GuardedDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -54,7 +54,7 @@ OVERDUE_COLOUR = QColor("#b00020")
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
-class ActionItemDialog(QDialog):
+class ActionItemDialog(GuardedDialog):
     """Add or edit an action item: what, who, by when; refusals next to their fields."""
 
     def __init__(self, panel: MinutesPanel, action: wf.ActionRow | None) -> None:
@@ -131,9 +131,29 @@ class ActionItemDialog(QDialog):
         layout.addWidget(self.buttons)
         self.description_edit.setFocus()
         self.resize(520, self.sizeHint().height())
+        self._opened = self._snapshot()
+        # Cancel, Escape or × with the action changed asks Save / Discard / Cancel.
+        self.guard_unsaved(self.windowTitle)
 
-    def save(self) -> None:
-        """Record the action; close when done, else show why next to the fields."""
+    def _snapshot(self) -> tuple[Any, ...]:
+        return (
+            self.description_edit.toPlainText(),
+            self.owner_edit.text(),
+            self.has_due.isChecked(),
+            self.due_edit.date(),
+            self.agenda_combo.currentData(),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        """The form differs from the action as opened (see views/unsaved.py)."""
+        return self._snapshot() != self._opened
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the new action item" if self.action is None else "the changes to the action"
+
+    def save(self) -> bool:
+        """Record the action; close when done (True), else show why next to the fields."""
         for label in (*self.errors.values(), self.general_error):
             label.setVisible(False)
         window = self.panel.main_window
@@ -165,14 +185,15 @@ class ActionItemDialog(QDialog):
                     new_id = self.action.id
         except FieldErrors as refused:
             add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            return
+            return False
         except (WorkflowError, StorageError) as refused:
             self.general_error.setText(str(refused))
             self.general_error.setVisible(True)
-            return
+            return False
         self.accept()
         self.panel.reload_actions(select_id=new_id)
         window.data_changed("Meetings")
+        return True
 
 
 class MinutesPanel(QWidget):

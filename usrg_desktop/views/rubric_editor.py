@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,6 +26,8 @@ from ..workflows.dates import utc_now
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, perform, read
 from .reviews_view import _round_combo
+from .unsaved import GuardedDialog
+from .window_size import fit_on_screen
 
 CRITERION_COLUMNS = ["Code", "Criterion", "Weight %", "From", "To", "Required"]
 COL_CODE, COL_NAME, COL_WEIGHT, COL_MIN, COL_MAX, COL_REQUIRED = range(len(CRITERION_COLUMNS))
@@ -39,7 +40,7 @@ def _int(text: str, default: int = 0) -> int:
         return default
 
 
-class RubricEditor(QDialog):
+class RubricEditor(GuardedDialog):
     """Edit one round's rubric; saving replaces its criteria (a copy when the rubric is shared)."""
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
@@ -109,15 +110,47 @@ class RubricEditor(QDialog):
         layout.addWidget(self.levels, 2)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
-        self.resize(820, 640)
-        self.round_combo.currentIndexChanged.connect(lambda _i: self.load())
+        fit_on_screen(self, 820, 640)
+        self.round_combo.currentIndexChanged.connect(self._on_round_changed)
         self.load()
+        # Close, Escape, × or another round with the criteria changed asks Save / Discard /
+        # Cancel (views/unsaved.py).
+        self.guard_unsaved(lambda: f"Rubric of {self.round_combo.currentText()}")
+
+    def has_unsaved_changes(self) -> bool:
+        """The criteria differ from the round's rubric as read (see views/unsaved.py)."""
+        if not self.save_button.isEnabled() or self.opened_criteria is None:
+            return False
+        return tuple(self.draft_criteria()) != tuple(self.opened_criteria)
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "the changes to the criteria"
+
+    def _on_round_changed(self, _index: int) -> None:
+        chosen = self.round_combo.currentData()
+        if chosen == self._round_shown:
+            return
+        # The round being edited stays chosen until the question is answered.
+        self._choose_round(self._round_shown)
+
+        def show_chosen() -> None:
+            self._choose_round(chosen)
+            self.load()
+
+        self.guard.attempt(show_chosen, action="showing another round")
+
+    def _choose_round(self, round_id: Any) -> None:
+        self.round_combo.blockSignals(True)
+        self.round_combo.setCurrentIndex(max(self.round_combo.findData(round_id), 0))
+        self.round_combo.blockSignals(False)
 
     # -- reading ----------------------------------------------------------------------------
     def load(self) -> None:
         """Read the chosen round's rubric."""
         set_error(self.errors, "")
         round_id = self.round_combo.currentData()
+        self._round_shown = round_id
         if round_id is None:
             self.drafts = []
             self.status.setText("There are no rounds yet.")
