@@ -250,7 +250,11 @@ def test_status_moves_planned_confirmed_held_and_each_is_audited(any_db):
         )
     with pytest.raises(WorkflowError) as late, db.unit_of_work() as s:
         mp.cancel_meeting(s, meeting_id=meeting_id, reason="Too late", actor=COORDINATOR, now=NOW)
-    assert str(late.value) == "Meeting 1 (2027 Q1) is held, so it cannot be cancelled now."
+    # Who made it held, and when (South African time), so the refusal explains itself.
+    assert str(late.value) == (
+        f"Meeting 1 (2027 Q1) is held (by {COORDINATOR.name} at 2027-02-10 16:00), so it cannot "
+        "be cancelled now."
+    )
     with db.unit_of_work() as s:
         m = mp.meeting_details(s, meeting_id=meeting_id)
         moves = s.execute(
@@ -291,7 +295,7 @@ def test_cancelling_needs_a_reason_frees_the_quarter_and_bumps_the_sequence(any_
         1,
     )
     assert reason == "The venue was flooded."
-    confirmed = pytest.raises(WorkflowError, match="cancelled, so it cannot be confirmed")
+    confirmed = pytest.raises(WorkflowError, match=r"cancelled \(by .+\), so it cannot be confirm")
     with confirmed, db.unit_of_work() as s:
         mp.confirm_meeting(s, meeting_id=meeting_id, actor=COORDINATOR, now=NOW)
     # The quarter is free again: a new meeting with the next number, on the same days.

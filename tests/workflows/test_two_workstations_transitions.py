@@ -87,7 +87,8 @@ def test_a_tranche_paid_at_two_desks_at_once_is_paid_once(any_demo_db):
             (pay, (db.url, tranche_id, "EFT 1002")),
         )
     )
-    assert "already paid on 2026-11-24" in sentence, sentence
+    # The loser hears who paid it, a moment ago.
+    assert f"already paid on 2026-11-24 (by {STAFF.name} at " in sentence, sentence
     assert audited(db, "award", award.id, "pay_tranche") == 1
 
 
@@ -124,7 +125,8 @@ def test_a_meeting_marked_held_and_cancelled_at_once_has_one_fate(any_demo_db):
         kept = next(o.value for o in outcomes if o.ok)
         status = db.rows("SELECT status FROM meetings WHERE id = :i", {"i": meeting_id})[0][0]
         assert status == kept
-        assert f"is {kept}, so it cannot be" in sentence, sentence
+        assert f"is {kept} (by {COORDINATOR.name} at " in sentence, sentence
+        assert "), so it cannot be" in sentence, sentence
         moves = db.rows(
             "SELECT COUNT(*) FROM audit_events WHERE entity = 'meeting' AND entity_id = :i "
             "AND from_state = 'confirmed'",

@@ -155,3 +155,35 @@ def edit_conflict(
         else f"{name} was saved by someone else"
     )
     return EditConflict(f"{who}, after you opened it; nothing of yours was saved.")
+
+
+def by_whom(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: int,
+    actions: tuple[str, ...] = (),
+    to_state: str | None = None,
+    detail_prefix: str | None = None,
+) -> str:
+    """' (by Thandi Nkosi at 2026-11-25 10:07)': who did the last matching thing to a record,
+    from its audit trail, so a refusal says what another workstation did a moment ago
+    ('' when the trail does not say)."""
+    from sqlalchemy import select
+
+    from ..domain.audit import AuditEvent
+    from .dates import sast_minutes
+
+    query = select(AuditEvent.actor_name, AuditEvent.occurred_at).where(
+        AuditEvent.entity == entity, AuditEvent.entity_id == entity_id
+    )
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
+    if to_state is not None:
+        query = query.where(AuditEvent.to_state == to_state)
+    if detail_prefix is not None:
+        query = query.where(AuditEvent.detail.startswith(detail_prefix, autoescape=True))
+    last = session.execute(query.order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is None:
+        return ""
+    return f" (by {last.actor_name} at {sast_minutes(last.occurred_at)})"

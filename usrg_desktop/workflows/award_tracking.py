@@ -38,7 +38,7 @@ from ..domain.awards import (
 )
 from ..domain.grants import Application, ApplicationState, Round
 from ..money import format_zar, parse_zar
-from . import Actor, WorkflowError, edit_conflict, get_for_update
+from . import Actor, WorkflowError, by_whom, edit_conflict, get_for_update
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import sast_minutes
@@ -147,6 +147,13 @@ def _require_tracked(session: Session, award: Award, what: str) -> Application:
         )
         raise WorkflowError(f"Award {award.number} cannot {what} {when}.")
     return app
+
+
+def _by_whom(session: Session, award: Award, action: str, detail_prefix: str) -> str:
+    """' (by NAME at TIME)': who recorded `action` for this tranche or report of the award."""
+    return by_whom(
+        session, entity="award", entity_id=award.id, actions=(action,), detail_prefix=detail_prefix
+    )
 
 
 _COUNTER_KEY = "awards.last_number"
@@ -536,9 +543,11 @@ def record_tranche_payment(
     name = f"{tranche_label(tranche.position, tranche.trigger)} of {award.number}"
     _require_tracked(session, award, "be paid")
     if tranche.paid_on is not None:
-        raise WorkflowError(f"{name} was already paid on {tranche.paid_on.isoformat()}.")
+        who = _by_whom(session, award, "pay_tranche", name)
+        raise WorkflowError(f"{name} was already paid on {tranche.paid_on.isoformat()}{who}.")
     if tranche.cancelled_reason:
-        raise WorkflowError(f"{name} was cancelled ({tranche.cancelled_reason}).")
+        who = _by_whom(session, award, "cancel_tranche", name)
+        raise WorkflowError(f"{name} was cancelled{who} ({tranche.cancelled_reason}).")
     if not reference.strip():
         raise WorkflowError(f"Give the payment reference for {name}.")
     _check_day(paid_on, award, now, "payment")
@@ -576,9 +585,13 @@ def cancel_tranche(
     if award.closed_on is not None:
         raise WorkflowError(f"Award {award.number} is closed.")
     if tranche.paid_on is not None:
-        raise WorkflowError(f"{name} was paid on {tranche.paid_on.isoformat()}; it stays paid.")
+        who = _by_whom(session, award, "pay_tranche", name)
+        raise WorkflowError(
+            f"{name} was paid on {tranche.paid_on.isoformat()}{who}; it stays paid."
+        )
     if tranche.cancelled_reason:
-        raise WorkflowError(f"{name} is already cancelled.")
+        who = _by_whom(session, award, "cancel_tranche", name)
+        raise WorkflowError(f"{name} is already cancelled{who}.")
     if not reason.strip():
         raise WorkflowError(f"Give a reason to cancel {name}.")
     tranche.cancelled_reason = reason.strip()
@@ -603,7 +616,10 @@ def record_report_received(
     name = f"The {milestone.kind} of {award.number}"
     _require_tracked(session, award, "take reports")
     if milestone.received_on is not None:
-        raise WorkflowError(f"{name} was already received on {milestone.received_on.isoformat()}.")
+        who = _by_whom(session, award, "receive_report", milestone_label(milestone.kind))
+        raise WorkflowError(
+            f"{name} was already received on {milestone.received_on.isoformat()}{who}."
+        )
     _check_day(received_on, award, now, "received")
     milestone.received_on = received_on
     _audit(
@@ -634,7 +650,10 @@ def accept_report(
     if milestone.received_on is None:
         raise WorkflowError(f"{name} has not been received yet.")
     if milestone.accepted_on is not None:
-        raise WorkflowError(f"{name} was already accepted on {milestone.accepted_on.isoformat()}.")
+        who = _by_whom(session, award, "accept_report", milestone_label(milestone.kind))
+        raise WorkflowError(
+            f"{name} was already accepted on {milestone.accepted_on.isoformat()}{who}."
+        )
     day = accepted_on or south_african_day(now)
     _check_day(day, award, now, "acceptance")
     if day < milestone.received_on:

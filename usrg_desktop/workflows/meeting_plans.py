@@ -51,6 +51,7 @@ from . import (
     Listing,
     PermissionDenied,
     WorkflowError,
+    by_whom,
     check_version,
     get_for_update,
     take_turn,
@@ -653,8 +654,9 @@ def _move(
     _check_role(actor, f"{action.replace('_', ' ')} a meeting")
     meeting = _meeting(session, meeting_id)
     if MS(meeting.status) not in sources:
+        who = by_whom(session, entity="meeting", entity_id=meeting.id, to_state=meeting.status)
         raise WorkflowError(
-            f"{_name(meeting)} is {meeting.status}, so it cannot be {target.value} now."
+            f"{_name(meeting)} is {meeting.status}{who}, so it cannot be {target.value} now."
         )
     source = meeting.status
     meeting.status = target.value
@@ -724,7 +726,8 @@ def move_meeting(
     take_turn(session, MEETING_NUMBERS)
     meeting = _meeting(session, meeting_id)
     if meeting.status not in (MS.PLANNED.value, MS.CONFIRMED.value):
-        raise WorkflowError(f"{_name(meeting)} is {meeting.status}; it cannot be moved.")
+        who = by_whom(session, entity="meeting", entity_id=meeting.id, to_state=meeting.status)
+        raise WorkflowError(f"{_name(meeting)} is {meeting.status}{who}; it cannot be moved.")
     if (starts_on, ends_on) == (meeting.starts_on, meeting.ends_on):
         return False
     problems = plan_problems(
