@@ -1173,8 +1173,10 @@ class ApplicationScreen(QWidget):
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addLayout(header)
         layout.addLayout(buttons_row)
-        layout.addWidget(self.unavailable_label)
         layout.addWidget(self.tabs, 1)
+        # Why a move is not offered changes with every tick of the checklist: it goes below the
+        # tabs, so its lines coming and going never move the checkboxes under the pointer.
+        layout.addWidget(self.unavailable_label)
         QShortcut(QKeySequence("Ctrl+E"), self, self.edit)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
