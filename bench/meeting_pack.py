@@ -107,7 +107,8 @@ def floor_pack(data: mp.MeetingPackData) -> bytes:
     """The same pages with ReportLab and pypdf alone: one plain build, annexes appended."""
     s = mp.pack_styles()
     titles = [t for t, _ in mp._body_sections(data, s)]
-    story = [*mp._cover(data, s), *mp._contents(titles, {}, s)]
+    entries = mp._contents_entries(data, titles)
+    story = [*mp._cover(data, s), *mp._contents(entries, {}, [], s)]
     for n, (title, parts) in enumerate(mp._body_sections(data, s)):
         if n:
             story.append(PageBreak())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A3, A4, A5, landscape, letter
@@ -113,3 +115,48 @@ def test_footer_lines_leave_room_for_the_page_number(total):
     assert lines[0].startswith("USRG Meeting 53 · City of Johannesburg")
     short = footer_lines("USRG Meeting 53 · Msunduzi · 1 May", "Page 1 of 9", A4[0])
     assert short == ["USRG Meeting 53 · Msunduzi · 1 May"]
+
+
+def contents_lines(pdf: bytes) -> list[tuple[str, float]]:
+    """The contents page's lines as (text, right edge of the line's last word)."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        words = doc.pages[1].extract_words()
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(round(w["top"]), []).append(w)
+    return [
+        (" ".join(w["text"] for w in ws), ws[-1]["x1"])
+        for _top, ws in sorted(lines.items())
+        if ws[-1]["text"].isdigit() and ws[-1]["x1"] > 400 and ws[0]["text"] != "USRG"
+    ]
+
+
+def test_contents_list_each_agenda_item_right_aligned_and_linked_to_its_papers(long_pack):
+    data = pack_data()
+    lines = contents_lines(long_pack)
+    numbered = [i for i in data.agenda if i.number]
+    for item in numbered:
+        assert any(line.startswith(f"{item.number} {item.title}") for line, _x in lines), item
+    assert len({round(x, 1) for _line, x in lines}) == 1  # one right edge for every number
+
+    reader = PdfReader(io.BytesIO(long_pack))
+    texts = [p.extract_text() for p in reader.pages]
+    links = [a.get_object() for a in reader.pages[1]["/Annots"]]
+    assert len(links) == len(lines)
+    pages = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages)}
+    ordered = sorted(links, key=lambda a: -float(a["/Rect"][1]))  # top to bottom
+    for link, (line, _x) in zip(ordered, lines, strict=True):
+        page = pages[link["/Dest"][0].idnum]
+        assert line.endswith(f" {page + 1}"), (line, page + 1)
+        words = line.rsplit(" ", 1)[0]
+        title = words.split(" ", 1)[1] if words[0].isdigit() else words.split(": ")[-1]
+        assert title in texts[page].replace("\n", " "), (line, page + 1)
+
+
+def test_an_item_with_papers_points_at_them_not_at_the_agenda():
+    data = pack_data()
+    data.agenda[1] = dataclasses.replace(data.agenda[1], papers="Action-item tracker")
+    built = meeting_pack_pdf(data)
+    tracker = next(s.page for s in built.sections if s.title == "Action-item tracker")
+    lines = contents_lines(built.pdf)
+    assert f"2 Matters arising {tracker}" in [line for line, _x in lines]

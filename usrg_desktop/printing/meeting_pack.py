@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -33,6 +34,7 @@ from reportlab.platypus import (
 )
 
 from .pack_annexes import add_annex_pages, annex_letter
+from .pack_contents import ContentsEntry, ContentsLine, ContentsLink, ItemTitle, item_key
 from .pack_layout import (
     FRAME_WIDTH,
     SectionStart,
@@ -49,6 +51,7 @@ BLANK_REGISTER_ROWS = 8
 # Agenda descriptions longer than this (characters) are printed after the day's table.
 LONG_NOTE = 600
 CONTENTS_PAGE = 2  # after the cover
+AGENDA = "Agenda"
 
 
 # -- the data a pack is made from ------------------------------------------------------------
@@ -66,6 +69,8 @@ class PackAgendaItem:
     description: str = ""
     # Lines shown under the item (open actions under "Matters arising").
     sub_items: tuple[str, ...] = ()
+    # The pack section that holds the item's papers ("Minutes of the previous meeting"), if any.
+    papers: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,23 +181,28 @@ def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable
 
 
 def _contents(
-    titles: list[str], known: dict[str, int], s: dict[str, ParagraphStyle]
+    entries: list[ContentsEntry],
+    known: dict[str, int],
+    links: list[ContentsLink],
+    s: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
-    rows = [
-        [Paragraph(markup(t), s["contents"]), Paragraph(str(known.get(t, "")), s["contents"])]
-        for t in titles
-    ]
-    table = Table(rows, colWidths=[FRAME_WIDTH - 20 * mm, 20 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return [Paragraph("Contents", s["h1"]), table, PageBreak()]
+    lines: list[Flowable] = [ContentsLine(e, known.get(e.key), links) for e in entries]
+    return [Paragraph("Contents", s["h1"]), *lines, PageBreak()]
+
+
+def _contents_entries(data: MeetingPackData, titles: list[str]) -> list[ContentsEntry]:
+    """Each section; under the agenda, each numbered item, found at its papers if it has any."""
+    entries = []
+    for title in titles:
+        entries.append(ContentsEntry(title, title))
+        if title != AGENDA:
+            continue
+        for item in data.agenda:
+            if item.number is None:
+                continue
+            key = item.papers if item.papers in titles else item_key(item.number)
+            entries.append(ContentsEntry(key, item.title, item.number, level=1))
+    return entries
 
 
 def _title_block(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -218,7 +228,10 @@ def _title_block(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Fl
     return [table, Spacer(1, 5 * mm)]
 
 
-def _agenda(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _agenda(
+    data: MeetingPackData, s: dict[str, ParagraphStyle], marks: dict[str, int] | None = None
+) -> list[Flowable]:
+    """Each day's table of items; `marks` (the pack) gets the page of each numbered item."""
     out: list[Flowable] = []
     widths = [16 * mm, 11 * mm, FRAME_WIDTH - 16 * mm - 11 * mm - 24 * mm, 24 * mm]
     for day in sorted(data.day_labels):
@@ -243,7 +256,9 @@ def _agenda(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowabl
                 text += f"<br/>{markup(item.description)}"
             for line in item.sub_items:
                 text += f"<br/>• {markup(line)}"
-            rows.append([item.starts, item.number or "", Paragraph(text, s["cell"]), item.purpose])
+            mark = (item_key(item.number), marks) if marks is not None and item.number else None
+            cell = ItemTitle(text, s["cell"], mark=mark)
+            rows.append([item.starts, item.number or "", cell, item.purpose])
             if item.number is None:
                 shaded.append(("BACKGROUND", (0, n), (-1, n), SHADE))
         out += safe_table(
@@ -371,14 +386,14 @@ def agenda_pdf(data: MeetingPackData) -> bytes:
 
 
 def _body_sections(
-    data: MeetingPackData, s: dict[str, ParagraphStyle]
+    data: MeetingPackData, s: dict[str, ParagraphStyle], marks: dict[str, int] | None = None
 ) -> list[tuple[str, list[Flowable]]]:
     """The pack's sections after the contents, each with its flowables; empty ones left out.
 
     Made afresh for every pass of the build: ReportLab flowables keep state once laid out.
     """
     sections: list[tuple[str, list[Flowable]]] = [
-        ("Agenda", [*_title_block(data, s), *_agenda(data, s)])
+        (AGENDA, [*_title_block(data, s), *_agenda(data, s, marks)])
     ]
     if data.previous_name and (data.previous_minutes or data.previous_record):
         record = data.previous_record or MinutesRecord(
@@ -420,17 +435,19 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
             raise ValueError(f"The annex '{annex.title}' is not a readable PDF ({exc}).") from exc
     annex_pages = sum(len(r.pages) for r in readers)
 
-    sections = _body_sections(data, s)
+    marks: dict[str, int] = {}
+    sections = _body_sections(data, s, marks)
     annex_titles = _annex_titles(data)
     body_titles = [title for title, _ in sections]
 
     titles = body_titles + annex_titles
+    entries = _contents_entries(data, titles)
     footer = _footer_text(data)
 
     def story() -> list[Flowable]:
-        # The contents page is set with blank page numbers: with one line per section it
-        # takes the same room either way, so one pass places every section.
-        flow: list[Flowable] = [*_cover(data, s), *_contents(titles, {}, s)]
+        # The contents are set with blank page numbers: their lines have a fixed height, so
+        # they take the same room numbered, and one pass places every section.
+        flow: list[Flowable] = [*_cover(data, s), *_contents(entries, {}, [], s)]
         for n, (title, parts) in enumerate(sections):
             if n:
                 flow.append(PageBreak())
@@ -446,6 +463,7 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         extra_pages=annex_pages,
         letterhead=data.letterhead,
     )
+    known.update(marks)
     body_reader = PdfReader(io.BytesIO(body))
     body_pages = known.pop("__end__")
     # The contents were set blank on pages CONTENTS_PAGE … up to the first section.
@@ -457,8 +475,9 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         page += len(reader.pages)
 
     yield "Numbering the contents"
+    links: list[ContentsLink] = []
     numbered, _ = render(
-        _contents(titles, known, s)[:-1],  # without its page break
+        _contents(entries, known, links, s)[:-1],  # without its page break
         "contents",
         footer,
         first_page=CONTENTS_PAGE,
@@ -490,6 +509,12 @@ def meeting_pack_steps(data: MeetingPackData) -> Generator[str, None, BuiltPack]
         )
     for section in stamped_sections:
         writer.add_outline_item(title=section.title, page_number=section.page - 1)
+    for link in links:
+        if link.key in known:
+            writer.add_annotation(
+                CONTENTS_PAGE + link.page - 2,
+                Link(rect=link.rect, target_page_index=known[link.key] - 1),
+            )
     writer.add_metadata({"/Title": f"{data.name} meeting pack", "/Creator": "USRG Desktop"})
     out = io.BytesIO()
     writer.write(out)

@@ -65,6 +65,18 @@ def meeting_dates_text(starts: date, ends: date) -> str:
     return f"{_long_date(starts)} and {_long_date(ends)}"
 
 
+def _papers(title: str, kind: str) -> str:
+    """The pack section holding an agenda item's papers, by what the item is ('' for none)."""
+    lowered = title.strip().lower()
+    if lowered.startswith("minutes of the previous meeting"):
+        return "Minutes of the previous meeting"
+    if lowered.startswith(_MATTERS_ARISING):
+        return "Action-item tracker"
+    if kind == AgendaItemKind.EXPOSURE_VISIT.value:
+        return "Exposure-visit brief"
+    return ""
+
+
 def _meeting_name(meeting: Meeting) -> str:
     return f"USRG Meeting {meeting.number}"
 
@@ -115,6 +127,7 @@ def meeting_pack_data(
                     presenter=row.presenter,
                     description=row.description,
                     sub_items=subs,
+                    papers=_papers(row.title, row.kind),
                 )
             )
 
