@@ -121,3 +121,43 @@ def test_own_changes_are_not_announced_as_someone_elses(qtbot, watching_window):
     window.data_changed("Applications")
     qtbot.wait(400)
     assert announced == []
+
+
+def test_the_agenda_and_minutes_tabs_see_another_desks_changes(qtbot, watching_window):
+    window = watching_window
+    db = window.db
+    meeting_id, number = db.rows(
+        "SELECT id, number FROM meetings WHERE status = 'planned' ORDER BY number LIMIT 1"
+    )[0]
+    screen = open_meeting(window, meeting_id)
+    qtbot.waitExposed(screen)
+    screen.tabs.setCurrentIndex(0)
+    agenda = screen.tab_widget("Agenda")
+    screen.tabs.setCurrentIndex(2)
+    minutes = screen.tab_widget("Minutes and actions")
+    qtbot.waitUntil(lambda: agenda.agenda is not None and minutes.minute_rows != [])
+    items_before = sum(len(d.items) for d in agenda.agenda.days)
+    actions_before = len(minutes.actions)
+    # Minutes being typed here stay while the other desk works.
+    minutes.items_list.setCurrentRow(0)
+    minutes.text_edit.setFocus()
+    qtbot.keyClicks(minutes.text_edit, "Typed here, not saved.")
+
+    other_workstation(
+        db, "agenda", "add", "--meeting", str(number), "--day", "1", "--type", "presentation",
+        "--title", "Safer cities data dashboard", "--minutes", "20", user="coordinator",
+    )  # fmt: skip
+    other_workstation(
+        db, "actions", "add", "--meeting", str(number), "--description",
+        "Share the dashboard with every city", "--owner", "SACN", user="coordinator",
+    )  # fmt: skip
+
+    qtbot.waitUntil(
+        lambda: sum(len(d.items) for d in agenda.agenda.days) == items_before + 1,
+        timeout=WAIT_MS,
+    )
+    titles = [i.title for d in agenda.agenda.days for i in d.items]
+    assert "Safer cities data dashboard" in titles
+    qtbot.waitUntil(lambda: len(minutes.actions) == actions_before + 1, timeout=WAIT_MS)
+    assert minutes.text_edit.toPlainText().endswith("Typed here, not saved.")
+    assert "changed this meeting at" in minutes.saved_label.text()

@@ -293,6 +293,23 @@ class MeetingScreen(QWidget):
             )
         else:
             self.reload()
+        self._tell_tabs(change)
+
+    def _tell_tabs(self, change: Any) -> None:
+        """The agenda, attendance and minutes tabs already built show the meeting as it is now;
+        a tab with unsaved typing handles the news itself (`record_changed_elsewhere`)."""
+        for index in range(self.tabs.count()):
+            if index in self._pending:
+                continue  # never shown: it reads the meeting fresh when first opened
+            layout = self.tabs.widget(index).layout()
+            if layout is None or layout.count() == 0:
+                continue
+            widget = layout.itemAt(0).widget()
+            handler = getattr(widget, "record_changed_elsewhere", None)
+            if callable(handler):
+                handler(change)
+            elif callable(getattr(widget, "reload", None)):
+                widget.reload()
 
     def reload(self, *, keep_details: bool = False) -> None:
         """Read the meeting again and show it (the details form too, unless kept)."""

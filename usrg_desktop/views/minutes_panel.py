@@ -320,6 +320,17 @@ class MinutesPanel(QWidget):
         super().hideEvent(event)
 
     # -- reading ------------------------------------------------------------------------------
+    def record_changed_elsewhere(self, change: Any) -> None:
+        """Another workstation changed this meeting: show its minutes and actions as they are
+        now, except for minutes being typed here, which stay (saving them then asks)."""
+        if self._dirty():
+            self.reload_actions()
+            self.saved_label.setText(
+                f"Not saved yet — {change.actor_name} changed this meeting at {change.when}"
+            )
+            return
+        self.reload()
+
     def reload(self) -> None:
         """Read the agenda items with their minutes, and the action items, again."""
         self.reload_minutes()
