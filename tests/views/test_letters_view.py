@@ -155,6 +155,7 @@ def test_batch_cancelled_keeps_the_finished_letters(qtbot, window, demo_db, tmp_
         folder=tmp_path,
         merged=None,
         on_dialog=cancel_after_first,
+        every_submitted=True,  # screened and decided ones too: enough to cancel halfway
     )
     assert outcome.cancelled
     # Progress reaches the dialog in the GUI thread, never in the worker's.
@@ -265,3 +266,44 @@ def test_letterhead_editor_previews_saves_and_refuses_a_bad_logo(
         "SELECT name, logo_png IS NOT NULL FROM letterheads WHERE active"
     )[0]
     assert name == "SACN Urban Safety Reference Group - Msunduzi office" and has_logo
+
+
+def test_a_decided_round_asks_first_and_no_issues_nothing(
+    qtbot, window, demo_db, tmp_path, monkeypatch
+):
+    rnd = demo_db.rows("SELECT id FROM rounds WHERE status = 'decided' LIMIT 1")[0][0]
+    asked = []
+
+    def answer(yes):
+        def confirm(_parent, _title, question, *, yes_label="", **_kw):
+            asked.append(question)
+            return yes
+
+        return confirm
+
+    monkeypatch.setattr(lv, "confirm_batch", answer(False))
+    outcome = lv.run_batch(
+        window, round_id=rnd, kind="award", folder=tmp_path, merged=None, every_submitted=False
+    )
+    assert outcome.cancelled and asked and "is decided already" in asked[0]
+    assert demo_db.rows("SELECT COUNT(*) FROM issued_letters")[0][0] == 0
+    monkeypatch.setattr(lv, "confirm_batch", answer(True))
+    outcome = lv.run_batch(window, round_id=rnd, kind="award", folder=tmp_path, merged=None)
+    assert outcome.ok
+    issued = demo_db.rows("SELECT COUNT(*) FROM issued_letters WHERE kind = 'award'")[0][0]
+    assert issued >= 1 and len(list(tmp_path.glob("*-AWD.pdf"))) == issued
+    lv.last_report[0].close()
+
+
+def test_the_every_submitted_choice_shows_for_acknowledgements_only(qtbot, window):
+    dialog = lv.issue_letters_for_round(window)
+    qtbot.addWidget(dialog)
+    kinds = [dialog.kind_box.itemData(i) for i in range(dialog.kind_box.count())]
+    dialog.kind_box.setCurrentIndex(kinds.index("acknowledgement"))
+    assert not dialog.every_submitted.isHidden()
+    before = dialog.needed.text()
+    dialog.every_submitted.setChecked(True)
+    assert dialog.needed.text() != before  # more applications once screened ones count
+    dialog.kind_box.setCurrentIndex(kinds.index("award"))
+    assert dialog.every_submitted.isHidden() and not dialog.wants_every_submitted()
+    dialog.close()

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..workflows import WorkflowError
+from ..workflows.letter_rules import ConfirmationNeeded
 from .common import acting_user, add_format, now, open_db, print_listing
 
 KINDS = ("award", "decline", "acknowledgement", "ineligible")
@@ -21,6 +22,8 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
             "Say which letters to issue: usrg letters --round ROUND --kind "
             "award|decline|acknowledgement|ineligible --out FOLDER [--merged FILE.pdf]."
         )
+    if args.every_submitted and args.kind != "acknowledgement":
+        raise WorkflowError("--every-submitted is for acknowledgements only.")
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
@@ -33,6 +36,9 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
         now=now(),
         out_dir=Path(args.out),
         merged=Path(args.merged) if args.merged else None,
+        every_submitted=args.every_submitted,
+        confirmed=args.yes,
+        duplex=not args.no_duplex,
     )
     try:
         while True:
@@ -40,6 +46,8 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
             print(f"[{done}/{total}] {label}", flush=True)
     except StopIteration as stop:
         result = stop.value
+    except ConfirmationNeeded as question:
+        raise WorkflowError(f"{question} Add --yes to issue them.") from None
     except KeyboardInterrupt:
         work.close()
         raise
@@ -134,6 +142,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("--kind", choices=KINDS, help="which letters to issue")
     parser.add_argument("--out", help="the folder for the letters' PDFs")
     parser.add_argument("--merged", metavar="FILE.pdf", help="also write all of them in one PDF")
+    parser.add_argument(
+        "--no-duplex",
+        action="store_true",
+        help="in the merged PDF, no blank back after a letter of an odd number of pages",
+    )
+    parser.add_argument(
+        "--every-submitted",
+        action="store_true",
+        help="acknowledge applications already screened or decided too (normally only those "
+        "submitted and not yet screened)",
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="issue for a round that is decided already, unasked"
+    )
     parser.set_defaults(handler=cmd_letters_issue)
     actions = parser.add_subparsers(dest="letters_command", metavar="ACTION")
 

@@ -32,6 +32,7 @@ from reportlab.platypus.flowables import HRFlowable
 from ..money import format_zar
 from .styles import (
     ACCENT,
+    FONT,
     MUTED,
     TEXT_WIDTH,
     Letterhead,
@@ -331,6 +332,8 @@ def _body_flowables(letter: Letter, body: str, values: Mapping[str, str]) -> lis
     for block in blocks:
         pending: list[str] = []
         lines = block.split("\n")
+        if _says_nothing(letter, lines, values):
+            continue
         if lines and lines[0].strip().lower().rstrip(",") in _SIGN_OFF:
             story.append(CondPageBreak(40 * mm))  # keep the signature with its last words
             story.append(Paragraph(escape(fill(lines[0], values)), st["tight"]))
@@ -348,6 +351,18 @@ def _body_flowables(letter: Letter, body: str, values: Mapping[str, str]) -> lis
                 pending.append(fill(line, values))
         _flush(story, pending, before_block=False)
     return story
+
+
+def _says_nothing(letter: Letter, lines: list[str], values: Mapping[str, str]) -> bool:
+    """A paragraph built around a placeholder with nothing in it ("The panel's feedback:"
+    followed by empty feedback) is left out rather than printed with nothing after it."""
+    for line in lines:
+        match = re.fullmatch(r"\s*\{(\w+)\}\s*", line)
+        if not match or (match.group(1) in _BLOCKS and isinstance(letter, AwardLetter)):
+            continue
+        if match.group(1) in values and not values[match.group(1)].strip():
+            return True
+    return False
 
 
 def _flush(story: list[Flowable], pending: list[str], *, before_block: bool) -> None:
@@ -478,6 +493,7 @@ def _opening(letter: Letter, subject: str) -> list[Flowable]:
     )
     refs.setStyle(
         [
+            ("FONT", (0, 0), (-1, -1), FONT, 9),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -526,6 +542,7 @@ def _acceptance_slip(letter: AwardLetter) -> Flowable:
     )
     slip.setStyle(
         [
+            ("FONT", (0, 0), (-1, -1), FONT, 9),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LINEBELOW", (1, 0), (1, -1), 0.6, ACCENT),
             ("LINEBELOW", (3, 0), (3, -1), 0.6, ACCENT),
@@ -552,6 +569,7 @@ def letter_pdf(letter: Letter, template: TemplateText, letterhead: Letterhead) -
         title=subject,
         running_title=f"{reference} · {letter.header.addressee.applicant_name}",
         subject=f"{letter.kind} letter {reference}",
+        created_on=letter.header.issued_on,
     )
 
 

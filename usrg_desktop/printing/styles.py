@@ -186,17 +186,48 @@ def long_date(value: date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def fit_words(text: str, font: str, size: float, width: float) -> str:
+    """`text` as it fits `width`: whole words only, with "…" where words were left off."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    words = text.split(" ")
+    while words:
+        words.pop()
+        shorter = " ".join(words).rstrip(" ·,;:–-") + "…"
+        if pdfmetrics.stringWidth(shorter, font, size) <= width:
+            return shorter
+    return ""
+
+
 def escape(text: str) -> str:
     """Plain text made safe for a ReportLab Paragraph (its mini-markup)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # -- pages --------------------------------------------------------------------------------------
+class _IssueDay:
+    """Stands in for ReportLab's TimeStamp: a fixed day at 00:00 South African time."""
+
+    def __init__(self, day: date) -> None:
+        self.YMDhms = (day.year, day.month, day.day, 0, 0, 0)
+        self.dhh, self.dmm = 2, 0
+
+
 class NumberedCanvas(pdfcanvas.Canvas):
     """A canvas that holds its pages until the end, so each can say "Page x of y"."""
 
-    def __init__(self, *args: Any, page_label: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, page_label: str = "", created_on: date | None = None, **kwargs: Any
+    ) -> None:
+        # DejaVu Sans from the first page on: ReportLab's default would reference a Helvetica
+        # that is not embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
         super().__init__(*args, **kwargs)
+        if created_on is not None:
+            # The document's date is the day it was issued (midnight in South Africa), not the
+            # year 2000 of ReportLab's invariant mode; still the same bytes every time.
+            self._doc._timeStamp = _IssueDay(created_on)
         self._page_label = page_label
         self._pages: list[dict[str, Any]] = []
 
@@ -281,8 +312,7 @@ def _draw_running_head(canvas: pdfcanvas.Canvas, letterhead: Letterhead, title: 
     canvas.setFont(FONT, 8)
     canvas.setFillColor(MUTED)
     room = TEXT_WIDTH - pdfmetrics.stringWidth(letterhead.name, FONT_BOLD, 8.5) - 8 * mm
-    while title and pdfmetrics.stringWidth(title, FONT, 8) > room:
-        title = title[:-2].rstrip() + "…"
+    title = fit_words(title, FONT, 8, room)
     if title:
         canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, title)
     canvas.setStrokeColor(RULE)
@@ -300,12 +330,14 @@ def build_pdf(
     author: str = "USRG Secretariat",
     page_label: str = "",
     letterhead_on_first_page: bool = True,
+    created_on: date | None = None,
 ) -> bytes:
     """Lay out `story` on A4 pages and return the PDF bytes (the same input, the same bytes).
 
     The first page carries the full letterhead (logo, name, address block); later pages a small
     running head with `running_title`; every page the footer, and "Page x of y" (prefixed by
-    `page_label`, say a meeting's name) when there is more than one page.
+    `page_label`, say a meeting's name) when there is more than one page. `created_on` is the
+    document's creation date (ReportLab's fixed 1 January 2000 without it).
     """
     register_fonts()
     logo = _logo(letterhead)
@@ -364,5 +396,8 @@ def build_pdf(
             PageTemplate("later", [frame("later", RUNNING_HEAD_HEIGHT)], onPage=later_page),
         ]
     )
-    doc.build(list(story), canvasmaker=partial(NumberedCanvas, page_label=page_label))
+    doc.build(
+        list(story),
+        canvasmaker=partial(NumberedCanvas, page_label=page_label, created_on=created_on),
+    )
     return buffer.getvalue()

@@ -41,6 +41,7 @@ from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
 from .list_page import ListPage
 from .operations import Refused, perform, read
+from .operations import confirm as confirm_batch
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
 from .unsaved import install_guard
@@ -87,6 +88,14 @@ class IssueLettersDialog(QDialog):
         self.merged = QCheckBox("Also make one PDF of all the letters, to print in one go")
         self.merged.setObjectName("mergedCheck")
         self.merged.setChecked(True)
+        self.duplex = QCheckBox("Start each letter on a new sheet (for two-sided printing)")
+        self.duplex.setObjectName("duplexCheck")
+        self.duplex.setChecked(True)
+        self.merged.toggled.connect(self.duplex.setEnabled)
+        self.every_submitted = QCheckBox(
+            "Also acknowledge applications screened or decided since they were submitted"
+        )
+        self.every_submitted.setObjectName("everySubmittedCheck")
 
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
@@ -95,11 +104,13 @@ class IssueLettersDialog(QDialog):
         form.addRow("&Round:", self.round_box)
         form.addRow("&Letters:", self.kind_box)
         form.addRow("", self.needed)
+        form.addRow("", self.every_submitted)
         folder_label = QLabel("&Folder:")
         folder_label.setBuddy(self.folder)
         form.addRow(folder_label, folder_row)
         form.addRow("", self.folder_error)
         form.addRow("", self.merged)
+        form.addRow("", self.duplex)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.issue_button = self.buttons.addButton(
             "Issue letters", QDialogButtonBox.ButtonRole.AcceptRole
@@ -116,6 +127,7 @@ class IssueLettersDialog(QDialog):
                 self.round_box.addItem(name, round_id)
         self.round_box.currentIndexChanged.connect(self._update_needed)
         self.kind_box.currentIndexChanged.connect(self._update_needed)
+        self.every_submitted.toggled.connect(self._update_needed)
         self._update_needed()
         self.resize(560, self.sizeHint().height())
 
@@ -126,6 +138,10 @@ class IssueLettersDialog(QDialog):
     def kind(self) -> str:
         """The kind of letter chosen."""
         return self.kind_box.currentData()
+
+    def wants_every_submitted(self) -> bool:
+        """Acknowledge applications already screened or decided too (asked for explicitly)."""
+        return self.kind() == "acknowledgement" and self.every_submitted.isChecked()
 
     def merged_path(self) -> Path | None:
         """Where the merged PDF goes (in the folder, named after the round and kind), if asked."""
@@ -140,8 +156,16 @@ class IssueLettersDialog(QDialog):
             self.needed.setText("There are no rounds yet.")
             self.issue_button.setEnabled(False)
             return
+        self.every_submitted.setVisible(self.kind() == "acknowledgement")
         with self.db.reading() as session:
-            n = len(wl.letter_candidates(session, round_id=round_id, kind=self.kind()))
+            n = len(
+                wl.letter_candidates(
+                    session,
+                    round_id=round_id,
+                    kind=self.kind(),
+                    every_submitted=self.wants_every_submitted(),
+                )
+            )
         if n == 1:
             label = wl.KIND_LABELS[self.kind()]
             self.needed.setText(
@@ -180,27 +204,51 @@ def run_batch(
     folder: Path,
     merged: Path | None,
     on_dialog: Any = None,
+    every_submitted: bool = False,
+    duplex: bool = True,
 ) -> Outcome:
-    """Issue the letters off the GUI thread behind a progress dialog with Cancel; report it."""
+    """Issue the letters off the GUI thread behind a progress dialog with Cancel; report it.
+
+    A round that is decided already is asked about first; No issues nothing.
+    """
     actor, db, now = window.actor, window.db, utc_now()
-    before = _needing(db, round_id, kind)
+    with db.reading() as session:
+        question = wl.batch_question(
+            session, round_id=round_id, kind=kind, every_submitted=every_submitted
+        )
+    if question and not confirm_batch(window, "Issue letters", question, yes="Issue them"):
+        return Outcome(cancelled=True)
+    before = _needing(db, round_id, kind, every_submitted)
     outcome = run_with_progress(
         window,
         "Issuing letters",
         lambda: wl.issue_letters_for_round(
-            db, round_id=round_id, kind=kind, actor=actor, now=now, out_dir=folder, merged=merged
+            db,
+            round_id=round_id,
+            kind=kind,
+            actor=actor,
+            now=now,
+            out_dir=folder,
+            merged=merged,
+            every_submitted=every_submitted,
+            confirmed=True,
+            duplex=duplex,
         ),
         on_dialog=on_dialog,
     )
     window.data_changed("Applications", "Awards")
     _reload_register(window)
-    _report(window, outcome, kind, folder, before - _needing(db, round_id, kind))
+    _report(window, outcome, kind, folder, before - _needing(db, round_id, kind, every_submitted))
     return outcome
 
 
-def _needing(db: Database, round_id: int, kind: str) -> int:
+def _needing(db: Database, round_id: int, kind: str, every_submitted: bool = False) -> int:
     with db.reading() as session:
-        return len(wl.letter_candidates(session, round_id=round_id, kind=kind))
+        return len(
+            wl.letter_candidates(
+                session, round_id=round_id, kind=kind, every_submitted=every_submitted
+            )
+        )
 
 
 def _report(window: Any, outcome: Outcome, kind: str, folder: Path, done: int) -> None:
@@ -249,6 +297,8 @@ def issue_letters_for_round(window: Any) -> IssueLettersDialog | None:
             kind=dialog.kind(),
             folder=Path(dialog.folder.text().strip()),
             merged=dialog.merged_path(),
+            every_submitted=dialog.wants_every_submitted(),
+            duplex=dialog.duplex.isChecked(),
         )
 
     dialog.accepted.connect(accepted)

@@ -71,6 +71,7 @@ from . import (
     take_turn,
 )
 from . import applications as state_machine
+from . import letter_rules as rules
 from .audit_trail import audit
 from .dates import iso_date
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
@@ -97,9 +98,9 @@ KIND_PLURALS = {
     "decline": "decline letters",
 }
 _CODES = {"acknowledgement": "ACK", "ineligible": "INE", "award": "AWD", "decline": "DEC"}
-# Which applications can get each kind of letter.
-_NOT_ACKNOWLEDGED = frozenset({S.DRAFT, S.WITHDRAWN})
-_STATE_FOR_KIND = {"ineligible": S.INELIGIBLE, "award": S.APPROVED, "decline": S.DECLINED}
+# The layout new letters are printed with; letters registered without one were printed by
+# printing/letters_v1.py and are re-printed by it.
+LAYOUT = 2
 
 
 def _kind(kind: str) -> str:
@@ -467,22 +468,6 @@ def _name(app: Application) -> str:
     return app.reference or f"the draft '{app.title}'"
 
 
-def _check_kind_fits(app: Application, kind: str) -> None:
-    state = S(app.state)
-    if kind == "acknowledgement":
-        if state in _NOT_ACKNOWLEDGED or not app.reference:
-            raise WorkflowError(
-                f"{_name(app)} is {state.value}; only a submitted application is acknowledged."
-            )
-        return
-    needed = _STATE_FOR_KIND[kind]
-    if state is not needed:
-        raise WorkflowError(
-            f"{_name(app)} is {state.value.replace('_', ' ')}; {_a(KIND_LABELS[kind])} "
-            f"needs an application that is {needed.value}."
-        )
-
-
 def letter_data(
     session: Session, app: Application, kind: str, *, letter_reference: str, issued_on: date
 ) -> Letter:
@@ -578,7 +563,8 @@ def _issue(
     app = get_for_update(session, Application, application_id)
     if app is None:
         raise WorkflowError(f"There is no application with id {application_id}.")
-    _check_kind_fits(app, kind)
+    rules.check_kind_fits(session, app, kind, KIND_LABELS[kind])
+    was_approved = app.state == S.APPROVED.value
     earlier = session.scalar(
         select(IssuedLetter).where(IssuedLetter.application_id == app.id, IssuedLetter.kind == kind)
     )
@@ -598,7 +584,11 @@ def _issue(
     letter = letter_data(session, app, kind, letter_reference=reference, issued_on=issued_on)
     pdf = letter_pdf(letter, printing.text, printing.letterhead)
     payload = json.dumps(
-        {"letter": letter_to_data(letter), "letterhead": printing.letterhead_data},
+        {
+            "layout": LAYOUT,
+            "letter": letter_to_data(letter),
+            "letterhead": printing.letterhead_data,
+        },
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -622,7 +612,7 @@ def _issue(
         action="issue_letter",
         detail=f"{KIND_LABELS[kind]} {reference} (template version {printing.text.version})",
     )
-    if kind == "award":
+    if kind == "award" and was_approved:
         state_machine.mark_awarded(session, application_id=app.id, actor=actor, now=now)
     session.flush()
     return Issued(row.id, reference, pdf)
@@ -661,18 +651,35 @@ def reprint(session: Session, letter_id: int) -> bytes:
         payload = json.loads(row.payload)
         letter = letter_from_data(payload["letter"])
         letterhead = _letterhead_from(payload["letterhead"])
+        layout = payload.get("layout", 1)
     except (ValueError, KeyError, TypeError) as exc:
         raise WorkflowError(
             f"The register entry of {row.reference} is damaged and cannot be re-printed ({exc})."
         ) from exc
     text = TemplateText(row.kind, template.version, template.subject, template.body)
-    pdf = letter_pdf(letter, text, letterhead)
+    if layout == 1:
+        pdf = _reprint_v1(payload, text, letterhead)
+    else:
+        pdf = letter_pdf(letter, text, letterhead)
     if hashlib.sha256(pdf).hexdigest() != row.sha256:
         raise WorkflowError(
             f"The re-print of {row.reference} does not match the letter that was issued "
             "(its SHA-256 differs); it was not printed."
         )
     return pdf
+
+
+def _reprint_v1(payload: dict, text: TemplateText, letterhead: Letterhead) -> bytes:
+    """A letter registered before layout 2, printed by the frozen code that printed it."""
+    from ..printing import letters_v1
+
+    return letters_v1.letter_pdf(
+        letters_v1.letter_from_data(payload["letter"]),
+        letters_v1.TemplateText(text.kind, text.version, text.subject, text.body),
+        letters_v1.Letterhead(
+            letterhead.name, letterhead.address, letterhead.footer, letterhead.logo_png
+        ),
+    )
 
 
 def find_letter(session: Session, reference: str) -> int:
@@ -764,21 +771,28 @@ def preview_pdf(
 
 
 # -- batches ------------------------------------------------------------------------------------
-def letter_candidates(session: Session, *, round_id: int, kind: str) -> list[int]:
-    """The round's applications that need a letter of this kind and have none yet, in order."""
-    _kind(kind)
-    has_letter = select(IssuedLetter.application_id).where(IssuedLetter.kind == kind)
-    query = select(Application.id).where(
-        Application.round_id == round_id, Application.id.not_in(has_letter)
+def letter_candidates(
+    session: Session, *, round_id: int, kind: str, every_submitted: bool = False
+) -> list[int]:
+    """The round's applications this kind of letter is for that have none yet, in order.
+
+    Acknowledgements go to applications not yet screened, unless `every_submitted`.
+    """
+    return rules.candidates(
+        session, round_id=round_id, kind=_kind(kind), every_submitted=every_submitted
     )
-    if kind == "acknowledgement":
-        query = query.where(
-            Application.state.not_in([s.value for s in _NOT_ACKNOWLEDGED]),
-            Application.reference.is_not(None),
-        )
-    else:
-        query = query.where(Application.state == _STATE_FOR_KIND[kind].value)
-    return list(session.scalars(query.order_by(Application.sequence, Application.id)).all())
+
+
+def batch_question(
+    session: Session, *, round_id: int, kind: str, every_submitted: bool = False
+) -> str | None:
+    """The question to ask before issuing this batch (a decided round), or None."""
+    count = len(
+        letter_candidates(session, round_id=round_id, kind=kind, every_submitted=every_submitted)
+    )
+    if not count:
+        return None
+    return rules.decided_round_question(session, round_id, KIND_PLURALS[kind], count)
 
 
 @dataclass
@@ -827,6 +841,9 @@ def issue_letters_for_round(
     now: datetime,
     out_dir: Path | str,
     merged: Path | str | None = None,
+    every_submitted: bool = False,
+    confirmed: bool = False,
+    duplex: bool = True,
 ) -> Generator[tuple[int, int, str], None, BatchResult]:
     """Issue a letter of this kind to every application of the round that needs one.
 
@@ -834,7 +851,12 @@ def issue_letters_for_round(
     LETTERS_PER_COMMIT letters; a batch closed halfway (Cancel) commits and keeps exactly the
     letters it finished, each registered and written as <out_dir>/<reference>.pdf, and a letter
     that fails undoes only its unfinished group (files included). With `merged`, one PDF of all
-    of them is written at the end.
+    of them is written at the end: each letter on a front page unless `duplex` is False, a
+    bookmark per letter. A round that is decided already is refused with the question to ask
+    (ConfirmationNeeded) unless `confirmed`.
+    Each letter's PDF is written as <reference>.pdf.part and renamed once its group's
+    registration is committed, so a batch killed halfway leaves no PDF under a letter's name
+    that the register does not know (a later batch into the folder removes stale .part files).
     Returns what it made.
     """
     require_staff(actor, "issue letters")
@@ -848,13 +870,26 @@ def issue_letters_for_round(
         if rnd is None:
             raise WorkflowError(f"There is no round with id {round_id}.")
         round_name = rnd.name
-        ids = letter_candidates(session, round_id=round_id, kind=kind)
-    if not ids:
-        raise WorkflowError(
-            f"No application of {round_name} needs {_a(KIND_LABELS[kind])} (every one that "
-            "fits has had it already)."
+        ids = letter_candidates(
+            session, round_id=round_id, kind=kind, every_submitted=every_submitted
         )
+        if not ids:
+            raise WorkflowError(
+                rules.nothing_to_issue(
+                    session,
+                    round_id=round_id,
+                    round_name=round_name,
+                    kind=kind,
+                    label=KIND_LABELS[kind],
+                    plural=KIND_PLURALS[kind],
+                )
+            )
+        question = rules.decided_round_question(session, round_id, KIND_PLURALS[kind], len(ids))
+        if question and not confirmed:
+            raise rules.ConfirmationNeeded(question)
     _check_out_dir(out)
+    for stale in out.glob("*.pdf.part"):
+        stale.unlink(missing_ok=True)
     with db.unit_of_work() as session:
         printing = _printing(session, kind, actor, now)
     result = BatchResult()
@@ -876,8 +911,12 @@ def issue_letters_for_round(
                     printing=printing,
                 )
                 path = out / _file_name(issued.reference)
+                if path.is_dir():
+                    raise WorkflowError(
+                        f"The letter {path} cannot be written (a folder has that name)."
+                    )
                 try:
-                    path.write_bytes(issued.pdf)
+                    _part(path).write_bytes(issued.pdf)
                 except OSError as exc:
                     raise WorkflowError(
                         f"The letter {path} cannot be written ({exc.strerror})."
@@ -888,6 +927,7 @@ def issue_letters_for_round(
         except GeneratorExit:
             # Cancelled between two letters: the letters finished so far are kept.
             unit.__exit__(None, None, None)
+            _move_into_place(written)
             _keep(result, written)
             raise
         except BaseException as exc:
@@ -895,43 +935,80 @@ def issue_letters_for_round(
             # file is left without its registration.
             unit.__exit__(type(exc), exc, exc.__traceback__)
             for _reference, path in written:
-                path.unlink(missing_ok=True)
+                _part(path).unlink(missing_ok=True)
             raise
         unit.__exit__(None, None, None)
+        _move_into_place(written)
         _keep(result, written)
     if merged_path is not None:
         yield total, total, f"Merging {total} letters into {merged_path.name}…"
-        result.merged = merge_pdfs(result.files, merged_path)
+        result.merged = merge_pdfs(
+            result.files,
+            merged_path,
+            title=f"{KIND_PLURALS[kind].capitalize()}, {round_name}",
+            created_on=south_african_day(now),
+            duplex=duplex,
+            bookmarks=[_bookmark(session_db=db, reference=r) for r in result.references],
+        )
     return result
 
 
-def merge_pdfs(files: list[Path], target: Path) -> Path:
-    """One PDF of the given PDFs in order, to print in one go (written via a temporary file).
+def _part(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
 
-    PDFium copies the pages (about 25 times faster than pypdf's append on a batch of letters).
+
+def _move_into_place(written: list[tuple[str, Path]]) -> None:
+    """Rename the group's letters to their own names, now that their registration committed."""
+    for _reference, path in written:
+        _part(path).replace(path)
+
+
+def _bookmark(*, session_db: Database, reference: str) -> str:
+    with session_db.unit_of_work() as session:
+        applicant = session.execute(
+            select(func.coalesce(City.short_name, Body.short_name))
+            .select_from(IssuedLetter)
+            .join(Application, Application.id == IssuedLetter.application_id)
+            .outerjoin(City, City.id == Application.applicant_city_id)
+            .outerjoin(Body, Body.id == Application.applicant_body_id)
+            .where(IssuedLetter.reference == reference)
+        ).scalar()
+    return f"{reference} · {applicant}" if applicant else reference
+
+
+def merge_pdfs(
+    files: list[Path],
+    target: Path,
+    *,
+    title: str = "Letters",
+    created_on: date | None = None,
+    duplex: bool = True,
+    bookmarks: list[str] | None = None,
+) -> Path:
+    """One PDF of the given letters in order, to print in one go (written via a temporary file).
+
+    Each letter starts on a front page unless `duplex` is False (a blank back follows a letter
+    of an odd number of pages); one bookmark per letter (its file name unless given).
     """
-    import pypdfium2 as pdfium
+    from ..printing.letter_merge import MergePart, merged_letters_pdf
 
     partial = target.with_name(target.name + ".part")
-    merged = pdfium.PdfDocument.new()
     try:
-        for path in files:
-            source = pdfium.PdfDocument(path.read_bytes())
-            try:
-                merged.import_pages(source)
-            finally:
-                source.close()
+        parts = [
+            MergePart(name, path.read_bytes())
+            for name, path in zip(bookmarks or [p.stem for p in files], files, strict=True)
+        ]
+        pdf = merged_letters_pdf(
+            parts, title=title, created_on=created_on or date(2000, 1, 1), duplex=duplex
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as handle:
-            merged.save(handle)
+        partial.write_bytes(pdf)
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise WorkflowError(
             f"The merged file {target} cannot be written ({exc.strerror})."
         ) from exc
-    finally:
-        merged.close()
     return target
 
 
