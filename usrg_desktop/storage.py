@@ -44,6 +44,15 @@ class Contention(StorageError):
 _CONTENTION_CODES = frozenset({"40001", "40P01"})
 RETRIES = 3
 
+# Units of work this process has committed: a command that met contention may be run again
+# from the start only when it had committed nothing yet (cli.retry).
+_commits = 0
+
+
+def commits_made() -> int:
+    """How many units of work this process has committed so far."""
+    return _commits
+
 
 class UniqueClash(StorageError):
     """A row was refused because another one already holds the same unique value (most often
@@ -187,6 +196,8 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+        global _commits
+        _commits += 1
 
     def retrying(self, work: Callable[[Session], T], *, attempts: int = RETRIES) -> T:
         """Run `work(session)` in a unit of work, again (from the start, with fresh data) when

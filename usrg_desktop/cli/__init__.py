@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .. import storage
 from ..about import VersionAction
 from ..workflows import WorkflowError
+from .retry import run_retrying
 from .common import Handler
 
 # The modules that add subcommands, in the order `usrg --help` lists them.
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        return run_retrying(handler, args)
     except (WorkflowError, storage.StorageError) as exc:
         print(f"usrg: {exc}", file=sys.stderr)
         return 1

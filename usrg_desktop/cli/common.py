@@ -59,6 +59,9 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
     username = getattr(args, "user", None) or os.environ.get("USRG_USER")
     if not username:
         raise WorkflowError("Say who is acting with --user NAME (or set USRG_USER).")
+    signed_in = getattr(args, "_signed_in", None)
+    if signed_in is not None and signed_in[0] == username:
+        return signed_in[1]  # a command run again after contention does not sign in again
     password = os.environ.get("USRG_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
@@ -66,7 +69,10 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
                 f"Give the password of '{username}' in USRG_PASSWORD or type it at the prompt."
             )
         password = getpass.getpass(f"Password for {username}: ")
-    return sign_in_to(db, username=username, password=password, now=now())
+    actor = sign_in_to(db, username=username, password=password, now=now())
+    args._signed_in = (username, actor)
+    args._commits_at_sign_in = storage.commits_made()
+    return actor
 
 
 def now() -> datetime:
