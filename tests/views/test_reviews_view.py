@@ -187,23 +187,32 @@ def test_tentative_decisions_update_the_remaining_budget(qtbot, main_window) -> 
     reviewed = [r.candidate for r in screen.rows if r.candidate.state == "reviewed"]
     first, second = reviewed[0], reviewed[1]
     row = screen.row_of(first.application_id)
-    combo = screen.table.cellWidget(row, reviews_view.COL_DECISION)
+    # Choose the row, then decide in the panel beside the ranking, which names it.
+    rect = screen.table.visualItemRect(screen.table.item(row, COL_REFERENCE))
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    panel = screen.panel
+    assert panel.reference.text() == first.reference
+    combo = panel.decision
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # "—" → "Approve"
     assert combo.currentData() == "approve"
     default = min(first.requested_cents, ranking.cap_cents)
+    assert panel.amount.text() == format_zar(default)
     assert screen.table.item(row, COL_AMOUNT).text() == format_zar(default)
+    assert screen.table.item(row, reviews_view.COL_DECISION).text() == "Approve"
     assert labels["tentative"].text() == format_zar(default)
     assert labels["remaining"].text() == format_zar(start - default)
-    # A smaller amount typed in the cell.
-    screen.table.item(row, COL_AMOUNT).setText("R 50 000,00")
+    # A smaller amount typed in the panel.
+    panel.amount.selectAll()
+    qtbot.keyClicks(panel.amount, "R 50 000,00")
+    assert screen.table.item(row, COL_AMOUNT).text() == "R 50 000,00"
     assert labels["remaining"].text() == format_zar(start - 50_000_00)
     assert labels["committed"].text() == format_zar(ranking.recorded_cents + 50_000_00)
     # Not an amount: a sentence, and nothing can be recorded until it is put right.
-    screen.table.item(row, COL_AMOUNT).setText("fifty thousand")
+    panel.amount.setText("fifty thousand")
     assert screen.problems.isVisible()
     assert screen.problems.text().startswith(f"Amount for {first.reference}:")
-    screen.table.item(row, COL_AMOUNT).setText("R 50 000,00")
+    panel.amount.setText("R 50 000,00")
     assert not screen.problems.isVisible()
     # A decline takes nothing from the budget.
     screen.set_tentative(second.application_id, "decline")

@@ -52,3 +52,49 @@ def test_ticking_the_checklist_where_the_boxes_stood_ticks_every_box(qtbot, main
         qtbot.mouseClick(hit, LEFT, pos=hit.mapFrom(screen, place))
         qtbot.wait(20)  # the checklist is rebuilt after each tick
     assert all(item.passed for item in tab.items)
+
+
+def test_ranking_decline_message_moves_no_row_and_feedback_goes_to_the_row_shown(
+    qtbot, main_window
+):
+    from usrg_desktop.views.ranking_view import RankingWindow
+    from usrg_desktop.views.reviews_view import COL_REFERENCE
+
+    main_window.command_actions["open_ranking"].trigger()
+    screen = main_window.open_windows()[("ranking",)]
+    assert isinstance(screen, RankingWindow)
+    qtbot.waitExposed(screen)
+    reviewed = [r.candidate for r in screen.rows if r.candidate.state == "reviewed"]
+    first, second = reviewed[0], reviewed[1]
+    table, panel = screen.table, screen.panel
+
+    def place_of(app_id: int) -> QPoint:
+        item = table.item(screen.row_of(app_id), COL_REFERENCE)
+        return table.viewport().mapTo(screen, table.visualItemRect(item).center())
+
+    def click_at(place: QPoint) -> None:
+        viewport = table.viewport()
+        qtbot.mouseClick(viewport, LEFT, pos=viewport.mapFrom(screen, place))
+
+    second_place = place_of(second.application_id)
+    reasons_place = panel.notes.mapTo(screen, QPoint(5, 5))
+    click_at(place_of(first.application_id))
+    assert panel.reference.text() == first.reference
+    panel.decision.setCurrentIndex(panel.decision.findData("decline"))
+    # The sentence asking for reasons appears, beside the table, below the panel's fields.
+    assert screen.problems.isVisible()
+    assert screen.problems.text().startswith(f"Give the reasons to decline {first.reference}")
+    assert place_of(second.application_id) == second_place
+    assert panel.notes.mapTo(screen, QPoint(5, 5)) == reasons_place
+    qtbot.keyClicks(panel.notes, "Duplicates work already funded in Msunduzi")
+    assert not screen.problems.isVisible()
+    # Where the second application stood before the message came and went is still its row.
+    click_at(second_place)
+    assert screen.selected_id() == second.application_id
+    assert panel.reference.text() == second.reference
+    assert panel.notes.toPlainText() == ""  # the first application's reasons stay with it
+    panel.decision.setCurrentIndex(panel.decision.findData("approve"))
+    qtbot.keyClicks(panel.feedback, "Strong proposal; partner with the metro police.")
+    assert screen.tentative[second.application_id]["feedback"].startswith("Strong proposal")
+    assert "feedback" not in screen.tentative[first.application_id]
+    assert screen.tentative[first.application_id]["notes"].startswith("Duplicates work")
