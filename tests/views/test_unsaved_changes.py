@@ -286,3 +286,20 @@ def test_rubric_changed_then_another_round_asks_and_cancel_keeps_it(qtbot, main_
     qtbot.waitUntil(lambda: dialog.round_combo.currentData() != round_id)
     dialog.round_combo.setCurrentIndex(dialog.round_combo.findData(round_id))
     assert dialog.criteria.item(0, COL_WEIGHT).text() != "30"
+
+
+def test_ranking_closed_with_tried_decisions_asks_and_discard_records_nothing(
+    qtbot, main_window, demo_db
+):
+    main_window.command_actions["open_ranking"].trigger()
+    screen = main_window.open_windows()[("ranking",)]
+    qtbot.waitExposed(screen)
+    first = next(r.candidate for r in screen.rows if r.candidate.state == "reviewed")
+    screen.set_tentative(first.application_id, "decline", notes="Not feasible in the time")
+    asked = answer_modal("Discard")
+    screen.close()
+    qtbot.waitUntil(lambda: gone(screen))
+    assert asked == ["Not saved yet: 1 tried decision (not recorded)."]
+    assert demo_db.rows(
+        "SELECT state FROM applications WHERE id = :i", {"i": first.application_id}
+    ) == [("reviewed",)]

@@ -65,6 +65,7 @@ from .reviews_view import (
     _read_only,
     _round_combo,
 )
+from .unsaved import install_guard
 from .window_size import close_keys, fit_on_screen
 
 
@@ -198,6 +199,8 @@ class RankingWindow(QWidget):
         QShortcut(QKeySequence("F5"), self, self.reload)
         close_keys(self)
         fit_on_screen(self, 1320, 700)
+        # Closing with decisions tried but not recorded asks Record / Discard / Cancel.
+        self.guard = install_guard(self, lambda: [self], "Ranking and decisions")
 
         self.round_combo.currentIndexChanged.connect(self._on_round_changed)
         self.standardised.toggled.connect(lambda _on: self._fill())
@@ -542,6 +545,20 @@ class RankingWindow(QWidget):
             )
             for app_id, t in tentative.items()
         ]
+
+    def has_unsaved_changes(self) -> bool:
+        """Decisions tried here and not recorded yet (see views/unsaved.py)."""
+        return bool(self.tentative)
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        n = len(self.tentative)
+        return f"{n} tried decision{'s' if n != 1 else ''} (not recorded)"
+
+    def save(self) -> bool:
+        """Record the decisions tried (asking first, as Record decisions… does)."""
+        self.record_decisions()
+        return not self.tentative
 
     def record_decisions(self) -> None:
         """Ask, then record every tentative decision; refusals are listed as sentences."""
