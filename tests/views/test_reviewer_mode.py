@@ -7,7 +7,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from tests.views.conftest import answer_modal
 from tests.workflows.review_exchange_support import export_all, staff
@@ -183,7 +183,12 @@ def test_scoring_sheet_saved_and_loaded_from_the_window(qtbot, window, tmp_path,
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(sheet), ""))
     )
-    _key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    _key(
+        qtbot,
+        win,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert sheet.exists()
     book = load_workbook(sheet)
     ws = book["Scores"]
@@ -218,6 +223,8 @@ def test_nothing_to_export_is_said_not_written(qtbot, window, tmp_path):
     _key(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(seen))
     assert "No application is finished yet" in seen[0]
+    first = window.packet.applications[0]
+    assert f"{first.reference}: Answer the conflict-of-interest question first." in seen[0]
 
 
 def test_attachments_are_extracted_for_the_system_viewer(window):
@@ -248,3 +255,89 @@ def test_usrg_desktop_with_a_packet_opens_reviewer_mode_without_a_database(packe
     assert not (tmp_path / "must-not-exist.sqlite3").exists()
     assert not list((tmp_path / "data").rglob("*.sqlite3"))
     assert list((tmp_path / "data").rglob("reviews"))  # where the autosave goes
+
+
+def test_ctrl_s_saves_the_scores_file_and_names_what_is_left(qtbot, window, tmp_path, monkeypatch):
+    win = window
+    target = tmp_path / "scores.usrgscores"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    # One application scored except one criterion: that criterion is named.
+    _score_by_keyboard(qtbot, win, level=4, comment="Clear")
+    _key(qtbot, win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    _score_by_keyboard(qtbot, win, level=3, comment="Fair")
+    missing = win.packet.criteria[-1]
+    win.session.set_score(win.current_id, missing.code, None)
+    seen = answer_modal("OK")
+    _key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen))
+    second = win.packet.applications[1]
+    assert "holds 1 of 5 applications" in seen[0]
+    assert f"{second.reference}: Score '{missing.name}'." in seen[0]
+    third = win.packet.applications[2]
+    assert f"{third.reference}: Answer the conflict-of-interest question first." in seen[0]
+    assert target.exists()
+
+
+def test_the_form_ends_with_the_button_that_saves_the_scores_file(
+    qtbot, window, tmp_path, monkeypatch
+):
+    win = window
+    target = tmp_path / "scores.usrgscores"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    _score_by_keyboard(qtbot, win, level=4, comment="Clear")
+    win.review_scroll.ensureWidgetVisible(win.send_button)
+    seen = answer_modal("OK")
+    _click(qtbot, win.send_button)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert "holds 1 of 5 applications" in seen[0] and target.exists()
+    form = win.review_scroll.widget()
+    below = [
+        w
+        for w in form.findChildren(QWidget)
+        if w.isVisible()
+        and w.mapTo(form, QPoint(0, 0)).y() > win.send_button.mapTo(form, QPoint(0, 0)).y()
+    ]
+    assert below == []  # nothing after it: it ends the form
+
+
+def test_every_alt_letter_is_used_once_and_the_window_fits_a_laptop(window):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabWidget
+
+    win = window
+    used: list[str] = []
+    for menu_action in win.menuBar().actions():
+        used.append(menu_action.text())
+    for button in win.findChildren(QAbstractButton):
+        if button.text():
+            used.append(button.text())
+    for label in win.findChildren(QLabel):
+        if label.buddy() is not None:
+            used.append(label.text())
+    for tabs in win.findChildren(QTabWidget):
+        used.extend(tabs.tabText(i) for i in range(tabs.count()))
+    letters = [m.group(1).lower() for t in used if (m := re.search(r"&([^&])", t))]
+    duplicates = {x for x in letters if letters.count(x) > 1}
+    assert not duplicates, [t for t in used if re.search(rf"&{'|&'.join(duplicates)}", t, re.I)]
+    assert win.sizeHint().width() <= 1366 and win.sizeHint().height() <= 768 - 60
+    assert win.minimumSizeHint().height() <= 768 - 60
+
+
+def test_a_pdf_attachment_opens_in_the_programs_preview(qtbot, window):
+    from usrg_desktop.views.pdf_preview import PdfPreview
+
+    app = next(a for a in window.packet.applications if a.attachments)
+    att = next(t for t in app.attachments if t.filename.lower().endswith(".pdf"))
+    preview = window.open_attachment(att.sha256)
+    assert isinstance(preview, PdfPreview) and preview.isVisible()
+    assert preview.page_label.text().startswith("Page 1 of ")
+    assert preview.windowTitle() == att.filename
+    preview.activateWindow()
+    qtbot.waitUntil(preview.isActiveWindow)
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)  # Escape closes the preview
+    qtbot.waitUntil(lambda: not window.previews)

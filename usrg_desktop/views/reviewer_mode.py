@@ -6,7 +6,9 @@ work to its autosave file on every change and writes the signed scores file.
 
 Keyboard: Ctrl+PgDown / Ctrl+PgUp next / previous application, Alt+A the application's text,
 Alt+R the review form, Alt+N / Alt+Y the conflict answer, 1-5 on a focused criterion picks its
-level, Ctrl+E export scores, Ctrl+S save the scoring sheet, Ctrl+L load one, Ctrl+Q quit.
+level, Ctrl+S (or Ctrl+E) saves the scores file to send back, Ctrl+Shift+S saves the Excel
+scoring sheet, Ctrl+L loads one, Ctrl+Q quits. Every Alt+letter is used once in the window.
+An attachment opens in the program's own PDF preview (views/pdf_preview.py).
 """
 
 from __future__ import annotations
@@ -63,10 +65,12 @@ from ..workflows.reviewer_session import (
     sheet_from_packet,
 )
 from ..workflows.scores_file import CONFLICT_KINDS, RECOMMENDATIONS
+from .pdf_preview import PdfPreview
+from .window_size import close_keys, fit_on_screen
 
 _STATUS_MARK = {NOT_STARTED: "○", IN_PROGRESS: "◐", COMPLETE: "●", CONFLICT: "⊘"}
 _RECOMMENDATION_TEXT = {
-    "fund": "&Fund",
+    "fund": "F&und",  # Alt+F is the File menu
     "fund with conditions": "Fund with &conditions",
     "do not fund": "&Do not fund",
 }
@@ -131,7 +135,10 @@ class ReviewerWindow(QMainWindow):
         self.setWindowTitle(
             f"{APP_NAME} — review of {self.packet.reviewer_name} — {self.packet.round_name}"
         )
-        self.resize(1200, 820)
+        # Room for the application and the form, never more than the screen (a 768-pixel
+        # laptop included): the form scrolls.
+        fit_on_screen(self, 1200, 820)
+        self.previews: list[QWidget] = []
         self._build()
         self._build_menus()
         self._refresh_progress()
@@ -236,7 +243,7 @@ class ReviewerWindow(QMainWindow):
         self.conflict_reason.textEdited.connect(self._on_conflict_details)
         kind_label = QLabel("&Kind:")
         kind_label.setBuddy(self.conflict_kind)
-        reason_label = QLabel("Re&ason:")
+        reason_label = QLabel("Reas&on:")  # Alt+A is the Application tab
         reason_label.setBuddy(self.conflict_reason)
         details.addRow(kind_label, self.conflict_kind)
         details.addRow(reason_label, self.conflict_reason)
@@ -295,6 +302,26 @@ class ReviewerWindow(QMainWindow):
         nav.addStretch(1)
         nav.addWidget(self.next_button)
         layout.addLayout(nav)
+        # The end of the form: what the secretariat needs back.
+        send = QHBoxLayout()
+        self.send_note = QLabel(
+            "When you have finished, save your scores file and send it to the USRG secretariat."
+        )
+        self.send_note.setWordWrap(True)
+        self.send_button = QPushButton("&Save scores to send back…")
+        self.send_button.setObjectName("sendScores")
+        self.send_button.setToolTip(
+            "Write the signed scores file of every finished application (Ctrl+S)"
+        )
+        self.send_button.setDefault(True)
+        bold = self.send_button.font()
+        bold.setBold(True)
+        self.send_button.setFont(bold)
+        self.send_button.clicked.connect(self.export_scores)
+        send.addWidget(self.send_note, 1)
+        send.addWidget(self.send_button)
+        layout.addSpacing(12)
+        layout.addLayout(send)
         layout.addStretch(1)
 
         scroll = QScrollArea()
@@ -307,11 +334,16 @@ class ReviewerWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = self._action(
-            file_menu, "&Export scores…", self.export_scores, QKeySequence("Ctrl+E")
+            file_menu, "&Save scores to send back…", self.export_scores, QKeySequence("Ctrl+S")
         )
+        # Ctrl+E, the shortcut of 0.1.0, does the same.
+        self.export_action.setShortcuts([QKeySequence("Ctrl+S"), QKeySequence("Ctrl+E")])
         file_menu.addSeparator()
         self.save_sheet_action = self._action(
-            file_menu, "&Save scoring sheet…", self.save_sheet, QKeySequence("Ctrl+S")
+            file_menu,
+            "Save scoring sheet (E&xcel)…",
+            self.save_sheet,
+            QKeySequence("Ctrl+Shift+S"),
         )
         self.load_sheet_action = self._action(
             file_menu, "&Load scoring sheet…", self.load_sheet, QKeySequence("Ctrl+L")
@@ -509,17 +541,33 @@ class ReviewerWindow(QMainWindow):
             target.write_bytes(read_attachment(self.packet, sha256))
         return target
 
-    def open_attachment(self, sha256: str) -> None:
-        """Open an attachment with the system's viewer."""
+    def open_attachment(self, sha256: str) -> QWidget | None:
+        """Show an attachment: a PDF in the program's own preview window, anything else with
+        the system's viewer (or, failing that, say where it is saved)."""
         try:
             path = self.extract_attachment(sha256)
         except (WorkflowError, OSError) as exc:
             QMessageBox.warning(self, "Attachment", str(exc))
-            return
+            return None
+        data = path.read_bytes()
+        if data.startswith(b"%PDF"):
+            preview = PdfPreview(data, title=path.name, file_name=path.name)
+            preview.setParent(self, Qt.WindowType.Window)
+            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            close_keys(preview)
+            fit_on_screen(preview, 820, 900)
+            preview.show()
+            self.previews.append(preview)
+            preview.destroyed.connect(
+                lambda _o=None, p=preview: self.previews.remove(p) if p in self.previews else None
+            )
+            self.statusBar().showMessage(f"Shown: {path.name}")
+            return preview
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self.statusBar().showMessage(f"No program opens this file; it is saved as {path}")
         else:
             self.statusBar().showMessage(f"Opened {path.name}")
+        return None
 
     # -- files -------------------------------------------------------------------------------
     def export_scores(self) -> Path | None:
@@ -528,9 +576,10 @@ class ReviewerWindow(QMainWindow):
         if done == 0:
             QMessageBox.information(
                 self,
-                "Export scores",
+                "Save scores to send back",
                 "No application is finished yet: answer the conflict question, score every "
-                "criterion and choose a recommendation first.",
+                "criterion and choose a recommendation first. Still to do:\n"
+                + self.unfinished_text(),
             )
             return None
         start = self._beside_packet(self.session.default_scores_name())
@@ -551,7 +600,7 @@ class ReviewerWindow(QMainWindow):
         left = total - done
         more = (
             f" {left} unfinished application{'s are' if left != 1 else ' is'} not in it; "
-            "export again when you have finished."
+            "save it again when you have finished them:\n" + self.unfinished_text()
             if left
             else ""
         )
@@ -563,6 +612,15 @@ class ReviewerWindow(QMainWindow):
             f"Send {written.name} to the USRG secretariat.",
         )
         return written
+
+    def unfinished_text(self) -> str:
+        """Each unfinished application with what it still needs, one line each."""
+        lines = []
+        for app in self.packet.applications:
+            problems = self.session.problems(app.id)
+            if problems:
+                lines.append(f"• {app.reference}: {' '.join(problems)}")
+        return "\n".join(lines)
 
     def save_sheet(self) -> Path | None:
         """Ask where, then save the scoring sheet (XLSX) with the work so far."""
@@ -619,8 +677,8 @@ class ReviewerWindow(QMainWindow):
         return folder / name
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """A comfortable first size."""
-        return QSize(1200, 820)
+        """A comfortable first size that a 1366×768 laptop shows whole."""
+        return QSize(1200, 680)
 
 
 def check_only(group: QButtonGroup, button: QAbstractButton | None) -> None:
