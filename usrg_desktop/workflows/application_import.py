@@ -43,7 +43,7 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +60,7 @@ from ..domain.grants import (
     RoundAdmittedBody,
     RoundStatus,
 )
-from ..money import format_zar, parse_zar
+from ..money import cents_of, format_zar, parse_zar
 from . import Actor, WorkflowError
 from .applications import submit
 from .audit_trail import audit
@@ -266,15 +266,9 @@ def _cents(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("not an amount")
     if isinstance(value, int):
-        return value * 100
+        return cents_of(Decimal(value), str(value))
     if isinstance(value, float):
-        try:
-            amount = Decimal(repr(value))
-        except InvalidOperation:
-            raise ValueError("not an amount") from None
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("has more than two decimals (cents)")
-        return int(amount * 100)
+        return cents_of(Decimal(repr(value)), repr(value))
     return parse_zar(_text(value))
 
 
