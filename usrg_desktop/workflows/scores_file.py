@@ -24,9 +24,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import settings
 from ..domain.directory import Person
 from ..domain.grants import Application, Round
 from ..domain.reviews import (
@@ -62,6 +64,11 @@ SCORES_FORMAT = "usrg-scores"
 SCORES_VERSION = 1
 MAX_SCORES_BYTES = 4 * 1024 * 1024
 MAX_TEXT = 20_000
+# Ids in a file are record numbers: above zero and within the database's integer columns.
+MAX_ID = 2**31 - 1
+# How far a reviewer's computer clock may be off: a file "written" later than this after the
+# import, or earlier than this before its packet was issued, has a wrong date and is refused.
+CLOCK_SKEW = timedelta(days=1)
 # The review is open for imports while the round is closed (packets out) or reviewing.
 IMPORTABLE_ROUNDS = frozenset({"closed", "reviewing"})
 RECOMMENDATIONS = tuple(r.value for r in Recommendation)
@@ -76,6 +83,7 @@ _PACKET_Q = (
         ReviewPacket.reviewer_id,
         ReviewPacket.round_id,
         ReviewPacket.signing_secret,
+        ReviewPacket.issued_at,
         Person.full_name.label("reviewer_name"),
         Round.name.label("round_name"),
         Round.status.label("round_status"),
@@ -228,18 +236,30 @@ def parse_scores(data: bytes, name: str = "The scores file") -> ScoresPayload:
             "program writes); nothing was imported."
         )
     try:
+        written_at = _moment(payload["written_at"])
+    except (KeyError, TypeError, ValueError):
+        raise ScoresFileError(
+            f"{name} is damaged: its time of writing is not a UTC time like "
+            "2026-11-25T09:30:00.000000Z; nothing was imported."
+        ) from None
+    try:
         entries = [_entry(e) for e in payload["applications"]]
         parsed = ScoresPayload(
             packet_uid=_text(payload["packet_id"], 64),
-            round_id=_int(payload["round_id"]),
-            reviewer_id=_int(payload["reviewer_id"]),
-            written_at=_moment(payload["written_at"]),
+            round_id=_id(payload["round_id"]),
+            reviewer_id=_id(payload["reviewer_id"]),
+            written_at=written_at,
             entries=entries,
             payload=payload,
             signature=_text(signature, 64),
             # The file is canonical, so the payload's canonical bytes are a slice of it.
             payload_bytes=_payload_slice(data, signature),
         )
+    except _OutOfRange as exc:
+        raise ScoresFileError(
+            f"{name} is damaged: it holds {exc} where a record number belongs; nothing was "
+            "imported."
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ScoresFileError(f"{name} is damaged: some of its content is missing.") from None
     if not parsed.entries:
@@ -283,7 +303,7 @@ def _entry(e: dict[str, Any]) -> ReviewEntry:
     if recommendation is not None:
         recommendation = _text(recommendation, 40)
     return ReviewEntry(
-        application_id=_int(e["application_id"]),
+        application_id=_id(e["application_id"]),
         reference=_text(e["reference"], 40),
         conflict=declared,
         conflict_kind=_text(conflict["kind"], 20) if declared else "",
@@ -306,11 +326,48 @@ def _int(value: Any) -> int:
     return value
 
 
+class _OutOfRange(ValueError):
+    """An id in a scores file that cannot be a record number (its str() is the number)."""
+
+
+def _id(value: Any) -> int:
+    number = _int(value)
+    if not 0 < number <= MAX_ID:
+        raise _OutOfRange(str(number) if len(str(number)) <= 30 else f"{str(number)[:27]}...")
+    return number
+
+
 def _moment(value: Any) -> datetime:
     text = _text(value, 40)
     if not text.endswith("Z"):
         raise ValueError("not UTC")
-    return datetime.fromisoformat(text[:-1])
+    moment = datetime.fromisoformat(text[:-1])
+    if moment.tzinfo is not None:
+        raise ValueError("a time zone beside the Z")
+    return moment
+
+
+def check_written_at(name: str, written_at: datetime, issued_at: datetime, now: datetime) -> None:
+    """Refuse a file whose time of writing cannot be true: ahead of now, or before its packet.
+
+    A reviewer's computer with a wrong clock writes such dates. Refusing the file (rather than
+    taking it) keeps it from counting as "newer" than the reviewer's later, rightly dated files.
+    """
+    written, issued, now = _naive(written_at), _naive(issued_at), _naive(now)
+    when = f"{timestamp(written)[:16].replace('T', ' ')} UTC"
+    fix = (
+        "the reviewer's computer clock is wrong: ask them to set it right and write the file "
+        "again. Nothing was imported."
+    )
+    if written > now + CLOCK_SKEW:
+        raise ScoresFileError(
+            f"{name} says it was written on {when}, more than a day from now; {fix}"
+        )
+    if written < issued - CLOCK_SKEW:
+        raise ScoresFileError(
+            f"{name} says it was written on {when}, before its review packet was issued "
+            f"({timestamp(issued)[:16].replace('T', ' ')} UTC); {fix}"
+        )
 
 
 def _too_big(name: str, size: int) -> str:
@@ -410,6 +467,7 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             "was written or made with another packet; nothing was imported."
         )
     reviewer_name = packet.reviewer_name
+    check_written_at(name, parsed.written_at, packet.issued_at, now)
     if parsed.reviewer_id != packet.reviewer_id:
         other = _reviewer_name(session, parsed.reviewer_id)
         raise ScoresFileError(
@@ -439,7 +497,13 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
         )
     newest = conn.execute(_NEWEST_Q, {"packet": packet.id}).first()
-    if newest is not None and _naive(newest.exported_at) >= parsed.written_at:
+    # A file imported before dates were checked, from a clock running ahead, orders nothing:
+    # the reviewer's later files are not held back by its date.
+    if (
+        newest is not None
+        and _naive(newest.exported_at) >= parsed.written_at
+        and _naive(newest.exported_at) <= _naive(newest.imported_at) + CLOCK_SKEW
+    ):
         same = _naive(newest.exported_at) == parsed.written_at
         raise ScoresFileError(
             f"{name} was written {timestamp(parsed.written_at)[:19]} UTC, "
@@ -671,6 +735,16 @@ def import_many(
                 Path(path).name,
                 REJECTED,
                 "The file was being imported at the same moment elsewhere; import it again.",
+            )
+        except Exception as exc:  # noqa: BLE001  (one file's bug must not stop the batch)
+            # The unit of work rolled this file back; the others are still imported, and the
+            # report names this one. The traceback goes to the log, not to the user.
+            logging.getLogger(__name__).exception("Importing the scores file %s failed", path)
+            result = ImportResult(
+                Path(path).name,
+                REJECTED,
+                f"An unexpected error stopped this file ({type(exc).__name__}); nothing of it was "
+                f"imported. The details are in the program's log file ({settings.log_file()}).",
             )
         report.results.append(result)
         yield n, total, f"{result.file}: {result.status}"
