@@ -15,12 +15,7 @@ def pending_migrations(db: storage.Database) -> list[tuple[str, str]]:
     from alembic.util import CommandError
 
     current = db.current_revision()
-    head = storage.head_revision()
-    if current is not None and current > head:
-        raise storage.StorageError(
-            f"{db.display_name} was written by a newer USRG Desktop (schema {current}); "
-            "install the newer version to open it."
-        )
+    storage.check_revision(db, current)
     script = ScriptDirectory.from_config(storage.alembic_config(None))
     try:
         steps = list(script.iterate_revisions("head", current or "base"))

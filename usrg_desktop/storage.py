@@ -113,6 +113,26 @@ def to_url(target: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
+_SUPPORTED = "a database file, or a postgresql+psycopg:// URL of a PostgreSQL server"
+
+
+def _check_url(url: str) -> None:
+    """Refuse, with a sentence, a URL that names no database this program can use."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    shown = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018  (a port that is not a number fails here, not at connect)
+    except (ArgumentError, ValueError):
+        raise StorageError(f"'{shown}' is not a database URL; give {_SUPPORTED}.") from None
+    backend, _plus, driver = parsed.drivername.partition("+")
+    drivers = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg")}
+    if driver not in drivers.get(backend, ()):
+        raise StorageError(f"USRG Desktop cannot use the database '{shown}'; give {_SUPPORTED}.")
+
+
 def _known_revisions() -> set[str]:
     """The schema revisions this program has migrations for, read from `db/versions/`."""
     return {
@@ -120,6 +140,31 @@ def _known_revisions() -> set[str]:
         for p in (migrations_path() / "versions").iterdir()
         if (m := _REVISION_FILE.match(p.name))
     }
+
+
+def check_revision(db: Database, current: str | None) -> None:
+    """Refuse, with a sentence, a schema revision this program cannot open or upgrade.
+
+    None is an empty database (made new). A revision newer than the newest migration is a
+    newer program's; anything else not among the migrations (empty, damaged, another program's
+    numbering) is named as unknown.
+    """
+    if current is None:
+        return
+    known = _known_revisions()
+    if current in known:
+        return
+    text = str(current)
+    if _REVISION.match(text) and text > head_revision():
+        raise StorageError(
+            f"{db.display_name} was written by a newer USRG Desktop (schema {text}); "
+            "install the newer version to open it."
+        )
+    shown = repr(text[:40]) if text.strip() else "an empty one"
+    raise StorageError(
+        f"{db.display_name} records a schema revision ({shown}) that USRG Desktop does not "
+        "know: the file is damaged or was not written by this program. Nothing was changed."
+    )
 
 
 def head_revision() -> str:
@@ -157,6 +202,7 @@ class Database:
 
     def __init__(self, target: str | Path) -> None:
         self.url = to_url(target)
+        _check_url(self.url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.path: Path | None = None
         if self.is_sqlite:
@@ -438,11 +484,7 @@ def open_database(
     head = head_revision()
     if current == head:
         return db
-    if current is not None and current > head:
-        raise StorageError(
-            f"{db.display_name} was written by a newer USRG Desktop (schema {current}); "
-            "install the newer version to open it."
-        )
+    check_revision(db, current)
     if current is not None and db.is_sqlite:
         from .settings import backups_dir
 

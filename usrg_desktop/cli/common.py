@@ -29,6 +29,22 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-25") from None
 
 
+# The range of a database integer column (PostgreSQL's INTEGER): larger numbers name nothing.
+_WHOLE_LIMIT = 2**31 - 1
+
+
+def whole_number(text: str) -> int:
+    """An argparse type for a whole number that fits a database column (a record number, a
+    count, a position); the parser applies it to every `type=int` argument."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a whole number") from None
+    if not -_WHOLE_LIMIT <= value <= _WHOLE_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text[:40]} is far too large a number")
+    return value
+
+
 def given_today(args: argparse.Namespace) -> date:
     """The day given with --today, or today's date when there is no --today or it was left out."""
     return getattr(args, "today", None) or clock.today()
