@@ -178,8 +178,10 @@ def scratch_settings(folder: str):  # -> QSettings
 
 def daily_backup(window: MainWindow, db: storage.Database) -> None:
     """Make the day's backup of a local database; say so (or why not) in the status bar."""
+    from .workflows.backups import daily_backup_if_due
+
     try:
-        made = storage.backup_if_due(db, settings.backups_dir(), now=clock.local_now())
+        made = daily_backup_if_due(db, settings.backups_dir(), now=clock.local_now())
     except (storage.StorageError, OSError) as exc:
         window.statusBar().showMessage(f"The daily backup could not be made: {exc}")
         return

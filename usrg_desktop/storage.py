@@ -515,16 +515,6 @@ def backup(
     return target
 
 
-def backup_if_due(db: Database, folder: Path, *, now: datetime) -> Path | None:
-    """Make the day's automatic backup of a local database unless one exists already."""
-    if db.path is None or not db.path.exists():
-        return None
-    day = now.strftime("%Y%m%d")
-    if any(folder.glob(f"{db.path.stem}-{day}-*.sqlite3")):
-        return None
-    return backup(db, folder, reason="daily", now=now)
-
-
 # Tables every USRG Desktop database has had since its first schema.
 _OWN_TABLES = frozenset({"applications", "rounds", "audit_events", "meetings", "cities", "users"})
 

@@ -192,14 +192,6 @@ def test_backup_and_restore_round_trip(db, tmp_path):
     )
 
 
-def test_daily_backup_is_made_once_a_day(db, tmp_path):
-    folder = tmp_path / "backups"
-    first = storage.backup_if_due(db, folder, now=datetime(2026, 11, 25, 8, 0))
-    second = storage.backup_if_due(db, folder, now=datetime(2026, 11, 25, 17, 0))
-    third = storage.backup_if_due(db, folder, now=datetime(2026, 11, 26, 8, 0))
-    assert first is not None and second is None and third is not None
-
-
 def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     bogus = tmp_path / "bogus.sqlite3"
     bogus.write_bytes(b"garbage" * 100)

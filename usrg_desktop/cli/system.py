@@ -9,7 +9,15 @@ from pathlib import Path
 from .. import clock, storage
 from ..schema import pending_migrations
 from ..settings import backups_dir, database_target
-from .common import acting_user, given_today, iso_date, now, open_db
+from .common import (
+    acting_user,
+    add_format,
+    given_today,
+    iso_date,
+    now,
+    open_db,
+    print_listing,
+)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -70,9 +78,15 @@ def cmd_db_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Back up a local database file."""
+    """Back up a local database file, or list its backups with their check (--list)."""
+    from ..workflows import backups
+
     db = open_db(args)
-    path = storage.backup(db, Path(args.out) if args.out else backups_dir())
+    folder = Path(args.out) if args.out else backups_dir()
+    if args.list:
+        print_listing(backups.backup_listing(db, folder), args.format)
+        return 0
+    path = backups.make_backup(db, folder, reason="manual")
     print(f"Backed up {db.display_name} to {path}")
     return 0
 
@@ -130,6 +144,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     bk = sub.add_parser("backup", parents=[common], help="back up a local database")
     bk.add_argument("--out", help="folder for the backup (default: the backups folder)")
+    bk.add_argument(
+        "--list", action="store_true", help="list the database's backups with their check"
+    )
+    add_format(bk)
     bk.set_defaults(handler=cmd_backup)
 
     rs = sub.add_parser("restore", parents=[common], help="restore a local database from a backup")

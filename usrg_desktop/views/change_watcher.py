@@ -42,6 +42,10 @@ class ChangeWatcher(QObject):
         """Start looking every interval."""
         self.timer.start()
 
+    def restart(self) -> None:
+        """Look from the database's latest change on (after a restore replaced the records)."""
+        self.seen = self._latest()
+
     def _latest(self) -> int:
         try:
             return latest_change_id(self.db)

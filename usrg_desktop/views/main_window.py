@@ -176,10 +176,24 @@ AREAS: tuple[AreaSpec, ...] = (
                 setup="usrg_desktop.views.accounts_view:setup_users_page",
             ),
             ListSpec("Audit log", "audit events", lambda db, _t: administration.audit_listing(db)),
+            ListSpec(
+                "Backups",
+                "backups",
+                lambda db, _t: _backup_listing(db),
+                setup="usrg_desktop.views.backups_view:setup_backups_page",
+            ),
         ),
     ),
 )
 AREA_NAMES = tuple(area.name for area in AREAS)
+
+
+def _backup_listing(db: Database) -> Listing:
+    # Imported when the list is first shown: start-up does not load SQLAlchemy (see app.py).
+    from ..settings import backups_dir
+    from ..workflows.backups import backup_listing
+
+    return backup_listing(db, backups_dir())
 
 
 class MainWindow(QMainWindow):
