@@ -59,6 +59,10 @@ def test_start_up_builds_and_fills_only_applications(main_window, demo_db):
 
 
 def test_every_area_shows_its_rows(qtbot, main_window):
+    from usrg_desktop.settings import backups_dir
+    from usrg_desktop.workflows.backups import make_backup
+
+    make_backup(main_window.db, backups_dir())  # a copy made a moment ago has none of its own
     for name, area in zip(AREA_NAMES, AREAS, strict=True):
         click_area(qtbot, main_window, name)
         assert main_window.current_area() == name
