@@ -47,7 +47,7 @@ _NAME = re.compile(
 BACKUP_COLUMNS = [
     Column("made", "Made (SAST)", "datetime"),
     Column("reason", "Why"),
-    Column("size", "Size"),
+    Column("size_kb", "Size (KB)", "int"),
     Column("check", "Check"),
     Column("file", "File"),
 ]
@@ -230,12 +230,6 @@ def list_backups(db: Database, folder: Path) -> list[Backup]:
     return result
 
 
-def _size_words(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
 def _reason_words(reason: str) -> str:
     if reason.startswith("before-migration-"):
         return f"before the upgrade from schema {reason.removeprefix('before-migration-')}"
@@ -254,7 +248,7 @@ def backup_listing(db: Database, folder: Path) -> Listing:
             (
                 b.made.strftime("%Y-%m-%d %H:%M"),
                 _reason_words(b.reason),
-                _size_words(b.size_bytes),
+                max(1, round(b.size_bytes / 1024)),
                 b.check,
                 b.path.name,
             )
