@@ -124,6 +124,8 @@ class ListPage(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setCornerButtonEnabled(False)
+        # Tab leaves the table for the list's buttons (arrows move between rows and cells).
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName(title)
         rows = self.table.verticalHeader()
         rows.setVisible(False)
@@ -173,6 +175,26 @@ class ListPage(QWidget):
         self._user_sized = False
         header.sectionResized.connect(self._on_section_resized)
         self.table.viewport().installEventFilter(self)
+        # Down (or Page Down) in the filter box goes into the results.
+        self.filter_edit.installEventFilter(self)
+        self.update_tab_order()
+
+    def update_tab_order(self) -> None:
+        """Tab goes filter → column filters → results → the list's buttons → Export."""
+        chain: list[QWidget] = [self.filter_edit, *self.column_filters.values(), self.table]
+        for n in range(self.actions_layout.count()):
+            widget = self.actions_layout.itemAt(n).widget()
+            if widget is not None:
+                chain.append(widget)
+        chain.append(self.export_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def focus_results(self) -> None:
+        """Put the focus in the results, on the current row (the first one if none)."""
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)
 
     # -- loading ------------------------------------------------------------------------------
     def ensure_loaded(self) -> bool:
@@ -289,9 +311,18 @@ class ListPage(QWidget):
             self._user_sized = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Refit the columns as the table is resized."""
+        """Refit the columns as the table is resized; Down in the filter box enters the results."""
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self._fit_columns()
+        if (
+            watched is self.filter_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.focus_results()
+            return True
         return super().eventFilter(watched, event)
 
     # -- rows and actions ---------------------------------------------------------------------
@@ -312,6 +343,7 @@ class ListPage(QWidget):
             button.setToolTip(tip)
         button.clicked.connect(slot)
         self.actions_layout.addWidget(button)
+        self.update_tab_order()
         return button
 
     def add_column_filter(self, key: str, label: str, *, everything: str = "All") -> QComboBox:
@@ -362,6 +394,7 @@ class ListPage(QWidget):
 
         self._filter_refills.append(refill)
         combo.currentIndexChanged.connect(chosen)
+        self.update_tab_order()
         if self.loaded:
             refill()
         return combo

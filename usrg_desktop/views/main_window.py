@@ -33,6 +33,7 @@ from ..storage import Database
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
 from .commands import MENU_COMMANDS, MenuCommand, resolve
 from .list_page import ListPage
+from .window_size import close_keys, fit_on_screen, tab_leaves_tables
 
 if TYPE_CHECKING:
     from ..workflows.changes import Change
@@ -363,6 +364,8 @@ class MainWindow(QMainWindow):
             window = None
         if window is None:
             window = factory()
+            tab_leaves_tables(window)
+            close_keys(window)  # Escape and Ctrl+W close every screen
             window.setParent(self, Qt.WindowType.Window)
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(lambda _obj=None, k=key: self._windows.pop(k, None))
@@ -483,6 +486,8 @@ class MainWindow(QMainWindow):
         page.load_failed.connect(partial(self._on_load_failed, spec))
         if spec.setup:
             resolve(spec.setup)(self, page)
+            tab_leaves_tables(page)  # a side panel's tables too
+            page.update_tab_order()  # the hook may have moved the table into a splitter
         return page
 
     def _query(self, spec: ListSpec) -> Listing:
@@ -588,12 +593,12 @@ class MainWindow(QMainWindow):
             if geometry:
                 self.restoreGeometry(geometry)
             else:
-                self.resize(1280, 800)
+                fit_on_screen(self, 1280, 800)
             saved = self._settings.value(_AREA_KEY)
             if isinstance(saved, str) and saved in AREA_NAMES:
                 area = saved
         else:
-            self.resize(1280, 800)
+            fit_on_screen(self, 1280, 800)
         self.show_area(area)
 
     def save_settings(self) -> None:

@@ -1,9 +1,10 @@
-"""Window sizes that fit the screen they open on (a 1366×768 laptop as well as a large screen)."""
+"""Window sizes that fit the screen they open on (a 1366×768 laptop as well as a large screen),
+and the keys every secondary window shares."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 # The smallest screen the program is laid out for; a window's first size never exceeds it.
 LAPTOP = (1366, 768)
@@ -32,6 +33,23 @@ def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
 
 
 def close_keys(widget: QWidget) -> None:
-    """Escape and Ctrl+W close a secondary window (its unsaved-changes guard still asks)."""
-    for keys in ("Escape", "Ctrl+W"):
-        QShortcut(QKeySequence(keys), widget, widget.close)
+    """Escape and Ctrl+W close a secondary window (its unsaved-changes guard still asks).
+
+    A key the window already binds is left alone: two shortcuts on one key would both be
+    ambiguous, and neither would work."""
+    shortcuts = widget.findChildren(QShortcut)
+    bound = {k.toString() for s in shortcuts for k in s.keys()}  # noqa: SIM118 (not a dict)
+    for action in widget.actions():
+        bound.update(k.toString() for k in action.shortcuts())
+    for keys in ("Esc", "Ctrl+W"):
+        sequence = QKeySequence(keys)
+        if sequence.toString() not in bound:
+            QShortcut(sequence, widget, widget.close)
+
+
+def tab_leaves_tables(root: QWidget) -> None:
+    """Tab moves on from every read-only table or tree under `root` (to the next control)
+    instead of from cell to cell, where it would stay; the arrows still move inside."""
+    for view in root.findChildren(QAbstractItemView):
+        if view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            view.setTabKeyNavigation(False)
