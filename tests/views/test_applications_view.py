@@ -620,3 +620,24 @@ def test_saving_mine_over_theirs_is_on_purpose(qtbot, window, demo_db):
     with demo_db.unit_of_work() as s:
         kept = wf.application_details(s, app_id)
     assert (kept.title, kept.summary) == ("Mine", mine)
+
+
+def test_tab_runs_down_the_new_form_through_the_budget_lines_to_save(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    form = new_form(qtbot, window)
+    form.budget.add_line()
+    activate(qtbot, form)
+    form.round_combo.setFocus()
+    seen = [QApplication.focusWidget()]
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is form.save_button:
+            break
+    assert seen[-1] is form.save_button, [w.objectName() for w in seen]
+    names = [w.objectName() for w in seen]
+    # Every budget line's fields come after the contact and before Add line and Save.
+    assert names.index("contact_phone") < names.index("lineDescription0")
+    assert names.index("lineAmount1") < names.index("addBudgetLine") < names.index("save")
+    assert len(seen) < 30

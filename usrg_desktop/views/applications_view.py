@@ -126,6 +126,11 @@ class BudgetLinesEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab goes through the lines' fields and on to Add line, never round the table for good.
+        self.table.setTabKeyNavigation(False)
+        # The field before the lines and the button after them (set by the form), for Tab.
+        self.tab_before: QWidget | None = None
+        self.tab_after: QWidget | None = None
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
@@ -174,9 +179,24 @@ class BudgetLinesEditor(QWidget):
         self.table.setCellWidget(n, 2, remove)
         self._rows.append((what, money))
         self.update_total()
+        self.update_tab_order()
         if focus:
             what.setFocus()
         return n
+
+    def update_tab_order(self) -> None:
+        """Tab: the field before → each line's description, amount, Remove → Add line → after."""
+        chain: list[QWidget] = [self.tab_before] if self.tab_before is not None else []
+        for n in range(self.table.rowCount()):
+            for col in range(3):
+                widget = self.table.cellWidget(n, col)
+                if widget is not None:
+                    chain.append(widget)
+        chain.append(self.add_button)
+        if self.tab_after is not None:
+            chain.append(self.tab_after)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _row_of(self, edit: QLineEdit) -> int:
         return next(i for i, (what, _m) in enumerate(self._rows) if what is edit)
@@ -186,6 +206,7 @@ class BudgetLinesEditor(QWidget):
         self.table.removeRow(n)
         del self._rows[n]
         self.update_total()
+        self.update_tab_order()
 
     def line_edits(self) -> list[tuple[QLineEdit, QLineEdit]]:
         """The (description, amount) editors of each row, in order."""
@@ -351,6 +372,10 @@ class ApplicationForm(QWidget):
         layout.addWidget(self.buttons)
         fit_on_screen(self, 760, 860)
 
+        # Tab runs down the form, through the budget lines, then Save and Cancel.
+        self.budget.tab_before = self.contact_phone_edit
+        self.budget.tab_after = self.save_button
+        QWidget.setTabOrder(self.save_button, cancel)
         self._fill_rounds()
         self.round_combo.currentIndexChanged.connect(self._on_round_changed)
         self.requested_edit.textChanged.connect(self._on_requested_changed)
