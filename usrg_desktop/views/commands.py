@@ -39,6 +39,7 @@ def resolve(target: str) -> Callable[..., Any]:
 
 MENU_COMMANDS: tuple[MenuCommand, ...] = (
     # Add commands below, one per line, grouped by area.
+    MenuCommand("File", "Sign &out / switch user…", "sign_out:sign_out", "Ctrl+Shift+Q"),
     MenuCommand(
         "File",
         "&Import applications…",

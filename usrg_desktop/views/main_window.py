@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
         # does, after the first paint; tests start it when they are about it).
         self.change_watcher: ChangeWatcher | None = None
         self.error_box: QMessageBox | None = None
+        # The sign-in dialog of File ▸ Sign out / switch user… while it is open.
+        self.sign_in_dialog: QWidget | None = None
 
         self.setWindowTitle(f"{APP_NAME} — {db.display_name}")
         self.setMinimumSize(QSize(720, 480))
@@ -349,6 +351,34 @@ class MainWindow(QMainWindow):
             self.menu(command.menu).addAction(action)
         self.command_actions[command.name] = action
         return action
+
+    # -- who is signed in -------------------------------------------------------------------------
+    def settings(self) -> QSettings | None:
+        """The screens' settings (the sign-in dialog remembers the last user there)."""
+        return self._settings
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """Act as someone else from now on (None: nobody, after signing out): the lists and
+        their buttons are built afresh for that person's role."""
+        self.actor = actor
+        self.user_label.setText(
+            f"Signed in as {actor.name} ({actor.role})" if actor is not None else "Signed out"
+        )
+        if self.change_watcher is not None:
+            self.change_watcher.own_user_id = actor.user_id if actor is not None else None
+        current = self.current_area()
+        for index, pages in enumerate(self._areas):
+            if pages is None:
+                continue
+            layout = self._containers[index].layout()
+            while layout.count():
+                item = layout.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            self._areas[index] = None
+            self._tabs.pop(index, None)
+        if actor is not None:
+            self.show_area(current)
 
     # -- screens opened from lists ----------------------------------------------------------------
     def open_window(self, key: object, factory: Callable[[], QWidget]) -> QWidget:
