@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import APP_NAME, __version__, clock, settings, storage
@@ -59,11 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_reviewer_mode(args.packet, exit_after_start=args.exit_after_start)
     target = settings.database_target(args.database)
-    # Only the program's own default file is made when missing; a --database or USRG_DATABASE
-    # that names no file is a mistyped path, refused with a sentence.
-    create = not (args.database or os.environ.get(settings.DATABASE_ENV))
     if args.self_test:
-        return self_test(target, create=create)
+        # The self-test only reads: it never makes a database, not even the default one.
+        return self_test(target, create=False)
+    # A --database or USRG_DATABASE that names no file is a mistyped path, refused with a
+    # sentence. Without one, the program's own file is made only when the user says so.
+    create = False
+    if not (args.database or os.environ.get(settings.DATABASE_ENV)) and not Path(target).exists():
+        _application()
+        from .views.first_run import ask_first_run
+
+        chosen = ask_first_run(Path(target))
+        if chosen is None:
+            return 0
+        target, create = chosen
 
     try:
         db: storage.Database | None = storage.open_database(target, create=create)
@@ -114,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
     window = MainWindow(db, settings=qsettings, actor=actor, prefetched=prefetched)
     window.show()
+    warn_about_network_share(window, db)
     if args.exit_after_start:
         QTimer.singleShot(0, app.quit)
     else:
@@ -174,6 +185,26 @@ def scratch_settings(folder: str):  # -> QSettings
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, folder)
     return QSettings(os.path.join(folder, "usrg-desktop.ini"), QSettings.Format.IniFormat)
+
+
+def warn_about_network_share(window: MainWindow, db: storage.Database) -> None:
+    """A SQLite database on a network share is in danger: say so at once, and keep saying so
+    in the status bar."""
+    from .locations import network_share_warning
+
+    warning = network_share_warning(db.path) if db.path is not None else ""
+    if not warning:
+        return
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    shown = QLabel("⚠ The database is on a network share: use PostgreSQL to share it.")
+    shown.setObjectName("networkShareWarning")
+    shown.setToolTip(warning)
+    shown.setStyleSheet("color: #b00020;")
+    window.statusBar().addPermanentWidget(shown)
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, warning, parent=window)
+    box.setObjectName("networkShareWarningBox")
+    box.open()
 
 
 def daily_backup(window: MainWindow, db: storage.Database) -> None:

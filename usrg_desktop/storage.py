@@ -473,7 +473,7 @@ def open_database(
         if not db.path.exists() and not create:
             raise StorageError(
                 f"There is no database at {db.path}: check the path. A new database is made "
-                f"with `usrg db upgrade --database {db.path}` (or `usrg demo`)."
+                f"with `usrg db create --database {db.path}` (or `usrg demo`)."
             )
         if db.path.is_file() and db.path.stat().st_size == 0:
             raise StorageError(

@@ -61,8 +61,14 @@ def open_db(args: argparse.Namespace, *, create: bool = False) -> storage.Databa
     A file that does not exist is refused (a mistyped path), unless `create` (usrg demo) or it
     is the program's own default file.
     """
+    from ..locations import network_share_warning
+
     explicit = getattr(args, "database", None) or os.environ.get("USRG_DATABASE")
-    return storage.open_database(database_target(explicit), create=create or not explicit)
+    db = storage.open_database(database_target(explicit), create=create or not explicit)
+    warning = network_share_warning(db.path) if db.path is not None else ""
+    if warning:
+        print(f"usrg: warning: {warning}", file=sys.stderr)
+    return db
 
 
 def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:

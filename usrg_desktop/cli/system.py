@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import clock, storage
 from ..schema import pending_migrations
 from ..settings import backups_dir, database_target
+from ..workflows import WorkflowError
 from .common import (
     acting_user,
     add_format,
@@ -57,6 +58,30 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     else:
         kept = f"; the file as it was is backed up in {folder}" if db.is_sqlite else ""
         print(f"Upgraded {db.display_name} from schema {before}: now at schema {after}{kept}.")
+    return 0
+
+
+def cmd_db_create(args: argparse.Namespace) -> int:
+    """Make a new, empty database (a file, or the tables in an empty PostgreSQL database)."""
+    from ..locations import network_share_warning
+
+    target = database_target(getattr(args, "database", None))
+    db = storage.Database(target)
+    if db.path is not None:
+        if db.path.exists():
+            raise WorkflowError(f"{db.path} already exists; nothing was changed.")
+        if not db.path.parent.is_dir():
+            raise WorkflowError(
+                f"The folder {db.path.parent} does not exist; make it first, or check the path."
+            )
+    elif db.current_revision() is not None:
+        raise WorkflowError(f"{db.display_name} already holds a database; nothing was changed.")
+    db.dispose()
+    db = storage.open_database(target, create=True)
+    print(f"Created {db.display_name}: a new database at schema {db.current_revision()}.")
+    warning = network_share_warning(db.path) if db.path is not None else ""
+    if warning:
+        print(f"usrg: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -135,6 +160,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--dry-run", action="store_true", help="say which migrations would run; change nothing"
     )
     up.set_defaults(handler=cmd_db_upgrade)
+    make = dbsub.add_parser("create", parents=[common], help="make a new, empty database")
+    make.set_defaults(handler=cmd_db_create)
     verify = dbsub.add_parser(
         "verify",
         parents=[common],
