@@ -118,6 +118,8 @@ _SUPPORTED = "a database file, or a postgresql+psycopg:// URL of a PostgreSQL se
 
 def _check_url(url: str) -> None:
     """Refuse, with a sentence, a URL that names no database this program can use."""
+    if url.startswith("sqlite:///") and "?" not in url:
+        return  # a file path made into a URL here (to_url): nothing to check, nothing to load
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
