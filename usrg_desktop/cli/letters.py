@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..workflows import WorkflowError
 from ..workflows.letter_rules import ConfirmationNeeded
+from . import letter_settings
 from .common import acting_user, add_format, now, open_db, print_listing
 
 KINDS = ("award", "decline", "acknowledgement", "ineligible")
@@ -185,3 +186,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     logo.add_argument("--logo", metavar="FILE", help="a PNG or JPEG logo for the top left")
     logo.add_argument("--no-logo", action="store_true", help="print without a logo")
     head.set_defaults(handler=cmd_letters_letterhead)
+    letter_settings.register(actions, common)

@@ -9,6 +9,7 @@ an acceptance slip to sign and return. Nothing here reads the database.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import re
 from collections.abc import Mapping
@@ -18,11 +19,11 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     ListFlowable,
     ListItem,
+    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -30,9 +31,22 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from ..money import format_zar
+from .letter_layout import (
+    WINDOW_TOP,
+    PageMarker,
+    Signatory,
+    salutation,
+    say_where_the_slip_is,
+    sign_off,
+    slip_place,
+    typeset,
+    window_address,
+)
+from .letter_layout import no_break as _nb
 from .styles import (
     ACCENT,
     FONT,
+    LETTERHEAD_HEIGHT,
     MUTED,
     TEXT_WIDTH,
     Letterhead,
@@ -47,8 +61,10 @@ from .words import rand_in_words
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 _COMMON = {
-    "applicant_name": "the applicant's official name (a member city or body)",
+    "applicant_name": "the applicant's name as used in a sentence (the City of Ekurhuleni, SALGA)",
+    "applicant_official_name": "the applicant's full official name",
     "contact_name": "the applicant's contact person",
+    "dear": "whom the letter greets: Ms Moodley (with an honorific), else the full name",
     "contact_title": "the contact person's title or post",
     "reference": "the application's reference (USRG-IF-…)",
     "title": "the project title",
@@ -72,6 +88,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "tranche_schedule": "the payment tranches (a table when alone on a line)",
         "reporting_duties": "the reports due (a table when alone on a line)",
         "reply_by": "the date the signed acceptance slip is due",
+        "slip_place": "where the acceptance slip is: below, overleaf or enclosed",
     },
     "decline": {
         **_COMMON,
@@ -125,6 +142,9 @@ class Addressee:
     contact_title: str
     contact_email: str
     round_name: str
+    honorific: str = ""
+    postal_address: str = ""
+    applicant_in_sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,7 @@ class LetterHeader:
     letter_reference: str
     issued_on: date
     addressee: Addressee
+    signatory: Signatory | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +251,7 @@ class AwardLetter:
                 f"the {m.kind} by {long_date(m.due_on)}" for m in self.milestones
             ),
             "reply_by": long_date(self.reply_by),
+            "slip_place": "below",
         }
 
 
@@ -245,8 +267,10 @@ LETTER_TYPES: dict[str, type] = {
 def _common_values(header: LetterHeader) -> dict[str, str]:
     a = header.addressee
     return {
-        "applicant_name": a.applicant_name,
+        "applicant_name": a.applicant_in_sentence or a.applicant_name,
+        "applicant_official_name": a.applicant_name,
         "contact_name": a.contact_name,
+        "dear": salutation(a.contact_name, a.honorific),
         "contact_title": a.contact_title,
         "reference": a.reference,
         "title": a.title,
@@ -268,6 +292,8 @@ def letter_to_data(letter: Letter) -> dict[str, Any]:
     def convert(value: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode()
         if isinstance(value, dict):
             return {k: convert(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
@@ -284,10 +310,19 @@ def letter_from_data(data: Mapping[str, Any]) -> Letter:
         return date.fromisoformat(value) if value else None
 
     head = data["header"]
+    signed = head.get("signatory")
     header = LetterHeader(
         letter_reference=head["letter_reference"],
         issued_on=date.fromisoformat(head["issued_on"]),
         addressee=Addressee(**head["addressee"]),
+        signatory=Signatory(
+            signed["name"],
+            signed["designation"],
+            signed["on_behalf_of"],
+            base64.b64decode(signed["signature_png"]) if signed["signature_png"] else None,
+        )
+        if signed
+        else None,
     )
     kind = data["kind"]
     if kind == "acknowledgement":
@@ -317,16 +352,26 @@ def letter_from_data(data: Mapping[str, Any]) -> Letter:
 
 # -- filling a template ---------------------------------------------------------------------------
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """The text with each known {placeholder} replaced by its value (unknown ones left as typed)."""
+    """The text with each known {placeholder} replaced by its value (unknown ones left as typed).
+
+    "Dear {contact_name}" greets as {dear} does (Ms Moodley when the honorific is known), so
+    templates saved before {dear} existed greet properly too.
+    """
+    text = re.sub(r"(?m)^(\s*Dear )\{contact_name\}", r"\1{dear}", text)
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _lines_markup(lines: list[str]) -> str:
-    return "<br/>".join(escape(line) for line in lines)
+    return "<br/>".join(escape(typeset(line)) for line in lines)
 
 
-def _body_flowables(letter: Letter, body: str, values: Mapping[str, str]) -> list[Flowable]:
-    st = styles()
+def _body_flowables(
+    letter: Letter,
+    body: str,
+    values: Mapping[str, str],
+    seen: dict[str, int],
+    closing_on_new_page: bool = False,
+) -> list[Flowable]:
     story: list[Flowable] = []
     blocks = re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n").strip())
     for block in blocks:
@@ -335,13 +380,17 @@ def _body_flowables(letter: Letter, body: str, values: Mapping[str, str]) -> lis
         if _says_nothing(letter, lines, values):
             continue
         if lines and lines[0].strip().lower().rstrip(",") in _SIGN_OFF:
-            story.append(CondPageBreak(40 * mm))  # keep the signature with its last words
-            story.append(Paragraph(escape(fill(lines[0], values)), st["tight"]))
-            story.append(Spacer(1, 16 * mm))  # room to sign
-            rest = [fill(line, values) for line in lines[1:]]
-            if rest:
-                story.append(Paragraph(_lines_markup(rest), st["body"]))
+            # The closing paragraph goes with the sign-off, so neither stands alone on a page.
+            closing = [story.pop()] if story and isinstance(story[-1], Paragraph) else []
+            if closing and story and isinstance(story[-1], PageMarker):
+                closing.insert(0, story.pop())
+            rest = [typeset(fill(line, values)) for line in lines[1:]]
+            if closing_on_new_page:
+                story.append(PageBreak())
+            story.append(sign_off(closing, fill(lines[0], values), rest, letter.header.signatory))
             continue
+        if "acceptance slip" in fill(block, values):
+            story.append(PageMarker("slip_mentioned", seen))
         for line in lines:
             name = line.strip()[1:-1] if re.fullmatch(r"\s*\{\w+\}\s*", line) else ""
             if name in _BLOCKS and isinstance(letter, AwardLetter):
@@ -407,7 +456,7 @@ def _tranche_table(letter: AwardLetter) -> Table:
         Paragraph("Payable", st["cell_head"]),
         Paragraph("Share", st["cell_head_right"]),
         Paragraph("Amount", st["cell_head_right"]),
-        Paragraph("Expected by", st["cell_head_right"]),
+        Paragraph("Expected by", st["cell_head"]),
     ]
     rows: list[list[Any]] = [head]
     for t in letter.tranches:
@@ -419,7 +468,7 @@ def _tranche_table(letter: AwardLetter) -> Table:
                 ),
                 Paragraph(f"{t.percent} %", st["cell_right"]),
                 Paragraph(money(t.amount_cents), st["cell_right"]),
-                Paragraph(long_date(t.due_on), st["cell_right"]),
+                Paragraph(_nb(long_date(t.due_on)), st["cell"]),
             ]
         )
     total = sum(t.amount_cents for t in letter.tranches)
@@ -460,7 +509,7 @@ def _milestone_table(letter: AwardLetter) -> Table:
         rows.append(
             [
                 Paragraph(escape(m.kind.capitalize()), st["cell"]),
-                Paragraph(long_date(m.due_on), st["cell"]),
+                Paragraph(_nb(long_date(m.due_on)), st["cell"]),
                 Paragraph(escape(then), st["cell"]),
             ]
         )
@@ -477,57 +526,53 @@ def _opening(letter: Letter, subject: str) -> list[Flowable]:
     st = styles()
     header = letter.header
     a = header.addressee
-    refs = Table(
-        [
-            [
-                Paragraph(
-                    f"Our reference: {escape(header.letter_reference)}<br/>"
-                    f"Your application: {escape(a.reference)}",
-                    st["small"],
-                ),
-                Paragraph(long_date(header.issued_on), st["right"]),
-            ]
-        ],
-        colWidths=[TEXT_WIDTH * 0.6, TEXT_WIDTH * 0.4],
-        hAlign="LEFT",
-    )
-    refs.setStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), FONT, 9),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-    address = [a.contact_name, a.contact_title, a.applicant_name, a.contact_email]
+    refs = [
+        Paragraph(_nb(long_date(header.issued_on)), st["right"]),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            f"Our reference: {escape(header.letter_reference)}<br/>"
+            f"Your application: {escape(a.reference)}",
+            st["small"].clone("refs_right", alignment=2),
+        ),
+    ]
+    name = f"{a.honorific} {a.contact_name}".strip() if a.contact_name else ""
+    postal = [line.strip() for line in a.postal_address.splitlines() if line.strip()]
+    address = [name, a.contact_title, a.applicant_name, *(postal or [a.contact_email])]
     return [
-        refs,
-        Spacer(1, 7 * mm),
-        Paragraph(_lines_markup([line for line in address if line]), st["tight"]),
-        Spacer(1, 8 * mm),
-        Paragraph(escape(subject), st["subject"]),
+        # The address starts where a DL window envelope shows it (letter_layout.WINDOW_TOP).
+        Spacer(1, WINDOW_TOP - LETTERHEAD_HEIGHT),
+        window_address(address, refs),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(typeset(subject)), st["subject"]),
     ]
 
 
-def _acceptance_slip(letter: AwardLetter) -> Flowable:
+def _acceptance_slip(letter: AwardLetter, marker: Flowable) -> Flowable:
     st = styles()
     a = letter.header.addressee
     lines: list[Flowable] = [
+        marker,  # inside the slip's keep-together: it notes the page the slip really starts on
         Spacer(1, 6 * mm),
         HRFlowable(width="100%", thickness=0.8, color=MUTED, dash=(3, 2), spaceAfter=2 * mm),
-        Paragraph("✂ Cut here and return the signed slip to the USRG secretariat", st["small"]),
+        Paragraph(
+            "✂ Cut here and return the signed slip to the USRG secretariat · "
+            f"Our reference: {escape(letter.header.letter_reference)}",
+            st["small"],
+        ),
         Spacer(1, 3 * mm),
         Paragraph(f"Acceptance of grant {escape(letter.award_number)}", st["heading"]),
         Paragraph(
             f"On behalf of <b>{escape(a.applicant_name)}</b>, and duly authorised to do so, I "
             f"accept the grant of <b>{money(letter.amount_cents)}</b> "
-            f"({escape(rand_in_words(letter.amount_cents))}) for “{escape(a.title)}” "
+            f"({escape(rand_in_words(letter.amount_cents))}) for “{escape(typeset(a.title))}” "
             f"({escape(a.reference)}), on the conditions, payment schedule and reporting duties "
             f"set out in the letter {escape(letter.header.letter_reference)} of "
-            f"{long_date(letter.header.issued_on)}.",
+            f"{_nb(long_date(letter.header.issued_on))}.",
             st["body"],
         ),
-        Paragraph(f"Please return this slip by <b>{long_date(letter.reply_by)}</b>.", st["small"]),
+        Paragraph(
+            f"Please return this slip by <b>{_nb(long_date(letter.reply_by))}</b>.", st["small"]
+        ),
         Spacer(1, 4 * mm),
     ]
     cells = [
@@ -553,17 +598,43 @@ def _acceptance_slip(letter: AwardLetter) -> Flowable:
     return KeepTogether(lines)
 
 
-def letter_pdf(letter: Letter, template: TemplateText, letterhead: Letterhead) -> bytes:
-    """Any kind of letter as PDF bytes, from its data, its template and the letterhead."""
-    if template.kind != letter.kind:
-        raise ValueError(f"a {template.kind} template cannot print a {letter.kind} letter")
-    values = letter.values()
-    subject = fill(template.subject, values).strip()
-    story = _opening(letter, subject) + _body_flowables(letter, template.body, values)
+def _story(
+    letter: Letter,
+    template: TemplateText,
+    place: str,
+    seen: dict[str, int],
+    closing_on_new_page: bool,
+) -> tuple[list[Flowable], str]:
+    values = dict(letter.values())
     if isinstance(letter, AwardLetter):
-        story.append(_acceptance_slip(letter))
+        values["slip_place"] = place
+    subject = fill(template.subject, values).strip()
+    body = template.body
+    if isinstance(letter, AwardLetter):
+        body = say_where_the_slip_is(body, place)
+    story = _opening(letter, subject) + _body_flowables(
+        letter, body, values, seen, closing_on_new_page
+    )
+    if isinstance(letter, AwardLetter):
+        if place != "below":
+            # A slip that does not fit below starts a page of its own: "overleaf" and
+            # "enclosed" have the same length, so the wording cannot move it again.
+            story.append(PageBreak())
+        story.append(_acceptance_slip(letter, PageMarker("slip", seen)))
+    return story, subject
+
+
+def _layout(
+    letter: Letter,
+    template: TemplateText,
+    letterhead: Letterhead,
+    place: str,
+    closing_on_new_page: bool = False,
+) -> tuple[bytes, dict[str, int]]:
+    seen: dict[str, int] = {}
+    story, subject = _story(letter, template, place, seen, closing_on_new_page)
     reference = letter.header.letter_reference
-    return build_pdf(
+    pdf = build_pdf(
         story,
         letterhead=letterhead,
         title=subject,
@@ -571,6 +642,32 @@ def letter_pdf(letter: Letter, template: TemplateText, letterhead: Letterhead) -
         subject=f"{letter.kind} letter {reference}",
         created_on=letter.header.issued_on,
     )
+    return pdf, seen
+
+
+def letter_pdf(letter: Letter, template: TemplateText, letterhead: Letterhead) -> bytes:
+    """Any kind of letter as PDF bytes, from its data, its template and the letterhead.
+
+    An award letter is laid out again when its slip does not land below the sentence that
+    mentions it, so the sentence says "overleaf" or "enclosed" as the paper really is. When
+    the longer word itself pushes the closing paragraph onto the next page, the closing goes
+    there on purpose with the slip below it, rather than leaving the slip a sheet of its own.
+    """
+    if template.kind != letter.kind:
+        raise ValueError(f"a {template.kind} template cannot print a {letter.kind} letter")
+    pdf, seen = _layout(letter, template, letterhead, "below")
+    if not isinstance(letter, AwardLetter) or slip_place(seen) == "below":
+        return pdf
+    place = slip_place(seen)
+    moved_pdf, moved = _layout(letter, template, letterhead, place)
+    if moved.get("slip_mentioned") == seen.get("slip_mentioned"):
+        if slip_place(moved) == place:
+            return moved_pdf
+        return _layout(letter, template, letterhead, slip_place(moved))[0]
+    together_pdf, together = _layout(letter, template, letterhead, "below", True)
+    if slip_place(together) == "below":
+        return together_pdf
+    return _layout(letter, template, letterhead, slip_place(together), True)[0]
 
 
 def acknowledgement_pdf(

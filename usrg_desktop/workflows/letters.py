@@ -74,8 +74,10 @@ from . import applications as state_machine
 from . import letter_rules as rules
 from .audit_trail import audit
 from .dates import iso_date
+from .letter_addressing import organisation_in_sentence
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
+from .letter_signatory import current_signatory
 from .project_dates import REPLY_WITHIN_DAYS, next_working_day
 from .roles import require_staff
 
@@ -428,11 +430,13 @@ def _application(session: Session, application_id: int) -> Application:
 
 def _addressee(session: Session, app: Application) -> Addressee:
     """Who the letter goes to, in one query (round, applicant and contact person)."""
-    round_name, city_name, body_name, person_name, person_title, email = session.execute(
+    row = session.execute(
         select(
             Round.name,
             City.official_name,
+            City.short_name,
             Body.official_name,
+            Body.short_name,
             Person.full_name,
             Person.title,
             Person.email,
@@ -444,14 +448,17 @@ def _addressee(session: Session, app: Application) -> Addressee:
         .outerjoin(Person, Person.id == Application.contact_person_id)
         .where(Application.id == app.id)
     ).one()
+    round_name, city_name, city_short, body_name, body_short, person_name, person_title, email = row
+    official = city_name or body_name or ""
     return Addressee(
         reference=app.reference or "",
         title=app.title,
-        applicant_name=city_name or body_name or "",
-        contact_name=person_name or "Sir or Madam",
+        applicant_name=official,
+        contact_name=person_name or "",
         contact_title=(person_title or "") if person_name else "",
         contact_email=(email or "") if person_name else "",
         round_name=round_name,
+        applicant_in_sentence=organisation_in_sentence(official, city_short or body_short or ""),
     )
 
 
@@ -472,7 +479,9 @@ def letter_data(
     session: Session, app: Application, kind: str, *, letter_reference: str, issued_on: date
 ) -> Letter:
     """The data of an application's letter of this kind, as it stands in the database now."""
-    header = LetterHeader(letter_reference, issued_on, _addressee(session, app))
+    header = LetterHeader(
+        letter_reference, issued_on, _addressee(session, app), current_signatory(session)
+    )
     decision = session.scalar(select(Decision).where(Decision.application_id == app.id))
     if kind == "acknowledgement":
         submitted = _last_event(session, app.id, action="submit")
@@ -703,6 +712,7 @@ def sample_letter(kind: str, issued_on: date) -> Letter:
         contact_title="Manager: Community Safety",
         contact_email="t.nemangla@joburg.org.za",
         round_name="Innovation Fund 2026 Round 1",
+        applicant_in_sentence="the City of Johannesburg",
     )
     header = LetterHeader(f"{addressee.reference}/{_CODES[_kind(kind)]}", issued_on, addressee)
     if kind == "acknowledgement":

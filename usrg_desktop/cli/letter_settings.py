@@ -1,0 +1,104 @@
+"""`usrg letters signatory` and `usrg letters dates`: who signs the letters, and the offsets of
+the report dates an award promises (administrator to change; anyone to show)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..workflows import WorkflowError
+from .common import acting_user, now, open_db
+
+
+def cmd_signatory(args: argparse.Namespace) -> int:
+    """Show the signatory, or change it (an administrator, with --user)."""
+    from ..workflows import letter_signatory
+
+    db = open_db(args)
+    changes: dict[str, object] = {
+        key: getattr(args, key)
+        for key in ("name", "designation", "on_behalf_of")
+        if getattr(args, key) is not None
+    }
+    if args.signature:
+        try:
+            changes["signature_png"] = Path(args.signature).read_bytes()
+        except OSError as exc:
+            raise WorkflowError(
+                f"The signature file {args.signature} cannot be read ({exc.strerror})."
+            ) from exc
+    if args.no_signature:
+        changes["remove_signature"] = True
+    if changes:
+        actor = acting_user(args, db)
+        with db.unit_of_work() as session:
+            letter_signatory.set_signatory(session, actor=actor, now=now(), **changes)
+    with db.unit_of_work() as session:
+        signatory = letter_signatory.current_signatory(session)
+    if signatory is None:
+        print("No signatory is set: letters end with the template's lines and room to sign.")
+        return 0
+    print(signatory.name)
+    print(f"Designation: {signatory.designation or '-'}")
+    print(f"On behalf of: {signatory.on_behalf_of or '-'}")
+    size = len(signatory.signature_png) if signatory.signature_png else 0
+    print(f"Signature image: {size:,} bytes".replace(",", " ") if size else "Signature image: none")
+    return 0
+
+
+def cmd_dates(args: argparse.Namespace) -> int:
+    """Show the report offsets, or change them (an administrator, with --user)."""
+    from ..workflows import project_dates
+
+    db = open_db(args)
+    if args.interim_offset is not None or args.final_offset is not None:
+        actor = acting_user(args, db)
+        with db.unit_of_work() as session:
+            project_dates.set_date_rules(
+                session,
+                actor=actor,
+                now=now(),
+                interim_offset_days=args.interim_offset,
+                final_offset_days=args.final_offset,
+            )
+    with db.unit_of_work() as session:
+        rules = project_dates.date_rules(session)
+    print(
+        f"Interim report: the middle of the project + {rules.interim_offset_days} days; "
+        f"final report: the project's end + {rules.final_offset_days} days "
+        "(each moved to the next working day)."
+    )
+    return 0
+
+
+def register(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add `letters signatory` and `letters dates`."""
+    sign = actions.add_parser(
+        "signatory",
+        parents=[common],
+        help="show or change who signs the letters (administrator)",
+    )
+    sign.add_argument("--name", help="the signatory's name (empty: no signatory)")
+    sign.add_argument("--designation", help="the signatory's post, like 'USRG Coordinator'")
+    sign.add_argument(
+        "--on-behalf-of",
+        dest="on_behalf_of",
+        help="for whom, like 'the South African Cities Network'",
+    )
+    image = sign.add_mutually_exclusive_group()
+    image.add_argument("--signature", metavar="FILE", help="a PNG or JPEG of the signature")
+    image.add_argument("--no-signature", action="store_true", help="print without the image")
+    sign.set_defaults(handler=cmd_signatory)
+
+    dates = actions.add_parser(
+        "dates",
+        parents=[common],
+        help="show or change when an award's reports are due (administrator)",
+    )
+    dates.add_argument(
+        "--interim-offset", type=int, metavar="DAYS", help="days after the project's middle"
+    )
+    dates.add_argument(
+        "--final-offset", type=int, metavar="DAYS", help="days after the project's end"
+    )
+    dates.set_defaults(handler=cmd_dates)
