@@ -95,6 +95,7 @@ def test_bad_values_show_their_sentence_under_the_field_and_save_nothing(
 ):
     before = count_rows(window.db, "rounds"), count_rows(window.db, "audit_events")
     dialog = open_new_round_dialog(qtbot, rounds_page)
+    dialog.name_edit.clear()  # no name at all (one is suggested)
     qtbot.keyClicks(dialog.budget_edit, "lots")
     qtbot.keyClicks(dialog.cap_edit, "500000")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -359,3 +360,36 @@ def test_a_round_saved_elsewhere_meanwhile_is_not_overwritten_unasked(qtbot, win
     assert window.db.rows("SELECT name FROM rounds WHERE id = :i", {"i": rid}) == [
         (name + " (revised)",)
     ]
+
+
+def test_the_suggested_name_and_the_references_share_year_and_number(qtbot, window, rounds_page):
+    from PySide6.QtCore import QDate
+
+    dialog = open_new_round_dialog(qtbot, rounds_page)
+    years = {r[0] for r in window.db.rows("SELECT year FROM rounds")}
+    opens = dialog.opens_edit.date().toPython()
+    taken = window.db.rows("SELECT MAX(number) FROM rounds WHERE year = :y", {"y": opens.year})
+    number = (taken[0][0] or 0) + 1
+    assert dialog.name_edit.text() == f"Innovation Fund {opens.year} Round {number}"
+    assert f"USRG-IF-{opens.year}-{number}-001" in dialog.identity_note.text()
+    assert f"review-{opens.year}-{number}-" in dialog.identity_note.text()
+    # Opening in a year with no round yet: round 1 of that year, in the name and the references.
+    free = max(years | {opens.year}) + 1
+    dialog.opens_edit.setDate(QDate(free, 2, 1))
+    dialog.closes_edit.setDate(QDate(free, 3, 31))
+    dialog.deadline_edit.setDate(QDate(free, 5, 15))
+    assert dialog.name_edit.text() == f"Innovation Fund {free} Round 1"
+    assert f"USRG-IF-{free}-1-001" in dialog.identity_note.text()
+    qtbot.keyClicks(dialog.budget_edit, "2500000")
+    qtbot.keyClicks(dialog.cap_edit, "300000")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible(), {k: dialog.error_text(k) for k in dialog.errors}
+    assert window.db.rows(
+        "SELECT name, year, number FROM rounds WHERE id = :i", {"i": dialog.saved_id}
+    ) == [(f"Innovation Fund {free} Round 1", free, 1)]
+    # A name typed by the user is kept when the date changes.
+    again = open_new_round_dialog(qtbot, rounds_page)
+    again.name_edit.setText("Safer cities special round")
+    again.opens_edit.setDate(QDate(free, 6, 1))
+    assert again.name_edit.text() == "Safer cities special round"
+    assert f"USRG-IF-{free}-2-001" in again.identity_note.text()

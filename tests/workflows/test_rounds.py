@@ -440,3 +440,16 @@ def test_a_new_round_starts_from_the_latest_checklist_or_the_default(db):
     )
     with db.unit_of_work() as s:
         assert wf.suggested_screening_checks(s) == ["Only this"]
+
+
+def test_the_identity_suggested_is_the_one_a_round_gets(any_db):
+    form = good_form()
+    with any_db.reading() as s:
+        first = wf.round_identity(s, opens_on=form.opens_on)
+    round_id = create(any_db, replace(form, name=first.name))
+    with any_db.reading() as s:
+        details = wf.round_details(s, round_id)
+        second = wf.round_identity(s, opens_on=form.opens_on)
+    assert details.reference_prefix == first.reference_prefix
+    assert first.name == f"Innovation Fund {form.opens_on.year} Round {first.number}"
+    assert (second.year, second.number) == (first.year, first.number + 1)

@@ -112,6 +112,18 @@ class RoundDialog(GuardedDialog):
         self.name_edit.setPlaceholderText("Innovation Fund 2027 Round 1")
         self.name_edit.setMaxLength(rounds.NAME_LIMIT + 50)
         self.opens_edit = self._date_edit(form.opens_on or today)
+        # A new round's name is suggested from the year and number its references will carry
+        # (the year it opens), and follows the opening date until the user types another.
+        self.identity_note = QLabel("")
+        self.identity_note.setObjectName("identityNote")
+        self.identity_note.setStyleSheet("color: palette(mid);")
+        self.identity_note.setWordWrap(True)
+        self._suggested_name = ""
+        if round_id is None:
+            self._suggest_identity()
+            self.opens_edit.dateChanged.connect(lambda _d: self._suggest_identity())
+        else:
+            self.identity_note.hide()
         self.closes_edit = self._date_edit(form.closes_on or today)
         self.deadline_edit = self._date_edit(form.review_deadline or today)
         self.budget_edit = QLineEdit(format_zar(form.budget_cents) if form.budget_cents else "")
@@ -201,7 +213,7 @@ class RoundDialog(GuardedDialog):
         status_label.setObjectName("roundStatus")
         layout.addRow("Status", status_label)
         for field, label, widget in (
-            ("name", "&Name", self.name_edit),
+            ("name", "&Name", self._with_note(self.name_edit, self.identity_note)),
             ("opens_on", "&Opens", self.opens_edit),
             ("closes_on", "&Closes", self.closes_edit),
             ("budget", "&Budget", self.budget_edit),
@@ -257,6 +269,22 @@ class RoundDialog(GuardedDialog):
         """Save as the Save button does; True when saved (the dialog has then closed)."""
         self._on_save()
         return self.result() == QDialog.DialogCode.Accepted
+
+    def _suggest_identity(self) -> None:
+        """Suggest the name from the year and number the round will get; say its references."""
+        try:
+            identity = read(self.db, rounds.round_identity, opens_on=pydate(self.opens_edit.date()))
+        except (WorkflowError, StorageError):
+            return
+        if self.name_edit.text() in ("", self._suggested_name):
+            self.name_edit.setText(identity.name)
+            self.name_edit.selectAll()  # typing replaces the suggestion
+        self._suggested_name = identity.name
+        self.identity_note.setText(
+            f"Its applications will be numbered {identity.reference_prefix}001, "
+            f"{identity.reference_prefix}002, … and its review packets "
+            f"{identity.packet_prefix}…"
+        )
 
     # -- building -------------------------------------------------------------------------------
     @staticmethod

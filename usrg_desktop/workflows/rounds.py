@@ -392,6 +392,38 @@ def _audit(
     )
 
 
+@dataclass(frozen=True)
+class RoundIdentity:
+    """The year and number a round gets, and what they make: its suggested name, the prefix of
+    its applications' references and of its review packets' file names."""
+
+    year: int
+    number: int
+
+    @property
+    def name(self) -> str:
+        """The name suggested for the round."""
+        return f"Innovation Fund {self.year} Round {self.number}"
+
+    @property
+    def reference_prefix(self) -> str:
+        """The start of its applications' references."""
+        return f"USRG-IF-{self.year}-{self.number}-"
+
+    @property
+    def packet_prefix(self) -> str:
+        """The start of its review packets' file names."""
+        return f"review-{self.year}-{self.number}-"
+
+
+def round_identity(
+    session: Session, *, opens_on: date, round_id: int | None = None
+) -> RoundIdentity:
+    """The year and number a round opening on `opens_on` gets when saved (the year it opens,
+    the next number of that year): the name suggested and the references agree with it."""
+    return RoundIdentity(opens_on.year, _next_number(session, opens_on.year, round_id))
+
+
 def _next_number(session: Session, year: int, round_id: int | None) -> int:
     highest = session.scalar(
         select(func.max(Round.number)).where(Round.year == year, Round.id != (round_id or 0))
