@@ -225,10 +225,10 @@ def bench_transitions(database: Path, moves: int = 1000) -> dict:
                 chain = hashlib.sha256((head + content).encode()).hexdigest()
                 conn.execute(
                     "INSERT INTO audit_events (occurred_at, actor_user_id, actor_name, entity, "
-                    "entity_id, action, from_state, to_state, reason, detail, content_hash, "
-                    "chain_hash) VALUES (?, NULL, 'Benchmark', 'application', ?, 'withdraw', ?, "
-                    "'withdrawn', ?, '', ?, ?)",
-                    (stamp, app_id, states[app_id], REASON, content, chain),
+                    "entity_id, action, from_state, to_state, reason, detail, personal_digest, "
+                    "content_hash, chain_hash) VALUES (?, NULL, 'Benchmark', 'application', ?, "
+                    "'withdraw', ?, 'withdrawn', ?, '', ?, ?, ?)",
+                    (stamp, app_id, states[app_id], REASON, content, content, chain),
                 )
                 conn.execute("COMMIT")
             conn.close()

@@ -11,8 +11,9 @@ from .base import Base
 
 
 class AuditEvent(Base):
-    """One recorded action. Rows are never updated or deleted (a database trigger refuses it),
-    and each is hash-chained to the one before it (see workflows/audit_trail.py)."""
+    """One recorded action. Rows are never deleted, and updated only to redact a person's name
+    (database triggers refuse anything else); each is hash-chained to the one before it (see
+    workflows/audit_trail.py)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
@@ -28,7 +29,13 @@ class AuditEvent(Base):
     to_state: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
-    # SHA-256 (hex) of the content above, and of the previous event's chain_hash with this
-    # event's content_hash: written by workflows/audit_trail, checked by its verify_chain.
+    # A random salt (hex) and the SHA-256 of it with actor_name, reason and detail: those
+    # fields enter the hashes only through this digest, so anonymising a person can replace
+    # their name there and clear the salt while the chain still verifies (audit_trail.py).
+    personal_salt: Mapped[str | None] = mapped_column(String(32))
+    personal_digest: Mapped[str] = mapped_column(String(64))
+    # SHA-256 (hex) of the facts above with the personal digest, and of the previous event's
+    # chain_hash with this event's content_hash: written by workflows/audit_trail, checked by
+    # its verify_chain.
     content_hash: Mapped[str] = mapped_column(String(64))
     chain_hash: Mapped[str] = mapped_column(String(64))
