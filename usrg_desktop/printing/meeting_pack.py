@@ -45,13 +45,22 @@ from .pack_layout import (
     safe_table,
 )
 from .pack_minutes import MinutesRecord, PackMinute, minutes_section
-from .styles import RULE, SHADE, Letterhead
+from .pack_register import register_section
+from .styles import SHADE, Letterhead
 
-BLANK_REGISTER_ROWS = 8
 # Agenda descriptions longer than this (characters) are printed after the day's table.
 LONG_NOTE = 600
 CONTENTS_PAGE = 2  # after the cover
 AGENDA = "Agenda"
+PURPOSE_WORDS = {
+    "information": "For noting",
+    "decision": "For decision",
+    "discussion": "For discussion",
+}
+NO_BREAK = "\u00a0"
+OVERDUE_HEX = "#b00020"
+OVERDUE = colors.HexColor(OVERDUE_HEX)
+OVERDUE_SHADE = colors.HexColor("#fbe9ec")
 
 
 # -- the data a pack is made from ------------------------------------------------------------
@@ -71,6 +80,8 @@ class PackAgendaItem:
     sub_items: tuple[str, ...] = ()
     # The pack section that holds the item's papers ("Minutes of the previous meeting"), if any.
     papers: str = ""
+    # Open actions of earlier meetings, each on its own row under the item (matters arising).
+    arising: tuple[PackAction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,8 +126,13 @@ class MeetingPackData:
     status: str
     day_labels: dict[int, str]  # {1: "Day 1 — Wednesday 10 February 2027", 2: ...}
     day_ends: dict[int, str] = field(default_factory=dict)
+    # A day whose items run past its planned end: the planned end ({2: "13:00"}).
+    day_planned_ends: dict[int, str] = field(default_factory=dict)
     agenda: list[PackAgendaItem] = field(default_factory=list)
     exposure_site: str = ""
+    # When the visit is, from the agenda as the .ics has it ("Monday 15 February 2027, 13:00
+    # to 16:30").
+    exposure_when: str = ""
     exposure_purpose: str = ""
     exposure_transport: str = ""
     exposure_contact: str = ""
@@ -229,11 +245,19 @@ def _title_block(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Fl
 
 
 def _agenda(
-    data: MeetingPackData, s: dict[str, ParagraphStyle], marks: dict[str, int] | None = None
+    data: MeetingPackData,
+    s: dict[str, ParagraphStyle],
+    marks: dict[str, int] | None = None,
+    *,
+    with_visit: bool = True,
 ) -> list[Flowable]:
-    """Each day's table of items; `marks` (the pack) gets the page of each numbered item."""
+    """Each day's table of items; `marks` (the pack) gets the page of each numbered item.
+
+    The exposure visit's brief follows the programme on the handout (`with_visit`); the pack
+    has it as a section of its own instead, so it is printed once.
+    """
     out: list[Flowable] = []
-    widths = [16 * mm, 11 * mm, FRAME_WIDTH - 16 * mm - 11 * mm - 24 * mm, 24 * mm]
+    widths = [14 * mm, 11 * mm, FRAME_WIDTH - 14 * mm - 11 * mm - 29 * mm, 29 * mm]
     for day in sorted(data.day_labels):
         items = [i for i in data.agenda if i.day == day]
         out.append(CondPageBreak(40 * mm))
@@ -241,10 +265,10 @@ def _agenda(
         if not items:
             out.append(Paragraph("No items yet.", s["body"]))
             continue
-        rows = []
-        shaded = []
+        rows: list[list] = []
+        style: list[tuple] = []
         notes: list[PackAgendaItem] = []
-        for n, item in enumerate(items, start=1):
+        for item in items:
             text = f"<b>{markup(item.title)}</b>"
             if item.presenter:
                 text += f"<br/><i>{markup(item.presenter)}</i>"
@@ -254,31 +278,58 @@ def _agenda(
                 text += "<br/><i>Notes follow the day's programme.</i>"
             elif item.description:
                 text += f"<br/>{markup(item.description)}"
-            for line in item.sub_items:
-                text += f"<br/>• {markup(line)}"
             mark = (item_key(item.number), marks) if marks is not None and item.number else None
             cell = ItemTitle(text, s["cell"], mark=mark)
-            rows.append([item.starts, item.number or "", cell, item.purpose])
+            rows.append([item.starts, item.number or "", cell, purpose_words(item.purpose)])
             if item.number is None:
-                shaded.append(("BACKGROUND", (0, n), (-1, n), SHADE))
+                style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
+            for k, line in enumerate(item.sub_items, start=1):
+                rows.append(["", f"{item.number}.{k}", Paragraph(markup(line), s["cell"]), ""])
+            for k, action in enumerate(item.arising, start=len(item.sub_items) + 1):
+                rows.append(_arising_row(item, k, action, s))
+                if action.overdue:
+                    style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), OVERDUE_SHADE))
+        if data.day_ends.get(day):
+            # The close is the table's last row, so it never falls alone on the next page.
+            close = f"<b>Close of day {day}</b>"
+            planned = data.day_planned_ends.get(day)
+            if planned:
+                close += f"<br/><i>Planned for {markup(planned)}: the programme runs over.</i>"
+            rows.append([data.day_ends[day], "", Paragraph(close, s["cell"]), ""])
+            style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
         out += safe_table(
             ["Time", "No.", "Item", "Purpose"],
             rows,
             widths,
             s,
             as_paragraphs=(2,),
-            extra_style=shaded,
+            extra_style=style,
         )
-        if data.day_ends.get(day):
-            out.append(Paragraph(f"Close of day {day}: {data.day_ends[day]}", s["small"]))
         for item in notes:
             label = f"item {item.number}" if item.number else item.starts
             out.append(Paragraph(markup(f"Notes on {label}: {item.title}"), s["h3"]))
             out += paragraphs(item.description, s["body"])
-    if data.has_exposure_visit:
+    if with_visit and data.has_exposure_visit:
         out.append(Spacer(1, 4 * mm))
         out.append(KeepTogether(_exposure_block(data, s, heading="Exposure visit")))
     return out
+
+
+def purpose_words(purpose: str) -> str:
+    """'For noting', 'For decision', 'For discussion' (as a committee's agenda says it)."""
+    return PURPOSE_WORDS.get(purpose, purpose)
+
+
+def _arising_row(
+    item: PackAgendaItem, k: int, action: PackAction, s: dict[str, ParagraphStyle]
+) -> list:
+    text = f"Action {action.number} ({markup(action.raised_at)}): {markup(action.description)}"
+    if action.owner:
+        text += f" — {markup(action.owner)}"
+    if action.due:
+        text += f", due {markup(action.due).replace(' ', NO_BREAK)}"
+    overdue = f'<font color="{OVERDUE_HEX}"><b>Overdue</b></font>' if action.overdue else ""
+    return ["", f"{item.number}.{k}", Paragraph(text, s["cell"]), Paragraph(overdue, s["cell"])]
 
 
 def _exposure_block(
@@ -286,6 +337,7 @@ def _exposure_block(
 ) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(heading, s["h2"])]
     for label, value in (
+        ("When", data.exposure_when),
         ("Site", data.exposure_site),
         ("Purpose", data.exposure_purpose),
         ("Transport", data.exposure_transport),
@@ -297,24 +349,25 @@ def _exposure_block(
 
 
 def _actions_table(actions: list[PackAction], s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    fixed = [10 * mm, None, 32 * mm, 22 * mm, 24 * mm, 23 * mm]
+    fixed = [10 * mm, None, 28 * mm, 32 * mm, 22 * mm, 21 * mm]
     widths = [w if w is not None else FRAME_WIDTH - sum(x for x in fixed if x) for w in fixed]
     rows = []
     marks = []
     for n, a in enumerate(actions, start=1):
-        status = f"{a.status} (overdue)" if a.overdue else a.status
+        status = markup(a.status)
+        if a.overdue:
+            status = f'<font color="{OVERDUE_HEX}"><b>Overdue</b></font><br/>{status}'
+            marks.append(("BACKGROUND", (0, n), (-1, n), OVERDUE_SHADE))
         rows.append(
             [
                 str(a.number),
                 Paragraph(markup(a.description), s["cell"]),
                 a.owner,
-                a.due,
-                status,
+                a.due.replace(" ", NO_BREAK),  # a date never split over lines
+                Paragraph(status, s["cell"]),
                 a.raised_at,
             ]
         )
-        if a.overdue:
-            marks.append(("TEXTCOLOR", (4, n), (4, n), colors.HexColor("#b00020")))
     return safe_table(
         ["No.", "Action", "Owner", "Due", "Status", "Raised"],
         rows,
@@ -323,44 +376,6 @@ def _actions_table(actions: list[PackAction], s: dict[str, ParagraphStyle]) -> l
         as_paragraphs=(0, 1),
         extra_style=marks,
     )
-
-
-def _register(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    widths = [FRAME_WIDTH - 3 * 14 * mm - 45 * mm - 8 * mm, 14 * mm, 14 * mm, 14 * mm, 45 * mm]
-    out: list[Flowable] = [
-        Paragraph(
-            "Please tick the days you attend and sign. Add your name on a blank row if it is "
-            "not printed.",
-            s["small"],
-        ),
-        Spacer(1, 3 * mm),
-    ]
-    groups: dict[str, list[PackAttendee]] = {}
-    for person in data.attendees:
-        groups.setdefault(person.group, []).append(person)
-    rows: list[list] = []
-    style: list[tuple] = []
-    for group, people in groups.items():
-        rows.append([Paragraph(f"<b>{markup(group)}</b>", s["cell"]), "", "", "", ""])
-        style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
-        style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-        for p in people:
-            label = (
-                f"{markup(p.name)}<br/><font size=7.5>{markup(p.title)}</font>"
-                if p.title
-                else markup(p.name)
-            )
-            rows.append([Paragraph(label, s["cell"]), "", "", "", ""])
-    rows.append([Paragraph("<b>Other attendees</b>", s["cell"]), "", "", "", ""])
-    style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
-    style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-    for _ in range(BLANK_REGISTER_ROWS):
-        rows.append([Spacer(1, 7 * mm), "", "", "", ""])
-    style += [("GRID", (1, 1), (-1, -1), 0.4, RULE), ("ALIGN", (1, 0), (3, -1), "CENTER")]
-    out += safe_table(
-        ["Name", "Day 1", "Day 2", "Visit", "Signature"], rows, widths, s, extra_style=style
-    )
-    return out
 
 
 def _annex_titles(data: MeetingPackData) -> list[str]:
@@ -393,7 +408,7 @@ def _body_sections(
     Made afresh for every pass of the build: ReportLab flowables keep state once laid out.
     """
     sections: list[tuple[str, list[Flowable]]] = [
-        (AGENDA, [*_title_block(data, s), *_agenda(data, s, marks)])
+        (AGENDA, [*_title_block(data, s), *_agenda(data, s, marks, with_visit=False)])
     ]
     if data.previous_name and (data.previous_minutes or data.previous_record):
         record = data.previous_record or MinutesRecord(
@@ -416,7 +431,7 @@ def _body_sections(
         sections.append(
             ("Exposure-visit brief", _exposure_block(data, s, heading=f"Visit in {data.host}"))
         )
-    sections.append(("Attendance register", _register(data, s)))
+    sections.append(("Attendance register", register_section(data.attendees, s)))
     return sections
 
 

@@ -36,6 +36,7 @@ from . import (
     edit_conflict,
 )
 from .audit_trail import audit
+from .meeting_times import bump_if_calendar_moved, calendar_times
 
 MEETING_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT, Role.COORDINATOR})
 MAX_DURATION_MINUTES = 600
@@ -388,6 +389,7 @@ def add_agenda_item(
     """Add an item to a day of the agenda (at the end, or at 1-based `position`); its id."""
     check_role(actor, "change an agenda")
     meeting = load_meeting(session, meeting_id, lock=True)
+    before = calendar_times(session, meeting)
     _editable(meeting)
     day, kind, title, presenter, minutes, purpose = _valid_fields(
         day=day,
@@ -424,6 +426,7 @@ def add_agenda_item(
         detail=f"Day {day}, item {at + 1}: {title} ({minutes} min)",
     )
     session.flush()
+    bump_if_calendar_moved(session, meeting, before)
     return item.id
 
 
@@ -461,6 +464,7 @@ def edit_agenda_item(
     """
     check_role(actor, "change an agenda")
     item, meeting = _item(session, item_id)
+    before = calendar_times(session, meeting)
     if seen_version is not None and item.version != seen_version:
         raise edit_conflict(
             session,
@@ -502,12 +506,14 @@ def edit_agenda_item(
         detail=f"{title}: " + "; ".join(changes),
     )
     session.flush()
+    bump_if_calendar_moved(session, meeting, before)
 
 
 def remove_agenda_item(session: Session, *, item_id: int, actor: Actor, now: datetime) -> None:
     """Remove an agenda item that has no minutes or action items recorded against it."""
     check_role(actor, "change an agenda")
     item, meeting = _item(session, item_id)
+    before = calendar_times(session, meeting)
     used = session.scalar(
         select(func.count()).select_from(Minute).where(Minute.agenda_item_id == item_id)
     ) or session.scalar(
@@ -532,6 +538,7 @@ def remove_agenda_item(session: Session, *, item_id: int, actor: Actor, now: dat
         detail=f"Day {day}: {title}",
     )
     session.flush()
+    bump_if_calendar_moved(session, meeting, before)
 
 
 def move_agenda_item(
@@ -542,6 +549,7 @@ def move_agenda_item(
     if day not in _DAYS:
         raise WorkflowError("An agenda item can move only to day 1 or day 2.")
     item, meeting = _item(session, item_id)
+    before = calendar_times(session, meeting)
     source_day, old_position = item.day, item.position
     source = [i for i in _items(session, meeting.id, source_day) if i.id != item.id]
     target = source if day == source_day else _items(session, meeting.id, day)
@@ -562,6 +570,7 @@ def move_agenda_item(
         detail=f"{item.title}: day {source_day} item {old_position} → day {day} item {at + 1}",
     )
     session.flush()
+    bump_if_calendar_moved(session, meeting, before)
 
 
 # -- the standard template ------------------------------------------------------------------------
@@ -621,6 +630,7 @@ def apply_standard_template(
     """Fill an empty agenda with the standard USRG agenda; the new items' ids in order."""
     check_role(actor, "change an agenda")
     meeting = load_meeting(session, meeting_id, lock=True)
+    before = calendar_times(session, meeting)
     _editable(meeting)
     if _items(session, meeting_id):
         raise WorkflowError(
@@ -660,4 +670,5 @@ def apply_standard_template(
         detail=f"Standard agenda applied: {len(ids)} items",
     )
     session.flush()
+    bump_if_calendar_moved(session, meeting, before)
     return ids

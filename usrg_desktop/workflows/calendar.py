@@ -9,22 +9,18 @@ meeting's `ics_sequence`, which goes up whenever the meeting changes.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.meetings import AgendaItem, AgendaItemKind, Meeting, MeetingStatus
+from ..domain.meetings import Meeting, MeetingStatus
 from .meeting_plans import MeetingDetails, meeting_details
+from .meeting_times import TZID, day_window, visit_window
 
-TZID = "Africa/Johannesburg"
 UID_DOMAIN = "sacities.net"
 PRODID = "-//South African Cities Network//USRG Desktop//EN"
 ORGANIZER = "mailto:urbansafety@sacities.net"
-# Without an exposure visit on the agenda, the visit takes day 1's afternoon.
-DEFAULT_VISIT_START = time(14, 0)
 
 _STATUS = {
     MeetingStatus.PLANNED.value: "TENTATIVE",
@@ -37,29 +33,6 @@ _STATUS = {
 def event_uid(meeting_id: int, part: str) -> str:
     """The stable UID of one part ('day1', 'day2', 'visit') of the meeting with this id."""
     return f"usrg-meeting-id{meeting_id}-{part}@{UID_DOMAIN}"
-
-
-def _at(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(TZID))
-
-
-def _visit_times(session: Session, meeting: MeetingDetails) -> tuple[datetime, datetime]:
-    """The exposure visit's time from day 1's agenda, or day 1's afternoon without one."""
-    items = session.execute(
-        select(AgendaItem.kind, AgendaItem.duration_minutes)
-        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.day == 1)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    ).all()
-    start = _at(meeting.starts_on, meeting.day1_start)
-    for kind, minutes in items:
-        if kind == AgendaItemKind.EXPOSURE_VISIT.value:
-            return start, start + timedelta(minutes=minutes)
-        start += timedelta(minutes=minutes)
-    end = _at(meeting.starts_on, meeting.day1_end)
-    begin = _at(meeting.starts_on, DEFAULT_VISIT_START)
-    if begin >= end:
-        begin = end - timedelta(hours=2)
-    return begin, end
 
 
 def _event(
@@ -124,8 +97,7 @@ def meeting_ics(session: Session, meeting_id: int, *, now: datetime) -> bytes:
             meeting,
             "day1",
             f"{title}, day 1 ({meeting.host})",
-            _at(meeting.starts_on, meeting.day1_start),
-            _at(meeting.starts_on, meeting.day1_end),
+            *day_window(session, meeting, 1),
             venue,
             f"{about}\n\nDay 1 of 2: the full day, with the exposure visit in the afternoon.",
             stamp,
@@ -136,14 +108,13 @@ def meeting_ics(session: Session, meeting_id: int, *, now: datetime) -> bytes:
             meeting,
             "day2",
             f"{title}, day 2 ({meeting.host})",
-            _at(meeting.ends_on, meeting.day2_start),
-            _at(meeting.ends_on, meeting.day2_end),
+            *day_window(session, meeting, 2),
             venue,
             f"{about}\n\nDay 2 of 2: the morning session.",
             stamp,
         )
     )
-    visit_start, visit_end = _visit_times(session, meeting)
+    visit_start, visit_end = visit_window(session, meeting)
     cal.add_component(
         _event(
             meeting,

@@ -2030,7 +2030,8 @@ class _DemoBuilder:
             cancelled_reason="",
             exposure_site=site,
             exposure_purpose=purpose,
-            exposure_transport="A municipal bus leaves the venue at 13:45 and returns by 17:00; "
+            # No times here: the visit's times come from the agenda (workflows/meeting_times).
+            exposure_transport="A municipal bus takes the group from the venue and back; "
             "wear comfortable shoes.",
             exposure_contact=f"{self.person_name[host_contact]}, "
             f"{self.rows['people'][self._person_index(host_contact)]['phone']}",

@@ -39,10 +39,11 @@ from ..printing.meeting_pack import (
 from ..printing.styles import Letterhead
 from ..storage import Database
 from . import Actor, WorkflowError
-from .agenda import check_role, load_meeting, meeting_agenda
+from .agenda import AgendaDay, check_role, load_meeting, meeting_agenda
 from .audit_trail import audit
 from .letters import current_letterhead
-from .previous_minutes import previous_minutes
+from .meeting_times import visit_in_words, visit_window
+from .previous_minutes import day_in_words, previous_minutes
 
 MAX_ANNEX_BYTES = 25 * 1024 * 1024
 # Agenda items that are not numbered (the programme's pauses).
@@ -63,6 +64,12 @@ def meeting_dates_text(starts: date, ends: date) -> str:
     if starts.year == ends.year:
         return f"{starts:%A} {starts.day} {starts:%B} and {_long_date(ends)}"
     return f"{_long_date(starts)} and {_long_date(ends)}"
+
+
+def _close(day: AgendaDay) -> str:
+    """When the day closes: its planned end, or the end of its last item if later ('HH:MM')."""
+    finish = day.items[-1].ends if day.items else day.end
+    return max(day.end, finish)  # zero-padded 'HH:MM' compare as times
 
 
 def _papers(title: str, kind: str) -> str:
@@ -102,20 +109,25 @@ def meeting_pack_data(
     host = session.get(City, meeting.host_city_id)
     agenda = meeting_agenda(session, meeting_id=meeting_id, today=today)
 
-    arising = [
-        f"Action {m.number} (Meeting {m.meeting_number}): {m.description}"
-        + (f" — {m.owner}" if m.owner else "")
-        + (f", due {m.due_on.isoformat()}" if m.due_on else "")
-        + (" — overdue" if m.overdue else "")
+    arising = tuple(
+        PackAction(
+            number=m.number,
+            description=m.description,
+            owner=m.owner,
+            due=day_in_words(m.due_on) if m.due_on else "",
+            status=m.status,
+            raised_at=f"Meeting {m.meeting_number}",
+            overdue=m.overdue,
+        )
         for m in agenda.matters_arising
-    ]
+    )
     items: list[PackAgendaItem] = []
     number = 0
     for day in agenda.days:
         for row in day.items:
             numbered = row.kind not in _UNNUMBERED
             number += numbered
-            subs = tuple(arising) if row.title.strip().lower().startswith(_MATTERS_ARISING) else ()
+            subs = arising if row.title.strip().lower().startswith(_MATTERS_ARISING) else ()
             items.append(
                 PackAgendaItem(
                     day=row.day,
@@ -126,7 +138,7 @@ def meeting_pack_data(
                     purpose=row.purpose if numbered else "",
                     presenter=row.presenter,
                     description=row.description,
-                    sub_items=subs,
+                    arising=subs,
                     papers=_papers(row.title, row.kind),
                 )
             )
@@ -139,9 +151,11 @@ def meeting_pack_data(
         venue=meeting.venue,
         status=meeting.status,
         day_labels={d.day: f"Day {d.day} — {_long_date(d.on)}" for d in agenda.days},
-        day_ends={d.day: d.end for d in agenda.days},
+        day_ends={d.day: _close(d) for d in agenda.days},
+        day_planned_ends={d.day: d.end for d in agenda.days if _close(d) != d.end},
         agenda=items,
         exposure_site=meeting.exposure_site,
+        exposure_when=visit_in_words(*visit_window(session, meeting)),
         exposure_purpose=meeting.exposure_purpose,
         exposure_transport=meeting.exposure_transport,
         exposure_contact=meeting.exposure_contact,
@@ -218,7 +232,7 @@ def _actions(
             number=int(number),
             description=description,
             owner=owner or "",
-            due=due.isoformat() if due else "",
+            due=day_in_words(due) if due else "",
             status=status,
             raised_at=f"Meeting {raised}",
             overdue=status in (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
