@@ -283,6 +283,8 @@ def _agenda(
             rows.append([item.starts, item.number or "", cell, purpose_words(item.purpose)])
             if item.number is None:
                 style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
+            if item.sub_items or item.arising:  # the item never parts from its first line
+                style.append(("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1)))
             for k, line in enumerate(item.sub_items, start=1):
                 rows.append(["", f"{item.number}.{k}", Paragraph(markup(line), s["cell"]), ""])
             for k, action in enumerate(item.arising, start=len(item.sub_items) + 1):
@@ -297,6 +299,7 @@ def _agenda(
                 close += f"<br/><i>Planned for {markup(planned)}: the programme runs over.</i>"
             rows.append([data.day_ends[day], "", Paragraph(close, s["cell"]), ""])
             style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
+            style.append(("NOSPLIT", (0, len(rows) - 1), (-1, len(rows))))
         out += safe_table(
             ["Time", "No.", "Item", "Purpose"],
             rows,
