@@ -171,12 +171,13 @@ def test_batch_cancelled_keeps_the_finished_letters(qtbot, window, demo_db, tmp_
 def test_register_opens_a_letter_identical_to_the_issued_one_and_prints_it(
     qtbot, window, demo_db, tmp_path
 ):
+    from usrg_desktop.workflows import letter_batch
     from usrg_desktop.workflows import letters as wl
     from usrg_desktop.workflows.dates import utc_now
 
     rnd = approved_round(demo_db)
     result = None
-    work = wl.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         demo_db, round_id=rnd, kind="award", actor=window.actor, now=utc_now(), out_dir=tmp_path
     )
     try:
@@ -202,7 +203,7 @@ def test_register_opens_a_letter_identical_to_the_issued_one_and_prints_it(
 
 
 def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
-    from usrg_desktop.workflows import letters as wl
+    from usrg_desktop.workflows import letter_batch
     from usrg_desktop.workflows.dates import utc_now
 
     menu_texts = [a.text() for a in window.menu("Letters").actions()]
@@ -216,7 +217,7 @@ def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
     register = window.open_windows()["letter_register"]
     assert register.model.rowCount() == 0
     list(
-        wl.issue_letters_for_round(
+        letter_batch.issue_letters_for_round(
             demo_db,
             round_id=approved_round(demo_db),
             kind="award",

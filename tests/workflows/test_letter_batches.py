@@ -17,7 +17,7 @@ from sqlalchemy import select
 from usrg_desktop.domain.awards import IssuedLetter
 from usrg_desktop.domain.grants import Round
 from usrg_desktop.printing import letters_v1
-from usrg_desktop.workflows import WorkflowError
+from usrg_desktop.workflows import WorkflowError, letter_batch
 from usrg_desktop.workflows import applications as wf
 from usrg_desktop.workflows import letters as wl
 from usrg_desktop.workflows.letter_rules import ConfirmationNeeded
@@ -29,7 +29,7 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
 
 def issue(db, rnd, kind, tmp_path, **kw):
-    work = wl.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         db, round_id=rnd, kind=kind, actor=STAFF, now=NOW, out_dir=tmp_path / kind, **kw
     )
     try:
@@ -181,12 +181,12 @@ def test_the_merged_file_is_duplex_safe_titled_bookmarked_and_dated(any_db, tmp_
         assert b"Helvetica" not in path.read_bytes()
     # Without duplex: back to back.
     again = tmp_path / "plain.pdf"
-    wl.merge_pdfs(result.files, again, duplex=False)
+    letter_batch.merge_pdfs(result.files, again, duplex=False)
     assert len(PdfReader(again).pages) == 3
     # The same letters merged again give the same bytes.
     twice = tmp_path / "twice.pdf"
-    wl.merge_pdfs(result.files, twice, title=reader.metadata.title, created_on=NOW.date())
-    wl.merge_pdfs(result.files, again, title=reader.metadata.title, created_on=NOW.date())
+    letter_batch.merge_pdfs(result.files, twice, title=reader.metadata.title, created_on=NOW.date())
+    letter_batch.merge_pdfs(result.files, again, title=reader.metadata.title, created_on=NOW.date())
     assert twice.read_bytes() == again.read_bytes()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.awards import Award, IssuedLetter, LetterTemplate, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.money import format_zar
-from usrg_desktop.workflows import PermissionDenied, WorkflowError
+from usrg_desktop.workflows import PermissionDenied, WorkflowError, letter_batch
 from usrg_desktop.workflows import applications as wf
 from usrg_desktop.workflows import letters as wl
 
@@ -320,7 +320,7 @@ def approved_round(any_db):
 def test_batch_writes_one_pdf_per_letter_and_a_merged_pdf(approved_round, tmp_path):
     db, rnd, ids = approved_round
     steps = []
-    work = wl.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         db,
         round_id=rnd,
         kind="award",
@@ -355,7 +355,7 @@ def test_batch_writes_one_pdf_per_letter_and_a_merged_pdf(approved_round, tmp_pa
             assert wl.reprint(s, letter_id) == path.read_bytes()
     with pytest.raises(WorkflowError, match="needs an award letter"):
         next(
-            wl.issue_letters_for_round(
+            letter_batch.issue_letters_for_round(
                 db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=tmp_path
             )
         )
@@ -364,7 +364,7 @@ def test_batch_writes_one_pdf_per_letter_and_a_merged_pdf(approved_round, tmp_pa
 def test_batch_cancelled_halfway_keeps_only_the_finished_letters(approved_round, tmp_path):
     db, rnd, ids = approved_round
     out = tmp_path / "letters"
-    work = wl.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=out, merged=tmp_path / "m.pdf"
     )
     assert next(work)[0] == 0
@@ -377,7 +377,7 @@ def test_batch_cancelled_halfway_keeps_only_the_finished_letters(approved_round,
     assert [state_of(db, i) for i in ids] == ["awarded"] * 2 + ["approved"] * 3
     # Running the batch again issues the rest only.
     rest = list(
-        wl.issue_letters_for_round(
+        letter_batch.issue_letters_for_round(
             db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=out
         )
     )
@@ -390,14 +390,14 @@ def test_a_letter_that_fails_undoes_only_its_unfinished_group(
 ):
     """Letters commit in groups; a failure undoes its group, files too, and keeps earlier ones."""
     db, rnd, ids = approved_round
-    monkeypatch.setattr(wl, "LETTERS_PER_COMMIT", 2)
+    monkeypatch.setattr(letter_batch, "LETTERS_PER_COMMIT", 2)
     out = tmp_path / "letters"
     out.mkdir()
     with db.unit_of_work() as s:
         references = [s.get(Application, i).reference for i in ids]
     # The fourth letter's file name is taken by a folder: writing it fails.
     (out / (references[3].replace("/", "-") + "-AWD.pdf")).mkdir()
-    work = wl.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=out
     )
     with pytest.raises(WorkflowError, match="cannot be written"):
@@ -415,13 +415,13 @@ def test_batch_refuses_bad_output_before_issuing_anything(approved_round, tmp_pa
     a_file.write_text("x")
     with pytest.raises(WorkflowError, match="is a file, not a folder"):
         list(
-            wl.issue_letters_for_round(
+            letter_batch.issue_letters_for_round(
                 db, round_id=rnd, kind="award", actor=STAFF, now=NOW, out_dir=a_file
             )
         )
     with pytest.raises(WorkflowError, match="must end in .pdf"):
         list(
-            wl.issue_letters_for_round(
+            letter_batch.issue_letters_for_round(
                 db,
                 round_id=rnd,
                 kind="award",
@@ -433,7 +433,7 @@ def test_batch_refuses_bad_output_before_issuing_anything(approved_round, tmp_pa
         )
     with pytest.raises(PermissionDenied):
         list(
-            wl.issue_letters_for_round(
+            letter_batch.issue_letters_for_round(
                 db, round_id=rnd, kind="award", actor=COORD, now=NOW, out_dir=tmp_path
             )
         )

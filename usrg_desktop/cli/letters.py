@@ -16,7 +16,7 @@ KINDS = ("award", "decline", "acknowledgement", "ineligible")
 
 def cmd_letters_issue(args: argparse.Namespace) -> int:
     """Issue a letter of one kind to every application of a round that needs one."""
-    from ..workflows import letters, rounds
+    from ..workflows import letter_batch, letters, rounds
 
     if not (args.round and args.kind and args.out):
         raise WorkflowError(
@@ -29,7 +29,7 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
         round_id = rounds.find_round(session, args.round)
-    work = letters.issue_letters_for_round(
+    work = letter_batch.issue_letters_for_round(
         db,
         round_id=round_id,
         kind=args.kind,

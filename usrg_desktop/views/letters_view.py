@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, WorkflowError
+from ..workflows import Actor, EditConflict, WorkflowError, letter_batch
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
@@ -222,7 +222,7 @@ def run_batch(
     outcome = run_with_progress(
         window,
         "Issuing letters",
-        lambda: wl.issue_letters_for_round(
+        lambda: letter_batch.issue_letters_for_round(
             db,
             round_id=round_id,
             kind=kind,
