@@ -261,6 +261,8 @@ def _show_every_list(
     """Show each area's lists in turn, noting what each shows and what went wrong."""
     from PySide6.QtWidgets import QApplication
 
+    from .counting import counted_plural
+
     for a, area in enumerate(areas):
         parts = []
         for p, spec in enumerate(area.lists):
@@ -274,7 +276,7 @@ def _show_every_list(
                 parts.append(f"{spec.title.lower()} not loaded")
                 continue
             counts[a, p] = page.model.rowCount()
-            parts.append(f"{counts[a, p]:,} {spec.noun}".replace(",", " "))
+            parts.append(counted_plural(counts[a, p], spec.noun))
         lines.append(f"{area.name + ':':<16}{', '.join(parts)}")
 
 

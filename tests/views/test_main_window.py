@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
 from usrg_desktop import __version__, storage
 from usrg_desktop import settings as usrg_settings
+from usrg_desktop.counting import counted_plural
 from usrg_desktop.views.list_page import FILTER_PLACEHOLDER
 from usrg_desktop.views.main_window import AREA_NAMES, AREAS, MainWindow
 
@@ -74,7 +75,7 @@ def test_every_area_shows_its_rows(qtbot, main_window):
             assert page.error is None, page.error
             rows = page.model.rowCount()
             assert rows > 0, f"{name} ▸ {spec.title} is empty"
-            assert page.count_label.text() == f"{rows} of {rows} {spec.noun}"
+            assert page.count_label.text() == f"{rows} of {counted_plural(rows, spec.noun)}"
             assert page.table.isVisible()
 
 

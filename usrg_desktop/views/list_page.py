@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..counting import counted_plural
 from ..storage import StorageError
 from ..workflows import Listing, WorkflowError
 from .table_model import ListingTableModel, display_text
@@ -55,7 +56,7 @@ def count_text(shown: int, total: int, noun: str, filtered: bool) -> str:
     """The row count under a list: '41 of 41 applications', or '3 of 41 shown' when filtered."""
     if filtered:
         return f"{_grouped(shown)} of {_grouped(total)} shown"
-    return f"{_grouped(shown)} of {_grouped(total)} {noun}"
+    return f"{_grouped(shown)} of {counted_plural(total, noun)}"
 
 
 def _grouped(n: int) -> str:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import clock
+from ..counting import counted
 from ..storage import Database
 from ..workflows import Actor, Column
 from ..workflows.review_packets import (
@@ -131,7 +132,7 @@ class ExportPacketsDialog(QDialog):
         reviewers = reviewers_with_work(self.db, round_id)
         self.reviewer_box.addItem(f"All {len(reviewers)} reviewers with applications", None)
         for email, name, count in reviewers:
-            self.reviewer_box.addItem(f"{name} <{email}>, {count} applications", email)
+            self.reviewer_box.addItem(f"{name} <{email}>, {counted(count, 'application')}", email)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -178,7 +179,7 @@ class ExportPacketsDialog(QDialog):
             return
         self.written = outcome.result or []
         names = "\n".join(
-            f"• {p.path.name} — {p.reviewer_name}, {p.applications} applications"
+            f"• {p.path.name} — {p.reviewer_name}, {counted(p.applications, 'application')}"
             for p in self.written
         )
         box = QMessageBox(

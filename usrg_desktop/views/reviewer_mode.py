@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, clock
+from ..counting import counted
 from ..money import format_zar
 from ..workflows import WorkflowError
 from ..workflows.review_packets import (
@@ -150,7 +151,8 @@ class ReviewerWindow(QMainWindow):
             else ""
         )
         self.statusBar().showMessage(
-            session.notice or f"{len(self.packet.applications)} applications to review.{deadline}"
+            session.notice
+            or f"{counted(len(self.packet.applications), 'application')} to review.{deadline}"
         )
 
     # -- layout ------------------------------------------------------------------------------
@@ -429,7 +431,7 @@ class ReviewerWindow(QMainWindow):
         done, total = self.session.progress()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress_label.setText(f"{done} of {total} applications finished")
+        self.progress_label.setText(f"{done} of {counted(total, 'application')} finished")
         for row in range(self.applications.count()):
             item = self.applications.item(row)
             app = self.packet.application(int(item.data(Qt.ItemDataRole.UserRole)))
@@ -608,7 +610,7 @@ class ReviewerWindow(QMainWindow):
         QMessageBox.information(
             self,
             "Export scores",
-            f"Your scores file holds {done} of {total} applications.{more}\n\n"
+            f"Your scores file holds {done} of {counted(total, 'application')}.{more}\n\n"
             f"Send {written.name} to the USRG secretariat.",
         )
         return written
@@ -668,7 +670,7 @@ class ReviewerWindow(QMainWindow):
         if self.current_id is not None:
             self._show_application(self.packet.application(self.current_id))
         self.statusBar().showMessage(
-            f"Loaded {len(work)} applications from {Path(path).name}; saved."
+            f"Loaded {counted(len(work), 'application')} from {Path(path).name}; saved."
         )
         return True
 
