@@ -157,7 +157,15 @@ def test_ranking_screen_draws_the_funding_line(qtbot, main_window) -> None:
     text = table.item(line, 0).text()
     above = [r for r in rows if r.above_line]
     assert text.startswith(f"Funding line: {len(above)} applications above it use ")
-    assert text.endswith("of the R 1 200 000,00 budget")
+    # The rows above the line are the funded ones and the declined ones, and it says so.
+    declined = sum(1 for r in rows[:line] if r.candidate.state == "declined")
+    assert len(above) + declined == line
+    budget = "of the R 1 200 000,00 budget"
+    if declined:
+        one = "declined one" if declined == 1 else "declined ones"
+        assert text.endswith(f"{budget}; the {declined} {one} above it use none")
+    else:
+        assert text.endswith(budget)
     assert table.columnSpan(line, 0) == table.columnCount()
     # Everything above the line fits the budget; the first application below it does not.
     assert all(r.above_line or r.candidate.state == "declined" for r in rows[:line])

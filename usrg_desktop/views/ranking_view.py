@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..counting import counted
 from ..money import format_zar, parse_zar
 from ..storage import Database
 from ..workflows import scoring
@@ -261,25 +262,29 @@ class RankingWindow(QWidget):
         table_row = 0
         for i, r in enumerate(self.rows):
             if i == line_at:
-                self._line_row(table_row)
+                self._line_row(table_row, line_at)
                 table_row += 1
             self._ranked_row(table_row, r)
             table_row += 1
         if line_at == len(self.rows):
-            self._line_row(table_row)
+            self._line_row(table_row, line_at)
         table.resizeColumnsToContents()
         table.setColumnWidth(COL_TITLE, min(table.columnWidth(COL_TITLE), 280))
         table.setColumnWidth(COL_DECISION, max(table.columnWidth(COL_DECISION), 80))
         table.setColumnWidth(COL_AMOUNT, max(table.columnWidth(COL_AMOUNT), 110))
 
-    def _line_row(self, row: int) -> None:
+    def _line_row(self, row: int, line_at: int) -> None:
         assert self.ranking is not None
         self.funding_line_row = row
         above = [r for r in self.rows if r.above_line]
         total = above[-1].cumulative_cents if above else 0
+        # Declined applications stay in their place in the ranking but take no money: say so,
+        # or the count would not match the rows shown above the line.
+        declined = sum(1 for r in self.rows[:line_at] if r.candidate.state == "declined")
         item = _read_only(
-            f"Funding line: {len(above)} application{'s' if len(above) != 1 else ''} above it "
+            f"Funding line: {counted(len(above), 'application')} above it "
             f"use {format_zar(total)} of the {format_zar(self.ranking.budget_cents)} budget"
+            + (f"; the {counted(declined, 'declined one')} above it use none" if declined else "")
         )
         font = QFont(item.font())
         font.setBold(True)
