@@ -114,6 +114,8 @@ def register_section(attendees: list, styles: dict) -> list[Flowable]:
         rows.append([Paragraph(f"<b>{markup(group)}</b>", s["cell"]), "", "", "", "", ""])
         style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), SHADE))
         style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+        # An organisation's heading never ends a page without its first person.
+        style.append(("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1)))
         for p in people:
             label = (
                 f"{markup(p.name)}<br/><font size=7.5>{markup(p.title)}</font>"
