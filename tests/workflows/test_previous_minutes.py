@@ -93,3 +93,11 @@ def test_once_meeting_53_is_held_the_minutes_of_52_are_confirmed(any_demo_db):
 )
 def test_resolutions_are_paragraphs_starting_with_resolved(text, decision, expected):
     assert split_resolutions(text, for_decision=decision) == expected
+
+
+def test_a_previous_meeting_not_yet_held_gives_no_minutes_section(any_demo_db):
+    with any_demo_db.unit_of_work() as s:
+        data = meeting_pack_data(s, meeting_id=meeting(s, 54).id, today=TODAY, with_annexes=False)
+    assert data.previous_record is None and data.previous_minutes == []
+    titles = [section.title for section in meeting_pack_pdf(data).sections]
+    assert "Minutes of the previous meeting" not in titles

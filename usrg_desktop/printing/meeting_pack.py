@@ -173,7 +173,8 @@ class BuiltPack:
 
 # -- the parts -------------------------------------------------------------------------------
 def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    printed = f"Printed {data.printed_on:%d %B %Y}" if data.printed_on else ""
+    on = data.printed_on
+    printed = f"Printed {on.day} {on:%B %Y}" if on else ""
     lines = [
         Spacer(1, 45 * mm),
         Paragraph("Urban Safety Reference Group", s["cover_line"]),

@@ -170,7 +170,7 @@ def meeting_pack_data(
             f"{_meeting_name(previous)} ({previous.year} Q{previous.quarter}, "
             f"{previous_host.official_name if previous_host else ''})"
         )
-        data.previous_minutes, data.previous_record = previous_minutes(
+        minutes, record = previous_minutes(
             session,
             meeting=meeting,
             previous=previous,
@@ -183,6 +183,9 @@ def meeting_pack_data(
                 + (f", {previous.venue}" if previous.venue else "")
             ),
         )
+        # A previous meeting not yet held has no minutes to confirm: no section for it.
+        if minutes or previous.status == MeetingStatus.HELD.value:
+            data.previous_minutes, data.previous_record = minutes, record
 
     data.open_actions, data.done_actions = _actions(session, meeting, previous, today)
     data.attendees = _attendees(session, meeting.id)
