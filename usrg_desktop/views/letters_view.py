@@ -44,6 +44,7 @@ from .operations import Refused, perform, read
 from .operations import confirm as confirm_batch
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
+from .round_choice import start_on_default_round
 from .unsaved import install_guard
 from .window_size import close_keys, fit_on_screen
 
@@ -125,6 +126,7 @@ class IssueLettersDialog(QDialog):
         with db.reading() as session:
             for round_id, name in wl.round_choices(session):
                 self.round_box.addItem(name, round_id)
+        start_on_default_round(self.round_box, db)
         self.round_box.currentIndexChanged.connect(self._update_needed)
         self.kind_box.currentIndexChanged.connect(self._update_needed)
         self.every_submitted.toggled.connect(self._update_needed)

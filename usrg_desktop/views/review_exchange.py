@@ -44,6 +44,7 @@ from ..workflows.review_packets import (
 )
 from ..workflows.scores_file import REJECTED, SCORES_SUFFIX, ImportReport, import_many
 from .progress import Outcome, run_with_progress
+from .round_choice import start_on_default_round
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -73,6 +74,7 @@ class ExportPacketsDialog(QDialog):
         self.round_box.setObjectName("roundBox")
         for round_id, name, status in exportable_rounds(db):
             self.round_box.addItem(f"{name} ({status})", round_id)
+        start_on_default_round(self.round_box, db)
         self.round_box.currentIndexChanged.connect(self._fill_reviewers)
         self.reviewer_box = QComboBox()
         self.reviewer_box.setObjectName("reviewerBox")

@@ -35,6 +35,7 @@ from ..workflows import assignment as assign_wf
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
 from .operations import Refused, confirm, perform
+from .round_choice import start_on_default_round
 
 ABOVE_LINE = QColor("#e6f4ea")
 LINE_COLOUR = QColor("#1e6b34")
@@ -54,15 +55,16 @@ def _rounds(db: Database) -> list[tuple[int, str, str]]:
 
 
 def _round_combo(db: Database, chosen: int | None = None) -> QComboBox:
-    """A round chooser, starting on `chosen` or the first round being reviewed."""
+    """A round chooser, starting on `chosen` or the default round (the one being reviewed,
+    else the newest), as every round chooser does."""
     combo = QComboBox()
     combo.setObjectName("round")
-    rounds = _rounds(db)
-    for rid, name, status in rounds:
+    for rid, name, status in _rounds(db):
         combo.addItem(f"{name} ({status})", rid)
-    start = chosen or next((r for r, _n, s in rounds if s == "reviewing"), None)
-    if start is not None and combo.findData(start) >= 0:
-        combo.setCurrentIndex(combo.findData(start))
+    if chosen is not None and combo.findData(chosen) >= 0:
+        combo.setCurrentIndex(combo.findData(chosen))
+    else:
+        start_on_default_round(combo, db)
     return combo
 
 

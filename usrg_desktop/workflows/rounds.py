@@ -108,6 +108,23 @@ class RoundDetails:
 
 
 # -- reading ------------------------------------------------------------------------------------
+def default_round_id(session: Session) -> int | None:
+    """The round every chooser starts on: the one being reviewed, else the newest (by opening
+    date); None when there is no round."""
+    reviewing = session.scalar(
+        select(Round.id)
+        .where(Round.status == RoundStatus.REVIEWING.value)
+        .order_by(Round.opens_on.desc(), Round.id.desc())
+        .limit(1)
+    )
+    if reviewing is not None:
+        return int(reviewing)
+    newest = session.scalar(
+        select(Round.id).order_by(Round.opens_on.desc(), Round.id.desc()).limit(1)
+    )
+    return int(newest) if newest is not None else None
+
+
 def default_rubric_id(session: Session) -> int | None:
     """The rubric a new round gets unless the user picks another (the shipped default)."""
     return session.scalar(select(Rubric.id).order_by(Rubric.is_default.desc(), Rubric.id).limit(1))
