@@ -66,7 +66,9 @@ def test_accepting_a_proposal_by_clicking_puts_it_in_the_meetings_list(
     assert proposal.quarter == Quarter(2028, 1) and proposal.host == "City of Johannesburg"
     before = len(meetings_shown(main_window))
     main_window.show_page("Rotation", 0)
+    asked = answer_modal("Plan the meeting")
     qtbot.mouseClick(rotation.accept_button, LEFT)
+    assert asked and asked[0].startswith("Plan 2028 Q1's meeting in City of Johannesburg on ")
     rows = meetings_shown(main_window)
     assert len(rows) == before + 1
     number = demo_db.rows("SELECT MAX(number) FROM meetings")[0][0]
@@ -83,11 +85,13 @@ def test_accepting_a_proposal_by_clicking_puts_it_in_the_meetings_list(
         "SELECT action, actor_name FROM audit_events WHERE entity = 'meeting' "
         "ORDER BY id DESC LIMIT 1"
     ) == [("accept_proposal", "Anél Coetzée")]
-    # The next open proposal is selected; the quarter accepted shows as planned, and the
-    # ledger shows the city's next hosting.
-    assert rotation.current_proposal().quarter == Quarter(2028, 2)
-    assert rotation.select_quarter(Quarter(2028, 1))
+    # The quarter accepted stays selected, shown as planned, and Accept is off: a second
+    # click accepts nothing. The ledger shows the city's next hosting.
+    assert rotation.current_proposal().quarter == Quarter(2028, 1)
     assert rotation.current_proposal().planned
+    assert not rotation.accept_button.isEnabled()
+    qtbot.mouseClick(rotation.accept_button, LEFT)
+    assert len(meetings_shown(main_window)) == before + 1
     ledger = main_window.pages("Rotation")[0]
     at = ledger.model.columns.index(next(c for c in ledger.model.columns if c.key == "city"))
     johannesburg = next(r for r in ledger.model.visible_rows() if r[at] == "City of Johannesburg")

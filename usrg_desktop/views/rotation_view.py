@@ -391,6 +391,14 @@ class RotationPanel(QWidget):
         p = self.current_proposal()
         if p is None or p.planned or p.host_id is None or not self._signed_in():
             return False
+        if not confirm(
+            self,
+            "Accept the proposal",
+            f"Plan {p.quarter.label}'s meeting in {p.host} on {_days(p)}? It goes on the "
+            "Meetings list as planned; nobody is told yet.",
+            yes="Plan the meeting",
+        ):
+            return False
         done, _meeting_id = perform(
             self,
             self.db,
@@ -408,13 +416,9 @@ class RotationPanel(QWidget):
                 f"{p.host} hosts {p.quarter.label}: planned for {_days(p)}.", 10_000
             )
             self._changed()
-            # On to the next open proposal, so a run of proposals is accepted click by click.
-            following = next(
-                (q.quarter for q in self.proposals if q.quarter > p.quarter and not q.planned),
-                None,
-            )
-            if following is not None:
-                self.select_quarter(following)
+            # The quarter just accepted stays selected (now planned, so Accept is off): a
+            # second click never accepts the next proposal unseen.
+            self.select_quarter(p.quarter)
         return done
 
     def edit(self) -> QDialog | None:
