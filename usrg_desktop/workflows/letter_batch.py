@@ -9,6 +9,7 @@ process killed) leaves no letter file that the register does not know.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -92,7 +93,8 @@ def issue_letters_for_round(
     (ConfirmationNeeded) unless `confirmed`.
     Each letter's PDF is written as <reference>.pdf.part and renamed once its group's
     registration is committed, so a batch killed halfway leaves no PDF under a letter's name
-    that the register does not know (a later batch into the folder removes stale .part files).
+    that the register does not know; the next batch into the folder finishes what such a stop
+    left (finish_interrupted).
     Returns what it made.
     """
     require_staff(actor, "issue letters")
@@ -101,6 +103,7 @@ def issue_letters_for_round(
     merged_path = Path(merged) if merged else None
     if merged_path is not None and merged_path.suffix.lower() != ".pdf":
         raise WorkflowError(f"The merged file {merged_path.name} must end in .pdf.")
+    finish_interrupted(db, out)
     with db.unit_of_work() as session:
         rnd = session.get(Round, round_id)
         if rnd is None:
@@ -124,8 +127,6 @@ def issue_letters_for_round(
         if question and not confirmed:
             raise rules.ConfirmationNeeded(question)
     _check_out_dir(out)
-    for stale in out.glob("*.pdf.part"):
-        stale.unlink(missing_ok=True)
     with db.unit_of_work() as session:
         printing = _printing(session, kind, actor, now)
     result = BatchResult()
@@ -187,6 +188,35 @@ def issue_letters_for_round(
             bookmarks=[_bookmark(session_db=db, reference=r) for r in result.references],
         )
     return result
+
+
+def finish_interrupted(db: Database, out: Path) -> list[Path]:
+    """Finish what a batch stopped between its commit and its renames left in `out`.
+
+    A .part file holding a registered letter (the register's SHA-256, the letter's own file
+    name) is moved into place; any other .part file is a letter that was never registered and
+    is removed. Returns the letters moved into place.
+    """
+    parts = sorted(out.glob("*.pdf.part")) if out.is_dir() else []
+    finished: list[Path] = []
+    if not parts:
+        return finished
+    with db.unit_of_work() as session:
+        for part in parts:
+            target = part.with_name(part.name.removesuffix(".part"))
+            try:
+                digest = hashlib.sha256(part.read_bytes()).hexdigest()
+                reference = session.scalar(
+                    select(IssuedLetter.reference).where(IssuedLetter.sha256 == digest)
+                )
+                if reference is not None and _file_name(reference) == target.name:
+                    part.replace(target)
+                    finished.append(target)
+                else:
+                    part.unlink(missing_ok=True)
+            except OSError:
+                continue  # a file that cannot be read or moved is left as it is
+    return finished
 
 
 def _part(path: Path) -> Path:
