@@ -128,3 +128,8 @@ def test_blank_register_rows_fill_the_room_left_or_start_a_page_never_fewer_than
             assert 4 <= blank <= 14, (room, blank)
         else:
             assert blank == 14  # it goes to the next page, where it takes the fullest size
+
+
+def test_every_agenda_page_has_the_running_header_the_handout_has_no_cover():
+    for text in texts(agenda_pdf(agenda_with_actions())):
+        assert text.startswith("Urban Safety Reference Group · South African Cities Network")

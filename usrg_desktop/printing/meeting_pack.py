@@ -400,7 +400,7 @@ def agenda_pdf(data: MeetingPackData) -> bytes:
         *_title_block(data, s),
         *_agenda(data, s),
     ]
-    pdf, _sections = render(story, f"{data.name} agenda", _footer_text(data))
+    pdf, _sections = render(story, f"{data.name} agenda", _footer_text(data), has_cover=False)
     return pdf
 
 

@@ -289,7 +289,8 @@ def draw_footer(c: pdfcanvas.Canvas, footer: str, page: int, total: int, width: 
 
 
 def _header(c: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
-    if c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:  # the cover
+    cover = getattr(doc, "has_cover", True)
+    if cover and c.getPageNumber() + getattr(doc, "first_page", 1) - 1 == 1:
         letterhead = getattr(doc, "letterhead", None)
         if letterhead is not None:
             c.saveState()
@@ -343,11 +344,13 @@ def render(
     first_page: int = 1,
     total: int | None = None,
     letterhead: Letterhead | None = None,
+    has_cover: bool = True,
 ) -> tuple[bytes, dict[str, int]]:
     """One ReportLab build with the pack's pages and footer; the PDF and where sections fell."""
     buffer = io.BytesIO()
     doc = _PackDocument(buffer, title, first_page=first_page)
     doc.letterhead = letterhead
+    doc.has_cover = has_cover  # the agenda handout has none: its page 1 gets the header too
     doc.build(
         flowables,
         canvasmaker=partial(
