@@ -3,6 +3,8 @@ pack and agenda read back with no text over text, a footer on every page, workin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -12,6 +14,8 @@ from tests.printing.test_pack_pages import MIXED
 from usrg_desktop import cli
 from usrg_desktop.domain.meetings import Meeting
 from usrg_desktop.workflows.demo import DEMO_PASSWORD
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +52,9 @@ def test_every_planned_meeting_prints_a_pack_and_agenda_that_can_be_handed_out(d
                 zip(reader.pages, page_glyphs(content), strict=True), start=1
             ):
                 assert not glyphs_over_glyphs(glyphs), (pdf.name, n)
-                assert f"Page {n} of {total}" in page.extract_text(), (pdf.name, n)
+                text = page.extract_text()
+                assert f"Page {n} of {total}" in text, (pdf.name, n)
+                assert not ISO_DATE.search(text), (pdf.name, n)  # dates are in words
         reader = PdfReader(pack)
         fills = page_fills(pack.read_bytes())
         assert all(not f for f in fills[-len(MIXED) :]), number  # nothing over the annexes
