@@ -702,11 +702,12 @@ def sample_letter(kind: str, issued_on: date) -> Letter:
         reference="USRG-IF-2026-1-007",
         title="Safer routes to school in Ṱhohoyandou: walking marshals, lighting and reporting",
         applicant_name="City of Johannesburg Metropolitan Municipality",
-        contact_name="Ms Ṱhalitshani Ṋemaṅḽa",
+        contact_name="Ṱhalitshani Ṋemaṅḽa",
         contact_title="Manager: Community Safety",
         contact_email="t.nemangla@joburg.org.za",
         round_name="Innovation Fund 2026 Round 1",
         applicant_in_sentence="the City of Johannesburg",
+        honorific="Ms",
     )
     header = LetterHeader(f"{addressee.reference}/{_CODES[_kind(kind)]}", issued_on, addressee)
     if kind == "acknowledgement":
