@@ -183,7 +183,8 @@ def _cover(data: MeetingPackData, s: dict[str, ParagraphStyle]) -> list[Flowable
         Spacer(1, 4 * mm),
         Paragraph("Meeting pack", s["cover_line"]),
         Spacer(1, 18 * mm),
-        Paragraph(f"<b>Hosted by {markup(data.host)}</b>", s["cover_line"]),
+        Paragraph("Host city", s["cover_small"]),
+        Paragraph(f"<b>{markup(data.host)}</b>", s["cover_line"]),
         Paragraph(markup(data.dates), s["cover_line"]),
     ]
     if data.venue:
@@ -433,7 +434,10 @@ def _body_sections(
         sections.append(("Action-item tracker", tracker))
     if data.has_exposure_visit:
         sections.append(
-            ("Exposure-visit brief", _exposure_block(data, s, heading=f"Visit in {data.host}"))
+            (
+                "Exposure-visit brief",
+                _exposure_block(data, s, heading=data.exposure_site or "The exposure visit"),
+            )
         )
     sections.append(("Attendance register", register_section(data.attendees, s)))
     return sections
