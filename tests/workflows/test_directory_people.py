@@ -366,9 +366,12 @@ def test_anonymise_keeps_the_row_so_history_still_joins(any_demo_db):
     assert "Nemavhola" not in text.replace("vnemavhola", "") and "vhutshilo@" not in text
     listing = people_listing(any_demo_db)
     assert listing.rows[listing.ids.index(pid)][0] == name
-    # The account stays off and cannot sign in.
-    with pytest.raises(WorkflowError, match="switched off"), any_demo_db.unit_of_work() as s:
+    # The account stays off, and its username (made of their name) is gone too.
+    assert "vnemavhola" not in text
+    with pytest.raises(WorkflowError, match="not right"), any_demo_db.unit_of_work() as s:
         sign_in(s, username="vnemavhola", password="long-enough-1", now=NOW)
+    with pytest.raises(WorkflowError, match="switched off"), any_demo_db.unit_of_work() as s:
+        sign_in(s, username=f"anonymised-{user_id}", password="long-enough-1", now=NOW)
 
 
 def test_anonymise_is_refused_twice_without_a_reason_and_for_non_administrators(any_db):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from ..clock import south_african_day
@@ -34,6 +35,7 @@ from . import (
     get_for_update,
     take_turn,
 )
+from .anonymisation import forget, letters_naming, needles, rows_naming
 from .audit_trail import audit
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
@@ -294,7 +296,9 @@ def export_person(session: Session, person_id: int, *, actor: Actor | None = Non
 
     Their directory row, user accounts, meeting invitations and attendance, reviewer record
     (affiliations, conflicts, assignments and scores), action items they own, applications
-    naming them as contact, and the audit events about them or done by their accounts.
+    naming them as contact, the letters addressed to them or naming them, other records whose
+    free text names them (agenda presenters, minutes, …), and the audit events about them or
+    done by their accounts.
     """
     if actor is not None:
         _require_editor(actor)
@@ -389,6 +393,11 @@ def export_person(session: Session, person_id: int, *, actor: Actor | None = Non
         for text in filter(None, (person.full_name, person.email)):
             conditions.append(AuditEvent.detail.contains(text, autoescape=True))
             conditions.append(AuditEvent.reason.contains(text, autoescape=True))
+    texts = needles([person.full_name, person.email, person.phone])
+    if person.anonymised_at is not None:
+        texts = []
+    out["letters"] = letters_naming(session, texts, person.id)
+    out["named_in"] = rows_naming(session, texts)
     events = session.scalars(
         select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.occurred_at, AuditEvent.id)
     ).all()
@@ -479,9 +488,12 @@ def anonymise_person(
     """Replace a person's details with "Anonymised person <id>" for good; returns that name.
 
     The row stays, so meeting registers, reviews, applications and the audit log still join
-    to it. Their user accounts (which must be switched off first) lose their display name, the
-    apology notes they sent are cleared, and action items they own name the anonymised row.
-    Only an administrator may do it, with a reason; it is refused for someone already done.
+    to it. Their user accounts (which must be switched off first) lose their display name and
+    username, the apology notes they sent are cleared, action items they own name the
+    anonymised row, and `anonymisation.forget` takes their name, e-mail and phone out of every
+    other record, the letters' stored data and the audit log's personal fields. Only an
+    administrator may do it, with a reason that does not name them; it is refused for someone
+    already done.
     """
     if actor.role != Role.ADMINISTRATOR.value:
         raise PermissionDenied("Only an administrator may anonymise a person.")
@@ -500,6 +512,18 @@ def anonymise_person(
         raise WorkflowError(
             f"{person.full_name} still signs in as '{active[0]}'; switch that account off first."
         )
+    texts = needles(
+        [person.full_name, person.email, person.phone, *(u.display_name for u in users)]
+    )
+    if _pattern_in(texts, reason):
+        raise WorkflowError(
+            "The reason names the person; give it without their name or address (for example "
+            "the date of their request), since it stays in the audit log."
+        )
+    usernames = [u.username for u in users]
+    if session.get_bind().dialect.name == "sqlite":
+        # Freed space is overwritten, so the old text does not linger in the file's pages.
+        session.execute(sql_text("PRAGMA secure_delete = ON"))
     name = anonymised_name(person.id)
     person.full_name = name
     person.title = ""
@@ -509,6 +533,7 @@ def anonymise_person(
     person.anonymised_at = now
     for user in users:
         user.display_name = name
+        user.username = f"anonymised-{user.id}"
     for invitation in session.scalars(
         select(Invitation).where(Invitation.person_id == person.id)
     ).all():
@@ -518,8 +543,28 @@ def anonymise_person(
     ).all():
         item.owner_text = name
     session.flush()
-    _audit(session, person_id=person.id, action="anonymise", actor=actor, now=now, reason=reason)
+    forgotten = forget(
+        session,
+        texts=texts,
+        placeholder=name,
+        user_ids=[u.id for u in users],
+        usernames=usernames,
+    )
+    _audit(
+        session,
+        person_id=person.id,
+        action="anonymise",
+        actor=actor,
+        now=now,
+        reason=reason,
+        detail=forgotten.detail(),
+    )
     return name
+
+
+def _pattern_in(texts: list[str], reason: str) -> bool:
+    folded = reason.casefold()
+    return any(t.casefold() in folded for t in texts)
 
 
 def city_id_named(session: Session, name: str) -> int:

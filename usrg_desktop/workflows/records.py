@@ -43,6 +43,8 @@ class RecordsCheck:
             return self.chain.sentence
         n = self.chain.events
         events = f"{n:,} audit event{'s' if n != 1 else ''} chained".replace(",", " ")
+        if self.chain.redacted:
+            events += f" ({self.chain.redacted} with names taken out by an anonymisation)"
         if not self.integrity_checked:
             return (
                 f"The database {database} verifies: {events} (the integrity check is left to "
