@@ -49,6 +49,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SCRATCH] = scratch
     for name in _USER_FOLDERS:
         os.environ[name] = os.path.join(scratch, name.lower())
+    # Passwords go to a keyring in memory: no test may read or write the real user's keyring
+    # (and a child process the tests start gets keyring's null backend, which keeps nothing).
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    from tests.mail_support import use_memory_keyring
+
+    use_memory_keyring()
     traveller = time_machine.travel(CLOCK_START, tick=True)
     traveller.start()
     config.stash[_CLOCK] = traveller
