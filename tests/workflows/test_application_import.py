@@ -187,6 +187,7 @@ def test_dry_run_reports_every_bad_row_with_its_number_and_reason(any_db, tmp_pa
         row(**{"Contact email": "not-an-email", "Title": "Bad email"}),  # row 12
         row(Start="01/04/2027", Title="Odd date"),  # row 13
         row(Budget="Marshals 150000", Title="Bad budget"),  # row 14
+        row(End="2207-03-31", Title="Year slip"),  # row 15
     ]
     suffix = "csv" if writer is write_csv else "xlsx"
     path = writer(tmp_path / f"bad.{suffix}", bad)
@@ -207,9 +208,10 @@ def test_dry_run_reports_every_bad_row_with_its_number_and_reason(any_db, tmp_pa
         (12, "'not-an-email' is not an email address (name@example.org)."),
         (13, "'start' (01/04/2027) is not a date like 2027-02-01."),
         (14, "Budget line 1 ('Marshals 150000') is not written as 'description: amount'."),
+        (15, "'end' (2207-03-31) cannot be a project's date: it is not between 2000 and 2099."),
     ]
-    assert report.bad_rows == list(range(3, 15))
-    assert report.summary() == f"bad.{suffix}: 12 of 13 rows have problems; nothing was imported."
+    assert report.bad_rows == list(range(3, 16))
+    assert report.summary() == f"bad.{suffix}: 13 of 14 rows have problems; nothing was imported."
     assert table_counts(any_db) == before
     with pytest.raises(imp.ImportRefused) as refused:
         run(any_db, path, False)

@@ -272,6 +272,10 @@ def _cents(value: Any) -> int:
     return parse_zar(_text(value))
 
 
+# A sheet's dates come from outside: a year outside these is a typing slip (0202, 2207).
+PROJECT_YEARS = (2000, 2099)
+
+
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -395,6 +399,13 @@ def _check_row(
             dates[column] = _date(raw)
         except ValueError:
             found.append(f"'{column}' ({_text(raw)}) is not a date like 2027-02-01.")
+            continue
+        if not PROJECT_YEARS[0] <= dates[column].year <= PROJECT_YEARS[1]:
+            found.append(
+                f"'{column}' ({dates[column].isoformat()}) cannot be a project's date: "
+                f"it is not between {PROJECT_YEARS[0]} and {PROJECT_YEARS[1]}."
+            )
+            dates[column] = None
     if dates["start"] and dates["end"] and dates["end"] < dates["start"]:
         found.append(
             f"The end date {dates['end'].isoformat()} is before the start date "
