@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
-from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 
 from tests.conftest import DEMO_SEED, TODAY
@@ -28,6 +27,7 @@ from usrg_desktop.domain.meetings import AgendaItemKind
 from usrg_desktop.workflows import WorkflowError
 from usrg_desktop.workflows.accounts import create_user, verify_password
 from usrg_desktop.workflows.demo import DEMO_PASSWORD, DemoSummary, fill_demo
+from usrg_desktop.workflows.project_dates import is_working_day
 
 DECIDED = {S.APPROVED, S.DECLINED, S.AWARDED, S.ACTIVE, S.CLOSED}
 FUNDED = {S.APPROVED, S.AWARDED, S.ACTIVE, S.CLOSED}
@@ -401,6 +401,10 @@ def test_awards_tranches_and_milestones(any_demo_db):
         (r[0], r[1]): r[2:]
         for r in db.rows("SELECT award_id, kind, due_on, received_on, accepted_on FROM milestones")
     }
+    projects = {
+        i: (_date(s), _date(e))
+        for i, s, e in db.rows("SELECT id, starts_on, ends_on FROM applications")
+    }
     for award_id, number, app_id, amount, awarded_on, signed_on, closed_on in awards:
         state = states[app_id]["state"]
         assert re.fullmatch(r"USRG-AW-\d{4}-\d{3}", number)
@@ -411,8 +415,7 @@ def test_awards_tranches_and_milestones(any_demo_db):
         assert sum(r[3] for r in rows) == amount
         assert rows[0][3] == amount * 50 // 100 and rows[1][3] == amount * 40 // 100
         base = _date(rows[0][4])
-        assert _date(rows[1][4]) == base + relativedelta(months=6)
-        assert _date(rows[2][4]) == base + relativedelta(months=12)
+        starts, ends = projects[app_id]
         for _pos, _trigger, _pct, cents, _due, paid_on, paid_cents in rows:
             assert (paid_on is None) == (paid_cents is None)
             if paid_on is not None:
@@ -421,8 +424,12 @@ def test_awards_tranches_and_milestones(any_demo_db):
             milestones[(award_id, "interim report")],
             milestones[(award_id, "final report")],
         )
-        assert _date(interim[0]) == base + relativedelta(months=6)
-        assert _date(final[0]) == base + relativedelta(months=12)
+        # Reports at the project's middle and a month after its end, on working days; the
+        # tranches paid on them fall due with them.
+        assert starts < _date(interim[0]) <= starts + (ends - starts) / 2 + timedelta(days=4)
+        assert ends < _date(final[0]) <= ends + timedelta(days=34)
+        assert is_working_day(_date(interim[0])) and is_working_day(_date(final[0]))
+        assert [_date(r[4]) for r in rows[1:]] == [_date(interim[0]), _date(final[0])]
         if state == S.AWARDED:
             assert signed_on is None and all(r[5] is None for r in rows)
         else:

@@ -44,6 +44,7 @@ from ..storage import Database
 from . import WorkflowError
 from .accounts import PASSWORD_HASHER
 from .audit_trail import chain_rows
+from .project_dates import next_working_day
 
 DEMO_PASSWORD = "demo-password"
 CAP_CENTS = 400_000_00
@@ -1774,10 +1775,12 @@ class _DemoBuilder:
         if target in (S.ACTIVE, S.CLOSED):
             signed = min(awarded_on + timedelta(days=rng.randint(10, 30)), self.yesterday)
             events.append((S.ACTIVE, self.at(signed), "", ""))
-        # Tranche and report dates run from the signature (or when it is expected).
-        base = signed or awarded_on + timedelta(days=30)
-        interim_due = base + relativedelta(months=6)
-        final_due = base + relativedelta(months=12)
+        # The first tranche is due at the signature (or when it is expected); the reports at the
+        # project's middle and a month after its end, on working days (as project_dates does).
+        base = signed or next_working_day(awarded_on + timedelta(days=30))
+        starts, ends = self._project_dates(app)
+        interim_due = next_working_day(starts + (ends - starts) // 2)
+        final_due = next_working_day(ends + timedelta(days=30))
         last_ok = self.today - timedelta(days=2)
         paid: list[date | None] = [None, None, None]
         interim = [None, None]  # received, accepted
