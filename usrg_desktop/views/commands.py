@@ -58,6 +58,8 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
         "usrg_desktop.views.review_exchange:import_scores_files",
         "Ctrl+Shift+O",
     ),
+    MenuCommand("File", "E-&mail…", "mail_dialog:mail_command", "Ctrl+Shift+M"),
+    MenuCommand("File", "Outgoing mail ser&ver…", "outbox_view:edit_mail_server"),
     MenuCommand("File", "Change my pass&word…", "accounts_view:change_my_password"),
     MenuCommand("Reviews", "Ranking and &decisions…", "reviews_view:open_ranking", "Ctrl+Shift+K"),
     MenuCommand("Reviews", "Assign reviewers &automatically…", "reviews_view:assign_automatically"),
@@ -74,4 +76,5 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("Letters", "Letter &templates…", "letters_view:letter_templates"),
     MenuCommand("Letters", "Letter &register…", "letters_view:letter_register", "Ctrl+Shift+G"),
     MenuCommand("Letters", "Letter&head…", "letters_view:letterhead"),
+    MenuCommand("Letters", "E-mail message te&mplates…", "outbox_view:edit_mail_templates"),
 )

@@ -343,3 +343,17 @@ def reminder_messages(
             )
         )
     return messages
+
+
+# -- choices for the e-mail dialog ---------------------------------------------------------------
+def meeting_choices(session: Session) -> list[tuple[int, str]]:
+    """Meetings still to be held, as (id, 'Meeting 53 (2027-02-15), eThekwini'), soonest first."""
+    from ..domain.directory import City
+
+    rows = session.execute(
+        select(Meeting.id, Meeting.number, Meeting.starts_on, City.short_name)
+        .join(City, City.id == Meeting.host_city_id)
+        .where(Meeting.status.in_(("planned", "confirmed")))
+        .order_by(Meeting.starts_on)
+    ).all()
+    return [(int(i), f"Meeting {n} ({d.isoformat()}), {host}") for i, n, d, host in rows]
