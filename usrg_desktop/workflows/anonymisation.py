@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Base
 from ..domain.audit import AuditEvent
-from ..domain.awards import IssuedLetter, LetterTemplate
+from ..domain.awards import IssuedLetter
 from . import WorkflowError
 from .audit_trail import redacted_ids_text
 
@@ -191,22 +191,12 @@ def _reregister_letters(
 
 def _rebuilt_pdf(session: Session, letter: IssuedLetter, payload: dict) -> bytes:
     """The letter printed from anonymised data, as `letters.reprint` prints a registered one."""
-    from ..printing.letters import TemplateText, letter_from_data, letter_pdf
-    from . import letters
+    from .letters import printed_from
 
-    template = session.get(LetterTemplate, letter.template_id)
     try:
-        assert template is not None
-        text = TemplateText(letter.kind, template.version, template.subject, template.body)
-        letterhead = letters._letterhead_from(payload["letterhead"])
-        if payload.get("layout", 1) == 1:
-            return letters._reprint_v1(payload, text, letterhead)
-        return letter_pdf(letter_from_data(payload["letter"]), text, letterhead)
-    except (AssertionError, KeyError, TypeError, ValueError) as exc:
-        raise WorkflowError(
-            f"The register entry of {letter.reference} names the person but cannot be "
-            f"re-printed ({exc}); nothing was anonymised."
-        ) from exc
+        return printed_from(session, letter, payload)
+    except WorkflowError as exc:
+        raise WorkflowError(f"{exc} It names the person, so nothing was anonymised.") from exc
 
 
 def _redact_audit(

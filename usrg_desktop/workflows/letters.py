@@ -14,7 +14,7 @@ import base64
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -648,10 +648,30 @@ def reprint(session: Session, letter_id: int) -> bytes:
     row = session.get(IssuedLetter, letter_id)
     if row is None:
         raise WorkflowError(f"There is no issued letter with id {letter_id}.")
+    try:
+        payload = json.loads(row.payload)
+    except ValueError as exc:
+        raise WorkflowError(
+            f"The register entry of {row.reference} is damaged and cannot be re-printed ({exc})."
+        ) from exc
+    pdf = printed_from(session, row, payload)
+    if hashlib.sha256(pdf).hexdigest() != row.sha256:
+        raise WorkflowError(
+            f"The re-print of {row.reference} does not match the letter that was issued "
+            "(its SHA-256 differs); it was not printed."
+        )
+    return pdf
+
+
+def printed_from(session: Session, row: IssuedLetter, payload: dict) -> bytes:
+    """The PDF a register entry's data prints (the entry's template version and layout).
+
+    `reprint` checks it against the register; anonymising a person prints it from the
+    anonymised data and registers the new hash (workflows/anonymisation.py).
+    """
     template = session.get(LetterTemplate, row.template_id)
     assert template is not None
     try:
-        payload = json.loads(row.payload)
         letter = letter_from_data(payload["letter"])
         letterhead = _letterhead_from(payload["letterhead"])
         layout = payload.get("layout", 1)
@@ -661,15 +681,8 @@ def reprint(session: Session, letter_id: int) -> bytes:
         ) from exc
     text = TemplateText(row.kind, template.version, template.subject, template.body)
     if layout == 1:
-        pdf = _reprint_v1(payload, text, letterhead)
-    else:
-        pdf = letter_pdf(letter, text, letterhead)
-    if hashlib.sha256(pdf).hexdigest() != row.sha256:
-        raise WorkflowError(
-            f"The re-print of {row.reference} does not match the letter that was issued "
-            "(its SHA-256 differs); it was not printed."
-        )
-    return pdf
+        return _reprint_v1(payload, text, letterhead)
+    return letter_pdf(letter, text, letterhead)
 
 
 def _reprint_v1(payload: dict, text: TemplateText, letterhead: Letterhead) -> bytes:
@@ -809,5 +822,8 @@ def round_choices(session: Session) -> list[tuple[int, str]]:
 
 
 def preview_letterhead_pdf(session: Session, *, letterhead: Letterhead, today: date) -> bytes:
-    """A sample award letter printed on a letterhead that is being edited (nothing saved)."""
-    return letter_pdf(sample_letter("award", today), current_template(session, "award"), letterhead)
+    """A sample award letter printed on a letterhead that is being edited (nothing saved),
+    signed by the signatory set now."""
+    sample = sample_letter("award", today)
+    signed = replace(sample, header=replace(sample.header, signatory=current_signatory(session)))
+    return letter_pdf(signed, current_template(session, "award"), letterhead)
