@@ -49,7 +49,7 @@ _NASTY = st.sampled_from(
     [
         "",
         " ",
-        "=HYPERLINK(\"http://x\")",
+        '=HYPERLINK("http://x")',
         "'; DROP TABLE applications; --",
         "%",
         "_",
