@@ -308,3 +308,41 @@ def test_the_every_submitted_choice_shows_for_acknowledgements_only(qtbot, windo
     dialog.kind_box.setCurrentIndex(kinds.index("award"))
     assert dialog.every_submitted.isHidden() and not dialog.wants_every_submitted()
     dialog.close()
+
+
+def test_the_letterhead_screen_sets_who_signs(qtbot, main_window, demo_db, tmp_path):
+    from PIL import Image
+
+    from usrg_desktop.views.operations import read
+    from usrg_desktop.workflows import letter_signatory
+
+    # The secretariat sees the signatory but cannot change it.
+    clerk = demo_db.rows("SELECT id FROM users WHERE username = 'secretariat'")[0][0]
+    main_window.actor = Actor(clerk, "Lerato Mofokeng", "secretariat")
+    editor = lv.letterhead(main_window)
+    assert not editor.signatory.save_button.isEnabled()
+    assert not editor.signatory.name.isEnabled()
+    editor.close()
+    admin = demo_db.rows("SELECT id FROM users WHERE username = 'admin'")[0][0]
+    main_window.actor = Actor(admin, "Administrator", "administrator")
+    editor = lv.letterhead(main_window)
+    panel = editor.signatory
+    qtbot.keyClicks(panel.name, "Nomvula Dlamini")
+    qtbot.keyClicks(panel.designation, "USRG Coordinator")
+    image = tmp_path / "signature.png"
+    Image.new("RGB", (200, 60), (255, 255, 255)).save(image)
+    assert panel.set_image_file(image)
+    assert editor.has_unsaved_changes()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.has_unsaved_changes() and panel.error.text() == ""
+    saved = read(demo_db, letter_signatory.current_signatory)
+    assert (saved.name, saved.designation) == ("Nomvula Dlamini", "USRG Coordinator")
+    assert saved.signature_png == image.read_bytes()
+    # The preview is signed by the signatory just saved.
+    assert "Nomvula Dlamini USRG Coordinator" in pdf_text(editor.preview.pdf())
+    panel.name.clear()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert panel.error.text() == "Give the signatory's name with the designation and signature."
+    assert read(demo_db, letter_signatory.current_signatory).name == "Nomvula Dlamini"
+    panel.name.setText("Nomvula Dlamini")
+    editor.close()

@@ -45,6 +45,7 @@ from .operations import confirm as confirm_batch
 from .pdf_preview import PdfPreview
 from .progress import Outcome, run_with_progress
 from .round_choice import start_on_default_round
+from .signatory_panel import SignatoryPanel
 from .unsaved import install_guard
 from .window_size import close_keys, fit_on_screen
 
@@ -726,6 +727,8 @@ class LetterheadEditor(QWidget):
         column.addLayout(form)
         column.addWidget(self.error)
         column.addLayout(buttons)
+        self.signatory = SignatoryPanel(db, actor, on_saved=self.refresh_preview)
+        column.addWidget(self.signatory)
         column.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -747,7 +750,8 @@ class LetterheadEditor(QWidget):
         the only one who may save them)."""
         if not self.save_button.isEnabled():
             return False
-        return self._logo_changed or self._fields() != self._saved
+        letterhead_changed = self._logo_changed or self._fields() != self._saved
+        return letterhead_changed or self.signatory.has_unsaved_changes()
 
     def unsaved_what(self) -> str:
         """What is unsaved, for the question."""
@@ -818,8 +822,11 @@ class LetterheadEditor(QWidget):
         self.preview.set_pdf(pdf)
 
     def save(self) -> bool:
-        """Save the letterhead; a refusal shows as its sentence under the fields."""
+        """Save the letterhead (and the signatory, if changed); a refusal shows as its sentence
+        under the fields."""
         if self.actor is None:
+            return False
+        if self.signatory.has_unsaved_changes() and not self.signatory.save():
             return False
         changes: dict[str, Any] = {
             "name": self.name.text(),

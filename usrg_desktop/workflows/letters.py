@@ -76,7 +76,7 @@ from .letter_addressing import organisation_in_sentence
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
 from .letter_signatory import current_signatory
-from .project_dates import REPLY_WITHIN_DAYS, next_working_day
+from .project_dates import REPLY_WITHIN_DAYS, award_dates, next_working_day
 from .roles import require_staff
 
 if TYPE_CHECKING:
@@ -736,7 +736,9 @@ def sample_letter(kind: str, issued_on: date) -> Letter:
             "The panel valued the partnership with local schools, but the budget left little "
             "for monitoring; a clearer plan for measuring safety outcomes would strengthen it.",
         )
-    start = issued_on + timedelta(days=30)
+    # A year's project starting on the first of the month after next, dated as awards are.
+    starts = (issued_on.replace(day=1) + timedelta(days=62)).replace(day=1)
+    due = award_dates(awarded_on=issued_on, starts_on=starts, ends_on=starts + timedelta(days=364))
     return AwardLetter(
         header,
         award_number="USRG-AW-2026-007",
@@ -744,15 +746,15 @@ def sample_letter(kind: str, issued_on: date) -> Letter:
         conditions="Submit a revised monitoring plan within 30 days.\n"
         "Acknowledge the USRG innovation fund in all publications.",
         tranches=(
-            TrancheLine(1, "signature", 50, 166_666_67, start),
-            TrancheLine(2, "interim report", 40, 133_333_33, start + timedelta(days=182)),
-            TrancheLine(3, "final report", 10, 33_333_33, start + timedelta(days=365)),
+            TrancheLine(1, "signature", 50, 166_666_67, due.first_tranche),
+            TrancheLine(2, "interim report", 40, 133_333_33, due.interim_tranche),
+            TrancheLine(3, "final report", 10, 33_333_33, due.final_tranche),
         ),
         milestones=(
-            MilestoneLine("interim report", start + timedelta(days=182)),
-            MilestoneLine("final report", start + timedelta(days=365)),
+            MilestoneLine("interim report", due.interim_report),
+            MilestoneLine("final report", due.final_report),
         ),
-        reply_by=issued_on + timedelta(days=REPLY_WITHIN_DAYS),
+        reply_by=due.reply_by,
     )
 
 
