@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +12,8 @@ from reportlab.lib.pagesizes import A3, landscape
 from tests.printing.test_pack_pages import edge_to_edge
 from usrg_desktop import cli
 from usrg_desktop.workflows.demo import DEMO_PASSWORD
+
+NOW = datetime(2026, 11, 25, 9, 0)
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +70,46 @@ def test_refusals_are_one_sentence(demo_db, tmp_path, capsys):
     assert capsys.readouterr().err == "usrg: Meeting 53 has no Annex C (its annexes: none).\n"
     assert run(demo_db, "list", "--meeting", "999") == 1
     assert capsys.readouterr().err == "usrg: There is no meeting number 999.\n"
+
+
+def test_an_annex_as_the_papers_of_an_agenda_item(demo_db, tmp_path, capsys):
+    budget = tmp_path / "budget.pdf"
+    budget.write_bytes(edge_to_edge((595, 842), "BUDGET"))
+    add = ["add", "--meeting", "53", str(budget), "--title", "Fund budget", "--item", "12"]
+    assert run(demo_db, *add) == 0
+    [row] = listed(demo_db, capsys)
+    assert row["item"] == "12 Innovation fund update"
+
+    pack, agenda = tmp_path / "pack.pdf", tmp_path / "agenda.pdf"
+    base = ["--database", str(demo_db.path), "--meeting", "53", "--today", "2026-11-25"]
+    assert cli.main(["meetings", "pack", *base, "--out", str(pack), "--quiet"]) == 0
+    assert cli.main(["meetings", "agenda", *base, "--out", str(agenda)]) == 0
+    reader = PdfReader(pack)
+    annex_page = len(reader.pages)  # the only annex, one page, last
+    contents = " ".join(reader.pages[1].extract_text().split())
+    assert f"12 Innovation fund update (Annex A) {annex_page}" in contents
+    agenda_text = " ".join(p.extract_text() for p in PdfReader(agenda).pages)
+    assert "Papers: Annex A" in " ".join(agenda_text.split())
+
+    assert run(demo_db, "add", "--meeting", "53", str(budget), "--item", "99") == 1
+    assert capsys.readouterr().err == (
+        "usrg: The agenda has no item 99; its items are numbered 1 to 14.\n"
+    )
+
+
+def test_an_agenda_item_taken_off_leaves_its_annex_as_a_general_one(demo_db, tmp_path, capsys):
+    from tests.workflows.meeting_helpers import demo_actor
+    from usrg_desktop.workflows.agenda import remove_agenda_item
+    from usrg_desktop.workflows.annex_items import item_for_number
+    from usrg_desktop.workflows.meeting_plans import meeting_id_for_number
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(edge_to_edge((595, 842), "PAPER"))
+    assert run(demo_db, "add", "--meeting", "53", str(paper), "--item", "11") == 0
+    actor = demo_actor(demo_db)
+    with demo_db.unit_of_work() as s:
+        meeting_id = meeting_id_for_number(s, number=53)
+        item_id = item_for_number(s, meeting_id, 11)
+        remove_agenda_item(s, item_id=item_id, actor=actor, now=NOW)
+    [row] = listed(demo_db, capsys)
+    assert (row["annex"], row["item"]) == ("A", "")

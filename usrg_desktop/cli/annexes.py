@@ -11,7 +11,12 @@ from pathlib import Path
 from ..workflows import Column, Listing, WorkflowError
 from .common import acting_user, add_format, now, open_db, print_listing
 
-ANNEX_COLUMNS = [Column("annex", "Annex"), Column("title", "Title"), Column("file", "File")]
+ANNEX_COLUMNS = [
+    Column("annex", "Annex"),
+    Column("title", "Title"),
+    Column("file", "File"),
+    Column("item", "Papers of agenda item"),
+]
 
 
 def _meeting_id(session, number: int) -> int:  # noqa: ANN001
@@ -22,12 +27,14 @@ def _meeting_id(session, number: int) -> int:  # noqa: ANN001
 
 def cmd_annex_add(args: argparse.Namespace) -> int:
     """Attach a PDF to a meeting as its next annex."""
+    from ..workflows.annex_items import item_for_number
     from ..workflows.meeting_pack import add_annex, annexes_of
 
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
         meeting_id = _meeting_id(session, args.meeting)
+        item_id = None if args.item is None else item_for_number(session, meeting_id, args.item)
         annex_id = add_annex(
             session,
             meeting_id=meeting_id,
@@ -35,6 +42,7 @@ def cmd_annex_add(args: argparse.Namespace) -> int:
             title=args.title or "",
             actor=actor,
             now=now(),
+            agenda_item_id=item_id,
         )
         rows = annexes_of(session, meeting_id=meeting_id)
         letter, title = next((row[1], row[2]) for row in rows if row[0] == annex_id)
@@ -44,16 +52,16 @@ def cmd_annex_add(args: argparse.Namespace) -> int:
 
 def cmd_annex_list(args: argparse.Namespace) -> int:
     """Print a meeting's annexes in pack order."""
-    from ..workflows.meeting_pack import annexes_of
+    from ..workflows.annex_items import annex_rows
 
     db = open_db(args)
     with db.unit_of_work() as session:
-        rows = annexes_of(session, meeting_id=_meeting_id(session, args.meeting))
+        rows = annex_rows(session, _meeting_id(session, args.meeting))
     listing = Listing(
         f"Annexes of meeting {args.meeting}",
         ANNEX_COLUMNS,
-        [(letter, title, filename) for _id, letter, title, filename in rows],
-        [annex_id for annex_id, *_rest in rows],
+        [row[1:] for row in rows],
+        [row[0] for row in rows],
     )
     print_listing(listing, args.format)
     return 0
@@ -89,6 +97,12 @@ def register(meetsub: argparse._SubParsersAction, common: argparse.ArgumentParse
     add.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
     add.add_argument("file", metavar="FILE.pdf", help="the PDF to attach")
     add.add_argument("--title", help="the annex's title (default: the file's name)")
+    add.add_argument(
+        "--item",
+        type=int,
+        metavar="N",
+        help="the agenda item (as numbered on the agenda) whose papers it is",
+    )
     add.set_defaults(handler=cmd_annex_add)
     listing = annex_sub.add_parser("list", parents=[common], help="a meeting's annexes")
     listing.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")

@@ -108,10 +108,11 @@ class PackAttendee:
 
 @dataclass(frozen=True)
 class PackAnnex:
-    """A PDF attached to the meeting."""
+    """A PDF attached to the meeting (`item`: the number of the agenda item it is papers of)."""
 
     title: str
     pdf: bytes
+    item: str = ""
 
 
 @dataclass
@@ -209,7 +210,15 @@ def _contents(
 
 
 def _contents_entries(data: MeetingPackData, titles: list[str]) -> list[ContentsEntry]:
-    """Each section; under the agenda, each numbered item, found at its papers if it has any."""
+    """Each section; under the agenda, each numbered item, found at its papers if it has any.
+
+    An item's papers are its annexes (the first one's page; their letters after the title), or
+    else the section of the pack that holds them (the minutes, the tracker, the brief).
+    """
+    annexes: dict[str, list[str]] = {}
+    for n, annex in enumerate(data.annexes):
+        if annex.item:
+            annexes.setdefault(annex.item, []).append(annex_letter(n))
     entries = []
     for title in titles:
         entries.append(ContentsEntry(title, title))
@@ -217,6 +226,12 @@ def _contents_entries(data: MeetingPackData, titles: list[str]) -> list[Contents
             continue
         for item in data.agenda:
             if item.number is None:
+                continue
+            letters = annexes.get(item.number, [])
+            if letters:
+                first = next(t for t in titles if t.startswith(f"Annex {letters[0]}: "))
+                label = f"{item.title} (Annex {', '.join(letters)})"
+                entries.append(ContentsEntry(first, label, item.number, level=1))
                 continue
             key = item.papers if item.papers in titles else item_key(item.number)
             entries.append(ContentsEntry(key, item.title, item.number, level=1))
@@ -280,6 +295,9 @@ def _agenda(
                 text += "<br/><i>Notes follow the day's programme.</i>"
             elif item.description:
                 text += f"<br/>{markup(item.description)}"
+            papers = [annex_letter(k) for k, a in enumerate(data.annexes) if a.item == item.number]
+            if item.number and papers:
+                text += f"<br/><i>Papers: Annex {', '.join(papers)}</i>"
             mark = (item_key(item.number), marks) if marks is not None and item.number else None
             cell = ItemTitle(text, s["cell"], mark=mark)
             rows.append([item.starts, item.number or "", cell, purpose_words(item.purpose)])

@@ -12,13 +12,14 @@ from collections.abc import Generator
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from ..domain.directory import Body, City, Person
 from ..domain.meetings import (
     ActionItem,
     ActionStatus,
+    AgendaItem,
     AgendaItemKind,
     Invitation,
     Meeting,
@@ -40,6 +41,7 @@ from ..printing.styles import Letterhead
 from ..storage import Database
 from . import Actor, WorkflowError
 from .agenda import AgendaDay, check_role, load_meeting, meeting_agenda
+from .annex_items import printed_numbers
 from .audit_trail import audit
 from .letters import current_letterhead
 from .meeting_times import visit_in_words, visit_window
@@ -189,15 +191,17 @@ def meeting_pack_data(
 
     data.open_actions, data.done_actions = _actions(session, meeting, previous, today)
     data.attendees = _attendees(session, meeting.id)
-    if with_annexes:
-        data.annexes = [
-            PackAnnex(title, content)
-            for title, content in session.execute(
-                select(MeetingAnnex.title, MeetingAnnex.content)
-                .where(MeetingAnnex.meeting_id == meeting.id)
-                .order_by(MeetingAnnex.position)
-            )
-        ]
+    # Without annexes (the agenda handout) their titles still say which item they belong to.
+    numbers = printed_numbers(session, meeting.id)
+    content = MeetingAnnex.content if with_annexes else literal(b"")
+    data.annexes = [
+        PackAnnex(title, pdf, item=numbers.get(item_id, ("", ""))[0] if item_id else "")
+        for title, pdf, item_id in session.execute(
+            select(MeetingAnnex.title, content, MeetingAnnex.agenda_item_id)
+            .where(MeetingAnnex.meeting_id == meeting.id)
+            .order_by(MeetingAnnex.position)
+        )
+    ]
     return data
 
 
@@ -327,11 +331,25 @@ def _write(out: Path, content: bytes) -> None:
 
 
 def add_annex(
-    session: Session, *, meeting_id: int, path: Path, title: str, actor: Actor, now: datetime
+    session: Session,
+    *,
+    meeting_id: int,
+    path: Path,
+    title: str,
+    actor: Actor,
+    now: datetime,
+    agenda_item_id: int | None = None,
 ) -> int:
-    """Attach a PDF to the meeting as its next annex; refused for anything but a readable PDF."""
+    """Attach a PDF to the meeting as its next annex; refused for anything but a readable PDF.
+
+    With `agenda_item_id` the annex is that item's papers: the pack's contents point at it.
+    """
     check_role(actor, "attach annexes to a meeting")
     meeting = load_meeting(session, meeting_id, lock=True)
+    if agenda_item_id is not None:
+        item = session.get(AgendaItem, agenda_item_id)
+        if item is None or item.meeting_id != meeting.id:
+            raise WorkflowError(f"That agenda item is not on meeting {meeting.number}'s agenda.")
     path = Path(path)
     title = title.strip() or path.stem
     try:
@@ -377,6 +395,7 @@ def add_annex(
         filename=path.name[:255],
         sha256=digest,
         content=content,
+        agenda_item_id=agenda_item_id,
     )
     session.add(annex)
     session.flush()
