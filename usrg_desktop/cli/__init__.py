@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "agenda",
     "directory",
     "mail",
+    "report",
 )
 
 
