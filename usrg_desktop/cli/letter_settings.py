@@ -71,8 +71,39 @@ def cmd_dates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_addressee(args: argparse.Namespace) -> int:
+    """Show how letters address a person, or change it (staff, with --user)."""
+    from ..workflows import letter_addressing
+    from ..workflows.directory_people import person_id_by_email
+
+    db = open_db(args)
+    with db.unit_of_work() as session:
+        person_id = person_id_by_email(session, args.email)
+    if args.honorific is not None or args.postal_address is not None:
+        actor = acting_user(args, db)
+        postal = args.postal_address
+        if postal is not None:
+            postal = postal.replace("\\n", "\n")
+        with db.unit_of_work() as session:
+            letter_addressing.set_letter_details(
+                session,
+                person_id=person_id,
+                actor=actor,
+                now=now(),
+                honorific=args.honorific,
+                postal_address=postal,
+            )
+    with db.unit_of_work() as session:
+        honorific, postal = letter_addressing.letter_details(session, person_id)
+    print(f"Honorific: {honorific or '-'}")
+    print("Postal address:" + ("" if postal else " - (letters show the e-mail address)"))
+    for line in postal.splitlines():
+        print(f"  {line}")
+    return 0
+
+
 def register(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add `letters signatory` and `letters dates`."""
+    """Add `letters signatory`, `letters dates` and `letters addressee`."""
     sign = actions.add_parser(
         "signatory",
         parents=[common],
@@ -102,3 +133,17 @@ def register(actions: argparse._SubParsersAction, common: argparse.ArgumentParse
         "--final-offset", type=int, metavar="DAYS", help="days after the project's end"
     )
     dates.set_defaults(handler=cmd_dates)
+
+    addressee = actions.add_parser(
+        "addressee",
+        parents=[common],
+        help="show or change a person's honorific and postal address for letters",
+    )
+    addressee.add_argument("email", help="the person's e-mail address in the directory")
+    addressee.add_argument("--honorific", help="Ms, Mr, Dr, Prof, Cllr, … (empty: none)")
+    addressee.add_argument(
+        "--postal-address",
+        dest="postal_address",
+        help="the postal address, \\n between lines (empty: none; letters show the e-mail)",
+    )
+    addressee.set_defaults(handler=cmd_addressee)

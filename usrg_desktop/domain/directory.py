@@ -83,6 +83,9 @@ class Person(Versioned, Base):
     role: Mapped[str] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # For letters: "Dear Ms Moodley", and the address in a window envelope (lines).
+    honorific: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    postal_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     consent_basis: Mapped[str] = mapped_column(String(30))
     consent_recorded_on: Mapped[date | None] = mapped_column(Date)
     # Anonymised on request (POPIA s24): the row stays so history that points at it holds.

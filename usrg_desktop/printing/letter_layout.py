@@ -132,7 +132,8 @@ def window_address(lines: list[str], side: list[Flowable]) -> Flowable:
             break
     table = Table(
         [[block, side]],
-        colWidths=[WINDOW_WIDTH + 6 * mm, TEXT_WIDTH - WINDOW_WIDTH - 6 * mm],
+        # The address column is the window's usable width, so no line runs past it.
+        colWidths=[WINDOW_WIDTH, TEXT_WIDTH - WINDOW_WIDTH],
         rowHeights=[WINDOW_HEIGHT],
         hAlign="LEFT",
     )

@@ -314,6 +314,8 @@ def export_person(session: Session, person_id: int, *, actor: Actor | None = Non
             "role": person.role,
             "email": person.email,
             "phone": person.phone,
+            "honorific": person.honorific,
+            "postal_address": person.postal_address,
             "consent_basis": person.consent_basis,
             "consent_recorded_on": _iso(person.consent_recorded_on),
             "active": person.active,
@@ -529,6 +531,8 @@ def anonymise_person(
     person.title = ""
     person.email = None
     person.phone = ""
+    person.honorific = ""
+    person.postal_address = ""
     person.active = False
     person.anonymised_at = now
     for user in users:

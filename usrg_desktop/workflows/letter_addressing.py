@@ -9,11 +9,22 @@ people write it: "approved a grant to the City of Ekurhuleni", "the application 
 - Anything else takes "the" before its official name ("the eThekwini Metropolitan
   Municipality", "the Department of Social Development"), unless it starts with "the" already.
 The official name stays where the law wants it: the address block and the acceptance slip.
+
+A person's honorific ("Dear Ms Moodley") and postal address (printed in a window envelope's
+window instead of the e-mail address) are set here too (`usrg letters addressee`).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..domain.directory import Person
+from . import Actor, WorkflowError
+from .audit_trail import audit
+from .roles import require_staff
 
 _METRO = re.compile(r"^(City of .+?) (?:Metropolitan|Local) Municipality$")
 _ACRONYM = re.compile(r"^[A-Z]{2,8}$")
@@ -32,3 +43,74 @@ def organisation_in_sentence(official_name: str, short_name: str = "") -> str:
     if official.lower().startswith("the "):
         return official
     return f"the {official}"
+
+
+HONORIFIC_MAX = 20
+POSTAL_LINES_MAX = 5
+POSTAL_LINE_MAX = 60
+
+
+def letter_details(session: Session, person_id: int) -> tuple[str, str]:
+    """A person's honorific and postal address as letters use them."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise WorkflowError(f"There is no person with id {person_id}.")
+    return person.honorific, person.postal_address
+
+
+def set_letter_details(
+    session: Session,
+    *,
+    person_id: int,
+    actor: Actor,
+    now: datetime,
+    honorific: str | None = None,
+    postal_address: str | None = None,
+) -> tuple[str, str]:
+    """Set how letters address a person: the honorific (Ms, Dr, Cllr, …) and the postal address
+    printed in the envelope's window (up to 5 lines). Only the parts given change."""
+    require_staff(actor, "change how letters address a person")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise WorkflowError(f"There is no person with id {person_id}.")
+    if person.anonymised_at is not None:
+        raise WorkflowError("An anonymised person gets no letters; nothing was changed.")
+    if honorific is not None:
+        honorific = " ".join(honorific.split())
+        if len(honorific) > HONORIFIC_MAX:
+            raise WorkflowError(
+                f"The honorific is longer than {HONORIFIC_MAX} characters; write it short, "
+                "like Ms, Dr or Cllr."
+            )
+        person.honorific = honorific
+    if postal_address is not None:
+        lines = [" ".join(line.split()) for line in postal_address.strip().splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > POSTAL_LINES_MAX:
+            raise WorkflowError(
+                f"The postal address has {len(lines)} lines; an envelope's window shows "
+                f"{POSTAL_LINES_MAX} under the name."
+            )
+        long = next((line for line in lines if len(line) > POSTAL_LINE_MAX), None)
+        if long is not None:
+            raise WorkflowError(
+                f"The postal address line '{long[:30]}…' is longer than {POSTAL_LINE_MAX} "
+                "characters; split it over two lines."
+            )
+        person.postal_address = "\n".join(lines)
+    person.version = (person.version or 1) + 1
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="person",
+        entity_id=person.id,
+        action="set_letter_details",
+        detail=", ".join(
+            part
+            for part, given in (("honorific", honorific), ("postal address", postal_address))
+            if given is not None
+        ),
+    )
+    session.flush()
+    return person.honorific, person.postal_address

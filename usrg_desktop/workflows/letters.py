@@ -434,6 +434,8 @@ def _addressee(session: Session, app: Application) -> Addressee:
             Person.full_name,
             Person.title,
             Person.email,
+            Person.honorific,
+            Person.postal_address,
         )
         .select_from(Application)
         .join(Round, Round.id == Application.round_id)
@@ -442,7 +444,8 @@ def _addressee(session: Session, app: Application) -> Addressee:
         .outerjoin(Person, Person.id == Application.contact_person_id)
         .where(Application.id == app.id)
     ).one()
-    round_name, city_name, city_short, body_name, body_short, person_name, person_title, email = row
+    round_name, city_name, city_short, body_name, body_short, person_name, person_title = row[:7]
+    email, honorific, postal = row[7:]
     official = city_name or body_name or ""
     return Addressee(
         reference=app.reference or "",
@@ -453,6 +456,8 @@ def _addressee(session: Session, app: Application) -> Addressee:
         contact_email=(email or "") if person_name else "",
         round_name=round_name,
         applicant_in_sentence=organisation_in_sentence(official, city_short or body_short or ""),
+        honorific=(honorific or "") if person_name else "",
+        postal_address=(postal or "") if person_name else "",
     )
 
 
