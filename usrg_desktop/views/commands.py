@@ -67,6 +67,7 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("Meetings", "Print meeting &pack…", "meeting_print:print_meeting_pack", "Ctrl+P"),
     MenuCommand("Meetings", "Print a&genda…", "meeting_print:print_agenda"),
     MenuCommand("Awards", "Over&due tranches and reports", "awards_view:show_overdue"),
+    MenuCommand("Awards", "Report to the &funder…", "fund_report_view:open_fund_report"),
     MenuCommand(
         "Letters",
         "&Issue letters for round…",
