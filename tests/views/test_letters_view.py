@@ -212,6 +212,7 @@ def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
         "Letter &templates…",
         "Letter &register…",
         "Letter&head…",
+        "E-mail message te&mplates…",
     ]
     window.command_actions["letter_register"].trigger()
     register = window.open_windows()["letter_register"]

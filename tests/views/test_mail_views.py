@@ -76,3 +76,37 @@ def test_the_template_editor_names_an_unknown_placeholder_and_saves_a_version(qt
     editor.body.setPlainText("Please score by {deadline}.")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert editor.version.text() == "1" and "version 1" in editor.problem.text()
+
+
+def test_the_letter_register_e_mails_the_chosen_letter(qtbot, main_window, tmp_path):
+    from email import policy
+    from email.parser import BytesParser
+
+    from PySide6.QtWidgets import QPushButton
+
+    from usrg_desktop.views.letters_view import letter_register
+    from usrg_desktop.views.mail_dialog import MailDialog
+    from usrg_desktop.workflows.letters import issue_letter
+
+    window = main_window
+    app_id = window.db.rows("SELECT id FROM applications WHERE state = 'approved'")[0][0]
+    with window.db.unit_of_work() as session:
+        letter_id = issue_letter(
+            session, application_id=app_id, kind="award", actor=window.actor, now=NOW
+        )
+    page = letter_register(window)
+    qtbot.waitUntil(lambda: page.loaded)
+    assert page.select_id(letter_id)
+    [email] = [b for b in page.findChildren(QPushButton) if b.text() == "E-mail…"]
+    qtbot.mouseClick(email, Qt.MouseButton.LeftButton)
+    [dialog] = window.findChildren(MailDialog)
+    assert dialog.what.currentText() == "The 1 letter chosen" and not dialog.round.isEnabled()
+    dialog.folder.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.result_text))
+    [draft] = (tmp_path / "drafts").glob("*.eml")
+    message = BytesParser(policy=policy.default).parsebytes(draft.read_bytes())
+    reference = window.db.rows(
+        "SELECT reference FROM issued_letters WHERE id = :i", {"i": letter_id}
+    )
+    assert reference[0][0] in message["Subject"]

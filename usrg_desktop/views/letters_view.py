@@ -370,7 +370,19 @@ def setup_register(window: Any, page: Any) -> None:
     )
     page.add_action("Issue letters for round…", lambda: issue_letters_for_round(window))
     page.add_action("Letter templates…", lambda: letter_templates(window))
+    page.add_action(
+        "E-mail…",
+        lambda: email_letters(window, page.selected_ids()),
+        tip="E-mail the chosen letters (or a round's) to the people they are addressed to",
+    )
     page.item_activated.connect(lambda letter_id: open_letter(window, letter_id))
+
+
+def email_letters(window: Any, letter_ids: list[int]) -> QWidget:
+    """The E-mail… dialog for the letters chosen in the register (a round's when none is)."""
+    from .mail_dialog import open_mail_dialog
+
+    return open_mail_dialog(window, kind="letter", letter_ids=letter_ids or None)
 
 
 # -- the template editor ------------------------------------------------------------------------
