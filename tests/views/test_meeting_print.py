@@ -110,3 +110,36 @@ def test_the_meeting_chooser_offers_every_meeting_and_starts_at_the_next_one(mai
     meeting_id, label = choices[upcoming]
     assert meeting_id == next_meeting_id(main_window.db)
     assert label.startswith("Meeting ") and "2027 Q1" in label
+
+
+def test_an_annex_is_made_the_papers_of_an_agenda_item_from_the_annexes_tab(
+    qtbot, main_window, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    meeting_id = next_meeting_id(main_window.db)
+    panel = AnnexesPanel(main_window, meeting_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.add_files([pdf_file(tmp_path / "Fund report.pdf")])
+    assert not panel.item_button.isEnabled()
+    panel.table.selectRow(0)
+    assert panel.item_button.isEnabled()
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, choices, _current, _editable):
+        offered.append(list(choices))
+        return next(c for c in choices if c.startswith("12 ")), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    qtbot.mouseClick(panel.item_button, Qt.MouseButton.LeftButton)
+    assert offered[0][0] == "None: a general annex" and "12 Innovation fund update" in offered[0]
+    assert panel.table.item(0, 3).text() == "12 Innovation fund update"
+    with main_window.db.unit_of_work() as s:
+        annex = s.scalars(select(MeetingAnnex).where(MeetingAnnex.meeting_id == meeting_id)).one()
+        assert annex.agenda_item_id is not None
+
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: ("None: a general annex", True))
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.item_button, Qt.MouseButton.LeftButton)
+    assert panel.table.item(0, 3).text() == ""

@@ -47,3 +47,27 @@ def test_an_annex_tied_to_an_item_is_let_go_when_the_item_is_removed(any_demo_db
         remove_agenda_item(s, item_id=item_id, actor=actor, now=NOW)
     with any_demo_db.unit_of_work() as s:
         assert [r[4] for r in annex_rows(s, meeting_id)] == [""]
+
+
+def test_an_annex_is_tied_to_an_item_later_and_let_go_again(any_demo_db, tmp_path):
+    from usrg_desktop.workflows.annex_items import set_annex_item
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(edge_to_edge((595, 842), "PAPER"))
+    actor = demo_actor(any_demo_db)
+    with any_demo_db.unit_of_work() as s:
+        meeting_id = meeting_id_for_number(s, number=53)
+        annex_id = add_annex(s, meeting_id=meeting_id, path=paper, title="P", actor=actor, now=NOW)
+        set_annex_item(
+            s,
+            annex_id=annex_id,
+            agenda_item_id=item_for_number(s, meeting_id, 12),
+            actor=actor,
+            now=NOW,
+        )
+        assert annex_rows(s, meeting_id)[0][4] == "12 Innovation fund update"
+        other = item_for_number(s, meeting_id_for_number(s, number=54), 12)
+        with pytest.raises(WorkflowError, match="not on meeting 53's agenda"):
+            set_annex_item(s, annex_id=annex_id, agenda_item_id=other, actor=actor, now=NOW)
+        set_annex_item(s, annex_id=annex_id, agenda_item_id=None, actor=actor, now=NOW)
+        assert annex_rows(s, meeting_id)[0][4] == ""

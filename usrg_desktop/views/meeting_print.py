@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
 
 from ..storage import StorageError
 from ..workflows import WorkflowError
+from ..workflows.annex_items import annex_rows, printed_numbers, set_annex_item
 from ..workflows.dates import utc_now
 from ..workflows.meeting_pack import (
     add_annex,
-    annexes_of,
     build_meeting_pack,
     remove_annex,
     write_agenda,
 )
 from ..workflows.meetings import meeting_listing
 from .main_window import MainWindow
-from .operations import confirm, perform
+from .operations import confirm, perform, read
 from .progress import run_with_progress
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -156,21 +156,23 @@ class AnnexesPanel(QWidget):
         self.window_ = window
         self.meeting_id = meeting_id
         self.setAcceptDrops(True)
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         self.table.setObjectName("annexes")
-        self.table.setHorizontalHeaderLabels(["Annex", "Title", "File"])
+        self.table.setHorizontalHeaderLabels(["Annex", "Title", "File", "Papers of agenda item"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_button = QPushButton("&Add PDF…")
         self.remove_button = QPushButton("&Remove")
+        self.item_button = QPushButton("Agenda &item…")
+        self.item_button.setToolTip("Make the annex the papers of an agenda item")
         self.pack_button = QPushButton("Print meeting &pack…")
         self.agenda_button = QPushButton("Print a&genda…")
         hint = QLabel("Drop PDF files here to attach them. They go into the pack in this order.")
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button):
+        for button in (self.add_button, self.item_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.agenda_button)
@@ -181,6 +183,7 @@ class AnnexesPanel(QWidget):
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self._on_add)
         self.remove_button.clicked.connect(self._on_remove)
+        self.item_button.clicked.connect(self._on_item)
         self.pack_button.clicked.connect(
             lambda: print_meeting_pack(self.window_, meeting_id=self.meeting_id)
         )
@@ -192,11 +195,10 @@ class AnnexesPanel(QWidget):
 
     def reload(self) -> None:
         """Read the annexes again."""
-        with self.window_.db.reading() as session:
-            annexes = annexes_of(session, meeting_id=self.meeting_id)
+        annexes = read(self.window_.db, annex_rows, self.meeting_id)
         self.table.setRowCount(len(annexes))
-        for row, (annex_id, letter, title, filename) in enumerate(annexes):
-            for col, text in enumerate((f"Annex {letter}", title, filename)):
+        for row, (annex_id, letter, title, filename, agenda_item) in enumerate(annexes):
+            for col, text in enumerate((f"Annex {letter}", title, filename, agenda_item)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, annex_id)
                 self.table.setItem(row, col, item)
@@ -204,7 +206,45 @@ class AnnexesPanel(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(bool(self.table.selectedItems()))
+        selected = bool(self.table.selectedItems())
+        self.remove_button.setEnabled(selected)
+        self.item_button.setEnabled(selected)
+
+    def _on_item(self) -> None:
+        """Ask which agenda item the selected annex is the papers of, and keep the answer."""
+        items = self.table.selectedItems()
+        if not items:
+            return
+        row = items[0].row()
+        annex_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        numbers = read(self.window_.db, printed_numbers, self.meeting_id)
+        choices = [(None, "None: a general annex")] + [
+            (item_id, f"{number} {title}") for item_id, (number, title) in numbers.items()
+        ]
+        current = self.table.item(row, 3).text()
+        start = next((n for n, (_i, label) in enumerate(choices) if label == current), 0)
+        label, ok = QInputDialog.getItem(
+            self,
+            "Agenda item",
+            f"{self.table.item(row, 1).text()} is the papers of:",
+            [label for _i, label in choices],
+            start,
+            False,
+        )
+        if not ok:
+            return
+        chosen = next(item_id for item_id, text in choices if text == label)
+        perform(
+            self,
+            self.window_.db,
+            set_annex_item,
+            title="Annex not changed",
+            annex_id=annex_id,
+            agenda_item_id=chosen,
+            actor=self.window_.actor,
+            now=utc_now(),
+        )
+        self.reload()
 
     def add_files(self, paths: list[Path]) -> int:
         """Attach PDFs in order; each refusal is said with its file's name. Returns how many."""

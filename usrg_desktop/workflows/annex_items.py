@@ -7,12 +7,16 @@ an annex is tied to an item on the command line.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.meetings import AgendaItem, AgendaItemKind, MeetingAnnex
 from ..printing.pack_annexes import annex_letter
-from . import WorkflowError
+from . import Actor, WorkflowError
+from .agenda import check_role, load_meeting
+from .audit_trail import audit
 
 UNNUMBERED = {AgendaItemKind.BREAK.value, AgendaItemKind.LUNCH.value}
 
@@ -59,3 +63,35 @@ def annex_rows(session: Session, meeting_id: int) -> list[tuple[int, str, str, s
         item = f"{number} {item_title}" if number else ""
         out.append((int(annex_id), annex_letter(n), title, filename, item))
     return out
+
+
+def set_annex_item(
+    session: Session, *, annex_id: int, agenda_item_id: int | None, actor: Actor, now: datetime
+) -> None:
+    """Make an annex the papers of an agenda item of its meeting (None: a general annex)."""
+    check_role(actor, "change a meeting's annexes")
+    annex = session.get(MeetingAnnex, annex_id)
+    if annex is None:
+        raise WorkflowError(f"There is no annex with id {annex_id}; it may have been removed.")
+    meeting = load_meeting(session, annex.meeting_id, lock=True)
+    numbers = printed_numbers(session, meeting.id)
+    if agenda_item_id is not None and agenda_item_id not in numbers:
+        raise WorkflowError(f"That agenda item is not on meeting {meeting.number}'s agenda.")
+    if annex.agenda_item_id == agenda_item_id:
+        return
+    annex.agenda_item_id = agenda_item_id
+    detail = (
+        f"{annex.title}: the papers of item {numbers[agenda_item_id][0]}"
+        if agenda_item_id is not None
+        else f"{annex.title}: a general annex"
+    )
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="meeting",
+        entity_id=meeting.id,
+        action="annex item",
+        detail=detail,
+    )
+    session.flush()
