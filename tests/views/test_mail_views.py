@@ -110,3 +110,26 @@ def test_the_letter_register_e_mails_the_chosen_letter(qtbot, main_window, tmp_p
         "SELECT reference FROM issued_letters WHERE id = :i", {"i": letter_id}
     )
     assert reference[0][0] in message["Subject"]
+
+
+def test_the_attendance_tab_e_mails_the_meetings_invitations(qtbot, main_window, tmp_path):
+    from usrg_desktop.views.attendance_panel import AttendancePanel
+    from usrg_desktop.views.mail_dialog import MailDialog
+    from usrg_desktop.workflows import attendance
+
+    window = main_window
+    meeting_id = window.db.rows("SELECT id FROM meetings WHERE status = 'planned' ORDER BY id")[0][
+        0
+    ]
+    with window.db.unit_of_work() as session:
+        attendance.invite_focal_persons(session, meeting_id=meeting_id, actor=window.actor, now=NOW)
+    panel = AttendancePanel(window, meeting_id)
+    qtbot.addWidget(panel)
+    qtbot.mouseClick(panel.email_button, Qt.MouseButton.LeftButton)
+    [dialog] = window.findChildren(MailDialog)
+    assert dialog.what.currentData() == "invitation"
+    assert dialog.meeting.currentData() == meeting_id and dialog.meeting.isEnabled()
+    dialog.folder.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.result_text))
+    assert list((tmp_path / "drafts").glob("invitation-*.eml"))

@@ -95,6 +95,14 @@ class AttendancePanel(QWidget):
         self.export_button = QPushButton("E&xport…")
         self.export_button.setToolTip("Save the invitation list with RSVPs and attendance")
         top.addWidget(self.export_button)
+        self.email_button = QPushButton("E-mail…")
+        self.email_button.setObjectName("emailInvitations")
+        self.email_button.setToolTip(
+            "E-mail the invitations with the meeting's calendar file and agenda (as drafts, or "
+            "sent when there is a mail server)"
+        )
+        self.email_button.clicked.connect(self.email_invitations)
+        top.addWidget(self.email_button)
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("invitees")
@@ -288,6 +296,12 @@ class AttendancePanel(QWidget):
         self.remove_button.setEnabled(self.current_invitation_id() is not None)
 
     # -- actions ---------------------------------------------------------------------------------
+    def email_invitations(self) -> QWidget:
+        """The E-mail… dialog set to this meeting's invitations."""
+        from .mail_dialog import open_mail_dialog
+
+        return open_mail_dialog(self.main_window, kind="invitation", meeting_id=self.meeting_id)
+
     def _run(self, action: Any, /, **kwargs: Any) -> bool:
         window = self.main_window
         done, _ = perform(self, window.db, action, actor=window.actor, now=utc_now(), **kwargs)

@@ -81,6 +81,8 @@ class MailDialog(QDialog):
             self.what.clear()
             n = len(letter_ids)
             self.what.addItem(f"The {n} letter{'s' if n != 1 else ''} chosen", "letter")
+        if (i := self.what.findData(kind)) >= 0:
+            self.what.setCurrentIndex(i)
         form.addRow("&What:", self.what)
         self.round = QComboBox(objectName="mailRound")
         for rid, name in read(window.db, round_choices):
