@@ -113,3 +113,20 @@ def test_an_agenda_item_taken_off_leaves_its_annex_as_a_general_one(demo_db, tmp
         remove_agenda_item(s, item_id=item_id, actor=actor, now=NOW)
     [row] = listed(demo_db, capsys)
     assert (row["annex"], row["item"]) == ("A", "")
+
+
+def test_an_attached_annex_is_tied_to_an_item_and_let_go_from_the_command_line(
+    demo_db, tmp_path, capsys
+):
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(edge_to_edge((595, 842), "PAPER"))
+    assert run(demo_db, "add", "--meeting", "53", str(paper), "--title", "Notes") == 0
+    capsys.readouterr()
+    assert run(demo_db, "item", "--meeting", "53", "--annex", "A", "--item", "12") == 0
+    assert capsys.readouterr().out == (
+        "Annex A (Notes) of meeting 53 is the papers of item 12 Innovation fund update.\n"
+    )
+    assert run(demo_db, "item", "--meeting", "53", "--annex", "A", "--none") == 0
+    assert capsys.readouterr().out == "Annex A (Notes) of meeting 53 is a general annex.\n"
+    assert run(demo_db, "item", "--meeting", "53", "--annex", "B", "--item", "1") == 1
+    assert capsys.readouterr().err == "usrg: Meeting 53 has no Annex B (its annexes: A).\n"

@@ -73,18 +73,44 @@ def cmd_annex_remove(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
-    wanted = args.annex.strip().upper().removeprefix("ANNEX ").strip()
+    wanted = _letter(args.annex)
     with db.unit_of_work() as session:
         rows = annexes_of(session, meeting_id=_meeting_id(session, args.meeting))
-        found = next((row for row in rows if row[1] == wanted), None)
-        if found is None:
-            have = ", ".join(row[1] for row in rows) or "none"
-            raise WorkflowError(
-                f"Meeting {args.meeting} has no Annex {wanted} (its annexes: {have})."
-            )
+        found = _annex(rows, wanted, args.meeting)
         remove_annex(session, annex_id=found[0], actor=actor, now=now())
     print(f"Removed Annex {wanted} ({found[2]}) from meeting {args.meeting}.")
     return 0
+
+
+def cmd_annex_item(args: argparse.Namespace) -> int:
+    """Make an annex (by its letter) the papers of an agenda item, or a general annex again."""
+    from ..workflows.annex_items import annex_rows, item_for_number, set_annex_item
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    wanted = _letter(args.annex)
+    with db.unit_of_work() as session:
+        meeting_id = _meeting_id(session, args.meeting)
+        found = _annex(annex_rows(session, meeting_id), wanted, args.meeting)
+        item_id = None if args.none else item_for_number(session, meeting_id, args.item)
+        set_annex_item(session, annex_id=found[0], agenda_item_id=item_id, actor=actor, now=now())
+        [row] = [r for r in annex_rows(session, meeting_id) if r[0] == found[0]]
+    whose = f"the papers of item {row[4]}" if row[4] else "a general annex"
+    print(f"Annex {wanted} ({row[2]}) of meeting {args.meeting} is {whose}.")
+    return 0
+
+
+def _letter(text: str) -> str:
+    return text.strip().upper().removeprefix("ANNEX ").strip()
+
+
+def _annex(rows: list, wanted: str, meeting: int) -> tuple:
+    """The row of the annex with this letter, or a sentence naming the letters there are."""
+    found = next((row for row in rows if row[1] == wanted), None)
+    if found is None:
+        have = ", ".join(row[1] for row in rows) or "none"
+        raise WorkflowError(f"Meeting {meeting} has no Annex {wanted} (its annexes: {have}).")
+    return found
 
 
 def register(meetsub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -114,3 +140,14 @@ def register(meetsub: argparse._SubParsersAction, common: argparse.ArgumentParse
     remove.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
     remove.add_argument("--annex", required=True, metavar="LETTER", help="its letter, e.g. B")
     remove.set_defaults(handler=cmd_annex_remove)
+    item = annex_sub.add_parser(
+        "item",
+        parents=[common],
+        help="make an annex the papers of an agenda item, or a general one (needs --user)",
+    )
+    item.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
+    item.add_argument("--annex", required=True, metavar="LETTER", help="its letter, e.g. B")
+    which = item.add_mutually_exclusive_group(required=True)
+    which.add_argument("--item", type=int, metavar="N", help="the item's number on the agenda")
+    which.add_argument("--none", action="store_true", help="a general annex again")
+    item.set_defaults(handler=cmd_annex_item)
