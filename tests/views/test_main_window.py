@@ -59,11 +59,12 @@ def test_start_up_builds_and_fills_only_applications(main_window, demo_db):
     assert demo_db.display_name in main_window.database_label.text()
 
 
-def test_every_area_shows_its_rows(qtbot, main_window):
+def test_every_area_shows_its_rows(qtbot, main_window, tmp_path):
     from usrg_desktop.settings import backups_dir
     from usrg_desktop.workflows.backups import make_backup
 
     make_backup(main_window.db, backups_dir())  # a copy made a moment ago has none of its own
+    _draft_reminders(main_window, tmp_path)  # and the demo has sent no e-mail
     for name, area in zip(AREA_NAMES, AREAS, strict=True):
         click_area(qtbot, main_window, name)
         assert main_window.current_area() == name
@@ -308,3 +309,21 @@ def test_a_screen_closed_a_moment_ago_is_made_again(main_window, qtbot):
     second = main_window.open_window(("test", 1), factory)
     assert second is not first and second.isVisible()
     assert len(made) == 2
+
+
+def _draft_reminders(window, folder) -> None:
+    """Reminders to the reviewers, drafted, so that the Outbox has messages to show."""
+    from usrg_desktop.clock import utc_now
+    from usrg_desktop.workflows.mail import write_drafts
+    from usrg_desktop.workflows.mail_messages import reminder_messages
+    from usrg_desktop.workflows.mail_server import MailServer
+
+    round_id = window.db.rows("SELECT id FROM rounds WHERE status = 'reviewing'")[0][0]
+    with window.db.unit_of_work() as session:
+        messages = reminder_messages(
+            session, round_id=round_id, actor=window.actor, today=window.today
+        )
+    write_drafts(
+        window.db, messages, out_dir=folder, server=MailServer(), actor=window.actor,
+        now=utc_now(),
+    )  # fmt: skip

@@ -183,6 +183,12 @@ AREAS: tuple[AreaSpec, ...] = (
                 lambda db, _t: _backup_listing(db),
                 setup="usrg_desktop.views.backups_view:setup_backups_page",
             ),
+            ListSpec(
+                "Outbox",
+                "messages",
+                lambda db, _t: _outbox_listing(db),
+                setup="usrg_desktop.views.outbox_view:setup_outbox_page",
+            ),
         ),
     ),
 )
@@ -195,6 +201,12 @@ def _backup_listing(db: Database) -> Listing:
     from ..workflows.backups import backup_listing
 
     return backup_listing(db, backups_dir())
+
+
+def _outbox_listing(db: Database) -> Listing:
+    from ..workflows.mail import outbox_listing
+
+    return outbox_listing(db)
 
 
 class MainWindow(QMainWindow):
