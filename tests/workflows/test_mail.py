@@ -381,3 +381,48 @@ def test_a_saved_template_writes_the_next_messages_and_unknown_placeholders_are_
             session, kind="reminder", subject="X {deadline}", body="Y", actor=actor, now=NOW,
             seen_version=0,
         )  # fmt: skip
+
+
+def test_starttls_and_tls_are_used_and_an_untrusted_certificate_is_refused(demo_db, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    from tests.mail_support import self_signed_contexts
+
+    db = demo_db
+    actor = staff(db)
+    server_tls, client_tls = self_signed_contexts(tmp_path)
+    with db.unit_of_work() as session:
+        messages = mm.reminder_messages(
+            session, round_id=current_round_id(db), actor=actor, today=TODAY
+        )
+    # STARTTLS: the server refuses mail until the connection is secured.
+    handler, port = MailHandler(), free_port()
+    starttls = Controller(
+        handler, hostname="127.0.0.1", port=port, tls_context=server_tls, require_starttls=True
+    )
+    starttls.start()
+    try:
+        server = _plain_server(port, security="starttls")
+        result = send_messages(
+            db, messages[:1], server=server, password=None, actor=actor, now=NOW,
+            context=client_tls,
+        )  # fmt: skip
+        assert result.done and len(handler.received) == 1
+        # A certificate this computer does not trust: nothing is sent, and the sentence says so.
+        with pytest.raises(WorkflowError, match="secure connection .* failed"):
+            send_messages(db, messages[1:2], server=server, password=None, actor=actor, now=NOW)
+        assert len(handler.received) == 1
+    finally:
+        starttls.stop()
+    # TLS from the start.
+    handler, port = MailHandler(), free_port()
+    tls = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=server_tls)
+    tls.start()
+    try:
+        result = send_messages(
+            db, messages[2:3], server=_plain_server(port, security="tls"), password=None,
+            actor=actor, now=NOW, context=client_tls,
+        )  # fmt: skip
+        assert result.done and len(handler.received) == 1
+    finally:
+        tls.stop()
