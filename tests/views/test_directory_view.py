@@ -277,3 +277,35 @@ def test_a_person_saved_elsewhere_meanwhile_is_not_overwritten_unasked(qtbot, ma
     assert not dialog.isVisible()
     with main_window.db.unit_of_work() as session:
         assert session.get(Person, pid).title == "Head: Urban Safety"
+
+
+def test_the_person_form_sets_how_letters_address_them(qtbot, main_window):
+    page = _people_page(main_window)
+    pid = _select_name(page, "Lerato Mofokeng")
+    dialog = page.people_controller.edit_person()
+    qtbot.keyClicks(dialog.honorific_edit, "Ms")
+    for n, line in enumerate(["PO Box 32160", "Braamfontein", "2017"]):
+        if n:
+            qtbot.keyClick(dialog.postal_edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.postal_edit, line)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with main_window.db.unit_of_work() as session:
+        person = session.get(Person, pid)
+        assert (person.honorific, person.postal_address) == (
+            "Ms",
+            "PO Box 32160\nBraamfontein\n2017",
+        )
+    # Six lines do not fit an envelope's window: the sentence shows under the field.
+    page = _people_page(main_window)
+    _select_name(page, "Lerato Mofokeng")
+    dialog = page.people_controller.edit_person()
+    assert dialog.postal_edit.toPlainText() == "PO Box 32160\nBraamfontein\n2017"
+    dialog.postal_edit.appendPlainText("Gauteng\nSouth Africa\nAfrica")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.errors["postal_address"].isVisible()
+    assert dialog.errors["postal_address"].text().startswith("The postal address has 6 lines")
+    assert dialog.focusWidget() is dialog.postal_edit
+    dialog.postal_edit.setPlainText("PO Box 32160\nBraamfontein\n2017")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()

@@ -44,6 +44,8 @@ FIELDS = (
     "phone",
     "consent_basis",
     "consent_recorded_on",
+    "honorific",
+    "postal_address",
 )
 
 
@@ -111,6 +113,15 @@ class PersonDialog(GuardedDialog):
         self.consent_date.setDisplayFormat("yyyy-MM-dd")
         self.consent_date.setDate(QDate(today.year, today.month, today.day))
         self.consent_check.toggled.connect(self.consent_date.setEnabled)
+        # How letters address the person: "Dear Ms Moodley", the address in the window.
+        self.honorific_edit = QLineEdit()
+        self.honorific_edit.setObjectName("honorific")
+        self.honorific_edit.setPlaceholderText("Ms, Mr, Dr, Prof, Cllr …")
+        self.postal_edit = QPlainTextEdit()
+        self.postal_edit.setObjectName("postal_address")
+        self.postal_edit.setTabChangesFocus(True)
+        self.postal_edit.setPlaceholderText("Private Bag X1069\nGermiston\n1400")
+        self.postal_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         consent_row = QWidget()
         row = QHBoxLayout(consent_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -136,6 +147,8 @@ class PersonDialog(GuardedDialog):
             self.role_combo.setCurrentIndex(max(self.role_combo.findData(fields["role"]), 0))
             self.email_edit.setText(fields["email"])
             self.phone_edit.setText(fields["phone"])
+            self.honorific_edit.setText(fields.get("honorific", ""))
+            self.postal_edit.setPlainText(fields.get("postal_address", ""))
             self.consent_combo.setCurrentIndex(
                 max(self.consent_combo.findData(fields["consent_basis"]), 0)
             )
@@ -155,6 +168,8 @@ class PersonDialog(GuardedDialog):
             "phone": self.phone_edit,
             "consent_basis": self.consent_combo,
             "consent_recorded_on": self.consent_date,
+            "honorific": self.honorific_edit,
+            "postal_address": self.postal_edit,
         }
         form = QFormLayout()
         for label, field, widget in (
@@ -166,6 +181,8 @@ class PersonDialog(GuardedDialog):
             ("&Phone:", "phone", self.phone_edit),
             ("&Consent basis:", "consent_basis", self.consent_combo),
             ("Consent:", "consent_recorded_on", consent_row),
+            ("Honor&ific (letters):", "honorific", self.honorific_edit),
+            ("Postal &address (letters):", "postal_address", self.postal_edit),
         ):
             form.addRow(label, widget)
             # The field's sentence on its own row just below it, shown only when wrong.
@@ -234,6 +251,8 @@ class PersonDialog(GuardedDialog):
             "phone": self.phone_edit.text(),
             "consent_basis": self.consent_combo.currentData(),
             "consent_recorded_on": recorded,
+            "honorific": self.honorific_edit.text(),
+            "postal_address": self.postal_edit.toPlainText(),
         }
 
     def show_errors(self, errors: dict[str, str]) -> None:

@@ -37,6 +37,7 @@ from . import (
 )
 from .anonymisation import forget, letters_naming, needles, rows_naming
 from .audit_trail import audit
+from .letter_addressing import clean_postal_address, letter_detail_problems
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
 _NAME_MAX = Person.__table__.c.full_name.type.length
@@ -190,6 +191,8 @@ def save_person(
     phone: str = "",
     consent_basis: str,
     consent_recorded_on: date | None = None,
+    honorific: str | None = None,
+    postal_address: str | None = None,
     seen_version: int | None = None,
     actor: Actor,
     now: datetime,
@@ -223,6 +226,7 @@ def save_person(
         consent_recorded_on=consent_recorded_on,
         today=south_african_day(now),
     )
+    errors.update(letter_detail_problems(honorific, postal_address))
     if errors:
         raise FieldErrors(errors)
     values: dict[str, Any] = {
@@ -236,6 +240,11 @@ def save_person(
         "consent_basis": consent_basis,
         "consent_recorded_on": consent_recorded_on,
     }
+    # How letters address them (None: left as it is).
+    if honorific is not None:
+        values["honorific"] = " ".join(honorific.split())
+    if postal_address is not None:
+        values["postal_address"] = clean_postal_address(postal_address)
     if person is None:
         person = Person(**values, active=True)
         session.add(person)
@@ -614,6 +623,8 @@ def person_fields(session: Session, person_id: int) -> dict[str, Any]:
         "phone": person.phone,
         "consent_basis": person.consent_basis,
         "consent_recorded_on": person.consent_recorded_on,
+        "honorific": person.honorific,
+        "postal_address": person.postal_address,
         "seen_version": person.version,
     }
 

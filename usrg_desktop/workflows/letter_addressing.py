@@ -58,6 +58,36 @@ def letter_details(session: Session, person_id: int) -> tuple[str, str]:
     return person.honorific, person.postal_address
 
 
+def clean_postal_address(text: str) -> str:
+    """The postal address as kept: lines trimmed, runs of spaces made one, empty lines gone."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def letter_detail_problems(honorific: str | None, postal_address: str | None) -> dict[str, str]:
+    """One sentence per wrong field ("honorific", "postal_address"); empty when both are fine."""
+    problems: dict[str, str] = {}
+    if honorific is not None and len(" ".join(honorific.split())) > HONORIFIC_MAX:
+        problems["honorific"] = (
+            f"The honorific is longer than {HONORIFIC_MAX} characters; write it short, like Ms, "
+            "Dr or Cllr."
+        )
+    if postal_address is not None:
+        lines = clean_postal_address(postal_address).splitlines()
+        long = next((line for line in lines if len(line) > POSTAL_LINE_MAX), None)
+        if len(lines) > POSTAL_LINES_MAX:
+            problems["postal_address"] = (
+                f"The postal address has {len(lines)} lines; an envelope's window shows "
+                f"{POSTAL_LINES_MAX} under the name."
+            )
+        elif long is not None:
+            problems["postal_address"] = (
+                f"The postal address line '{long[:30]}…' is longer than {POSTAL_LINE_MAX} "
+                "characters; split it over two lines."
+            )
+    return problems
+
+
 def set_letter_details(
     session: Session,
     *,
@@ -75,29 +105,13 @@ def set_letter_details(
         raise WorkflowError(f"There is no person with id {person_id}.")
     if person.anonymised_at is not None:
         raise WorkflowError("An anonymised person gets no letters; nothing was changed.")
+    problems = letter_detail_problems(honorific, postal_address)
+    if problems:
+        raise WorkflowError(next(iter(problems.values())))
     if honorific is not None:
-        honorific = " ".join(honorific.split())
-        if len(honorific) > HONORIFIC_MAX:
-            raise WorkflowError(
-                f"The honorific is longer than {HONORIFIC_MAX} characters; write it short, "
-                "like Ms, Dr or Cllr."
-            )
-        person.honorific = honorific
+        person.honorific = " ".join(honorific.split())
     if postal_address is not None:
-        lines = [" ".join(line.split()) for line in postal_address.strip().splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > POSTAL_LINES_MAX:
-            raise WorkflowError(
-                f"The postal address has {len(lines)} lines; an envelope's window shows "
-                f"{POSTAL_LINES_MAX} under the name."
-            )
-        long = next((line for line in lines if len(line) > POSTAL_LINE_MAX), None)
-        if long is not None:
-            raise WorkflowError(
-                f"The postal address line '{long[:30]}…' is longer than {POSTAL_LINE_MAX} "
-                "characters; split it over two lines."
-            )
-        person.postal_address = "\n".join(lines)
+        person.postal_address = clean_postal_address(postal_address)
     person.version = (person.version or 1) + 1
     audit(
         session,
