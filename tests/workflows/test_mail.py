@@ -124,6 +124,7 @@ def test_invitation_drafts_carry_the_meetings_calendar_file_one_per_person(any_d
         messages = mm.invitation_messages(
             session, meeting_id=meeting_id, actor=actor, now=NOW, today=TODAY
         )
+    number = str(db.rows("SELECT number FROM meetings WHERE id = :m", {"m": meeting_id})[0][0])
     invited = db.rows(
         "SELECT p.email FROM invitations i JOIN people p ON p.id = i.person_id "
         "WHERE i.meeting_id = :m",
@@ -143,6 +144,11 @@ def test_invitation_drafts_carry_the_meetings_calendar_file_one_per_person(any_d
         events = [c for c in calendar.walk("VEVENT")]
         assert len(events) == 3
         assert all(f"usrg-meeting-id{meeting_id}-" in str(e["UID"]) for e in events)
+        (agenda,) = [
+            a for a in draft.iter_attachments() if a.get_content_type() == "application/pdf"
+        ]
+        agenda_text = PdfReader(io.BytesIO(agenda.get_content())).pages[0].extract_text()
+        assert f"USRG Meeting {number}: agenda" in agenda_text
     assert seen == {e for (e,) in invited if e}
 
 
