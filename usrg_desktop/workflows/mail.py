@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from ..storage import Database
 
 DRAFT_SUFFIX = ".eml"
+# CRLF line ends as SMTP wants; headers folded only past 120 characters (RFC 5322 allows 998),
+# so that the sender's name and address stay on the From line as people expect to see them.
+_POLICY = email.policy.SMTP.clone(max_line_length=120)
 TIMEOUT_SECONDS = 30
 KIND_NOUNS = {
     "letter": "letter",
@@ -101,7 +104,7 @@ def build_message(
     message: Outgoing, *, server: MailServer, now: datetime, draft: bool
 ) -> EmailMessage:
     """The RFC 5322 message: headers, the text body and every attachment."""
-    mail = EmailMessage(policy=email.policy.SMTP)
+    mail = EmailMessage(policy=_POLICY)
     mail["From"] = formataddr((_one_line(server.sender_name), server.sender))
     mail["To"] = formataddr((_one_line(message.recipient_name), message.recipient_email.strip()))
     mail["Subject"] = _one_line(message.subject)
