@@ -74,6 +74,7 @@ def test_the_template_editor_names_an_unknown_placeholder_and_saves_a_version(qt
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert "{due} is not known" in editor.problem.text()
     editor.body.setPlainText("Please score by {deadline}.")
+    assert editor.preview.toPlainText().endswith("Please score by 16 December 2026.")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert editor.version.text() == "1" and "version 1" in editor.problem.text()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -206,7 +207,13 @@ class MailTemplateEditor(QDialog):
         form.addRow("Version:", self.version)
         form.addRow("&Subject:", self.subject)
         layout.addLayout(form)
-        layout.addWidget(self.body, 1)
+        self.preview = QPlainTextEdit(objectName="mailTemplatePreview")
+        self.preview.setReadOnly(True)
+        self.preview.setToolTip("The message as a made-up recipient would receive it")
+        texts = QSplitter(Qt.Orientation.Horizontal)
+        texts.addWidget(self.body)
+        texts.addWidget(self.preview)
+        layout.addWidget(texts, 1)
         layout.addWidget(self.placeholders)
         self.problem = QLabel(objectName="mailTemplateProblem")
         self.problem.setWordWrap(True)
@@ -220,8 +227,10 @@ class MailTemplateEditor(QDialog):
         layout.addWidget(buttons)
         self.seen_version = 0
         self.kind.currentIndexChanged.connect(lambda _i: self.load())
+        self.subject.textChanged.connect(self.update_preview)
+        self.body.textChanged.connect(self.update_preview)
         self.load()
-        fit_on_screen(self, 720, 560)
+        fit_on_screen(self, 1000, 600)
         close_keys(self)
 
     def load(self) -> None:
@@ -240,6 +249,15 @@ class MailTemplateEditor(QDialog):
             "Placeholders: " + ", ".join(f"{{{p}}}" for p in mt.PLACEHOLDERS[kind])
         )
         self.problem.clear()
+
+    def update_preview(self) -> None:
+        """Show the text as typed, filled in for a made-up recipient."""
+        from ..workflows import mail_templates as mt
+
+        kind = self.kind.currentData()
+        text = mt.MailText(kind, 0, self.subject.text(), self.body.toPlainText())
+        subject, body = text.render(mt.SAMPLE_VALUES[kind])
+        self.preview.setPlainText(f"Subject: {subject}\n\n{body}")
 
     def save(self) -> None:
         """Save what is typed as a new version; a refusal is shown under the text."""

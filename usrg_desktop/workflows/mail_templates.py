@@ -45,6 +45,43 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "reminder": (*_COMMON, "round_name", "deadline", "days_left", "outstanding"),
 }
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# What the placeholders hold in the editor's preview: a made-up message of each kind.
+SAMPLE_VALUES: dict[str, dict[str, str]] = {
+    "letter": {
+        "recipient_name": "Thandi Nemangla",
+        "sender_name": "Lerato Mofokeng",
+        "letter_kind": "award letter",
+        "letter_kind_title": "Award letter",
+        "letter_reference": "USRG-IF-2026-1-003/AWD",
+        "application_reference": "USRG-IF-2026-1-003",
+        "application_title": "Safer taxi ranks in Johannesburg",
+        "round_name": "Innovation Fund 2026 Round 1",
+    },
+    "packet": {
+        "recipient_name": "Ḓivhani Maḽaba",
+        "sender_name": "Lerato Mofokeng",
+        "round_name": "Innovation Fund 2026 Round 1",
+        "deadline": "16 December 2026",
+        "applications": "4 applications",
+        "packet_file": "review-2026-1-divhani-malaba.usrgpacket",
+    },
+    "invitation": {
+        "recipient_name": "Sipho Dlamini",
+        "sender_name": "Lerato Mofokeng",
+        "meeting_number": "53",
+        "meeting_dates": "Monday 15 and Tuesday 16 February 2027",
+        "host": "eThekwini Metropolitan Municipality",
+        "venue": "Durban ICC, Meeting Room 2",
+    },
+    "reminder": {
+        "recipient_name": "Ḓivhani Maḽaba",
+        "sender_name": "Lerato Mofokeng",
+        "round_name": "Innovation Fund 2026 Round 1",
+        "deadline": "16 December 2026",
+        "days_left": "in 9 days",
+        "outstanding": "USRG-IF-2026-1-013, USRG-IF-2026-1-019",
+    },
+}
 
 
 @dataclass(frozen=True)
