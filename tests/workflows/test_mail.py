@@ -354,6 +354,10 @@ def test_only_an_administrator_sets_the_server_and_bad_fields_are_named(demo_db)
 def test_a_saved_template_writes_the_next_messages_and_unknown_placeholders_are_refused(demo_db):
     db = demo_db
     actor = staff(db)
+    with db.unit_of_work() as session, pytest.raises(WorkflowError, match="longer than 300"):
+        mt.save_template(
+            session, kind="reminder", subject="x" * 301, body="{deadline}", actor=actor, now=NOW
+        )
     with db.unit_of_work() as session, pytest.raises(WorkflowError, match=r"\{amount\} is not"):
         mt.save_template(
             session,

@@ -44,6 +44,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "invitation": (*_COMMON, "meeting_number", "meeting_dates", "host", "venue"),
     "reminder": (*_COMMON, "round_name", "deadline", "days_left", "outstanding"),
 }
+SUBJECT_MAX = 300  # the column's width (mail_templates.subject)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # What the placeholders hold in the editor's preview: a made-up message of each kind.
 SAMPLE_VALUES: dict[str, dict[str, str]] = {
@@ -144,6 +145,8 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
         problems.append("The subject is empty.")
     if "\n" in subject.strip() or "\r" in subject:
         problems.append("The subject must be one line.")
+    if len(subject.strip()) > SUBJECT_MAX:
+        problems.append(f"The subject is longer than {SUBJECT_MAX} characters; shorten it.")
     if not body.strip():
         problems.append("The message text is empty.")
     for part, text in (("subject", subject), ("message text", body)):
