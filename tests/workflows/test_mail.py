@@ -436,3 +436,33 @@ def test_starttls_and_tls_are_used_and_an_untrusted_certificate_is_refused(demo_
         assert result.done and len(handler.received) == 1
     finally:
         tls.stop()
+
+
+def test_packets_already_exported_are_mailed_as_they_are(demo_db, tmp_path):
+    from tests.workflows.review_exchange_support import export_all
+
+    db = demo_db
+    actor = staff(db)
+    packets = export_all(db, tmp_path / "packets")
+    issued = db.rows("SELECT COUNT(*) FROM audit_events WHERE entity = 'review_packet'")[0][0]
+    with db.unit_of_work() as session:
+        messages = mm.packet_file_messages(session, folder=tmp_path / "packets", actor=actor)
+    result = write_drafts(
+        db, messages, out_dir=tmp_path / "out", server=DRAFTS, actor=actor, now=NOW
+    )
+    assert len(result.done) == len(packets)
+    for path in (tmp_path / "out").glob("*.eml"):
+        draft = _parse(path)
+        to = draft["To"].addresses[0].addr_spec
+        (attachment,) = list(draft.iter_attachments())
+        assert attachment.get_content() == packets[to].read_bytes()
+    # Nothing was exported again: the packets' history has only the drafts added.
+    events = db.rows(
+        "SELECT action, COUNT(*) FROM audit_events WHERE entity = 'review_packet' "
+        "AND id > 0 GROUP BY action"
+    )
+    assert dict(events)["email_drafted"] == len(packets)
+    assert sum(n for _a, n in events) == issued + len(packets)
+    (tmp_path / "packets" / "stranger.usrgpacket").write_bytes(b"PK\x03\x04 not a packet")
+    with db.unit_of_work() as session, pytest.raises(WorkflowError, match="stranger.usrgpacket"):
+        mm.packet_file_messages(session, folder=tmp_path / "packets", actor=actor)

@@ -34,13 +34,14 @@ def _messages(args: argparse.Namespace, db, actor) -> list:
 
     chosen = [
         name
-        for name in ("letters", "letter", "packets", "invitations", "reminders")
+        for name in ("letters", "letter", "packets", "packet_files", "invitations", "reminders")
         if getattr(args, name)
     ]
     if len(chosen) != 1:
         raise WorkflowError(
             "Say what to e-mail, one of: --letters ROUND [--kind KIND], --letter REFERENCE, "
-            "--packets ROUND [--reviewer EMAIL], --invitations MEETING [--pending], "
+            "--packets ROUND [--reviewer EMAIL], --packet-files FOLDER, "
+            "--invitations MEETING [--pending], "
             "--reminders ROUND."
         )
     what = chosen[0]
@@ -51,6 +52,8 @@ def _messages(args: argparse.Namespace, db, actor) -> list:
             db, round_id=round_id, reviewer_email=args.reviewer, actor=actor, now=now()
         )
     with db.unit_of_work() as session:
+        if what == "packet_files":
+            return mm.packet_file_messages(session, folder=args.packet_files, actor=actor)
         if what == "letters":
             round_id = rounds.find_round(session, args.letters)
             ids = mm.round_letter_ids(session, round_id=round_id, kind=args.kind)
@@ -255,6 +258,11 @@ def _selectors(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--packets", metavar="ROUND", help="each reviewer's packet for a round")
     parser.add_argument("--reviewer", metavar="EMAIL", help="with --packets: only this reviewer")
+    parser.add_argument(
+        "--packet-files",
+        metavar="FOLDER",
+        help="the packets already exported into a folder (each to the reviewer it names)",
+    )
     parser.add_argument(
         "--invitations", type=int, metavar="MEETING", help="invitations to a meeting (its number)"
     )

@@ -182,6 +182,56 @@ def packet_messages(
     return messages
 
 
+def packet_file_messages(session: Session, *, folder: str | Path, actor: Actor) -> list[Outgoing]:
+    """One message per packet file already exported into `folder` (each read and checked as
+    reviewer mode reads it), to the reviewer the packet names; nothing is exported again."""
+    from .review_packets import PACKET_SUFFIX, read_packet
+
+    require_staff(actor, "e-mail review packets")
+    where = Path(folder)
+    if not where.is_dir():
+        raise WorkflowError(f"The folder {where} does not exist or is not a folder.")
+    files = sorted(where.glob(f"*{PACKET_SUFFIX}"))
+    if not files:
+        raise WorkflowError(f"The folder {where} holds no {PACKET_SUFFIX} files.")
+    template = current_template(session, "packet")
+    messages = []
+    for path in files:
+        packet = read_packet(path)
+        row = session.scalar(
+            select(ReviewPacket).where(ReviewPacket.packet_uid == packet.packet_uid)
+        )
+        if row is None:
+            raise WorkflowError(
+                f"The packet {path.name} was not exported from this database; it cannot be sent."
+            )
+        n = len(packet.applications)
+        subject, body = template.render(
+            {
+                "recipient_name": packet.reviewer_name,
+                "sender_name": actor.name,
+                "round_name": packet.round_name,
+                "deadline": _long(packet.deadline),
+                "applications": f"{n} application{'s' if n != 1 else ''}",
+                "packet_file": path.name,
+            }
+        )
+        messages.append(
+            Outgoing(
+                kind="packet",
+                entity="review_packet",
+                entity_id=row.id,
+                about=packet.round_name,
+                recipient_name=packet.reviewer_name,
+                recipient_email=packet.reviewer_email,
+                subject=subject,
+                body=body,
+                attachments=(Attachment(path.name, PACKET_MEDIA_TYPE, path.read_bytes()),),
+            )
+        )
+    return messages
+
+
 # -- invitations ---------------------------------------------------------------------------------
 def invitation_messages(
     session: Session,
