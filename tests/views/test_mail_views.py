@@ -134,3 +134,22 @@ def test_the_attendance_tab_e_mails_the_meetings_invitations(qtbot, main_window,
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dialog.result_text))
     assert list((tmp_path / "drafts").glob("invitation-*.eml"))
+
+
+def test_packets_already_exported_are_drafted_from_their_folder(qtbot, main_window, tmp_path):
+    from tests.workflows.review_exchange_support import export_all
+
+    window = main_window
+    packets = export_all(window.db, tmp_path / "packets")
+    dialog = open_mail_dialog(window, kind="packet_files")
+    assert dialog.packets_folder.isEnabled() and not dialog.round.isEnabled()
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.result_text))
+    assert dialog.result_text == "Choose the folder the packets were exported to."
+    dialog.result_text = ""
+    dialog.message.close()
+    dialog.packets_folder.setText(str(tmp_path / "packets"))
+    dialog.folder.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.result_text))
+    assert len(list((tmp_path / "drafts").glob("packet-*.eml"))) == len(packets)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import clock
+from ..workflows import WorkflowError
 from .operations import read
 from .progress import run_with_progress
 from .window_size import close_keys
@@ -36,6 +37,7 @@ from .window_size import close_keys
 WHAT = (
     ("letter", "Letters issued in a round"),
     ("packet", "Review packets of a round (exported afresh)"),
+    ("packet_files", "Review packets already exported (from their folder)"),
     ("invitation", "Invitations to a meeting (with its .ics and agenda)"),
     ("reminder", "Reminders to reviewers with scores outstanding"),
 )
@@ -102,6 +104,14 @@ class MailDialog(QDialog):
         form.addRow("&Meeting:", self.meeting)
         self.pending = QCheckBox("Only those who have not replied", objectName="mailPending")
         form.addRow("", self.pending)
+        packets_row = QHBoxLayout()
+        self.packets_folder = QLineEdit(objectName="mailPacketsFolder")
+        self.packets_folder.setPlaceholderText("the folder the packets were exported to")
+        self.packets_browse = QPushButton("Bro&wse…")
+        self.packets_browse.clicked.connect(self._browse_packets)
+        packets_row.addWidget(self.packets_folder)
+        packets_row.addWidget(self.packets_browse)
+        form.addRow("Packets:", packets_row)
         layout.addLayout(form)
 
         self.drafts = QRadioButton("Write &drafts (.eml) into a folder", objectName="mailDrafts")
@@ -156,6 +166,8 @@ class MailDialog(QDialog):
         self.kind.setEnabled(not fixed and what == "letter")
         self.meeting.setEnabled(what == "invitation")
         self.pending.setEnabled(what == "invitation")
+        self.packets_folder.setEnabled(what == "packet_files")
+        self.packets_browse.setEnabled(what == "packet_files")
         self.folder.setEnabled(self.drafts.isChecked())
         self.go.setText("Write drafts" if self.drafts.isChecked() else "Send")
 
@@ -163,6 +175,13 @@ class MailDialog(QDialog):
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the drafts", self.folder.text())
         if chosen:
             self.folder.setText(chosen)
+
+    def _browse_packets(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Folder of the exported packets", self.packets_folder.text()
+        )
+        if chosen:
+            self.packets_folder.setText(chosen)
 
     def _password(self) -> tuple[bool, str | None]:
         from ..workflows.mail_server import stored_password
@@ -190,6 +209,7 @@ class MailDialog(QDialog):
             "pending": self.pending.isChecked(),
             "drafts": self.drafts.isChecked(),
             "folder": Path(self.folder.text()),
+            "packets_folder": self.packets_folder.text().strip(),
         }
 
     def _work(
@@ -205,13 +225,17 @@ class MailDialog(QDialog):
             messages = mm.packet_messages(db, round_id=chosen["round_id"], actor=actor, now=now)
         else:
             with db.unit_of_work() as session:
-                if what == "letter":
+                if what == "packet_files":
+                    if not chosen["packets_folder"]:
+                        raise WorkflowError("Choose the folder the packets were exported to.")
+                    messages = mm.packet_file_messages(
+                        session, folder=chosen["packets_folder"], actor=actor
+                    )
+                elif what == "letter":
                     ids = self.letter_ids or mm.round_letter_ids(
                         session, round_id=chosen["round_id"], kind=chosen["kind"]
                     )
                     if not ids:
-                        from ..workflows import WorkflowError
-
                         raise WorkflowError("No letters of that kind are registered for the round.")
                     messages = mm.letter_messages(session, letter_ids=ids, actor=actor)
                 elif what == "invitation":
