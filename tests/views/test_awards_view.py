@@ -17,6 +17,7 @@ from usrg_desktop.domain.grants import Application
 from usrg_desktop.views.awards_view import AwardScreen
 from usrg_desktop.workflows import award_tracking as at
 from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.project_dates import next_working_day
 
 
 def awards_page(window):
@@ -214,7 +215,8 @@ def test_schedule_in_rand_is_edited_as_rand(qtbot, main_window, demo_db):
     award_id = award_in_state(demo_db, "awarded")
     with demo_db.unit_of_work() as s:
         amount = s.get(Award, award_id).amount_cents
-        awarded_on = s.get(Award, award_id).awarded_on
+        # Due dates are working days (the letter promises them).
+        awarded_on = next_working_day(s.get(Award, award_id).awarded_on)
         third = amount // 3
         rows = [
             ("signature", third, awarded_on),

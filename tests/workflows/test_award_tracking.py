@@ -553,7 +553,7 @@ def test_application_history_shows_award_events_and_overdue_items_first(any_db):
 def test_any_whole_percent_schedule_adds_up_to_the_award(amount, cuts):
     points = [0, *sorted(cuts), 100]
     percents = [b - a for a, b in zip(points, points[1:], strict=False)]
-    rows = [("other", f"{p} %", date(2027, 1, 31)) for p in percents]
+    rows = [("other", f"{p} %", date(2027, 2, 1)) for p in percents]
     plan = at.plan_schedule(amount, date(2026, 1, 1), rows)  # R 1,00 or more: 1 % is a cent
     assert sum(cents for _t, _p, cents, _d in plan) == amount
     assert [p for _t, p, _c, _d in plan] == percents
@@ -564,5 +564,47 @@ def test_a_share_too_small_for_a_cent_is_refused():
         at.plan_schedule(
             50,
             date(2026, 1, 1),
-            [("signature", "99 %", "2026-02-01"), ("other", "1 %", "2026-03-01")],
+            [("signature", "99 %", "2026-02-02"), ("other", "1 %", "2026-03-02")],
+        )
+
+
+def test_a_schedule_promises_working_days_but_keeps_the_dates_it_had(any_db):
+    """A typed due date on a weekend or a public holiday is refused with the next working day;
+    a date the schedule already had (an older award's) may stay while another tranche changes."""
+    _app_id, award_id = awarded(any_db)
+    with any_db.unit_of_work() as s, pytest.raises(WorkflowError) as refused:
+        at.set_tranche_schedule(
+            s,
+            award_id=award_id,
+            actor=STAFF,
+            now=NOW,
+            tranches=[
+                ("signature", "50 %", "2026-06-16"),
+                ("interim report", "40 %", "2026-10-29"),
+                ("final report", "10 %", "2027-04-29"),
+            ],
+        )
+    assert str(refused.value) == (
+        "Tranche 1: 2026-06-16 is a public holiday (Youth Day); choose a working day (the next "
+        "one is 2026-06-17)."
+    )
+    with any_db.unit_of_work() as s, pytest.raises(WorkflowError, match="is a Sunday"):
+        at.plan_schedule(100_00, date(2026, 1, 1), [("other", "100 %", "2027-06-06")])
+    # A date already in the schedule is kept even when it is not a working day.
+    with any_db.unit_of_work() as s:
+        tranche = s.scalar(
+            select(Tranche).where(Tranche.award_id == award_id, Tranche.position == 1)
+        )
+        tranche.due_on = date(2026, 5, 2)  # a Saturday, as older awards may have
+    with any_db.unit_of_work() as s:
+        at.set_tranche_schedule(
+            s,
+            award_id=award_id,
+            actor=STAFF,
+            now=NOW,
+            tranches=[
+                ("signature", "60 %", "2026-05-02"),
+                ("interim report", "30 %", "2026-10-29"),
+                ("final report", "10 %", "2027-04-29"),
+            ],
         )

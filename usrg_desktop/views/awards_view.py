@@ -752,7 +752,9 @@ class ScheduleDialog(ActionDialog):
         """Show what the typed tranches add up to, or the sentence saying what is wrong."""
         d = self.detail
         try:
-            plan = at.plan_schedule(d.amount_cents, d.awarded_on, self.rows())
+            plan = at.plan_schedule(
+                d.amount_cents, d.awarded_on, self.rows(), keep={t.due_on for t in d.tranches}
+            )
         except WorkflowError as problem:
             self.total.setStyleSheet(ERROR_STYLE)
             self.total.setText(str(problem))

@@ -16,7 +16,7 @@ month end (31 August + 6 months is 28 February, or 29 February in a leap year).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,7 +42,14 @@ from . import Actor, WorkflowError, by_whom, edit_conflict, get_for_update
 from . import applications as state_machine
 from .audit_trail import audit
 from .dates import sast_minutes
-from .project_dates import AwardDates, award_dates, date_rules
+from .project_dates import (
+    AwardDates,
+    award_dates,
+    date_rules,
+    is_working_day,
+    next_working_day,
+    non_working_reason,
+)
 from .roles import require_staff
 
 S = ApplicationState
@@ -376,11 +383,16 @@ def _due_of(due: date | str | None, row: int) -> date:
 
 
 def plan_schedule(
-    amount_cents: int, awarded_on: date, rows: Sequence[tuple[str, int | str, date | str | None]]
+    amount_cents: int,
+    awarded_on: date,
+    rows: Sequence[tuple[str, int | str, date | str | None]],
+    keep: Collection[date] = (),
 ) -> list[tuple[str, int, int, date]]:
     """Check a typed schedule against the award: (trigger, percent, cents, due) per tranche.
 
     Raises a WorkflowError naming the row, or the difference when the tranches do not add up.
+    A due date must be a working day, unless it is one of `keep` (the schedule's dates as they
+    are, which an edit of another tranche must not force to change).
     """
     if not rows:
         raise WorkflowError("A schedule needs at least one tranche.")
@@ -393,6 +405,12 @@ def plan_schedule(
             raise WorkflowError(
                 f"Tranche {row}: due {due_on.isoformat()} is before the award date "
                 f"{awarded_on.isoformat()}."
+            )
+        if not is_working_day(due_on) and due_on not in keep:
+            # The award letter promises these dates: never a weekend or a public holiday.
+            raise WorkflowError(
+                f"Tranche {row}: {due_on.isoformat()} is {non_working_reason(due_on)}; choose a "
+                f"working day (the next one is {next_working_day(due_on).isoformat()})."
             )
         if (percent is not None and percent <= 0) or (cents is not None and cents <= 0):
             raise WorkflowError(f"Tranche {row}: the amount must be more than R 0,00.")
@@ -468,7 +486,9 @@ def set_tranche_schedule(
             f"The schedule of {award.number} cannot change: tranche {paid[0].position} was "
             f"paid on {paid[0].paid_on.isoformat()}."
         )
-    plan = plan_schedule(award.amount_cents, award.awarded_on, tranches)
+    plan = plan_schedule(
+        award.amount_cents, award.awarded_on, tranches, keep={t.due_on for t in current}
+    )
     _replace_tranches(
         session,
         award,

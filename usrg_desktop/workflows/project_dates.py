@@ -52,6 +52,25 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+def non_working_reason(day: date) -> str:
+    """Why `day` is not a working day: "a Sunday", "a public holiday (Youth Day)"."""
+    name = holidays_name(day)
+    if name:
+        return f"a public holiday ({name})"
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return "a working day"
+
+
+def holidays_name(day: date) -> str:
+    """The South African public holiday on `day`, or ""."""
+    import holidays
+
+    if day not in _holidays(day.year):
+        return ""
+    return str(holidays.country_holidays("ZA", years=day.year).get(day, ""))
+
+
 def next_working_day(day: date) -> date:
     """`day` itself when it is a working day, otherwise the first working day after it."""
     while not is_working_day(day):
