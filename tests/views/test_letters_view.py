@@ -347,3 +347,23 @@ def test_the_letterhead_screen_sets_who_signs(qtbot, main_window, demo_db, tmp_p
     assert read(demo_db, letter_signatory.current_signatory).name == "Nomvula Dlamini"
     panel.name.setText("Nomvula Dlamini")
     editor.close()
+
+
+def test_an_administrator_sets_the_report_dates_on_the_letterhead_screen(
+    qtbot, main_window, demo_db
+):
+    from usrg_desktop.views.operations import read
+    from usrg_desktop.workflows import project_dates
+
+    admin = demo_db.rows("SELECT id FROM users WHERE username = 'admin'")[0][0]
+    main_window.actor = Actor(admin, "Administrator", "administrator")
+    editor = lv.letterhead(main_window)
+    panel = editor.award_dates
+    assert (panel.interim.value(), panel.final.value()) == (0, 30)
+    panel.final.setValue(45)
+    panel.interim.setValue(14)
+    assert editor.has_unsaved_changes()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.has_unsaved_changes()
+    assert read(demo_db, project_dates.date_rules) == project_dates.DateRules(14, 45)
+    editor.close()

@@ -38,6 +38,7 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, EditConflict, WorkflowError, letter_batch
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
+from .award_dates_panel import AwardDatesPanel
 from .form_feedback import error_label, set_error
 from .list_page import ListPage
 from .operations import Refused, perform, read
@@ -741,6 +742,8 @@ class LetterheadEditor(QWidget):
         column.addLayout(buttons)
         self.signatory = SignatoryPanel(db, actor, on_saved=self.refresh_preview)
         column.addWidget(self.signatory)
+        self.award_dates = AwardDatesPanel(db, actor)
+        column.addWidget(self.award_dates)
         column.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -763,7 +766,11 @@ class LetterheadEditor(QWidget):
         if not self.save_button.isEnabled():
             return False
         letterhead_changed = self._logo_changed or self._fields() != self._saved
-        return letterhead_changed or self.signatory.has_unsaved_changes()
+        return (
+            letterhead_changed
+            or self.signatory.has_unsaved_changes()
+            or self.award_dates.has_unsaved_changes()
+        )
 
     def unsaved_what(self) -> str:
         """What is unsaved, for the question."""
@@ -839,6 +846,8 @@ class LetterheadEditor(QWidget):
         if self.actor is None:
             return False
         if self.signatory.has_unsaved_changes() and not self.signatory.save():
+            return False
+        if self.award_dates.has_unsaved_changes() and not self.award_dates.save():
             return False
         changes: dict[str, Any] = {
             "name": self.name.text(),

@@ -60,7 +60,7 @@ class SignatoryPanel(QGroupBox):
         remove.clicked.connect(self.remove_image)
         self.error = error_label()
         self.error.setObjectName("signatoryError")
-        self.save_button = QPushButton("Save &signatory")
+        self.save_button = QPushButton("Save si&gnatory")
         self.save_button.setObjectName("saveSignatory")
         self.save_button.clicked.connect(self.save)
         allowed = actor is not None and actor.role == "administrator"
