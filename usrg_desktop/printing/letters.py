@@ -72,11 +72,26 @@ _COMMON = {
     "date": "the date of the letter",
     "letter_reference": "the letter's own reference in the register",
 }
+# What an acknowledgement says comes next, by where the application stands.
+SCREENING_AHEAD = (
+    "The application will now be screened for eligibility, and we will write to you again when "
+    "screening is complete."
+)
+SCREENING_UNDER_WAY = (
+    "The application is being screened for eligibility; we will write to you again when "
+    "screening is complete."
+)
+SCREENING_DONE = (
+    "Screening of the application is already complete; we write to you separately about its "
+    "outcome."
+)
+
 PLACEHOLDERS: dict[str, dict[str, str]] = {
     "acknowledgement": {
         **_COMMON,
         "submitted_on": "the date the application was submitted",
         "requested_amount": "the amount requested, in figures",
+        "next_step": "what happens next: screening ahead, under way or already done",
     },
     "ineligible": {**_COMMON, "reasons": "why the application did not pass screening"},
     "award": {
@@ -164,6 +179,8 @@ class AcknowledgementLetter:
     header: LetterHeader
     submitted_on: date | None
     requested_cents: int
+    # What happens next, as the application stands (screening ahead, under way, or done).
+    next_step: str = SCREENING_AHEAD
     kind: str = field(default="acknowledgement", init=False)
 
     def values(self) -> dict[str, str]:
@@ -172,6 +189,7 @@ class AcknowledgementLetter:
             **_common_values(self.header),
             "submitted_on": long_date(self.submitted_on) if self.submitted_on else "",
             "requested_amount": money(self.requested_cents),
+            "next_step": self.next_step,
         }
 
 
@@ -326,7 +344,12 @@ def letter_from_data(data: Mapping[str, Any]) -> Letter:
     )
     kind = data["kind"]
     if kind == "acknowledgement":
-        return AcknowledgementLetter(header, day(data["submitted_on"]), data["requested_cents"])
+        return AcknowledgementLetter(
+            header,
+            day(data["submitted_on"]),
+            data["requested_cents"],
+            data.get("next_step", SCREENING_AHEAD),
+        )
     if kind == "ineligible":
         return IneligibilityLetter(header, data["reasons"])
     if kind == "decline":

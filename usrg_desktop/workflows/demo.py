@@ -685,8 +685,7 @@ _LETTER_TEMPLATES = (
         "Dear {contact_name}\n\n"
         'The USRG secretariat has received the application "{title}" from {applicant_name} to '
         "the {round_name}. Its reference is {reference}; please quote it in all correspondence.\n\n"
-        "The application will now be screened for eligibility, and we will write to you again "
-        "when screening is complete.\n\n"
+        "{next_step}\n\n"
         "Yours sincerely\nUSRG Secretariat\nSouth African Cities Network",
     ),
     (

@@ -41,6 +41,9 @@ from ..domain.grants import Application, ApplicationState, Round
 from ..printing.letters import (
     PLACEHOLDER,
     PLACEHOLDERS,
+    SCREENING_AHEAD,
+    SCREENING_DONE,
+    SCREENING_UNDER_WAY,
     AcknowledgementLetter,
     Addressee,
     AwardLetter,
@@ -488,6 +491,9 @@ def letter_data(
             header,
             south_african_day(submitted.occurred_at) if submitted else None,
             app.requested_cents,
+            {S.SUBMITTED.value: SCREENING_AHEAD, S.SCREENING.value: SCREENING_UNDER_WAY}.get(
+                app.state, SCREENING_DONE
+            ),
         )
     if kind == "ineligible":
         event = _last_event(session, app.id, to_state=S.INELIGIBLE.value)
