@@ -18,6 +18,30 @@ def isolated_qsettings(tmp_path_factory) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _unsaved_questions_answered_at_teardown() -> Iterator[None]:
+    """A window closed at the end of a test with typing not saved asks Save / Discard / Cancel
+    (views/unsaved.py) and stays open; answer Discard so it really closes and no question is
+    left waiting for the next test."""
+    yield
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+
+    for _ in range(5):
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "unsavedChanges" and w.isVisible()
+        ]
+        if not boxes:
+            return
+        for box in boxes:
+            for button in box.findChildren(QAbstractButton):
+                if button.text().replace("&", "") == "Discard":
+                    button.click()
+                    break
+        QApplication.processEvents()
+
+
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
     """A settings file of this test only."""

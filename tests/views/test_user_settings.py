@@ -55,30 +55,51 @@ def test_the_self_test_leaves_the_users_settings_alone(demo_db, tmp_path):
     assert _files_under(home) == []
 
 
-def _sign_in_as(username: str, seen: dict) -> None:
-    dialog = QApplication.activeModalWidget()
-    if not isinstance(dialog, SignInDialog):
-        QTimer.singleShot(20, lambda: _sign_in_as(username, seen))
-        return
-    seen["prefilled"] = dialog.username.text()
-    dialog.username.setText(username)
-    dialog.password.setText(DEMO_PASSWORD)
-    dialog.sign_in_button.click()
+def _sign_in_as(username: str, seen: dict, earlier: set[int]) -> None:
+    """Sign in at the start-up dialog, then close the new main window as the user does.
+
+    Windows of earlier tests may still exist: only the new ones are touched. Whatever happens,
+    the program is ended after 30 s, so a failure fails instead of hanging the run."""
+    QTimer.singleShot(30_000, lambda: QApplication.exit(1))
+
+    def new(kind):  # noqa: ANN001, ANN202
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, kind) and w.isVisible() and id(w) not in earlier
+        ]
+
+    def sign_in() -> None:
+        dialogs = new(SignInDialog)
+        if not dialogs:
+            QTimer.singleShot(20, sign_in)
+            return
+        dialog = dialogs[0]
+        seen["prefilled"] = dialog.username.text()
+        dialog.username.setText(username)
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.sign_in_button.click()
+        QTimer.singleShot(50, close_the_window)
 
     def close_the_window() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        if not windows or not windows[0].isVisible():
+        windows = new(MainWindow)
+        if not windows:
             QTimer.singleShot(20, close_the_window)
             return
         windows[0].resize(1000, 640)
         windows[0].close()  # as the user does; the last window closed ends the program
 
-    QTimer.singleShot(50, close_the_window)
+    sign_in()
+
+
+def _windows_now() -> set[int]:
+    return {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
 
 
 def test_a_real_start_remembers_size_and_user_in_the_users_own_file(qapp, demo_db):
     seen: dict = {}
-    QTimer.singleShot(20, lambda: _sign_in_as("coordinator", seen))
+    earlier = _windows_now()
+    QTimer.singleShot(20, lambda: _sign_in_as("coordinator", seen, earlier))
     assert app.main(["--database", str(demo_db.path)]) == 0
     path = settings.gui_settings_file()
     stored = QSettings(str(path), QSettings.Format.IniFormat)
@@ -86,7 +107,8 @@ def test_a_real_start_remembers_size_and_user_in_the_users_own_file(qapp, demo_d
     assert stored.value("main_window/geometry")
     # The next start offers the same user.
     again: dict = {}
-    QTimer.singleShot(20, lambda: _sign_in_as("coordinator", again))
+    earlier = _windows_now()
+    QTimer.singleShot(20, lambda: _sign_in_as("coordinator", again, earlier))
     assert app.main(["--database", str(demo_db.path)]) == 0
     assert again["prefilled"] == "coordinator"
 
