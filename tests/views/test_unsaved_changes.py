@@ -303,3 +303,27 @@ def test_ranking_closed_with_tried_decisions_asks_and_discard_records_nothing(
     assert demo_db.rows(
         "SELECT state FROM applications WHERE id = :i", {"i": first.application_id}
     ) == [("reviewed",)]
+
+
+def test_a_screening_note_typed_then_window_closed_asks_and_save_keeps_it(
+    qtbot, main_window, demo_db
+):
+    from usrg_desktop.views.applications_view import ApplicationScreen
+
+    app_id = demo_db.rows("SELECT id FROM applications WHERE state = 'screening' ORDER BY id")[0][0]
+    screen = main_window.open_window(
+        ("application", app_id), lambda: ApplicationScreen(main_window, app_id)
+    )
+    screen.tabs.setCurrentWidget(screen.screening_tab)
+    item = screen.screening_tab.items[-1]
+    note = screen.screening_tab.notes[item.check_id]
+    note.setFocus()
+    qtbot.keyClicks(note, "Letter of support from the Msunduzi head of safety is unsigned")
+    asked = answer_modal("Save")
+    screen.close()  # the field was never left: its editingFinished did not save it
+    qtbot.waitUntil(lambda: gone(screen))
+    assert asked == ["Not saved yet: a screening note."]
+    assert demo_db.rows(
+        "SELECT note FROM screening_results WHERE application_id = :a AND check_id = :c",
+        {"a": app_id, "c": item.check_id},
+    ) == [("Letter of support from the Msunduzi head of safety is unsigned",)]

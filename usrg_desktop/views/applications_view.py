@@ -1090,6 +1090,14 @@ class ScreeningTab(QWidget):
 
     def record(self, check_id: int) -> bool:
         """Save one check's tick and note."""
+        done = self._record(
+            check_id, self.boxes[check_id].isChecked(), self.notes[check_id].text().strip()
+        )
+        if done:
+            self.screen.refresh()
+        return done
+
+    def _record(self, check_id: int, passed: bool, note: str) -> bool:
         try:
             perform(
                 self,
@@ -1097,8 +1105,8 @@ class ScreeningTab(QWidget):
                 wf.record_screening,
                 application_id=self.screen.application_id,
                 check_id=check_id,
-                passed=self.boxes[check_id].isChecked(),
-                note=self.notes[check_id].text().strip(),
+                passed=passed,
+                note=note,
                 actor=self.screen.actor,
                 now=utc_now(),
                 quiet=True,
@@ -1107,8 +1115,32 @@ class ScreeningTab(QWidget):
             set_error(self.error, str(exc))
             return False
         set_error(self.error, "")
-        self.screen.refresh()
         return True
+
+    def _typed_notes(self) -> dict[int, tuple[bool, str]]:
+        """The checks whose note was typed and not saved yet (a note is saved as its field is
+        left; closing the window does not leave it)."""
+        typed = {}
+        for item in self.items:
+            note = self.notes.get(item.check_id)
+            if note is not None and note.isEnabled() and note.text().strip() != item.note:
+                typed[item.check_id] = (self.boxes[item.check_id].isChecked(), note.text().strip())
+        return typed
+
+    def has_unsaved_changes(self) -> bool:
+        """A screening note typed and not saved (see views/unsaved.py)."""
+        return bool(self._typed_notes())
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question."""
+        return "a screening note"
+
+    def save(self) -> bool:
+        """Save every note typed (with its tick as shown)."""
+        typed = self._typed_notes()
+        done = all(self._record(c, passed, note) for c, (passed, note) in typed.items())
+        self.screen.refresh()
+        return done
 
 
 class ApplicationScreen(QWidget):
@@ -1206,6 +1238,12 @@ class ApplicationScreen(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         self.resize(980, 720)
+        # Closing with a screening note typed and not saved asks Save / Discard / Cancel.
+        self.guard = install_guard(
+            self,
+            lambda: [self.screening_tab],
+            lambda: self.details.label if self.details is not None else "The application",
+        )
         self.refresh()
 
     @property
