@@ -327,3 +327,48 @@ def test_a_screening_note_typed_then_window_closed_asks_and_save_keeps_it(
         "SELECT note FROM screening_results WHERE application_id = :a AND check_id = :c",
         {"a": app_id, "c": item.check_id},
     ) == [("Letter of support from the Msunduzi head of safety is unsigned",)]
+
+
+# -- every other form: what it held when shown is compared (GuardedDialog's default) ----------
+def _screen_with_a_tranche_due(qtbot, main_window, demo_db):
+    """An award's screen with its first tranche due and selected: an awarded application's
+    agreement is recorded as signed, as the user does, so the first tranche falls due."""
+    from tests.views.test_awards_view import award_in_state, click_ok, open_screen
+
+    screen = open_screen(qtbot, main_window, award_in_state(demo_db, "awarded"))
+    qtbot.mouseClick(screen.sign_button, Qt.MouseButton.LeftButton)
+    click_ok(qtbot, screen.dialog)
+    screen.tranches.selectRow(0)
+    assert screen.pay_button.isEnabled()
+    return screen
+
+
+def test_a_payment_reference_typed_then_escape_asks_and_save_records_it(
+    qtbot, main_window, demo_db
+):
+    from PySide6.QtWidgets import QLineEdit
+
+    screen = _screen_with_a_tranche_due(qtbot, main_window, demo_db)
+    qtbot.mouseClick(screen.pay_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "reference"), "EFT 2026/2201")
+    asked = answer_modal("Save")
+    dialog.reject()  # Close, or Escape
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert asked == ["Not saved yet: “Record payment — Tranche 1 (on signature)”."]
+    assert (
+        "reference EFT 2026/2201"
+        in demo_db.rows(
+            "SELECT detail FROM audit_events WHERE action = 'pay_tranche' ORDER BY id DESC LIMIT 1"
+        )[0][0]
+    )
+
+
+def test_an_untouched_form_closes_without_a_question(qtbot, main_window, demo_db):
+    screen = _screen_with_a_tranche_due(qtbot, main_window, demo_db)
+    qtbot.mouseClick(screen.pay_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    qtbot.waitExposed(dialog)
+    dialog.reject()
+    assert not dialog.isVisible()

@@ -28,6 +28,7 @@ from ..workflows.records import check_records, last_records_check, note_records_
 from .form_feedback import error_label, set_error
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform
+from .unsaved import GuardedDialog
 
 
 def _password_edit(name: str) -> QLineEdit:
@@ -47,11 +48,12 @@ def _role_combo(current: str | None = None) -> QComboBox:
     return combo
 
 
-class _FormDialog(QDialog):
+class _FormDialog(GuardedDialog):
     """A small form whose refusal is said under the fields; the dialog stays open."""
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.setWindowTitle(title)
         self.form = QFormLayout()
         self.error = error_label()

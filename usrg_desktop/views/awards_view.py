@@ -42,6 +42,7 @@ from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform, read
+from .unsaved import GuardedDialog
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 OVERDUE_TEXT = QColor("#8a1c12")
@@ -615,7 +616,7 @@ class AwardScreen(QWidget):
         return self._open(dialog)
 
 
-class ActionDialog(QDialog):
+class ActionDialog(GuardedDialog):
     """A small form for one action; a refusal is shown under the fields and the dialog stays."""
 
     def __init__(self, parent: QWidget, title: str, *, ok_text: str = "Save") -> None:
@@ -638,6 +639,7 @@ class ActionDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self._action: Callable[[], bool] | None = None
         self.buttons.accepted.connect(self._on_ok)
         self.setMinimumWidth(440)

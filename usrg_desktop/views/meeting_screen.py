@@ -42,7 +42,7 @@ from .commands import resolve
 from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
 from .operations import Refused, confirm, perform, read
-from .unsaved import install_guard
+from .unsaved import GuardedDialog, install_guard
 
 STATUS_COLOURS = {
     MS.PLANNED.value: "#8a5a00",
@@ -415,11 +415,12 @@ class MeetingScreen(QWidget):
         return self.last_export
 
 
-class CancelDialog(QDialog):
+class CancelDialog(GuardedDialog):
     """The reason for cancelling a meeting; OK asks once more, then cancels."""
 
     def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
         super().__init__(screen)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.screen_ = screen
         self.meeting = meeting
         self.setWindowTitle(f"Cancel meeting {meeting.number}")
@@ -490,13 +491,14 @@ class CancelDialog(QDialog):
         return True
 
 
-class MoveDialog(QDialog):
+class MoveDialog(GuardedDialog):
     """New days for a meeting in its quarter, checked against the rules as they change."""
 
     FIELDS = ("starts_on", "ends_on", "reason", "host")
 
     def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
         super().__init__(screen)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.screen_ = screen
         self.meeting = meeting
         self.setWindowTitle(f"Move meeting {meeting.number}")

@@ -66,6 +66,7 @@ from .date_fields import meeting_day_edits, pydate, qdate
 from .form_feedback import error_label, show_field_errors
 from .list_page import EXPORT_FILTERS
 from .operations import Refused, confirm, perform
+from .unsaved import GuardedDialog
 
 HELD_COLOUR = QColor("#2f6f8f")
 PLANNED_COLOUR = QColor("#9cc3d5")
@@ -444,13 +445,14 @@ class RotationPanel(QWidget):
         return dialog
 
 
-class EditProposalDialog(QDialog):
+class EditProposalDialog(GuardedDialog):
     """Another host or other dates for a quarter, checked as they change; a reason is needed."""
 
     FIELDS = ("quarter", "host", "starts_on", "ends_on", "reason")
 
     def __init__(self, parent: QWidget, db: Database, proposal: Proposal, *, today: date) -> None:
         super().__init__(parent)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.db = db
         self.proposal = proposal
         self.today = today
@@ -558,11 +560,12 @@ class EditProposalDialog(QDialog):
         return True
 
 
-class RejectProposalDialog(QDialog):
+class RejectProposalDialog(GuardedDialog):
     """The reason the proposed city will not host the quarter (it keeps its turn)."""
 
     def __init__(self, parent: QWidget, db: Database, proposal: Proposal) -> None:
         super().__init__(parent)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.db = db
         self.proposal = proposal
         self.window_ = parent.window_ if isinstance(parent, RotationPanel) else None
@@ -894,13 +897,14 @@ class RotationInputsPanel(QWidget):
         return done
 
 
-class _InputDialog(QDialog):
+class _InputDialog(GuardedDialog):
     """A small form whose refusals show next to its fields; the dialog stays until saved."""
 
     FIELDS: tuple[str, ...] = ()
 
     def __init__(self, inputs: RotationInputsPanel, title: str, ok_text: str) -> None:
         super().__init__(inputs)
+        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self.inputs = inputs
         self.db = inputs.db
         self.setWindowTitle(title)

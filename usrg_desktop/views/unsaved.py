@@ -21,7 +21,20 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTableWidget,
+    QTextEdit,
+    QWidget,
+)
 
 
 class Editor(Protocol):
@@ -116,7 +129,7 @@ class UnsavedGuard(QObject):
             self.box = None
             if clicked is save:
                 # Each editor shows its own refusal; the window stays on the first that failed.
-                if not all(editor.save() for editor in dirty):
+                if not all(_saved(editor) for editor in dirty):
                     self.answered.emit(False)
                     return
             elif clicked is discard:
@@ -157,18 +170,88 @@ class UnsavedGuard(QObject):
         return False
 
 
+def _saved(editor: Any) -> bool:
+    """Save one editor; a save that returns nothing counts as done when nothing is left unsaved
+    (or its window has closed, as a dialog's OK does)."""
+    result = editor.save()
+    if result is None:
+        window = editor.window() if isinstance(editor, QWidget) else None
+        return (window is not None and not window.isVisible()) or not editor.has_unsaved_changes()
+    return bool(result)
+
+
+def form_state(root: QWidget) -> tuple[Any, ...]:
+    """Everything that can be typed or chosen under `root`, in a comparable tuple: what a form
+    holds, to tell whether it changed since it was opened."""
+    values: list[Any] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit):
+            if not widget.isReadOnly() and not isinstance(
+                widget.parent(), QAbstractSpinBox | QComboBox
+            ):
+                values.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            if not widget.isReadOnly():
+                values.append(widget.toPlainText())
+        elif isinstance(widget, QDateTimeEdit):
+            values.append(widget.dateTime().toString("yyyy-MM-dd HH:mm"))
+        elif isinstance(widget, QAbstractSpinBox):
+            values.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            values.append((widget.currentIndex(), widget.currentText()))
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            values.append(widget.isChecked())
+        elif isinstance(widget, QTableWidget):
+            values.append(
+                tuple(
+                    (item.text(), int(item.checkState().value)) if item is not None else None
+                    for r in range(widget.rowCount())
+                    for c in range(widget.columnCount())
+                    for item in (widget.item(r, c),)
+                )
+            )
+    return tuple(values)
+
+
 class GuardedDialog(QDialog):
     """A dialog that asks Save / Discard / Cancel before Cancel, Escape or × drop its typing.
 
-    Subclasses call `self.guard_unsaved(title)` once their fields exist and provide
-    `has_unsaved_changes()` and `save()` (and `unsaved_what()`)."""
+    Subclasses call `self.guard_unsaved(title)` in their `__init__`. By default what the
+    dialog holds when first shown is remembered (`form_state`), a change from it is unsaved,
+    and Save presses the dialog's own OK button; a subclass may provide `has_unsaved_changes()`,
+    `save()` and `unsaved_what()` of its own."""
 
     guard: UnsavedGuard | None = None
+    _opened_state: tuple[Any, ...] | None = None
 
     def guard_unsaved(self, title: Callable[[], str] | str) -> UnsavedGuard:
         """Start asking before unsaved changes are dropped."""
         self.guard = UnsavedGuard(self, lambda: [self], title)
         return self.guard
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        """Remember what the form holds as it first shows (its fields are filled by then)."""
+        super().showEvent(event)
+        if self._opened_state is None:
+            self._opened_state = form_state(self)
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether anything was typed or chosen since the dialog showed."""
+        return self._opened_state is not None and form_state(self) != self._opened_state
+
+    def unsaved_what(self) -> str:
+        """What is unsaved, for the question (the dialog's title)."""
+        title = self.windowTitle()
+        return f"“{title}”" if title else "what you typed"
+
+    def save(self) -> bool:
+        """Press the dialog's OK (accept) button; True when the dialog was accepted."""
+        for box in self.findChildren(QDialogButtonBox):
+            for button in box.buttons():
+                if box.buttonRole(button) == QDialogButtonBox.ButtonRole.AcceptRole:
+                    button.click()
+                    return self.result() == QDialog.DialogCode.Accepted
+        return False
 
     def reject(self) -> None:
         """Cancel, Escape or ×: ask first when something typed is not saved."""
