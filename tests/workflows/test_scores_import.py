@@ -109,6 +109,8 @@ def test_the_same_file_again_changes_nothing_and_says_so(exchange):
     again = _import(db, path, now=IMPORTED_AT + timedelta(hours=1))
     assert again.status == UNCHANGED
     assert "already imported" in again.sentence and "nothing changed" in again.sentence
+    # Times are said in South African time, as everywhere on screen: 12:00 UTC is 14:00 SAST.
+    assert "imported on 2026-11-25 14:00 SAST" in again.sentence
     assert snapshot(db) == before
 
 
@@ -309,7 +311,7 @@ def test_an_older_file_never_replaces_a_newer_one(exchange, tmp_path):
     newer, _, _ = session.write_scores_file(tmp_path / "newer", now=WRITTEN + timedelta(minutes=5))
     assert _import(db, newer).status in (IMPORTED, REPLACED)
     result = _refused(db, older, "an older file never replaces a newer one")
-    assert "2026-11-25T09:30:00" in result.sentence
+    assert "written 2026-11-25 11:30:00 SAST" in result.sentence  # 09:30:00 UTC
 
 
 def test_after_the_review_closed_nothing_is_imported(exchange):

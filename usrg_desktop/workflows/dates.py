@@ -40,6 +40,13 @@ def sast_minutes(value: datetime | str | None) -> str | None:
     return (moment + _SAST_OFFSET).isoformat(" ", "minutes")
 
 
+def sast_seconds(value: datetime) -> str:
+    """A UTC moment as South African time to the second, 'YYYY-MM-DD HH:MM:SS' (for times that
+    tell two files apart within a minute); naive values are taken as UTC."""
+    moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+    return (moment + _SAST_OFFSET).isoformat(" ", "seconds")
+
+
 def quarter_label(year: int | None, quarter: int | None) -> str | None:
     """A meeting quarter as '2027 Q1' (sorts in time order as text)."""
     if year is None or quarter is None:

@@ -53,6 +53,7 @@ from ..domain.reviews import (
 from ..storage import UniqueClash
 from . import Actor, WorkflowError
 from .audit_trail import record
+from .dates import sast_minutes, sast_seconds
 from .review_packets import REVIEWABLE
 from .roles import require_staff
 
@@ -354,7 +355,7 @@ def check_written_at(name: str, written_at: datetime, issued_at: datetime, now: 
     taking it) keeps it from counting as "newer" than the reviewer's later, rightly dated files.
     """
     written, issued, now = _naive(written_at), _naive(issued_at), _naive(now)
-    when = f"{timestamp(written)[:16].replace('T', ' ')} UTC"
+    when = f"{sast_minutes(written)} SAST"
     fix = (
         "the reviewer's computer clock is wrong: ask them to set it right and write the file "
         "again. Nothing was imported."
@@ -366,7 +367,7 @@ def check_written_at(name: str, written_at: datetime, issued_at: datetime, now: 
     if written < issued - CLOCK_SKEW:
         raise ScoresFileError(
             f"{name} says it was written on {when}, before its review packet was issued "
-            f"({timestamp(issued)[:16].replace('T', ' ')} UTC); {fix}"
+            f"({sast_minutes(issued)} SAST); {fix}"
         )
 
 
@@ -494,7 +495,7 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
             name,
             UNCHANGED,
             f"This file from {reviewer_name} was already imported on "
-            f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
+            f"{sast_minutes(earlier.imported_at)} SAST; nothing changed.",
         )
     newest = conn.execute(_NEWEST_Q, {"packet": packet.id}).first()
     # A file imported before dates were checked, from a clock running ahead, orders nothing:
@@ -506,10 +507,10 @@ def _import(session: Session, source: Path, actor: Actor, now: datetime) -> Impo
     ):
         same = _naive(newest.exported_at) == parsed.written_at
         raise ScoresFileError(
-            f"{name} was written {timestamp(parsed.written_at)[:19]} UTC, "
+            f"{name} was written {sast_seconds(parsed.written_at)} SAST, "
             + ("at the same moment as" if same else "before")
             + f" the file from {reviewer_name} imported on "
-            f"{newest.imported_at:%Y-%m-%d %H:%M} UTC; an older file never replaces a newer one."
+            f"{sast_minutes(newest.imported_at)} SAST; an older file never replaces a newer one."
         )
     plan = _check_entries(conn, name, parsed, packet)
 
