@@ -105,6 +105,8 @@ def test_template_typing_dragging_and_recomputed_times(qtbot, window, demo_db, t
     dialog = editor.item_dialog
     qtbot.waitExposed(dialog)
     assert dialog.day_combo.currentIndex() == 0
+    # The day has its welcome already: a new item starts as a session, not another welcome.
+    assert dialog.kind_combo.currentData() == "session"
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     # Nothing typed: refused next to the title.
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)

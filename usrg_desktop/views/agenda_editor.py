@@ -219,6 +219,9 @@ class AgendaItemDialog(GuardedDialog):
             self.purpose_combo.addItem(purpose.value.capitalize(), purpose.value)
         self.description_edit = QPlainTextEdit()
         self.description_edit.setFixedHeight(70)
+        if item is None and editor.models[day - 1].rowCount():
+            # A day already opened by its welcome goes on with sessions.
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(AgendaItemKind.SESSION.value))
         if item is not None:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(item.kind))
             self.title_edit.setText(item.title)
