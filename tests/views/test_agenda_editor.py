@@ -99,7 +99,7 @@ def test_template_typing_dragging_and_recomputed_times(qtbot, window, demo_db, t
     assert "Day 1: Monday 14 February 2028, 09:00 to 17:00" in editor.day_labels[0].text()
     editor.grab().save(str(tmp_path / "agenda.png"))
 
-    # Add an item by typing, after selecting "Tea" on day 1: it goes at the end of day 1.
+    # Add an item by typing, after selecting "Tea" on day 1: it goes just after Tea.
     click_row(qtbot, editor, 1, titles.index("Tea"))
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     dialog = editor.item_dialog
@@ -121,11 +121,15 @@ def test_template_typing_dragging_and_recomputed_times(qtbot, window, demo_db, t
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     day1 = column(editor, 1, AgendaDayModel.COL_TITLE)
-    assert day1[-1] == "Urban safety indicators"
+    tea = titles.index("Tea")
+    assert day1 == [*titles[: tea + 1], "Urban safety indicators", *titles[tea + 1 :]]
     starts = column(editor, 1, AgendaDayModel.COL_START)
     ends = column(editor, 1, AgendaDayModel.COL_END)
-    assert (starts[-1], ends[-1]) == ("16:30", "16:50")
-    assert column(editor, 1, AgendaDayModel.COL_PRESENTER)[-1] == "Thabo Mokoena"
+    new = tea + 1
+    assert starts[new] == ends[tea]  # straight after Tea, 20 minutes long
+    assert minutes_of(ends[new]) - minutes_of(starts[new]) == 20
+    assert ends[-1] == "16:50"  # the day's items after it move down by its 20 minutes
+    assert column(editor, 1, AgendaDayModel.COL_PRESENTER)[new] == "Thabo Mokoena"
     assert editor.current_item().title == "Urban safety indicators"
 
     # Drag "City updates" to the top of day 1: it starts at 09:00, the welcome moves down.
@@ -143,8 +147,8 @@ def test_template_typing_dragging_and_recomputed_times(qtbot, window, demo_db, t
 
     # Drag the new item from day 1 into day 2, above its second row.
     day2_before = column(editor, 2, AgendaDayModel.COL_TITLE)
-    last = len(column(editor, 1, AgendaDayModel.COL_TITLE)) - 1
-    drag_row(editor.tables[0], last, editor.tables[1], 1)
+    new = column(editor, 1, AgendaDayModel.COL_TITLE).index("Urban safety indicators")
+    drag_row(editor.tables[0], new, editor.tables[1], 1)
     qtbot.waitUntil(
         lambda: column(editor, 2, AgendaDayModel.COL_TITLE)[1] == "Urban safety indicators"
     )

@@ -197,6 +197,8 @@ class AgendaItemDialog(GuardedDialog):
         super().__init__(editor)
         self.editor = editor
         self.item = item
+        # A new item goes after the one selected when Add was pressed (see _position_on).
+        self.after = editor.current_item() if item is None else None
         self.setWindowTitle("Edit agenda item" if item else "Add agenda item")
         self.day_combo = QComboBox()
         self.day_combo.addItems(["Day 1", "Day 2"])
@@ -279,6 +281,12 @@ class AgendaItemDialog(GuardedDialog):
         """What is unsaved, for the question."""
         return "the new agenda item" if self.item is None else "the changes to the agenda item"
 
+    def _position_on(self, day: int) -> int | None:
+        """Where a new item goes: just after the item selected when Add was pressed, if it is
+        on that day; otherwise at the day's end (None)."""
+        after = self.after
+        return after.position + 1 if after is not None and after.day == day else None
+
     def values(self) -> dict[str, Any]:
         """What the form holds, as the workflow's keyword arguments."""
         return {
@@ -299,12 +307,14 @@ class AgendaItemDialog(GuardedDialog):
         try:
             with window.db.unit_of_work() as session:
                 if self.item is None:
+                    day = self.day_combo.currentIndex() + 1
                     new_id = wf.add_agenda_item(
                         session,
                         meeting_id=self.editor.meeting_id,
                         actor=window.actor,
                         now=utc_now(),
-                        day=self.day_combo.currentIndex() + 1,
+                        day=day,
+                        position=self._position_on(day),
                         **self.values(),
                     )
                 else:
