@@ -149,3 +149,17 @@ def test_every_window_fits_a_1366_by_768_laptop(demo_db, tmp_path):
     assert len(sizes) == 10
     too_big = {n: s for n, s in sizes.items() if s[0] > 1366 or s[1] > 768 - 40}
     assert not too_big, too_big
+
+
+def test_escape_in_a_screens_filter_clears_it_first_then_closes_the_screen(qtbot, main_window):
+    from shiboken6 import isValid
+
+    main_window.command_actions["letter_register"].trigger()
+    register = main_window.open_windows()["letter_register"]
+    activate(qtbot, register)
+    register.filter_edit.setFocus()
+    qtbot.keyClicks(register.filter_edit, "award")
+    qtbot.keyClick(register.filter_edit, Qt.Key.Key_Escape)
+    assert register.isVisible() and register.filter_edit.text() == ""
+    qtbot.keyClick(register.filter_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not isValid(register) or not register.isVisible())

@@ -317,6 +317,16 @@ class ListPage(QWidget):
             self._fit_columns()
         if (
             watched is self.filter_edit
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.filter_edit.text()
+        ):
+            # Escape clears a filter first (keyPressEvent), even in a window that Escape closes.
+            event.accept()
+            return True
+        if (
+            watched is self.filter_edit
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
