@@ -7,6 +7,18 @@ import json
 import sys
 
 
+def _blank_pdf(path: str):  # -> Path
+    from pathlib import Path
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as f:
+        writer.write(f)
+    return Path(path)
+
+
 def main(database: str, packet: str) -> None:
     """Print {window: [width, height]} for the main window and each secondary window."""
     from PySide6.QtWidgets import QApplication
@@ -41,6 +53,7 @@ def main(database: str, packet: str) -> None:
         "ranking": open_ranking(window),
         "rubric editor": RubricEditor(window),
         "reviewer mode": ReviewerWindow(ReviewerSession.open(packet, autosave_dir=database + "-a")),
+        "pdf preview": lv.open_pdf_file(window, _blank_pdf(database + ".pdf")),
     }
     for widget in windows.values():
         widget.show()
