@@ -86,11 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # so the query and the import of Qt share the two cores instead of taking turns.
         from concurrent.futures import ThreadPoolExecutor
 
-        from .workflows.grants import application_listing
+        from .workflows.today import today_listing
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-        prefetched["Applications"] = pool.submit(application_listing, db)
-        pool.shutdown(wait=False)  # the thread ends with its one query
+        # The window opens on Today.
+        prefetched["Today"] = pool.submit(today_listing, db, today=clock.today())
+        pool.shutdown(wait=False)  # the thread ends with its queries
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox

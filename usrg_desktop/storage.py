@@ -483,6 +483,11 @@ def open_database(
                 "that went wrong. Restore it from a backup (usrg restore) or remove it."
             )
     current = db.current_revision()
+    if current is None and db.path is None and not create:
+        raise StorageError(
+            f"{db.display_name} holds no USRG Desktop database yet: check the address, or make "
+            f"one there with `usrg db create --database {db.display_name}`."
+        )
     head = head_revision()
     if current == head:
         return db

@@ -104,9 +104,12 @@ def test_backup_and_restore_commands(db, tmp_path, capsys):
     assert storage.Database(db.path).rows("SELECT COUNT(*) FROM cities WHERE active")[0][0] == 9
 
 
-def test_db_upgrade_creates_a_new_database(tmp_path, capsys):
+def test_db_upgrade_never_makes_a_database_db_create_does(tmp_path, capsys):
     path = tmp_path / "new.sqlite3"
-    assert cli.main(["db", "upgrade", "--database", str(path)]) == 0
+    assert cli.main(["db", "upgrade", "--database", str(path)]) == 1
+    assert "usrg db create --database" in capsys.readouterr().err
+    assert not path.exists()
+    assert cli.main(["db", "create", "--database", str(path)]) == 0
     assert f"at schema {storage.head_revision()}" in capsys.readouterr().out
 
 

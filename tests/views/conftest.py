@@ -51,7 +51,8 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def main_window(qtbot, demo_db, settings):
     """The main window on a fresh copy of the demo database, shown offscreen, signed in as the
-    demo's secretariat member."""
+    demo's secretariat member, showing the Applications list (the window opens on Today; most
+    tests start from the applications)."""
     from usrg_desktop.views.main_window import MainWindow
     from usrg_desktop.workflows.accounts import actor_named
 
@@ -61,6 +62,7 @@ def main_window(qtbot, demo_db, settings):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.show_area("Applications")
     return window
 
 

@@ -4,10 +4,10 @@ administrator can restore, after a question, and every list then shows the resto
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 
 from tests.storage.test_storage import _add_city
+from tests.views.conftest import answer_modal
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.workflows.accounts import actor_named
 
@@ -27,20 +27,6 @@ def _backups_page(qtbot, window):
     page = window.show_page("Administration", 2)
     qtbot.waitUntil(lambda: page.loaded)
     return page
-
-
-def _answer(button_text: str) -> None:
-    """Press `button_text` in the question box that is about to open (it runs its own loop)."""
-
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, press)
-            return
-        [button] = [b for b in box.buttons() if b.text() == button_text]
-        button.click()
-
-    QTimer.singleShot(0, press)
 
 
 @pytest.fixture
@@ -67,11 +53,13 @@ def test_back_up_now_then_restore_as_an_administrator(qtbot, admin_window, demo_
     page.table.setFocus()
     page.table.selectRow(0)
     assert controller.restore_button.isEnabled()
-    _answer("Restore")
+    asked = answer_modal("Restore")
     qtbot.mouseClick(controller.restore_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.message is not None and controller.message.isVisible())
+    assert asked and asked[0].startswith("Replace every record by the backup made ")
     assert controller.message.windowTitle() == "Backup restored"
     assert "before-restore" in controller.message.text()
+    controller.message.close()
     assert demo_db.rows("SELECT COUNT(*) FROM cities WHERE municipal_code = 'NEW'") == [(0,)]
     # The restored records show in the lists at once; the backup of what was replaced is listed.
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
@@ -85,7 +73,7 @@ def test_a_restore_answered_with_cancel_changes_nothing(qtbot, admin_window, dem
     with demo_db.unit_of_work() as session:
         _add_city(session, "NEW")
     page.table.selectRow(0)
-    _answer("Cancel")
+    answer_modal("Cancel")
     qtbot.mouseClick(controller.restore_button, Qt.MouseButton.LeftButton)
     assert demo_db.rows("SELECT COUNT(*) FROM cities WHERE municipal_code = 'NEW'") == [(1,)]
 

@@ -9,23 +9,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from usrg_desktop import app, cli, locations, settings, storage
 from usrg_desktop.views.first_run import FirstRunDialog
+from usrg_desktop.views.sign_in import FirstAdministratorDialog
 
 
-def _when_shown(kind: type, act) -> None:
-    """Run `act(widget)` on the modal `kind` window about to open (it runs its own loop)."""
+def _when_shown(kind: type, act, *, attempts: int = 500) -> None:
+    """Run `act(widget)` on the modal `kind` window about to open (it runs its own loop);
+    gives up after `attempts` looks 20 ms apart, so no look outlives its test."""
 
-    def look() -> None:
+    def look(left: int) -> None:
         widget = QApplication.activeModalWidget()
-        if not isinstance(widget, kind):
-            QTimer.singleShot(20, look)
-            return
-        act(widget)
+        if isinstance(widget, kind):
+            act(widget)
+        elif left > 0:
+            QTimer.singleShot(20, lambda: look(left - 1))
 
-    QTimer.singleShot(0, look)
+    QTimer.singleShot(0, lambda: look(attempts))
 
 
 def test_quitting_the_first_start_makes_no_database(qtbot):
@@ -45,16 +47,16 @@ def test_quitting_the_first_start_makes_no_database(qtbot):
 
 def test_creating_at_the_first_start_makes_the_database_then_asks_who_is_acting(qtbot):
     default = settings.default_database_path()
-    _when_shown(FirstRunDialog, lambda dialog: dialog.create_button.click())
+    asked: list[str] = []
 
-    def then_sign_in_is_asked(dialog: QDialog) -> None:
-        if isinstance(dialog, FirstRunDialog):
-            QTimer.singleShot(20, lambda: _when_shown(QDialog, then_sign_in_is_asked))
-            return
-        dialog.reject()
+    def create(dialog: FirstRunDialog) -> None:
+        # Then the new database asks for its first administrator: cancelled here.
+        _when_shown(FirstAdministratorDialog, lambda d: (asked.append("admin"), d.reject()))
+        dialog.create_button.click()
 
-    QTimer.singleShot(50, lambda: _when_shown(QDialog, then_sign_in_is_asked))
+    _when_shown(FirstRunDialog, create)
     assert app.main([]) == 0
+    assert asked == ["admin"]
     db = storage.Database(str(default))
     assert db.current_revision() == storage.head_revision()
     db.dispose()

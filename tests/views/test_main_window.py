@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
-from usrg_desktop import __version__, storage
+from usrg_desktop import __version__, clock, storage
 from usrg_desktop import settings as usrg_settings
 from usrg_desktop.counting import counted_plural
 from usrg_desktop.views.list_page import FILTER_PLACEHOLDER
@@ -48,15 +48,20 @@ def shown(page, column: int, rows: int) -> list[str]:
     return [model.data(model.index(r, column)) for r in range(min(rows, model.rowCount()))]
 
 
-def test_start_up_builds_and_fills_only_applications(main_window, demo_db):
-    (count,) = demo_db.rows("SELECT COUNT(*) FROM applications")[0]
-    page = main_window.current_page()
-    assert main_window.current_area() == "Applications"
+def test_start_up_builds_and_fills_only_today(qtbot, demo_db, settings):
+    from usrg_desktop.workflows.today import today_listing
+
+    window = MainWindow(demo_db, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    count = len(today_listing(demo_db, today=window.today).rows)
+    page = window.current_page()
+    assert window.current_area() == "Today"
     assert page.loaded and page.model.rowCount() == count > 0
-    assert page.count_label.text() == f"{count} of {count} applications"
+    assert page.count_label.text() == f"{count} of {count} things to do"
     assert page.filter_edit.placeholderText() == FILTER_PLACEHOLDER == "Filter… (Ctrl+F)"
-    assert [main_window.is_built(name) for name in AREA_NAMES] == [True] + [False] * 7
-    assert demo_db.display_name in main_window.database_label.text()
+    assert [window.is_built(name) for name in AREA_NAMES] == [True] + [False] * 8
+    assert demo_db.display_name in window.database_label.text()
 
 
 def test_every_area_shows_its_rows(qtbot, main_window, tmp_path):
@@ -143,12 +148,14 @@ def test_clicking_a_heading_sorts_and_clicking_again_reverses(qtbot, main_window
 def test_ctrl_number_switches_area(qtbot, main_window):
     main_window.activateWindow()
     qtbot.waitActive(main_window)
-    qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_area() == "Rounds"
-    assert main_window.navigation.currentRow() == 1
+    assert main_window.navigation.currentRow() == 2
     assert main_window.current_page().model.rowCount() > 0
-    qtbot.keyClick(main_window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_area() == "Administration"
+    qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_area() == "Today"
     qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_page().filter_edit.hasFocus()
 
@@ -222,7 +229,7 @@ def test_about_shows_version_database_and_secretariat(qtbot, main_window):
     qtbot.waitUntil(lambda: not box.isVisible())
 
 
-def test_geometry_and_last_area_are_remembered(qtbot, demo_db, settings):
+def test_geometry_is_remembered_and_the_window_opens_on_today(qtbot, demo_db, settings):
     first = MainWindow(demo_db, settings=settings)
     qtbot.addWidget(first)
     first.show()
@@ -233,9 +240,9 @@ def test_geometry_and_last_area_are_remembered(qtbot, demo_db, settings):
 
     second = MainWindow(demo_db, settings=settings)
     qtbot.addWidget(second)
-    assert second.current_area() == "Awards"
+    assert second.current_area() == "Today"  # what needs doing comes first every day
     assert (second.size().width(), second.size().height()) == (760, 540)
-    assert not second.is_built("Applications"), "only the remembered area is built"
+    assert not second.is_built("Awards") and not second.is_built("Applications")
 
 
 def test_a_database_problem_while_loading_shows_a_message_not_a_traceback(qtbot, main_window):
@@ -262,19 +269,19 @@ def test_view_menu_has_each_area_with_its_shortcut(main_window, name):
 def test_a_list_read_before_the_window_is_used_once_then_queried_afresh(qtbot, demo_db, settings):
     from concurrent.futures import Future
 
-    from usrg_desktop.workflows.grants import application_listing
+    from usrg_desktop.workflows.today import today_listing
 
     early: Future = Future()
-    listing = application_listing(demo_db)
-    listing.rows = listing.rows[:3]  # tell the prefetched rows from a fresh query's
+    listing = today_listing(demo_db, today=clock.today())
+    listing.rows, listing.ids = listing.rows[:3], listing.ids[:3]  # told from a fresh query's
     early.set_result(listing)
-    window = MainWindow(demo_db, settings=settings, prefetched={"Applications": early})
+    window = MainWindow(demo_db, settings=settings, prefetched={"Today": early})
     qtbot.addWidget(window)
     window.show()
-    page = window.pages("Applications")[0]
+    page = window.pages("Today")[0]
     assert page.model.rowCount() == 3
     page.reload()
-    assert page.model.rowCount() == len(application_listing(demo_db).rows) > 3
+    assert page.model.rowCount() == len(today_listing(demo_db, today=window.today).rows) > 3
 
 
 def test_a_prefetch_that_failed_shows_a_message_not_a_traceback(qtbot, demo_db, settings):
@@ -284,10 +291,10 @@ def test_a_prefetch_that_failed_shows_a_message_not_a_traceback(qtbot, demo_db, 
 
     early: Future = Future()
     early.set_exception(StorageError("The database is busy: try again in a moment."))
-    window = MainWindow(demo_db, settings=settings, prefetched={"Applications": early})
+    window = MainWindow(demo_db, settings=settings, prefetched={"Today": early})
     qtbot.addWidget(window)
     window.show()
-    page = window.pages("Applications")[0]
+    page = window.pages("Today")[0]
     assert page.error == "The database is busy: try again in a moment."
     assert window.error_box is not None
     assert "busy" in window.error_box.informativeText()

@@ -35,6 +35,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Bring a database's schema up to date, or with --dry-run say what that would change."""
     target = database_target(getattr(args, "database", None))
     db = storage.Database(target)
+    if db.path is not None and not db.path.exists():
+        raise WorkflowError(
+            f"There is no database at {db.path}: check the path, or make one with "
+            f"`usrg db create --database {db.path}`."
+        )
     pending = pending_migrations(db)
     before = db.current_revision()
     if not pending:
@@ -51,7 +56,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
             print("Nothing was changed (--dry-run).")
         return 0
     folder = backups_dir()
-    db = storage.open_database(target, backups=folder)
+    # A database that is not there is not made here (`usrg db create` does that on purpose).
+    db = storage.open_database(target, backups=folder, create=False)
     after = db.current_revision()
     if before is None:
         print(f"Created {db.display_name}: now at schema {after}.")

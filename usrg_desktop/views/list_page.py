@@ -260,6 +260,9 @@ class ListPage(QWidget):
         heading = QFontMetrics(self.table.horizontalHeader().font())
         natural = []
         for n, column in enumerate(model.columns):
+            if self.table.isColumnHidden(n):
+                natural.append(0)
+                continue
             widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
             for row in rows:
                 widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
@@ -306,6 +309,19 @@ class ListPage(QWidget):
                 header.resizeSection(n, width)
         finally:
             self._sizing = False
+
+    def hide_column(self, key: str) -> None:
+        """Keep a column out of sight and out of exports (a line's target for its action, say),
+        without counting as the user sizing columns by hand."""
+        keys = [c.key for c in self.model.columns]
+        if key not in keys:
+            return
+        self._sizing = True
+        try:
+            self.table.setColumnHidden(keys.index(key), True)
+        finally:
+            self._sizing = False
+        self.size_columns()
 
     def _on_section_resized(self, *_args: object) -> None:
         if not self._sizing and self.loaded:

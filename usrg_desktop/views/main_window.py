@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 SECRETARIAT_CONTACT = "urbansafety@sacities.net, Tel +27 (0)11 407 6471"
 _GEOMETRY_KEY = "main_window/geometry"
-_AREA_KEY = "main_window/area"
 _NAVIGATION_STYLE = """
 QListWidget#navigation { border: none; border-right: 1px solid palette(mid); outline: 0;
                          background: palette(window); padding-top: 6px; }
@@ -75,6 +74,17 @@ class AreaSpec:
 
 
 AREAS: tuple[AreaSpec, ...] = (
+    AreaSpec(
+        "Today",
+        (
+            ListSpec(
+                "Today",
+                "things to do",
+                lambda db, today: _today_listing(db, today),
+                setup="usrg_desktop.views.today_view:setup_today_page",
+            ),
+        ),
+    ),
     AreaSpec(
         "Applications",
         (
@@ -193,6 +203,12 @@ AREAS: tuple[AreaSpec, ...] = (
     ),
 )
 AREA_NAMES = tuple(area.name for area in AREAS)
+
+
+def _today_listing(db: Database, today: date) -> Listing:
+    from ..workflows.today import today_listing
+
+    return today_listing(db, today=today)
 
 
 def _backup_listing(db: Database) -> Listing:
@@ -422,9 +438,10 @@ class MainWindow(QMainWindow):
         return dict(self._windows)
 
     def data_changed(self, *areas: str) -> None:
-        """Reload the lists already loaded in these areas (every area when none is named)."""
+        """Reload the lists already loaded in these areas (every area when none is named);
+        Today, which lists a bit of everything, with any of them."""
         for index, area in enumerate(AREAS):
-            if areas and area.name not in areas:
+            if areas and area.name not in areas and area.name != "Today":
                 continue
             for page in self._areas[index] or []:
                 if page.loaded:
@@ -534,6 +551,7 @@ class MainWindow(QMainWindow):
 
     def _query(self, spec: ListSpec) -> Listing:
         early = self._prefetched.pop(spec.title, None)
+        self._prefetched.clear()  # read at start-up: only for the first list shown, never later
         if early is not None:
             return early.result()
         return spec.query(self.db, self.today)
@@ -629,26 +647,19 @@ class MainWindow(QMainWindow):
 
     # -- settings -------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        area = AREA_NAMES[0]
-        if self._settings is not None:
-            geometry = self._settings.value(_GEOMETRY_KEY)
-            if geometry:
-                self.restoreGeometry(geometry)
-            else:
-                fit_on_screen(self, 1280, 800)
-            saved = self._settings.value(_AREA_KEY)
-            if isinstance(saved, str) and saved in AREA_NAMES:
-                area = saved
+        # The window opens where it was, on Today: what needs doing comes first every day.
+        geometry = self._settings.value(_GEOMETRY_KEY) if self._settings is not None else None
+        if geometry:
+            self.restoreGeometry(geometry)
         else:
             fit_on_screen(self, 1280, 800)
-        self.show_area(area)
+        self.show_area(AREA_NAMES[0])
 
     def save_settings(self) -> None:
-        """Remember the window's geometry and area for next time."""
+        """Remember the window's geometry for next time."""
         if self._settings is None:
             return
         self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
-        self._settings.setValue(_AREA_KEY, self.current_area())
         self._settings.sync()
 
     def close_screens(self) -> bool:

@@ -79,5 +79,7 @@ def changes_since(db: Database, after_id: int, *, limit: int = 500) -> list[Chan
 
 
 def areas_changed(changes: list[Change]) -> set[str]:
-    """The areas of the main window whose lists show the changed records."""
-    return {area for c in changes for area in ENTITY_AREAS.get(c.entity, ())}
+    """The areas of the main window whose lists show the changed records (Today lists a bit
+    of everything, so any change reaches it)."""
+    touched = {area for c in changes for area in ENTITY_AREAS.get(c.entity, ())}
+    return touched | {"Today"} if changes else touched
