@@ -68,6 +68,7 @@ def main() -> int:
                     "decline",
                     "--out",
                     str(letters),
+                    "--yes",  # the round is decided: issue for it all the same
                 ],
                 {**env, "USRG_PASSWORD": "demo-password"},
             ).strip()

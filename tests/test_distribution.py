@@ -154,7 +154,7 @@ def test_the_wheel_works_in_a_fresh_environment_outside_the_checkout(built, tmp_
     decided = next(r["name"] for r in rounds if r["status"] == "decided")
     letters = _run(
         [usrg, "--user", "secretariat", "letters", "--database", database, "--round", decided,
-         "--kind", "decline", "--out", home / "letters"],
+         "--kind", "decline", "--out", home / "letters", "--yes"],
         cwd=home,
         env={**env, "USRG_PASSWORD": "demo-password"},
     )  # fmt: skip
