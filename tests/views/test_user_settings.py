@@ -58,9 +58,14 @@ def test_the_self_test_leaves_the_users_settings_alone(demo_db, tmp_path):
 def _sign_in_as(username: str, seen: dict, earlier: set[int]) -> None:
     """Sign in at the start-up dialog, then close the new main window as the user does.
 
-    Windows of earlier tests may still exist: only the new ones are touched. Whatever happens,
-    the program is ended after 30 s, so a failure fails instead of hanging the run."""
-    QTimer.singleShot(30_000, lambda: QApplication.exit(1))
+    Windows of earlier tests may still exist: only the new ones are touched, and since one of
+    them may keep "the last window closed" from ending the program, the program is ended once
+    the new window has closed. Whatever happens, it is ended after 30 s, so a failure fails
+    instead of hanging the run (that guard is stopped as soon as this start is over)."""
+    guard = QTimer(QApplication.instance())
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(1))
+    guard.start(30_000)
 
     def new(kind):  # noqa: ANN001, ANN202
         return [
@@ -87,7 +92,11 @@ def _sign_in_as(username: str, seen: dict, earlier: set[int]) -> None:
             QTimer.singleShot(20, close_the_window)
             return
         windows[0].resize(1000, 640)
-        windows[0].close()  # as the user does; the last window closed ends the program
+        windows[0].close()  # as the user does
+        guard.stop()
+        # The last window closed ends the program; a window an earlier test left open would
+        # keep it running, so end it then (never after this start is over: seen["over"]).
+        QTimer.singleShot(300, lambda: None if seen.get("over") else QApplication.quit())
 
     sign_in()
 
@@ -100,7 +109,9 @@ def test_a_real_start_remembers_size_and_user_in_the_users_own_file(qapp, demo_d
     seen: dict = {}
     earlier = _windows_now()
     QTimer.singleShot(20, lambda: _sign_in_as("coordinator", seen, earlier))
-    assert app.main(["--database", str(demo_db.path)]) == 0
+    code = app.main(["--database", str(demo_db.path)])
+    seen["over"] = True
+    assert code == 0
     path = settings.gui_settings_file()
     stored = QSettings(str(path), QSettings.Format.IniFormat)
     assert stored.value("sign_in/last_user") == "coordinator"
@@ -109,7 +120,9 @@ def test_a_real_start_remembers_size_and_user_in_the_users_own_file(qapp, demo_d
     again: dict = {}
     earlier = _windows_now()
     QTimer.singleShot(20, lambda: _sign_in_as("coordinator", again, earlier))
-    assert app.main(["--database", str(demo_db.path)]) == 0
+    code = app.main(["--database", str(demo_db.path)])
+    again["over"] = True
+    assert code == 0
     assert again["prefilled"] == "coordinator"
 
 
