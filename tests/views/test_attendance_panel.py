@@ -53,7 +53,8 @@ def test_invite_then_tick_day_one_until_quorum(qtbot, window, demo_db, tmp_path)
     groups = [panel.tree.topLevelItem(n).text(0) for n in range(panel.tree.topLevelItemCount())]
     assert groups[0].startswith("Buffalo City — ")
     assert any(g.startswith("CSPS — ") for g in groups)
-    assert "focal person(s) invited" in window.statusBar().currentMessage()
+    told = window.statusBar().currentMessage()
+    assert f"{len(invited)} focal persons recorded as invited; nothing was sent" in told
 
     # Tick day 1 for one person per member city, one city at a time; the quorum line follows.
     first_per_city: dict[str, int] = {}

@@ -8,6 +8,7 @@ import argparse
 import sys
 from datetime import date
 
+from ..counting import counted
 from ..workflows import FieldErrors, WorkflowError
 from .common import (
     acting_user,
@@ -163,7 +164,10 @@ def cmd_attendance_invite(args: argparse.Namespace) -> int:
         added = attendance.invite_focal_persons(
             session, meeting_id=meeting_id, actor=actor, now=now()
         )
-    print(f"Meeting {args.meeting}: {added} focal person(s) invited.")
+    print(
+        f"Meeting {args.meeting}: {counted(added, 'focal person')} recorded as invited; nothing "
+        f"was sent (usrg mail drafts|send --invitations {args.meeting} sends the invitations)."
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..counting import counted
 from ..domain.meetings import Rsvp
 from ..storage import StorageError
 from ..workflows import WorkflowError
@@ -349,8 +350,11 @@ class AttendancePanel(QWidget):
         if done:
             self.reload()
             window.statusBar().showMessage(
-                f"{added} focal person(s) invited." if added else "Every focal person is invited.",
-                10_000,
+                f"{counted(added, 'focal person')} recorded as invited; nothing was sent: "
+                "E-mail… sends the invitations."
+                if added
+                else "Every focal person is invited already.",
+                15_000,
             )
 
     def invite_selected_person(self) -> None:
