@@ -175,3 +175,23 @@ def test_import_files_added_with_the_file_dialog_and_removed_with_delete(
     assert dialog.report_rows() == [
         ("b.usrgscores", "rejected", "b.usrgscores is not a scores file.")
     ]
+
+
+def test_a_round_still_open_is_named_with_why_it_is_not_offered(qtbot, window, demo_db):
+    from sqlalchemy import text
+
+    dialog = _export_dialog(qtbot, window)
+    assert not dialog.not_offered.isVisible()  # the demo has no round still open
+    with demo_db.unit_of_work() as session:
+        session.execute(
+            text(
+                "UPDATE rounds SET status = 'open' WHERE id = "
+                "(SELECT id FROM rounds ORDER BY opens_on DESC LIMIT 1)"
+            )
+        )
+    name = demo_db.rows("SELECT name FROM rounds WHERE status = 'open'")[0][0]
+    dialog = _export_dialog(qtbot, window)
+    offered = [dialog.round_box.itemText(n) for n in range(dialog.round_box.count())]
+    assert not any(item.startswith(name) for item in offered)
+    assert dialog.not_offered.isVisible()
+    assert dialog.not_offered.text().startswith(f"Not offered: {name} (open). Packets go out")

@@ -41,6 +41,7 @@ from ..workflows.review_packets import (
     export_packets,
     exportable_rounds,
     reviewers_with_work,
+    why_rounds_are_not_offered,
 )
 from ..workflows.scores_file import REJECTED, SCORES_SUFFIX, ImportReport, import_many
 from .progress import Outcome, run_with_progress
@@ -109,6 +110,11 @@ class ExportPacketsDialog(QDialog):
         )
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        self.not_offered = QLabel(why_rounds_are_not_offered(db))
+        self.not_offered.setObjectName("roundsNotOffered")
+        self.not_offered.setWordWrap(True)
+        self.not_offered.setVisible(bool(self.not_offered.text()))
+        layout.addWidget(self.not_offered)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

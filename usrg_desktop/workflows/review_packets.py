@@ -758,6 +758,25 @@ def exportable_rounds(db: Database) -> list[tuple[int, str, str]]:
     ]
 
 
+def why_rounds_are_not_offered(db: Database) -> str:
+    """Why the rounds still open (or in draft) are not offered for packets, in one sentence
+    ('' when there are none): packets go out once a round has closed for applications."""
+    waiting = [
+        f"{name} ({status})"
+        for name, status in db.rows(
+            "SELECT name, status FROM rounds WHERE status IN ('draft', 'open') "
+            "ORDER BY opens_on DESC, id DESC"
+        )
+    ]
+    if not waiting:
+        return ""
+    return (
+        f"Not offered: {', '.join(waiting)}. Packets go out once a round has closed for "
+        "applications (Rounds ▸ Next step), so that every application is in them; "
+        "reviewers may be assigned before that."
+    )
+
+
 def reviewers_with_work(db: Database, round_id: int) -> list[tuple[str, str, int]]:
     """Reviewers with applications to review in a round: (email, name, applications)."""
     rows = db.rows(
