@@ -237,3 +237,21 @@ def test_schedule_in_rand_is_edited_as_rand(qtbot, main_window, demo_db):
         format_zar(amount - 2 * third),
     ]
     assert dialog.ok_button.isEnabled() and dialog.total.text().startswith("Adds up to")
+
+
+def test_agreement_signed_on_the_application_leads_to_the_award_s_form(qtbot, main_window, demo_db):
+    """No dead end: the application's "Agreement signed" asks for the day on the award."""
+    from usrg_desktop.views.applications_view import open_application
+
+    award_id = award_in_state(demo_db, "awarded")
+    (app_id,) = demo_db.rows("SELECT application_id FROM awards WHERE id = :i", {"i": award_id})[0]
+    screen = open_application(main_window, app_id)
+    qtbot.waitExposed(screen)
+    assert "sign_agreement" in {o.action for o in screen.options}
+    dialog = screen.move("sign_agreement")
+    award_screen = main_window.open_windows()[("award", award_id)]
+    assert dialog is award_screen.dialog and dialog.isVisible()
+    dialog.findChild(QDateEdit, "day").setDate(QDate(2026, 11, 23))
+    click_ok(qtbot, dialog)
+    assert award_screen.detail.state == "active"
+    qtbot.waitUntil(lambda: "active" in screen.facts_label.text())

@@ -60,7 +60,7 @@ from ..workflows.dates import iso_date, utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error, show_field_errors
 from .modal_dialogs import open_window_modal
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 from .unsaved import install_guard
 from .window_size import fit_on_screen
 
@@ -1401,6 +1401,9 @@ class ApplicationScreen(QWidget):
             return False
         transition = wf.TRANSITIONS[action]
         name = self.details.reference or f"'{self.details.title}'"
+        if action == "sign_agreement":
+            # The day of signature belongs to the award: ask for it there, not a dead end here.
+            return self.sign_on_the_award()
         if action == "approve":
             proposed = min(self.details.requested_cents, self.details.round_cap_cents)
             dialog = ReasonDialog(
@@ -1453,6 +1456,28 @@ class ApplicationScreen(QWidget):
             conditions=dialog.conditions_edit.toPlainText().strip(),
             reasons=dialog.reason,
         )
+
+    def sign_on_the_award(self) -> Any:
+        """Open the award's screen with its "Agreement signed" form, where the day is entered;
+        the application becomes active when that is saved."""
+        from ..workflows.award_tracking import award_of_application
+        from .awards_view import open_award
+
+        award_id = read(self.db, award_of_application, self.application_id)
+        if award_id is None:
+            self.main_window.show_error(
+                "Agreement signed", "This application has no award on record yet."
+            )
+            return None
+        screen = open_award(self.main_window, award_id)
+        dialog = screen.record_signature()
+        if dialog is not None:
+            # A bound method, so the connection goes with this screen if it is closed first.
+            dialog.finished.connect(self._after_signature)
+        return dialog
+
+    def _after_signature(self, _result: int) -> None:
+        self.refresh()
 
     def _run(self, action: str, *, quiet: bool = False, **kwargs: Any) -> str | None:
         """Run one transition; None when done, else the refusal's sentence."""
