@@ -255,3 +255,12 @@ def test_agreement_signed_on_the_application_leads_to_the_award_s_form(qtbot, ma
     click_ok(qtbot, dialog)
     assert award_screen.detail.state == "active"
     qtbot.waitUntil(lambda: "active" in screen.facts_label.text())
+
+
+def test_a_tranche_not_yet_payable_says_why_before_any_form(qtbot, main_window, demo_db):
+    award_id = award_in_state(demo_db, "awarded")  # the agreement is not signed yet
+    screen = open_screen(qtbot, main_window, award_id)
+    screen.tranches.selectRow(0)
+    assert not screen.pay_button.isEnabled()
+    assert screen.pay_button.toolTip().endswith("is paid once the grant agreement is signed.")
+    assert screen.cancel_button.isEnabled()  # cancelling it stays possible

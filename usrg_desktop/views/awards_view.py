@@ -391,10 +391,21 @@ class AwardScreen(QWidget):
         tranche = self.current_tranche()
         report = self.current_report()
         open_award = d.closed_on is None
-        self.pay_button.setEnabled(
-            open_award and tranche is not None and tranche.status in ("due", "overdue")
-        )
-        self.cancel_button.setEnabled(self.pay_button.isEnabled())
+        unpaid = open_award and tranche is not None and tranche.status in ("due", "overdue")
+        waiting = ""
+        if unpaid and tranche is not None:
+            waiting = at.not_payable_yet(
+                tranche.trigger,
+                d.agreement_signed_on is not None,
+                {m.kind: m.accepted_on is not None for m in d.milestones},
+            )
+        # Refused before the form is filled in, not after: the button says what is awaited.
+        self.pay_button.setEnabled(unpaid and not waiting)
+        self.pay_button.setToolTip(
+            f"{tranche.label} {waiting}." if waiting and tranche is not None
+            else "Record that the selected tranche was paid"
+        )  # fmt: skip
+        self.cancel_button.setEnabled(unpaid)
         self.schedule_button.setEnabled(d.schedule_editable)
         self.schedule_button.setToolTip(
             "Change the tranches (percent or amount, due dates)"

@@ -544,6 +544,21 @@ def _check_day(day: date, award: Award, now: datetime, what: str) -> None:
         )
 
 
+def not_payable_yet(trigger: str, agreement_signed: bool, reports_accepted: dict[str, bool]) -> str:
+    """What a tranche with this trigger still waits for before it may be paid ('' when none):
+    'is paid once the grant agreement is signed'. A report the award does not have is not
+    waited for."""
+    if trigger == TrancheTrigger.SIGNATURE.value and not agreement_signed:
+        return "is paid once the grant agreement is signed"
+    for tranche_trigger, kind in (
+        (TrancheTrigger.INTERIM_REPORT, MilestoneKind.INTERIM_REPORT),
+        (TrancheTrigger.FINAL_REPORT, MilestoneKind.FINAL_REPORT),
+    ):
+        if trigger == tranche_trigger.value and reports_accepted.get(kind.value) is False:
+            return f"is paid once the {kind.value} is accepted"
+    return ""
+
+
 def record_tranche_payment(
     session: Session,
     *,
@@ -571,16 +586,13 @@ def record_tranche_payment(
     if not reference.strip():
         raise WorkflowError(f"Give the payment reference for {name}.")
     _check_day(paid_on, award, now, "payment")
-    if tranche.trigger == TrancheTrigger.SIGNATURE.value and award.agreement_signed_on is None:
-        raise WorkflowError(f"{name} is paid once the grant agreement is signed.")
-    for trigger, kind in (
-        (TrancheTrigger.INTERIM_REPORT, MilestoneKind.INTERIM_REPORT),
-        (TrancheTrigger.FINAL_REPORT, MilestoneKind.FINAL_REPORT),
-    ):
-        if tranche.trigger == trigger.value:
-            report = _milestone_of(session, award.id, kind)
-            if report is not None and report.accepted_on is None:
-                raise WorkflowError(f"{name} is paid once the {kind.value} is accepted.")
+    accepted = {
+        m.kind: m.accepted_on is not None
+        for m in session.scalars(select(Milestone).where(Milestone.award_id == award.id))
+    }
+    waiting = not_payable_yet(tranche.trigger, award.agreement_signed_on is not None, accepted)
+    if waiting:
+        raise WorkflowError(f"{name} {waiting}.")
     tranche.paid_on = paid_on
     tranche.paid_cents = tranche.amount_cents
     _audit(
