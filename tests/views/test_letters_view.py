@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QProgressBar
 
+from usrg_desktop import clock
 from usrg_desktop.views import letters_view as lv
 from usrg_desktop.views.pdf_preview import PdfPreview
 from usrg_desktop.workflows import Actor
@@ -96,7 +97,9 @@ def test_batch_dialog_issues_the_rounds_letters_with_progress(qtbot, window, dem
     approved = demo_db.rows(
         "SELECT COUNT(*) FROM applications WHERE state = 'approved' AND round_id = :r", {"r": rnd}
     )[0][0]
-    assert dialog.needed.text() == f"{approved} applications need award letters."
+    assert dialog.needed.text() == (
+        f"{approved} applications need award letters; {approved} ticked to issue now."
+    )
     # No folder yet: the sentence shows next to the field and nothing happens.
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert dialog.folder_error.isVisible() and dialog.folder_error.text() == (
@@ -367,3 +370,35 @@ def test_an_administrator_sets_the_report_dates_on_the_letterhead_screen(
     assert not editor.has_unsaved_changes()
     assert read(demo_db, project_dates.date_rules) == project_dates.DateRules(14, 45)
     editor.close()
+
+
+def test_the_batch_shows_its_letters_first_and_issues_only_those_ticked(
+    qtbot, window, demo_db, tmp_path
+):
+    dialog = lv.issue_letters_for_round(window)
+    qtbot.waitExposed(dialog)
+    rnd = approved_round(demo_db)
+    dialog.round_box.setCurrentIndex(dialog.round_box.findData(rnd))
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("award"))
+    listed = dialog.chosen_list.count()
+    assert listed >= 2
+    # The first application's letter, as it would print, before anything is issued.
+    preview = dialog.preview_current()
+    assert preview is not None
+    first_ref = dialog.chosen_list.item(0).text().split(" — ")[0]
+    shown = pdf_text(preview.pdf()).replace("\u2011", "-")  # references print unbroken
+    assert first_ref in shown, shown[:300]
+    preview.close()
+    # Untick every letter but the first: the count follows, and only that one is issued.
+    for n in range(1, listed):
+        dialog.chosen_list.item(n).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.needed.text().endswith("; 1 ticked to issue now.")
+    qtbot.keyClicks(dialog.folder, str(tmp_path / "letters"))
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert len(list((tmp_path / "letters").glob("*AWD.pdf"))) == 1
+    issued = demo_db.rows(
+        "SELECT a.reference FROM issued_letters l JOIN applications a ON a.id = l.application_id "
+        "WHERE l.kind = 'award' AND a.round_id = :r AND l.issued_on = :d",
+        {"r": rnd, "d": clock.today().isoformat()},
+    )
+    assert [r[0] for r in issued] == [first_ref]

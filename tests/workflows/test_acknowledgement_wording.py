@@ -1,7 +1,10 @@
-"""An acknowledgement says what really comes next: screening ahead for a submitted application,
-under way for one in screening, already done for one past it (when asked for explicitly)."""
+"""Letters' wording and previews: an acknowledgement says what really comes next (screening
+ahead, under way, or already done), and an award letter is previewed for its own application
+before its award exists, leaving nothing behind."""
 
 from __future__ import annotations
+
+from sqlalchemy import text
 
 from usrg_desktop.printing.letters import SCREENING_AHEAD, SCREENING_DONE, SCREENING_UNDER_WAY
 from usrg_desktop.workflows import applications as wf
@@ -37,3 +40,26 @@ def test_the_acknowledgement_follows_where_the_application_stands(any_db):
         assert sentence in text, text
         others = {SCREENING_AHEAD, SCREENING_UNDER_WAY, SCREENING_DONE} - {sentence}
         assert not any(other in text for other in others)
+
+
+def test_an_award_letter_is_previewed_for_its_application_and_nothing_is_kept(any_db):
+    with any_db.unit_of_work() as s:
+        rnd = make_round(s)
+        approved = to_state(s, rnd, "approved")
+    template = wl.default_template("award")
+    with any_db.reading() as s:
+        reference = s.scalar(
+            text("SELECT reference FROM applications WHERE id = :i"), {"i": approved}
+        )
+        pdf = wl.preview_pdf(
+            s,
+            kind="award",
+            subject=template.subject,
+            body=template.body,
+            today=NOW.date(),
+            application_id=approved,
+        )
+    shown = text_of(pdf).replace("\\u2011", "-")
+    assert reference in shown and "USRG-AW-" in shown  # its own letter, with its award's number
+    assert any_db.rows("SELECT COUNT(*) FROM awards") == [(0,)]  # made for the preview only
+    assert any_db.rows("SELECT COUNT(*) FROM audit_events WHERE entity = 'award'") == [(0,)]

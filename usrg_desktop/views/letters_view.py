@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
 from ..workflows import Actor, EditConflict, WorkflowError, letter_batch
@@ -81,6 +82,16 @@ class IssueLettersDialog(QDialog):
             self.kind_box.addItem(wl.KIND_PLURALS[kind].capitalize(), kind)
         self.needed = QLabel()
         self.needed.setObjectName("neededLabel")
+        # Which applications get a letter: every one the round needs, unless unticked here.
+        self.chosen_list = QListWidget()
+        self.chosen_list.setObjectName("chosenList")
+        self.chosen_list.setAccessibleName("Applications that get a letter")
+        self.chosen_list.itemChanged.connect(lambda _item: self._count_chosen())
+        self.preview_button = QPushButton("&Preview letter")
+        self.preview_button.setObjectName("previewButton")
+        self.preview_button.setToolTip("Show the selected application's letter before issuing")
+        self.preview_button.clicked.connect(self.preview_current)
+        self.preview_window: PdfPreview | None = None
         self.folder = QLineEdit()
         self.folder.setObjectName("folderEdit")
         self.folder.setPlaceholderText("Folder for one PDF per letter")
@@ -108,6 +119,8 @@ class IssueLettersDialog(QDialog):
         form.addRow("&Letters:", self.kind_box)
         form.addRow("", self.needed)
         form.addRow("", self.every_submitted)
+        form.addRow("", self.chosen_list)
+        form.addRow("", self.preview_button)
         folder_label = QLabel("&Folder:")
         folder_label.setBuddy(self.folder)
         form.addRow(folder_label, folder_row)
@@ -161,23 +174,73 @@ class IssueLettersDialog(QDialog):
             self.issue_button.setEnabled(False)
             return
         self.every_submitted.setVisible(self.kind() == "acknowledgement")
-        with self.db.reading() as session:
-            n = len(
-                wl.letter_candidates(
-                    session,
-                    round_id=round_id,
-                    kind=self.kind(),
-                    every_submitted=self.wants_every_submitted(),
-                )
-            )
+        rows = read(
+            self.db,
+            wl.letter_candidate_rows,
+            round_id=round_id,
+            kind=self.kind(),
+            every_submitted=self.wants_every_submitted(),
+        )
+        self.chosen_list.blockSignals(True)
+        self.chosen_list.clear()
+        for app_id, text in rows:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, app_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.chosen_list.addItem(item)
+        self.chosen_list.blockSignals(False)
+        if rows:
+            self.chosen_list.setCurrentRow(0)
+        self.chosen_list.setVisible(bool(rows))
+        self.preview_button.setVisible(bool(rows))
+        self._count_chosen()
+
+    def chosen_ids(self) -> list[int]:
+        """The applications ticked to get a letter."""
+        return [
+            int(self.chosen_list.item(n).data(Qt.ItemDataRole.UserRole))
+            for n in range(self.chosen_list.count())
+            if self.chosen_list.item(n).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _count_chosen(self) -> None:
+        n, chosen = self.chosen_list.count(), len(self.chosen_ids())
         if n == 1:
             label = wl.KIND_LABELS[self.kind()]
-            self.needed.setText(
-                f"1 application needs {'an' if label[0] in 'aeiou' else 'a'} {label}."
-            )
+            needed = f"1 application needs {'an' if label[0] in 'aeiou' else 'a'} {label}"
         else:
-            self.needed.setText(f"{n} applications need {wl.KIND_PLURALS[self.kind()]}.")
-        self.issue_button.setEnabled(n > 0)
+            needed = f"{n} applications need {wl.KIND_PLURALS[self.kind()]}"
+        self.needed.setText(f"{needed}; {chosen} ticked to issue now." if n else f"{needed}.")
+        self.issue_button.setEnabled(chosen > 0)
+
+    def preview_current(self) -> PdfPreview | None:
+        """Show the letter the selected application would get, as printed now (nothing is
+        issued or saved)."""
+        item = self.chosen_list.currentItem()
+        if item is None:
+            return None
+        app_id = int(item.data(Qt.ItemDataRole.UserRole))
+        kind = self.kind()
+        try:
+            template = read(self.db, wl.current_template, kind)
+            pdf = read(
+                self.db,
+                wl.preview_pdf,
+                kind=kind,
+                subject=template.subject,
+                body=template.body,
+                today=clock.today(),
+                application_id=app_id,
+            )
+        except (WorkflowError, StorageError) as exc:
+            set_error(self.folder_error, str(exc))
+            return None
+        self.preview_window = PdfPreview()
+        self.preview_window.setWindowTitle(f"Preview: {item.text()}")
+        self.preview_window.set_pdf(pdf, file_name=f"{kind} letter preview.pdf")
+        self.preview_window.show()
+        return self.preview_window
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -210,16 +273,22 @@ def run_batch(
     on_dialog: Any = None,
     every_submitted: bool = False,
     duplex: bool = True,
+    only: list[int] | None = None,
 ) -> Outcome:
-    """Issue the letters off the GUI thread behind a progress dialog with Cancel; report it.
+    """Issue the letters (to the applications in `only`, when chosen) off the GUI thread
+    behind a progress dialog with Cancel; report it.
 
     A round that is decided already is asked about first; No issues nothing.
     """
     actor, db, now = window.actor, window.db, utc_now()
-    with db.reading() as session:
-        question = wl.batch_question(
-            session, round_id=round_id, kind=kind, every_submitted=every_submitted
-        )
+    question = read(
+        db,
+        wl.batch_question,
+        round_id=round_id,
+        kind=kind,
+        every_submitted=every_submitted,
+        count=None if only is None else len(only),
+    )
     if question and not confirm_batch(window, "Issue letters", question, yes="Issue them"):
         return Outcome(cancelled=True)
     before = _needing(db, round_id, kind, every_submitted)
@@ -237,6 +306,7 @@ def run_batch(
             every_submitted=every_submitted,
             confirmed=True,
             duplex=duplex,
+            only=only,
         ),
         on_dialog=on_dialog,
     )
@@ -303,6 +373,7 @@ def issue_letters_for_round(window: Any) -> IssueLettersDialog | None:
             merged=dialog.merged_path(),
             every_submitted=dialog.wants_every_submitted(),
             duplex=dialog.duplex.isChecked(),
+            only=dialog.chosen_ids(),
         )
 
     dialog.accepted.connect(accepted)

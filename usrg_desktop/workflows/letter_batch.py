@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Generator
+from collections.abc import Collection, Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -81,8 +81,10 @@ def issue_letters_for_round(
     every_submitted: bool = False,
     confirmed: bool = False,
     duplex: bool = True,
+    only: Collection[int] | None = None,
 ) -> Generator[tuple[int, int, str], None, BatchResult]:
-    """Issue a letter of this kind to every application of the round that needs one.
+    """Issue a letter of this kind to every application of the round that needs one (of those
+    in `only`, when the user chose some).
 
     A generator of (done, total, label). Letters are registered in units of work of up to
     LETTERS_PER_COMMIT letters; a batch closed halfway (Cancel) commits and keeps exactly the
@@ -112,6 +114,8 @@ def issue_letters_for_round(
         ids = letter_candidates(
             session, round_id=round_id, kind=kind, every_submitted=every_submitted
         )
+        if only is not None:
+            ids = [i for i in ids if i in set(only)]
         if not ids:
             raise WorkflowError(
                 rules.nothing_to_issue(

@@ -783,19 +783,30 @@ def preview_pdf(
     letter: Letter | None = None
     if application_id is not None:
         app = _application(session, application_id)
+        reference = f"{app.reference}/{_CODES[kind]}"
         if (
             kind == "award"
             and session.scalar(select(Award.id).where(Award.application_id == app.id)) is None
         ):
-            letter = None
+            # The award is made as the letter is issued: make it in a savepoint to print what
+            # the letter would say (its number, tranches and dates), then undo it.
+            from .award_tracking import ensure_award
+
+            nested = session.begin_nested()
+            try:
+                ensure_award(
+                    session,
+                    application_id=app.id,
+                    actor=Actor(None, "Preview", "secretariat"),
+                    now=datetime.combine(today, datetime.min.time()),
+                )
+                letter = letter_data(
+                    session, app, kind, letter_reference=reference, issued_on=today
+                )
+            finally:
+                nested.rollback()
         else:
-            letter = letter_data(
-                session,
-                app,
-                kind,
-                letter_reference=f"{app.reference}/{_CODES[kind]}",
-                issued_on=today,
-            )
+            letter = letter_data(session, app, kind, letter_reference=reference, issued_on=today)
     if letter is None:
         letter = sample_letter(kind, today)
     return letter_pdf(letter, TemplateText(kind, 0, subject, body), current_letterhead(session))
@@ -814,13 +825,50 @@ def letter_candidates(
     )
 
 
-def batch_question(
+def letter_candidate_rows(
     session: Session, *, round_id: int, kind: str, every_submitted: bool = False
+) -> list[tuple[int, str]]:
+    """The applications this batch would write to, as (id, "reference — title (applicant)"),
+    for choosing them one by one before issuing."""
+    ids = letter_candidates(session, round_id=round_id, kind=kind, every_submitted=every_submitted)
+    if not ids:
+        return []
+    from ..domain.directory import Body, City
+
+    found = {
+        app_id: f"{ref} — {title} ({city or body or 'an applicant'})"
+        for app_id, ref, title, city, body in session.execute(
+            select(
+                Application.id,
+                Application.reference,
+                Application.title,
+                City.short_name,
+                Body.short_name,
+            )
+            .outerjoin(City, City.id == Application.applicant_city_id)
+            .outerjoin(Body, Body.id == Application.applicant_body_id)
+            .where(Application.id.in_(ids))
+        )
+    }
+    return [(i, found[i]) for i in ids if i in found]
+
+
+def batch_question(
+    session: Session,
+    *,
+    round_id: int,
+    kind: str,
+    every_submitted: bool = False,
+    count: int | None = None,
 ) -> str | None:
-    """The question to ask before issuing this batch (a decided round), or None."""
-    count = len(
-        letter_candidates(session, round_id=round_id, kind=kind, every_submitted=every_submitted)
-    )
+    """The question to ask before issuing this batch (a decided round), or None. `count` is
+    how many letters were chosen, when not all the round needs."""
+    if count is None:
+        count = len(
+            letter_candidates(
+                session, round_id=round_id, kind=kind, every_submitted=every_submitted
+            )
+        )
     if not count:
         return None
     return rules.decided_round_question(session, round_id, KIND_PLURALS[kind], count)
