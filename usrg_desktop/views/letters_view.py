@@ -146,7 +146,7 @@ class IssueLettersDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(self._update_needed)
         self.every_submitted.toggled.connect(self._update_needed)
         self._update_needed()
-        self.resize(560, self.sizeHint().height())
+        self.resize(760, self.sizeHint().height())  # room for the applications' titles
 
     def round_id(self) -> int | None:
         """The round chosen."""
@@ -185,6 +185,7 @@ class IssueLettersDialog(QDialog):
         self.chosen_list.clear()
         for app_id, text in rows:
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, app_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
