@@ -45,41 +45,35 @@ def _messages(args: argparse.Namespace, db, actor) -> list:
             "--reminders ROUND."
         )
     what = chosen[0]
-    if what == "packets":
-        with db.unit_of_work() as session:
-            round_id = rounds.find_round(session, args.packets)
-        return mm.packet_messages(
-            db, round_id=round_id, reviewer_email=args.reviewer, actor=actor, now=now()
-        )
+    round_id = meeting_id = None
+    letter_ids: list[int] | None = None
     with db.unit_of_work() as session:
-        if what == "packet_files":
-            return mm.packet_file_messages(session, folder=args.packet_files, actor=actor)
-        if what == "letters":
-            round_id = rounds.find_round(session, args.letters)
-            ids = mm.round_letter_ids(session, round_id=round_id, kind=args.kind)
-            if not ids:
-                raise WorkflowError(
-                    f"No {args.kind + ' ' if args.kind else ''}letters are registered for that "
-                    "round yet."
-                )
-            return mm.letter_messages(session, letter_ids=ids, actor=actor)
-        if what == "letter":
-            ids = [find_letter(session, reference) for reference in args.letter]
-            return mm.letter_messages(session, letter_ids=ids, actor=actor)
-        if what == "invitations":
-            meeting_id = meeting_id_for_number(session, number=args.invitations)
-            return mm.invitation_messages(
-                session,
-                meeting_id=meeting_id,
-                actor=actor,
-                now=now(),
-                today=given_today(args),
-                only_pending=args.pending,
-            )
-        round_id = rounds.find_round(session, args.reminders)
-        return mm.reminder_messages(
-            session, round_id=round_id, actor=actor, today=given_today(args)
-        )
+        selector = getattr(args, what)
+        if what in ("letters", "packets", "reminders"):
+            round_id = rounds.find_round(session, selector)
+        elif what == "letter":
+            letter_ids = [find_letter(session, reference) for reference in selector]
+        elif what == "invitations":
+            meeting_id = meeting_id_for_number(session, number=selector)
+    return mm.messages_for(
+        db,
+        what={
+            "letters": "letter",
+            "packets": "packet",
+            "invitations": "invitation",
+            "reminders": "reminder",
+        }.get(what, what),  # fmt: skip
+        actor=actor,
+        now=now(),
+        today=given_today(args),
+        round_id=round_id,
+        kind=args.kind,
+        letter_ids=letter_ids,
+        packets_folder=args.packet_files,
+        reviewer_email=args.reviewer,
+        meeting_id=meeting_id,
+        only_pending=args.pending,
+    )
 
 
 def _server(db):

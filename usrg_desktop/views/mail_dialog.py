@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import clock
-from ..workflows import WorkflowError
 from .operations import read
 from .progress import run_with_progress
 from .window_size import close_keys
@@ -219,38 +218,20 @@ class MailDialog(QDialog):
         from ..workflows.mail import send_messages, write_drafts
 
         db, actor, now = self.window.db, self.window.actor, clock.utc_now()
-        what = chosen["what"]
         yield 0, 2, "Preparing the messages"
-        if what == "packet":
-            messages = mm.packet_messages(db, round_id=chosen["round_id"], actor=actor, now=now)
-        else:
-            with db.unit_of_work() as session:
-                if what == "packet_files":
-                    if not chosen["packets_folder"]:
-                        raise WorkflowError("Choose the folder the packets were exported to.")
-                    messages = mm.packet_file_messages(
-                        session, folder=chosen["packets_folder"], actor=actor
-                    )
-                elif what == "letter":
-                    ids = self.letter_ids or mm.round_letter_ids(
-                        session, round_id=chosen["round_id"], kind=chosen["kind"]
-                    )
-                    if not ids:
-                        raise WorkflowError("No letters of that kind are registered for the round.")
-                    messages = mm.letter_messages(session, letter_ids=ids, actor=actor)
-                elif what == "invitation":
-                    messages = mm.invitation_messages(
-                        session,
-                        meeting_id=chosen["meeting_id"],
-                        actor=actor,
-                        now=now,
-                        today=clock.today(),
-                        only_pending=chosen["pending"],
-                    )
-                else:
-                    messages = mm.reminder_messages(
-                        session, round_id=chosen["round_id"], actor=actor, today=clock.today()
-                    )
+        messages = mm.messages_for(
+            db,
+            what=chosen["what"],
+            actor=actor,
+            now=now,
+            today=clock.today(),
+            round_id=chosen.get("round_id"),
+            kind=chosen.get("kind"),
+            letter_ids=self.letter_ids or None,
+            packets_folder=chosen.get("packets_folder"),
+            meeting_id=chosen.get("meeting_id"),
+            only_pending=bool(chosen.get("pending")),
+        )
         n = len(messages)
         doing = "Writing" if chosen["drafts"] else "Sending"
         yield 1, 2, f"{doing} {n} message{'s' if n != 1 else ''}"

@@ -407,3 +407,57 @@ def meeting_choices(session: Session) -> list[tuple[int, str]]:
         .order_by(Meeting.starts_on)
     ).all()
     return [(int(i), f"Meeting {n} ({d.isoformat()}), {host}") for i, n, d, host in rows]
+
+
+def messages_for(
+    db: Database,
+    *,
+    what: str,
+    actor: Actor,
+    now: datetime,
+    today: date,
+    round_id: int | None = None,
+    kind: str | None = None,
+    letter_ids: list[int] | None = None,
+    packets_folder: str | Path | None = None,
+    reviewer_email: str | None = None,
+    meeting_id: int | None = None,
+    only_pending: bool = False,
+) -> list[Outgoing]:
+    """The messages of one choice, the same for the E-mail dialog and `usrg mail`:
+    `what` is "letter" (the `letter_ids`, else the round's letters of `kind`), "packet" (the
+    round's packets exported now), "packet_files" (packets exported before, from their
+    folder), "invitation" (to `meeting_id`) or "reminder" (the round's reviewers)."""
+    if what == "packet":
+        assert round_id is not None
+        return packet_messages(
+            db, round_id=round_id, reviewer_email=reviewer_email, actor=actor, now=now
+        )
+    with db.unit_of_work() as session:
+        if what == "packet_files":
+            if not packets_folder:
+                raise WorkflowError("Choose the folder the packets were exported to.")
+            return packet_file_messages(session, folder=packets_folder, actor=actor)
+        if what == "letter":
+            if not letter_ids:
+                assert round_id is not None
+                letter_ids = round_letter_ids(session, round_id=round_id, kind=kind)
+            if not letter_ids:
+                raise WorkflowError(
+                    f"No {kind + ' ' if kind else ''}letters are registered for that round yet."
+                )
+            return letter_messages(session, letter_ids=letter_ids, actor=actor)
+        if what == "invitation":
+            assert meeting_id is not None
+            return invitation_messages(
+                session,
+                meeting_id=meeting_id,
+                actor=actor,
+                now=now,
+                today=today,
+                only_pending=only_pending,
+            )
+        if what == "reminder":
+            assert round_id is not None
+            return reminder_messages(session, round_id=round_id, actor=actor, today=today)
+    raise WorkflowError(f"There is no kind of e-mail called '{what}'.")
