@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ..money import format_zar
 from . import Column, Listing
 from .dates import iso_date
 
@@ -191,8 +192,6 @@ def _award_lines(db: Database, today: date) -> list[tuple]:
         """,
         {"soon": soon},
     ):
-        from ..money import format_zar
-
         due = _day(due_on)
         late = due is not None and due < today
         lines.append(
@@ -232,8 +231,8 @@ def _award_lines(db: Database, today: date) -> list[tuple]:
     return lines
 
 
-def next_meeting_checklist(db: Database, today: date) -> list[tuple[bool, str]]:
-    """The next meeting's preparation, as (done, sentence) lines; [] when none is planned."""
+def _next_meeting(db: Database, today: date) -> tuple | None:
+    """(id, number, status, venue, starts_on, host) of the next planned or confirmed meeting."""
     found = db.rows(
         """
         SELECT m.id, m.number, m.status, m.venue, m.starts_on, c.short_name
@@ -243,9 +242,12 @@ def next_meeting_checklist(db: Database, today: date) -> list[tuple[bool, str]]:
         """,
         {"today": today.isoformat()},
     )
-    if not found:
-        return []
-    meeting_id, _number, status, venue, _starts, host = found[0]
+    return tuple(found[0]) if found else None
+
+
+def next_meeting_checklist(db: Database, meeting: tuple) -> list[tuple[bool, str]]:
+    """A meeting's preparation (from _next_meeting), as (done, sentence) lines."""
+    meeting_id, _number, status, venue, _starts, host = meeting
     invited, pending = db.rows(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN rsvp = 'pending' THEN 1 ELSE 0 END), 0) "
         "FROM invitations WHERE meeting_id = :m",
@@ -290,19 +292,11 @@ def next_meeting_checklist(db: Database, today: date) -> list[tuple[bool, str]]:
 
 def _meeting_lines(db: Database, today: date) -> list[tuple]:
     lines: list[tuple] = []
-    found = db.rows(
-        """
-        SELECT m.id, m.number, m.starts_on, c.short_name
-        FROM meetings m JOIN cities c ON c.id = m.host_city_id
-        WHERE m.status IN ('planned', 'confirmed') AND m.ends_on >= :today
-        ORDER BY m.starts_on LIMIT 1
-        """,
-        {"today": today.isoformat()},
-    )
-    if found:
-        meeting_id, number, starts_on, host = found[0]
+    meeting = _next_meeting(db, today)
+    if meeting is not None:
+        meeting_id, number, _status, _venue, starts_on, host = meeting
         starts = _day(starts_on)
-        for done, sentence in next_meeting_checklist(db, today):
+        for done, sentence in next_meeting_checklist(db, meeting):
             lines.append(
                 (
                     "Meetings",
