@@ -81,25 +81,60 @@ def test_dropped_pdfs_become_annexes_in_order_and_a_word_file_is_refused(
         assert s.scalars(select(MeetingAnnex.title)).all() == ["By-law"]
 
 
-def test_print_meeting_pack_from_the_menu_on_the_selected_meeting(
+def test_print_meeting_pack_shows_the_pack_first_and_saving_it_goes_on_the_history(
     qtbot, main_window, tmp_path, monkeypatch
 ):
     from pypdf import PdfReader
     from PySide6.QtWidgets import QFileDialog
 
     from usrg_desktop.views.pdf_preview import PdfPreview
+    from usrg_desktop.workflows.today import next_meeting_checklist
 
+    asked: list[str] = []
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    def save_as(_parent, title, suggested, _filter):
+        asked.append(suggested)
+        return str(out_dir / "pack"), "PDF"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     meeting_id = next_meeting_id(main_window.db)
-    out = tmp_path / "pack.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF"))
     page = main_window.show_page("Meetings", 0)
     assert page.select_id(meeting_id)
+
+    def pack_ticked() -> bool:
+        meeting = main_window.db.rows(
+            "SELECT id, number, status, venue, starts_on, '' FROM meetings WHERE id = :m",
+            {"m": meeting_id},
+        )[0]
+        lines = next_meeting_checklist(main_window.db, tuple(meeting))
+        return next(done for done, text in lines if "pack" in text)
+
+    assert not pack_ticked()
     main_window.command_actions["print_meeting_pack"].trigger()
-    reader = PdfReader(out)
-    assert [item.title for item in reader.outline][0] == "Agenda"
+    # The pack is on screen and nothing was asked or written yet.
+    assert asked == [] and list(out_dir.iterdir()) == []
     previews = [w for w in main_window.open_windows().values() if isinstance(w, PdfPreview)]
-    assert len(previews) == 1 and previews[0].page_count() == len(reader.pages)
-    assert "pages" in main_window.statusBar().currentMessage()
+    assert len(previews) == 1
+    preview = previews[0]
+    number = main_window.db.rows("SELECT number FROM meetings WHERE id = :m", {"m": meeting_id})
+    assert preview.windowTitle() == f"USRG Meeting {number[0][0]} pack"
+    assert "ready" in main_window.statusBar().currentMessage()
+    assert not pack_ticked()
+
+    preview.save_with_dialog()
+    assert asked and asked[0].endswith(f"USRG Meeting {number[0][0]} pack.pdf")
+    reader = PdfReader(out_dir / "pack.pdf")
+    assert [item.title for item in reader.outline][0] == "Agenda"
+    assert preview.page_count() == len(reader.pages)
+    assert pack_ticked()
+    detail = main_window.db.rows(
+        "SELECT detail FROM audit_events WHERE entity = 'meeting' AND entity_id = :m "
+        "AND action = 'pack_printed'",
+        {"m": meeting_id},
+    )
+    assert detail == [(f"Meeting pack of Meeting {number[0][0]} saved to {out_dir / 'pack.pdf'}",)]
 
 
 def test_the_meeting_chooser_offers_every_meeting_and_starts_at_the_next_one(main_window):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,13 +25,15 @@ from ..workflows.annex_items import annex_rows, printed_numbers, set_annex_item
 from ..workflows.dates import utc_now
 from ..workflows.meeting_pack import (
     add_annex,
+    agenda_handout,
     build_meeting_pack,
+    record_pack_printed,
     remove_annex,
-    write_agenda,
 )
 from ..workflows.meetings import meeting_listing
 from .main_window import MainWindow
 from .operations import confirm, perform, read
+from .pdf_preview import PdfPreview
 from .progress import run_with_progress
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -83,69 +85,78 @@ def _meeting_number(window: MainWindow, meeting_id: int) -> int:
     )
 
 
-def ask_save_path(window: QWidget, title: str, suggested_name: str) -> Path | None:
-    """Ask where to save a PDF (the Documents folder first); None when the user cancels."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = str(Path(folder or Path.home()) / suggested_name)
-    path, _chosen = QFileDialog.getSaveFileName(window, title, suggested, PDF_FILTER)
-    if not path:
-        return None
-    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+def show_document(
+    window: MainWindow, meeting_id: int, kind: str, title: str, pdf: bytes
+) -> PdfPreview:
+    """Show a meeting's document in the program's preview, before anything is saved: Print…
+    and Save… are there, and either goes on the meeting's history."""
+    preview = window.open_window(
+        (kind, meeting_id), lambda: PdfPreview(title=title, file_name=f"{title}.pdf")
+    )
+    preview.set_pdf(pdf, file_name=f"{title}.pdf")
+    if kind == "pack" and not preview.property("records_printing"):
+        preview.setProperty("records_printing", True)
+        preview.printed.connect(
+            lambda pages: _record_pack(window, meeting_id, f"printed ({pages} pages)")
+        )
+        preview.saved.connect(lambda path: _record_pack(window, meeting_id, f"saved to {path}"))
+    return preview
 
 
-def show_pdf(window: MainWindow, path: Path) -> None:
-    """Show a finished PDF in the program's preview, where it can be printed."""
-    from .letters_view import open_pdf_file
+def _record_pack(window: MainWindow, meeting_id: int, how: str) -> None:
+    done, _ = perform(
+        window,
+        window.db,
+        record_pack_printed,
+        actor=window.actor,
+        now=utc_now(),
+        meeting_id=meeting_id,
+        how=how,
+        title="Not recorded",
+    )
+    if done:
+        window.data_changed("Meetings")
 
-    open_pdf_file(window, path)
 
-
-def print_meeting_pack(window: MainWindow, *, meeting_id: int | None = None) -> Path | None:
-    """Meetings ▸ Print meeting pack…: build the pack off the GUI thread, then show it."""
+def print_meeting_pack(window: MainWindow, *, meeting_id: int | None = None) -> PdfPreview | None:
+    """Meetings ▸ Print meeting pack…: build the pack off the GUI thread, then show it to print
+    or save (nothing is asked or written before the user has seen it)."""
     meeting_id = meeting_id if meeting_id is not None else chosen_meeting(window)
     if meeting_id is None:
         return None
     number = _meeting_number(window, meeting_id)
-    out = ask_save_path(window, "Save the meeting pack", f"USRG Meeting {number} pack.pdf")
-    if out is None:
-        return None
     outcome = run_with_progress(
         window,
         f"Meeting pack of Meeting {number}",
-        lambda: build_meeting_pack(window.db, meeting_id=meeting_id, out=out, today=window.today),
+        lambda: build_meeting_pack(window.db, meeting_id=meeting_id, out=None, today=window.today),
     )
     if outcome.cancelled:
-        window.statusBar().showMessage(
-            "The meeting pack was cancelled; no file was written.", 10_000
-        )
+        window.statusBar().showMessage("The meeting pack was cancelled.", 10_000)
         return None
     if outcome.error is not None:
         window.show_error("The meeting pack could not be made", outcome.error)
         return None
+    built = outcome.result
     window.statusBar().showMessage(
-        f"Meeting pack saved to {out} ({outcome.result.pages} pages)", 10_000
+        f"Meeting pack of Meeting {number} ready ({built.pages} pages): print it or save a "
+        "copy from its window.",
+        10_000,
     )
-    show_pdf(window, out)
-    return out
+    return show_document(window, meeting_id, "pack", f"USRG Meeting {number} pack", built.pdf)
 
 
-def print_agenda(window: MainWindow, *, meeting_id: int | None = None) -> Path | None:
-    """Meetings ▸ Print agenda…: the agenda handout as a PDF, then shown."""
+def print_agenda(window: MainWindow, *, meeting_id: int | None = None) -> PdfPreview | None:
+    """Meetings ▸ Print agenda…: the agenda handout shown to print or save."""
     meeting_id = meeting_id if meeting_id is not None else chosen_meeting(window)
     if meeting_id is None:
         return None
     number = _meeting_number(window, meeting_id)
-    out = ask_save_path(window, "Save the agenda", f"USRG Meeting {number} agenda.pdf")
-    if out is None:
-        return None
     try:
-        write_agenda(window.db, meeting_id=meeting_id, out=out, today=window.today)
+        pdf = agenda_handout(window.db, meeting_id=meeting_id, today=window.today)
     except (WorkflowError, StorageError) as exc:
         window.show_error("The agenda could not be made", str(exc))
         return None
-    window.statusBar().showMessage(f"Agenda saved to {out}", 10_000)
-    show_pdf(window, out)
-    return out
+    return show_document(window, meeting_id, "agenda", f"USRG Meeting {number} agenda", pdf)
 
 
 class AnnexesPanel(QWidget):

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl
+from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
@@ -53,7 +53,14 @@ def render_page(document: pdfium.PdfDocument, index: int, scale: float) -> QImag
 
 
 class PdfPreview(QWidget):
-    """A PDF's pages on screen, one at a time, with zoom, paging, Print…, Save… and Open."""
+    """A PDF's pages on screen, one at a time, with zoom, paging, Print…, Save… and Open.
+
+    `printed` (pages) and `saved` (the file) tell the screen that opened it what became of
+    the document, so it can put that on the record's history (a meeting pack, say).
+    """
+
+    printed = Signal(int)
+    saved = Signal(str)
 
     def __init__(
         self, pdf: bytes = b"", *, title: str = "", file_name: str = "document.pdf",
@@ -281,9 +288,11 @@ class PdfPreview(QWidget):
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
         try:
-            self.print_to(printer)
+            pages = self.print_to(printer)
         except OSError as exc:
             QMessageBox.warning(self, "Not printed", f"The document was not printed: {exc}.")
+            return
+        self.printed.emit(pages)
 
     def save_to(self, path: str | Path) -> Path:
         """Write the PDF shown to `path`."""
@@ -293,17 +302,23 @@ class PdfPreview(QWidget):
 
     def save_with_dialog(self) -> None:
         """Ask for a file name and save a copy of the PDF."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder or Path.home()) / Path(self._file_name).name)
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save a copy", self._file_name, "PDF documents (*.pdf)"
+            self, "Save a copy", suggested, "PDF documents (*.pdf)"
         )
         if not path:
             return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
         try:
             self.save_to(path)
         except OSError as exc:
             QMessageBox.warning(
                 self, "Not saved", f"The file {path} could not be written ({exc.strerror})."
             )
+            return
+        self.saved.emit(path)
 
     def viewer_copy(self) -> Path:
         """The PDF written to a temporary file (kept while the program runs), for other programs."""

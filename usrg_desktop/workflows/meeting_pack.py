@@ -283,20 +283,26 @@ def _attendees(session: Session, meeting_id: int) -> list[PackAttendee]:
     ]
 
 
-def write_agenda(db: Database, *, meeting_id: int, out: Path, today: date) -> Path:
-    """Write the meeting's agenda handout as a PDF file."""
+def agenda_handout(db: Database, *, meeting_id: int, today: date) -> bytes:
+    """The meeting's agenda handout as PDF bytes (shown before anything is saved)."""
     with db.unit_of_work() as session:
         data = meeting_pack_data(session, meeting_id=meeting_id, today=today, with_annexes=False)
-    _write(out, agenda_pdf(data))
+    return agenda_pdf(data)
+
+
+def write_agenda(db: Database, *, meeting_id: int, out: Path, today: date) -> Path:
+    """Write the meeting's agenda handout as a PDF file."""
+    _write(out, agenda_handout(db, meeting_id=meeting_id, today=today))
     return out
 
 
 def build_meeting_pack(
-    db: Database, *, meeting_id: int, out: Path, today: date
+    db: Database, *, meeting_id: int, out: Path | None, today: date
 ) -> Generator[tuple[int, int, str], None, BuiltPack]:
-    """Build the meeting pack into `out`, yielding (done, total, label); returns the BuiltPack.
+    """Build the meeting pack, yielding (done, total, label); returns the BuiltPack.
 
-    The file is written only at the end, so a cancelled build leaves nothing behind.
+    With `out`, the file is written only at the end, so a cancelled build leaves nothing
+    behind; without, the pack stays in memory (the screen shows it before it is saved).
     """
     yield 0, 1, "Reading the meeting"
     with db.unit_of_work() as session:
@@ -313,9 +319,30 @@ def build_meeting_pack(
         built: BuiltPack = finished.value
     except ValueError as exc:  # an annex that is not a readable PDF
         raise WorkflowError(str(exc)) from exc
-    yield total - 1, total, "Writing the file"
-    _write(out, built.pdf)
+    if out is not None:
+        yield total - 1, total, "Writing the file"
+        _write(out, built.pdf)
     return built
+
+
+PACK_PRINTED = "pack_printed"
+
+
+def record_pack_printed(
+    session: Session, *, actor: Actor, now: datetime, meeting_id: int, how: str
+) -> None:
+    """Put on the meeting's history that its pack was printed or saved (`how` says which,
+    e.g. "printed, 48 pages"), which ticks "Meeting pack printed" on the Today screen."""
+    meeting = load_meeting(session, meeting_id)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="meeting",
+        entity_id=meeting.id,
+        action=PACK_PRINTED,
+        detail=f"Meeting pack of Meeting {meeting.number} {how}",
+    )
 
 
 def _write(out: Path, content: bytes) -> None:

@@ -258,7 +258,7 @@ def next_meeting_checklist(db: Database, meeting: tuple) -> list[tuple[bool, str
     )[0][0]
     printed = db.rows(
         "SELECT COUNT(*) FROM audit_events WHERE entity = 'meeting' AND entity_id = :m "
-        "AND action IN ('print_pack', 'pack_printed')",
+        "AND action = 'pack_printed'",
         {"m": meeting_id},
     )[0][0]
     invited, pending = int(invited), int(pending)
