@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ..domain.awards import TrancheTrigger
 from ..money import format_zar
 from ..storage import Database
-from ..workflows import Actor, EditConflict, WorkflowError
+from ..workflows import Actor, WorkflowError
 from ..workflows import award_tracking as at
 from ..workflows.awards import award_listing
 from ..workflows.dates import utc_now
@@ -614,7 +614,7 @@ class AwardScreen(QWidget):
                 )
             except Refused as refused:
                 message = str(refused)
-                if isinstance(refused.__cause__, EditConflict):
+                if refused.conflict is not None:
                     # The rows typed here stay; the next Save replaces theirs on purpose.
                     seen[0] = read(self.db, at.award_detail, self.award_id, self.today).version
                     message += " Save again to replace their schedule with yours."

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, WorkflowError, letter_batch
+from ..workflows import Actor, WorkflowError, letter_batch
 from ..workflows import letters as wl
 from ..workflows.dates import utc_now
 from .award_dates_panel import AwardDatesPanel
@@ -721,7 +721,7 @@ class TemplateEditor(QWidget):
                 quiet=True,
             )
         except Refused as refused:
-            if isinstance(refused.__cause__, EditConflict):
+            if refused.conflict is not None:
                 # The text typed here stays; the next Save makes it the newest version.
                 self._opened_version = read(self.db, wl.current_template, self.kind()).version
                 set_error(

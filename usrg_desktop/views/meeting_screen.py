@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import MeetingStatus as MS
 from ..storage import Database, StorageError
-from ..workflows import EditConflict, FieldErrors, WorkflowError
+from ..workflows import WorkflowError
 from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
@@ -579,10 +579,7 @@ class MoveDialog(GuardedDialog):
                 now=utc_now(),
             )
         except Refused as refused:
-            cause = refused.__cause__
-            self.show_errors(
-                cause.errors if isinstance(cause, FieldErrors) else {"host": str(refused)}
-            )
+            self.show_errors(refused.field_errors("host"))
             return False
         self.accept()
         self.screen_._changed()
@@ -721,15 +718,14 @@ class DetailsTab(QWidget):
                 **self.values(),
             )
         except Refused as refused:
-            cause = refused.__cause__
-            self.show_errors(cause.errors if isinstance(cause, FieldErrors) else {})
-            if isinstance(cause, EditConflict):
+            self.show_errors(refused.errors)
+            if refused.conflict is not None:
                 # A second Save is a choice made knowingly: it saves these over theirs.
                 theirs = self.screen_.latest_details()
                 if theirs is not None:
                     self.seen_version = theirs.version
                 self.saved_label.setText(
-                    f"{cause} Save again to keep yours, or close without saving to see theirs."
+                    f"{refused} Save again to keep yours, or close without saving to see theirs."
                 )
                 return False
             self.saved_label.setText(str(refused))

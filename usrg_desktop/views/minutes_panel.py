@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import ActionStatus
 from ..storage import StorageError
-from ..workflows import EditConflict, FieldErrors, WorkflowError
+from ..workflows import FieldErrors, WorkflowError
 from ..workflows import minutes as wf
 from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
@@ -486,7 +486,7 @@ class MinutesPanel(QWidget):
                 seen_text=seen,
             )
         except Refused as refused:
-            if isinstance(refused.__cause__, EditConflict):
+            if refused.conflict is not None:
                 # Someone else recorded these minutes since they were shown. The text typed
                 # here stays; the next Save replaces theirs on purpose.
                 theirs = read(window.db, wf.meeting_minutes, meeting_id=self.meeting_id)

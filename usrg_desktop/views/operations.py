@@ -8,13 +8,49 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..storage import Database, StorageError
-from ..workflows import WorkflowError
+from ..workflows import EditConflict, FieldErrors, WorkflowError
 
 T = TypeVar("T")
 
 
 class Refused(Exception):
-    """Raised by `perform(..., quiet=True)` instead of showing a box (for forms and tests)."""
+    """Raised by `perform(..., quiet=True)` instead of showing a box (for forms and tests).
+
+    `str(refused)` is the sentence; `errors` the field errors of a refused form (field name to
+    sentence, empty when the refusal was not about fields); `conflict` the EditConflict when
+    the form was saved over someone else's newer save (None otherwise); `refusal` the
+    workflow's or storage's own exception. A screen reads these, never `__cause__`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: dict[str, str] | None = None,
+        conflict: EditConflict | None = None,
+        refusal: WorkflowError | StorageError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.errors: dict[str, str] = dict(errors or {})
+        self.conflict = conflict
+        self.refusal = refusal
+
+    @classmethod
+    def of(cls, exc: WorkflowError | StorageError) -> Refused:
+        """The refusal a screen sees for this workflow or storage refusal."""
+        return cls(
+            str(exc),
+            errors=exc.errors if isinstance(exc, FieldErrors) else None,
+            conflict=exc if isinstance(exc, EditConflict) else None,
+            refusal=exc,
+        )
+
+    def field_errors(self, fallback_field: str | None = None) -> dict[str, str]:
+        """The field errors, or, for a refusal not about fields, the sentence under
+        `fallback_field` (nothing when it is None)."""
+        if self.errors or fallback_field is None:
+            return dict(self.errors)
+        return {fallback_field: str(self)}
 
 
 def perform(
@@ -40,7 +76,7 @@ def perform(
         return True, db.retrying(lambda session: action(session, *args, **kwargs))
     except (WorkflowError, StorageError) as exc:
         if quiet:
-            raise Refused(str(exc)) from exc
+            raise Refused.of(exc) from exc
         box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), parent=parent)
         box.setObjectName("refusal")
         box.open() if parent is not None else box.exec()

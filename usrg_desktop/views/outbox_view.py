@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from .. import clock
 from ..domain.accounts import Role
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import WorkflowError
 from .mail_dialog import open_mail_dialog
 from .operations import Refused, perform, read
 from .window_size import close_keys, fit_on_screen
@@ -142,9 +142,8 @@ class MailServerDialog(QDialog):
                 quiet=True,
             )
         except Refused as refused:
-            cause = refused.__cause__
-            if isinstance(cause, FieldErrors):
-                self.note.setText(" ".join(cause.errors.values()))
+            if refused.errors:
+                self.note.setText(" ".join(refused.errors.values()))
             else:
                 self.note.setText(str(refused))
             return False

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError, rounds
+from ..workflows import Actor, WorkflowError, rounds
 from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
@@ -60,11 +60,6 @@ FIELDS = (
     "admitted_bodies",
     "screening_checks",
 )
-
-
-def _refusal_of(exc: Refused) -> WorkflowError | None:
-    cause = exc.__cause__
-    return cause if isinstance(cause, WorkflowError) else None
 
 
 class RoundDialog(GuardedDialog):
@@ -450,20 +445,19 @@ class RoundDialog(GuardedDialog):
                 )
                 self.saved_id = self.round_id
         except Refused as exc:
-            refusal = _refusal_of(exc)
-            if isinstance(refusal, EditConflict):
+            if exc.conflict is not None:
                 # Saving again is then a knowing choice to keep what is in the form.
                 self.seen_version = read(self.db, rounds.round_details, self.round_id).version
                 self.show_errors({})
                 self.form_error.setText(
-                    f"{refusal} Save again to keep what is in this form over theirs, or cancel "
+                    f"{exc} Save again to keep what is in this form over theirs, or cancel "
                     "and open the round again to see theirs."
                 )
                 self.form_error.setStyleSheet(ERROR_STYLE)
                 self.form_error.show()
                 return
-            if isinstance(refusal, FieldErrors):
-                self.show_errors(refusal.errors)
+            if exc.errors:
+                self.show_errors(exc.errors)
             else:
                 self.show_errors({})
                 self.form_error.setText(str(exc))
