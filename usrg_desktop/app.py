@@ -111,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .views.main_window import MainWindow
 
     qsettings = user_settings()
+    from .views.remembered import remember_geometry
+
+    # Every window and splitter opens where the user left it (the main window keeps its own).
+    remember_geometry(qsettings)
     actor = None
     if not args.exit_after_start:  # the start-up benchmark only paints the first list
         from .views.sign_in import ask_who_is_acting

@@ -132,7 +132,7 @@ class FundReportWindow(QWidget):
         self.problem = QLabel(objectName="fundProblem")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
-        fit_on_screen(self, 1180, 780)
+        fit_on_screen(self, 1180, 780, grow=0.85)
         self.show_report()
 
     def chosen(self) -> dict[str, Any]:

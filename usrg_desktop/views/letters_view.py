@@ -571,7 +571,7 @@ class TemplateEditor(QWidget):
         self.body.installEventFilter(self)
         self._current_kind = self.kind()
         self.load_kind(self.kind())
-        fit_on_screen(self, 1360, 820)
+        fit_on_screen(self, 1360, 820, grow=0.85)
         close_keys(self)
         # Closing, or showing another kind, with the text not saved asks Save / Discard / Cancel.
         self.guard = install_guard(self, lambda: [self], "Letter templates")

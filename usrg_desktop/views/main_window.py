@@ -652,7 +652,7 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(geometry)
         else:
-            fit_on_screen(self, 1280, 800)
+            fit_on_screen(self, 1280, 800, grow=0.9)
         self.show_area(AREA_NAMES[0])
 
     def save_settings(self) -> None:

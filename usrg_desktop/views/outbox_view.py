@@ -229,7 +229,7 @@ class MailTemplateEditor(QDialog):
         self.subject.textChanged.connect(self.update_preview)
         self.body.textChanged.connect(self.update_preview)
         self.load()
-        fit_on_screen(self, 1000, 600)
+        fit_on_screen(self, 1000, 600, grow=0.8)
         close_keys(self)
 
     def load(self) -> None:

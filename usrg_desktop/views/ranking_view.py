@@ -199,7 +199,7 @@ class RankingWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.record_decisions)
         QShortcut(QKeySequence("F5"), self, self.reload)
         close_keys(self)
-        fit_on_screen(self, 1320, 700)
+        fit_on_screen(self, 1320, 700, grow=0.85)
         # Closing with decisions tried but not recorded asks Record / Discard / Cancel.
         self.guard = install_guard(self, lambda: [self], "Ranking and decisions")
 

@@ -138,7 +138,7 @@ class ReviewerWindow(QMainWindow):
         )
         # Room for the application and the form, never more than the screen (a 768-pixel
         # laptop included): the form scrolls.
-        fit_on_screen(self, 1200, 820)
+        fit_on_screen(self, 1200, 820, grow=0.85)
         self.previews: list[QWidget] = []
         self._build()
         self._build_menus()

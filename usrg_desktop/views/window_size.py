@@ -23,12 +23,18 @@ def available_size(widget: QWidget | None = None) -> tuple[int, int]:
     return area.width() - _FRAME[0], area.height() - _FRAME[1]
 
 
-def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+def fit_on_screen(widget: QWidget, width: int, height: int, *, grow: float = 0.0) -> None:
     """Give a window the size it wants, or as much as the screen has, and never more than
-    fits a 1366×768 laptop's working area on a smaller or unknown screen."""
+    fits a 1366×768 laptop's working area on a smaller or unknown screen.
+
+    `grow` (0 to 1) lets a window of lists use a larger screen: it takes at least that share
+    of the screen's room (a form keeps the size it wants: 0).
+    """
     room_w, room_h = available_size(widget)
     room_w = max(room_w, 0) or LAPTOP[0] - _FRAME[0]
     room_h = max(room_h, 0) or LAPTOP[1] - _FRAME[1]
+    width = max(width, int(room_w * grow))
+    height = max(height, int(room_h * grow))
     widget.resize(min(width, room_w), min(height, room_h))
 
 

@@ -1,0 +1,100 @@
+"""Windows and splitters open where the user left them; a larger screen is used."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMessageBox, QSplitter, QWidget
+
+from usrg_desktop.views.outbox_view import MailTemplateEditor
+from usrg_desktop.views.pdf_preview import PdfPreview
+from usrg_desktop.views.remembered import remember_geometry, window_key
+from usrg_desktop.views.window_size import available_size, fit_on_screen
+
+
+def _keeper(tmp_path):
+    store = QSettings(str(tmp_path / "remembered.ini"), QSettings.Format.IniFormat)
+    keeper = remember_geometry(store)
+    assert keeper is not None
+    return store, keeper
+
+
+def test_a_window_reopens_at_the_size_it_was_left(qtbot, tmp_path):
+    store, keeper = _keeper(tmp_path)
+    try:
+        first = PdfPreview(title="First")
+        qtbot.addWidget(first)
+        first.show()
+        first.resize(700, 410)
+        first.close()
+        assert isinstance(store.value(window_key(first)), QByteArray)
+
+        second = PdfPreview(title="Second")
+        qtbot.addWidget(second)
+        assert second.size().width() != 700
+        second.show()
+        assert (second.width(), second.height()) == (700, 410)
+    finally:
+        keeper.parent().removeEventFilter(keeper)
+
+
+def test_a_splitter_reopens_where_it_was_dragged(qtbot, main_window, tmp_path):
+    _store, keeper = _keeper(tmp_path)
+    try:
+        editor = MailTemplateEditor(main_window)
+        qtbot.addWidget(editor)
+        editor.show()
+        splitter = editor.findChild(QSplitter)
+        total = sum(splitter.sizes())
+        splitter.setSizes([total // 4, total - total // 4])
+        dragged = splitter.sizes()
+        editor.close()
+
+        again = MailTemplateEditor(main_window)
+        qtbot.addWidget(again)
+        before_show = again.findChild(QSplitter).sizes()
+        again.show()
+        assert again.findChild(QSplitter).sizes() == dragged != before_show
+    finally:
+        keeper.parent().removeEventFilter(keeper)
+
+
+def test_a_size_left_on_a_larger_screen_is_cut_to_this_one(qtbot, tmp_path):
+    store, keeper = _keeper(tmp_path)
+    try:
+        big = PdfPreview(title="Big")
+        qtbot.addWidget(big)
+        big.show()
+        room_w, room_h = available_size(big)
+        big.resize(room_w + 600, room_h + 400)
+        big.close()
+        again = PdfPreview(title="Again")
+        qtbot.addWidget(again)
+        again.show()
+        assert again.width() <= room_w and again.height() <= room_h
+    finally:
+        keeper.parent().removeEventFilter(keeper)
+
+
+def test_qt_message_boxes_are_not_remembered(qtbot, tmp_path):
+    store, keeper = _keeper(tmp_path)
+    try:
+        box = QMessageBox(QMessageBox.Icon.Information, "Title", "Text")
+        qtbot.addWidget(box)
+        box.show()
+        box.close()
+        assert store.allKeys() == []
+    finally:
+        keeper.parent().removeEventFilter(keeper)
+
+
+def test_a_window_of_lists_grows_on_a_larger_screen_and_a_form_does_not(qtbot):
+    lists, form = QWidget(), QWidget()
+    qtbot.addWidget(lists)
+    qtbot.addWidget(form)
+    room_w, room_h = available_size(lists)
+    fit_on_screen(lists, 200, 100, grow=0.9)
+    fit_on_screen(form, 200, 100)
+    assert (lists.width(), lists.height()) == (int(room_w * 0.9), int(room_h * 0.9))
+    assert (form.width(), form.height()) == (200, 100)
+    fit_on_screen(form, room_w + 50, room_h + 50)
+    assert (form.width(), form.height()) == (room_w, room_h)
