@@ -3,7 +3,8 @@ and the keys every secondary window shares."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 # The smallest screen the program is laid out for; a window's first size never exceeds it.
@@ -53,9 +54,73 @@ def close_keys(widget: QWidget) -> None:
             QShortcut(sequence, widget, widget.close)
 
 
+class _EditableTableExit(QObject):
+    """In a table one types into, Tab keeps moving from cell to cell (as in a spreadsheet),
+    but it never traps the keyboard: Tab on the last cell and Shift+Tab on the first go on to
+    the next or previous control, and Ctrl+Tab / Ctrl+Shift+Tab leave from any cell."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QAbstractItemView):
+            return False
+        assert isinstance(event, QKeyEvent)
+        key, modifiers = event.key(), event.modifiers()
+        if key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            return False
+        backwards = key == Qt.Key.Key_Backtab or bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        leave = bool(modifiers & Qt.KeyboardModifier.ControlModifier) or _at_edge(
+            watched, last=not backwards
+        )
+        if not leave:
+            return False
+        target = _next_in_chain(watched, forward=not backwards)
+        if target is not None:
+            target.setFocus(
+                Qt.FocusReason.BacktabFocusReason if backwards else Qt.FocusReason.TabFocusReason
+            )
+        return True
+
+
+def _at_edge(view: QAbstractItemView, *, last: bool) -> bool:
+    """Whether the current cell is the table's last (or first) one, or there is none."""
+    model, current = view.model(), view.currentIndex()
+    if model is None or not current.isValid():
+        return True
+    rows, columns = model.rowCount(current.parent()), model.columnCount(current.parent())
+    if last:
+        return current.row() >= rows - 1 and current.column() >= columns - 1
+    return current.row() <= 0 and current.column() <= 0
+
+
+def _next_in_chain(widget: QWidget, *, forward: bool) -> QWidget | None:
+    """The next (or previous) control in the window's Tab chain that takes Tab focus, skipping
+    the table's own children (its editors and scroll bars)."""
+    step = widget
+    for _ in range(500):
+        step = step.nextInFocusChain() if forward else step.previousInFocusChain()
+        if step is None or step is widget:
+            return None
+        if widget.isAncestorOf(step):
+            continue
+        if (
+            step.isVisible()
+            and step.isEnabled()
+            and step.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+        ):
+            return step
+    return None
+
+
+_EXIT = _EditableTableExit()
+
+
 def tab_leaves_tables(root: QWidget) -> None:
     """Tab moves on from every read-only table or tree under `root` (to the next control)
-    instead of from cell to cell, where it would stay; the arrows still move inside."""
+    instead of from cell to cell, where it would stay; the arrows still move inside. In a
+    table one types into, Tab still moves between cells but leaves at the last one, and
+    Ctrl+Tab leaves from any cell."""
     for view in root.findChildren(QAbstractItemView):
         if view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
             view.setTabKeyNavigation(False)
+        elif view.tabKeyNavigation():
+            view.removeEventFilter(_EXIT)
+            view.installEventFilter(_EXIT)
