@@ -156,3 +156,40 @@ def test_invite_one_person_and_remove_after_asking(qtbot, window, demo_db):
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     assert "off the invitation list" in asked[0]
     assert panel.rows == {} and wf.invitees(demo_db, meeting_id) == []
+
+
+def test_a_long_apology_note_shows_its_start_and_the_whole_in_the_tip(qtbot, window, demo_db):
+    meeting_id = new_meeting(demo_db, starts_on=date(2027, 3, 10))
+    panel = make_panel(qtbot, window, meeting_id)
+    qtbot.mouseClick(panel.invite_button, Qt.MouseButton.LeftButton)
+    invitation_id = next(iter(panel.rows))
+    combo = panel.rsvp_boxes[invitation_id]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # accepted
+    combo = panel.rsvp_boxes[invitation_id]
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # apology
+    long_note = (
+        "Council sitting on the same day; the deputy mayor asked that the city's focal person "
+        "stay for the budget vote, and the acting director travels to Gqeberha that week."
+    )
+    note = panel.note_edits[invitation_id]
+    qtbot.keyClicks(note, long_note)
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert {i.id: i.note for i in wf.invitees(demo_db, meeting_id)}[invitation_id] == long_note
+
+    def shows_the_start(edit) -> bool:
+        # Position 0 is inside the box: the note is read from its first word, cut at the right.
+        return (
+            edit.cursorPosition() == 0 and 0 <= edit.cursorRect().center().x() < edit.width() // 4
+        )
+
+    panel.tree.setFocus()
+    note = panel.note_edits[invitation_id]
+    assert note.fontMetrics().horizontalAdvance(long_note) > note.width(), "the note is long"
+    assert shows_the_start(note) and note.toolTip() == long_note
+
+    # Opened afresh (the panel of another screen, say), it shows the start too.
+    again = make_panel(qtbot, window, meeting_id)
+    note = again.note_edits[invitation_id]
+    assert note.text() == long_note
+    assert shows_the_start(note) and note.toolTip() == long_note

@@ -33,9 +33,10 @@ from ..storage import StorageError
 from ..workflows import WorkflowError
 from ..workflows import attendance as wf
 from ..workflows.dates import utc_now
+from ..workflows.directory_people import person_choices
 from ..workflows.export import write_listing_file
 from .list_page import EXPORT_FILTERS
-from .operations import confirm, perform
+from .operations import confirm, perform, read
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -144,19 +145,8 @@ class AttendancePanel(QWidget):
         db = self.main_window.db
         try:
             self.invitees = wf.invitees(db, self.meeting_id)
-            with db.reading() as session:
-                quorum = wf.meeting_quorum(session, meeting_id=self.meeting_id)
-            people = db.rows(
-                """
-                SELECT p.id, p.full_name, COALESCE(c.short_name, b.short_name, '')
-                FROM people p
-                LEFT JOIN cities c ON c.id = p.city_id
-                LEFT JOIN bodies b ON b.id = p.body_id
-                WHERE p.active = :yes AND p.anonymised_at IS NULL
-                ORDER BY p.full_name
-                """,
-                {"yes": True},
-            )
+            quorum = read(db, wf.meeting_quorum, meeting_id=self.meeting_id)
+            people = read(db, person_choices, place=True)
         except (WorkflowError, StorageError) as exc:
             self.main_window.show_error("The invitations could not be read", str(exc))
             return
@@ -168,9 +158,9 @@ class AttendancePanel(QWidget):
         self._show_quorum(quorum)
         invited = {i.person_id for i in self.invitees}
         self.person_combo.clear()
-        for pid, name, where in people:
+        for pid, label in people:
             if pid not in invited:
-                self.person_combo.addItem(f"{name} ({where})" if where else name, int(pid))
+                self.person_combo.addItem(label, int(pid))
         self.person_combo.setCurrentIndex(-1)
         self._update_buttons()
 
@@ -213,7 +203,7 @@ class AttendancePanel(QWidget):
             box.blockSignals(False)
             note = self.note_edits[invitee.id]
             if not note.hasFocus():
-                note.setText(invitee.note)
+                _show_note(note, invitee.note)
             note.setEnabled(invitee.rsvp == Rsvp.APOLOGY.value)
             note.setFrame(invitee.rsvp == Rsvp.APOLOGY.value)
             note.setPlaceholderText("Apology note" if invitee.rsvp == Rsvp.APOLOGY.value else "")
@@ -253,12 +243,15 @@ class AttendancePanel(QWidget):
         rsvp.activated.connect(lambda _n, i=invitee.id: self._on_rsvp(i))
         self.tree.setItemWidget(row, self.COL_RSVP, rsvp)
         self.rsvp_boxes[invitee.id] = rsvp
-        note = QLineEdit(invitee.note)
+        note = QLineEdit()
+        _show_note(note, invitee.note)
         note.setPlaceholderText("Apology note" if invitee.rsvp == Rsvp.APOLOGY.value else "")
         note.setEnabled(invitee.rsvp == Rsvp.APOLOGY.value)
         # Only an apology has a note: the box shows as a field only then.
         note.setFrame(invitee.rsvp == Rsvp.APOLOGY.value)
         note.editingFinished.connect(lambda i=invitee.id: self._on_note(i))
+        # Typing done: show the start of the note again, the whole of it in the tip.
+        note.editingFinished.connect(lambda e=note: _show_note(e, e.text()))
         self.tree.setItemWidget(row, self.COL_NOTE, note)
         self.note_edits[invitee.id] = note
         for column, part in self.PARTS.items():
@@ -399,3 +392,12 @@ class AttendancePanel(QWidget):
             self.main_window.show_error("The attendance could not be exported", str(exc))
             return
         self.main_window.statusBar().showMessage(f"{count} invitee(s) exported to {path}.", 10_000)
+
+
+def _show_note(edit: QLineEdit, note: str) -> None:
+    """Show an apology note from its start (a long one is cut at the right, not the left), the
+    whole of it in the tip."""
+    if edit.text() != note:
+        edit.setText(note)
+    edit.setCursorPosition(0)
+    edit.setToolTip(note)

@@ -24,17 +24,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from ..domain.directory import Body, City, Person
-from ..domain.grants import Application, Round
-from ..domain.reviews import Assignment, ConflictKind, Reviewer
+from ..domain.reviews import ConflictKind
 from ..storage import Database
 from ..workflows import WorkflowError
 from ..workflows import assignment as assign_wf
+from ..workflows import review_choices as choices
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 from .round_choice import start_on_default_round
 
 ABOVE_LINE = QColor("#e6f4ea")
@@ -45,13 +43,7 @@ REVIEWS_AREAS = ("Reviews", "Applications", "Rounds")
 
 def _rounds(db: Database) -> list[tuple[int, str, str]]:
     """(id, name, status) of every round, newest first."""
-    with db.reading() as session:
-        return [
-            (rid, name, status)
-            for rid, name, status in session.execute(
-                select(Round.id, Round.name, Round.status).order_by(Round.opens_on.desc())
-            )
-        ]
+    return read(db, choices.round_choices)
 
 
 def _round_combo(db: Database, chosen: int | None = None) -> QComboBox:
@@ -111,9 +103,8 @@ def setup_assignments(window: Any, page: Any) -> None:
         assignment_id = page.current_id()
         if assignment_id is None:
             return None
-        with window.db.reading() as session:
-            a = session.get(Assignment, assignment_id)
-            return a.application_id if a is not None else None
+        pair = read(window.db, choices.assignment_pair, assignment_id)
+        return pair[1] if pair is not None else None
 
     page.add_action(
         "Assign…",
@@ -132,10 +123,9 @@ def setup_assignments(window: Any, page: Any) -> None:
         assignment_id = page.current_id()
         reviewer_id = application_id = None
         if assignment_id is not None:
-            with window.db.reading() as session:
-                a = session.get(Assignment, assignment_id)
-                if a is not None:
-                    reviewer_id, application_id = a.reviewer_id, a.application_id
+            pair = read(window.db, choices.assignment_pair, assignment_id)
+            if pair is not None:
+                reviewer_id, application_id = pair
         declare_conflict(window, reviewer_id=reviewer_id, application_id=application_id)
 
     page.add_action(
@@ -210,8 +200,7 @@ class AutoAssignDialog(QDialog):
             self.apply_button.setEnabled(False)
             return
         try:
-            with self.db.reading() as session:
-                self.proposal = assign_wf.propose_for_round(session, round_id=round_id)
+            self.proposal = read(self.db, assign_wf.propose_for_round, round_id=round_id)
         except WorkflowError as exc:
             set_error(self.error, str(exc))
             self.apply_button.setEnabled(False)
@@ -285,40 +274,11 @@ def assign_automatically(window: Any) -> AutoAssignDialog | None:
 
 # -- manual assignment and conflicts ----------------------------------------------------------
 def _in_review_applications(db: Database) -> list[tuple[int, str]]:
-    with db.reading() as session:
-        return [
-            (app_id, f"{ref} — {applicant} — {title}")
-            for app_id, ref, applicant, title in session.execute(
-                select(
-                    Application.id,
-                    Application.reference,
-                    func.coalesce(City.short_name, Body.short_name),
-                    Application.title,
-                )
-                .outerjoin(City, City.id == Application.applicant_city_id)
-                .outerjoin(Body, Body.id == Application.applicant_body_id)
-                .where(Application.reference.is_not(None))
-                .where(Application.state.in_(("in_review", "reviewed", "screening")))
-                .order_by(Application.reference)
-            )
-        ]
+    return read(db, choices.in_review_application_choices)
 
 
 def _reviewers(db: Database) -> list[tuple[int, str]]:
-    with db.reading() as session:
-        return [
-            (rid, f"{name} — {org}" if org else name)
-            for rid, name, org in session.execute(
-                select(
-                    Reviewer.id, Person.full_name, func.coalesce(City.short_name, Body.short_name)
-                )
-                .join(Person, Person.id == Reviewer.person_id)
-                .outerjoin(City, City.id == Person.city_id)
-                .outerjoin(Body, Body.id == Person.body_id)
-                .where(Reviewer.active.is_(True))
-                .order_by(Person.full_name)
-            )
-        ]
+    return read(db, choices.active_reviewer_choices)
 
 
 def _combo(name: str, items: list[tuple[int, str]], chosen: int | None) -> QComboBox:

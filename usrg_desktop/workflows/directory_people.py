@@ -638,14 +638,25 @@ def organisation_choices(session: Session) -> list[tuple[str, int, str]]:
     ]
 
 
-def person_choices(session: Session) -> list[tuple[int, str]]:
-    """Active people who are not anonymised, as (id, "name <email>"), by name."""
-    rows = session.execute(
-        select(Person.id, Person.full_name, Person.email).where(
-            Person.active.is_(True), Person.anonymised_at.is_(None)
+def person_choices(session: Session, *, place: bool = False) -> list[tuple[int, str]]:
+    """Active people who are not anonymised, as (id, "name <email>"), by name; with
+    place=True as (id, "name (city or body)") instead, for choosing whom to invite."""
+    if place:
+        where = func.coalesce(City.short_name, Body.short_name)
+        query = (
+            select(Person.id, Person.full_name, where)
+            .outerjoin(City, City.id == Person.city_id)
+            .outerjoin(Body, Body.id == Person.body_id)
         )
+    else:
+        query = select(Person.id, Person.full_name, Person.email)
+    rows = session.execute(
+        query.where(Person.active.is_(True), Person.anonymised_at.is_(None))
     ).all()
-    choices = [(pid, f"{name} <{email}>" if email else name) for pid, name, email in rows]
+    if place:
+        choices = [(pid, f"{name} ({at})" if at else name) for pid, name, at in rows]
+    else:
+        choices = [(pid, f"{name} <{email}>" if email else name) for pid, name, email in rows]
     return sorted(choices, key=lambda c: c[1].casefold())
 
 
