@@ -54,6 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a wrong argument (already explained)
         return exc.code if isinstance(exc.code, int) else 0
+    if not args.self_test:
+        # Qt's own message for a missing system library names neither it nor its package.
+        from .qt_libraries import check_before_qt
+
+        problem = check_before_qt()
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     if args.packet is not None:
         # Reviewer mode: only the packet's contents, never a secretariat database.
         from .views.reviewer_mode import run_reviewer_mode
