@@ -27,7 +27,7 @@ from ..workflows.directory_people import person_choices
 from ..workflows.records import check_records, last_records_check, note_records_check
 from .form_feedback import error_label, set_error
 from .modal_dialogs import open_window_modal
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
 
@@ -111,8 +111,7 @@ class UserDialog(_FormDialog):
         self.db = db
         self.actor = actor
         self.saved_username: str | None = None
-        with db.unit_of_work() as session:
-            choices = person_choices(session)
+        choices = read(db, person_choices)
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.display_name = QLineEdit()
@@ -383,9 +382,7 @@ class UsersController:
         records were checked before. Returns whether they verify (None if the check failed)."""
         db = self.window.db
         try:
-            with db.reading() as session:
-                before = last_records_check(session)
-                check = check_records(session)
+            before, check = read(db, lambda s: (last_records_check(s), check_records(s)))
         except StorageError as exc:
             self.window.show_error("The records could not be checked", str(exc))
             return None
@@ -409,8 +406,7 @@ class UsersController:
 
     def _show_last_check(self) -> None:
         try:
-            with self.window.db.reading() as session:
-                last = last_records_check(session)
+            last = read(self.window.db, last_records_check)
         except StorageError:
             return
         self.verify_button.setToolTip(

@@ -46,13 +46,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import AgendaItemKind, AgendaPurpose
 from ..storage import StorageError
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import WorkflowError
 from ..workflows import agenda as wf
 from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from .form_feedback import add_field_errors
 from .list_page import EXPORT_FILTERS
-from .operations import confirm, perform
+from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
 if TYPE_CHECKING:
@@ -304,35 +304,48 @@ class AgendaItemDialog(GuardedDialog):
             label.setVisible(False)
         self.general_error.setVisible(False)
         window = self.editor.main_window
+        values = self.values()
         try:
-            with window.db.unit_of_work() as session:
-                if self.item is None:
-                    day = self.day_combo.currentIndex() + 1
-                    new_id = wf.add_agenda_item(
-                        session,
+            if self.item is None:
+                day = self.day_combo.currentIndex() + 1
+                position = self._position_on(day)
+                # Lambdas: the item's `title` is not perform's box title.
+                _ok, new_id = perform(
+                    self,
+                    window.db,
+                    lambda s: wf.add_agenda_item(
+                        s,
                         meeting_id=self.editor.meeting_id,
                         actor=window.actor,
                         now=utc_now(),
                         day=day,
-                        position=self._position_on(day),
-                        **self.values(),
-                    )
-                else:
-                    wf.edit_agenda_item(
-                        session,
-                        item_id=self.item.id,
+                        position=position,
+                        **values,
+                    ),
+                    quiet=True,
+                )
+            else:
+                item = self.item
+                perform(
+                    self,
+                    window.db,
+                    lambda s: wf.edit_agenda_item(
+                        s,
+                        item_id=item.id,
                         actor=window.actor,
                         now=utc_now(),
-                        seen_version=self.item.version,
-                        **self.values(),
-                    )
-                    new_id = self.item.id
-        except FieldErrors as refused:
-            add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            return False
-        except (WorkflowError, StorageError) as refused:
-            self.general_error.setText(str(refused))
-            self.general_error.setVisible(True)
+                        seen_version=item.version,
+                        **values,
+                    ),
+                    quiet=True,
+                )
+                new_id = self.item.id
+        except Refused as refused:
+            if refused.errors:
+                add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
+            else:
+                self.general_error.setText(str(refused))
+                self.general_error.setVisible(True)
             return False
         self.saved_id = new_id
         self.accept()
@@ -504,10 +517,12 @@ class AgendaEditor(QWidget):
             current = self.current_item()
             select_id = current.id if current else None
         try:
-            with self.main_window.db.reading() as session:
-                self.agenda = wf.meeting_agenda(
-                    session, meeting_id=self.meeting_id, today=self.main_window.today
-                )
+            self.agenda = read(
+                self.main_window.db,
+                wf.meeting_agenda,
+                meeting_id=self.meeting_id,
+                today=self.main_window.today,
+            )
         except (WorkflowError, StorageError) as exc:
             self.main_window.show_error("The agenda could not be read", str(exc))
             return

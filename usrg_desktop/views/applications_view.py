@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from ..domain.grants import AttachmentKind
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError
+from ..workflows import Actor, WorkflowError
 from ..workflows import applications as wf
 from ..workflows.dates import iso_date, utc_now
 from .date_fields import pydate, qdate
@@ -81,12 +81,6 @@ def _applicant_id(choice: str | None, kind: str) -> int | None:
 
 def _actor(window: Any) -> Actor:
     return window.actor or NOBODY
-
-
-def _read(db: Database, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a read in one unit of work (a refusal propagates as WorkflowError)."""
-    with db.unit_of_work() as session:
-        return action(session, *args, **kwargs)
 
 
 # The list's buttons and filters are in applications_page.py, which start-up imports.
@@ -272,9 +266,9 @@ class ApplicationForm(QWidget):
         self.application_id = application_id
         self.saved_id: int | None = None
         self.setObjectName("applicationForm")
-        self.choices = _read(self.db, wf.form_choices)
+        self.choices = read(self.db, wf.form_choices)
         self.details = (
-            _read(self.db, wf.application_details, application_id)
+            read(self.db, wf.application_details, application_id)
             if application_id is not None
             else None
         )
@@ -589,7 +583,7 @@ class ApplicationForm(QWidget):
         """Another workstation saved this application after the form opened: nothing was
         saved. Mark the fields they changed and offer to load theirs or save these over them."""
         opened = self.details
-        theirs = _read(self.db, wf.application_details, self.application_id)
+        theirs = read(self.db, wf.application_details, self.application_id)
         if opened is None or theirs is None:
             self.show_errors({"form": sentence})
             return
@@ -721,18 +715,22 @@ class ApplicationForm(QWidget):
             seen_version=details.version if details is not None else None,
         )
         try:
-            with self.db.unit_of_work() as session:
-                saved = wf.save_application(session, **values, actor=self.actor, now=utc_now())
-        except EditConflict as exc:
-            self.show_conflict(str(exc))
-            return False
-        except FieldErrors as exc:
-            errors = dict(exc.errors)
-            errors.update(local)  # what could not even be read comes first for its field
-            self.show_errors(errors)
-            return False
-        except (WorkflowError, StorageError) as exc:
-            self.show_errors({**local, "form": str(exc)})
+            # A lambda: the form's `title` is not perform's box title.
+            _ok, saved = perform(
+                self,
+                self.db,
+                lambda s: wf.save_application(s, **values, actor=self.actor, now=utc_now()),
+                quiet=True,
+            )
+        except Refused as exc:
+            if exc.conflict is not None:
+                self.show_conflict(str(exc))
+            elif exc.errors:
+                errors = dict(exc.errors)
+                errors.update(local)  # what could not even be read comes first for its field
+                self.show_errors(errors)
+            else:
+                self.show_errors({**local, "form": str(exc)})
             return False
         if local:  # cannot happen (an unreadable amount fails the workflow too), but be sure
             self.show_errors(local)
@@ -961,9 +959,7 @@ class AttachmentsTab(QWidget):
         if chosen is None:
             return None
         try:
-            path = _read(
-                self.screen.db, lambda s: wf.attachment_to_file(s, attachment_id=chosen.id)
-            )
+            path = read(self.screen.db, lambda s: wf.attachment_to_file(s, attachment_id=chosen.id))
         except (WorkflowError, StorageError) as exc:
             set_error(self.error, str(exc))
             return None

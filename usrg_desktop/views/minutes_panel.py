@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.meetings import ActionStatus
 from ..storage import StorageError
-from ..workflows import FieldErrors, WorkflowError
+from ..workflows import WorkflowError
 from ..workflows import minutes as wf
 from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
@@ -164,31 +164,37 @@ class ActionItemDialog(GuardedDialog):
             "due_on": due,
         }
         try:
-            with window.db.unit_of_work() as session:
-                if self.action is None:
-                    new_id, _number = wf.add_action_item(
-                        session,
-                        meeting_id=self.panel.meeting_id,
-                        agenda_item_id=self.agenda_combo.currentData(),
-                        actor=window.actor,
-                        now=utc_now(),
-                        **values,
-                    )
-                else:
-                    wf.edit_action_item(
-                        session,
-                        action_id=self.action.id,
-                        actor=window.actor,
-                        now=utc_now(),
-                        **values,
-                    )
-                    new_id = self.action.id
-        except FieldErrors as refused:
-            add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            return False
-        except (WorkflowError, StorageError) as refused:
-            self.general_error.setText(str(refused))
-            self.general_error.setVisible(True)
+            if self.action is None:
+                _ok, added = perform(
+                    self,
+                    window.db,
+                    wf.add_action_item,
+                    meeting_id=self.panel.meeting_id,
+                    agenda_item_id=self.agenda_combo.currentData(),
+                    actor=window.actor,
+                    now=utc_now(),
+                    quiet=True,
+                    **values,
+                )
+                new_id = added[0] if added is not None else None
+            else:
+                perform(
+                    self,
+                    window.db,
+                    wf.edit_action_item,
+                    action_id=self.action.id,
+                    actor=window.actor,
+                    now=utc_now(),
+                    quiet=True,
+                    **values,
+                )
+                new_id = self.action.id
+        except Refused as refused:
+            if refused.errors:
+                add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
+            else:
+                self.general_error.setText(str(refused))
+                self.general_error.setVisible(True)
             return False
         self.accept()
         self.panel.reload_actions(select_id=new_id)
@@ -340,9 +346,13 @@ class MinutesPanel(QWidget):
         """Read the minutes of every agenda item again and show them."""
         keep = self.items_list.currentRow()
         try:
-            with self.main_window.db.reading() as session:
-                self.minute_rows = wf.meeting_minutes(session, meeting_id=self.meeting_id)
-                self.meeting_start = load_meeting(session, self.meeting_id).starts_on
+            self.minute_rows, self.meeting_start = read(
+                self.main_window.db,
+                lambda s: (
+                    wf.meeting_minutes(s, meeting_id=self.meeting_id),
+                    load_meeting(s, self.meeting_id).starts_on,
+                ),
+            )
             self._seen_minutes.clear()
         except (WorkflowError, StorageError) as exc:
             self.main_window.show_error("The minutes could not be read", str(exc))
@@ -368,10 +378,12 @@ class MinutesPanel(QWidget):
             current = self.current_action()
             select_id = current.id if current else None
         try:
-            with self.main_window.db.reading() as session:
-                self.actions = wf.meeting_action_items(
-                    session, meeting_id=self.meeting_id, today=self.main_window.today
-                )
+            self.actions = read(
+                self.main_window.db,
+                wf.meeting_action_items,
+                meeting_id=self.meeting_id,
+                today=self.main_window.today,
+            )
         except (WorkflowError, StorageError) as exc:
             self.main_window.show_error("The action items could not be read", str(exc))
             return

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflows import EditConflict, FieldErrors, WorkflowError
 from ..workflows import rubrics as wf
 from ..workflows.dates import utc_now
 from .form_feedback import ERROR_STYLE, error_label, set_error
@@ -156,8 +155,7 @@ class RubricEditor(GuardedDialog):
             self.status.setText("There are no rounds yet.")
             self._fill()
             return
-        with self.db.reading() as session:
-            rubric = wf.round_rubric(session, round_id=round_id)
+        rubric = read(self.db, wf.round_rubric, round_id=round_id)
         self.opened_criteria = rubric.criteria
         self.drafts = [
             {
@@ -328,30 +326,31 @@ class RubricEditor(GuardedDialog):
             set_error(self.errors, "Sign in to edit a rubric.")
             return False
         try:
-            with self.db.unit_of_work() as session:
-                wf.edit_round_rubric(
-                    session,
-                    round_id=self.round_combo.currentData(),
-                    criteria=self.draft_criteria(),
-                    actor=self.main_window.actor,
-                    now=utc_now(),
-                    seen=self.opened_criteria,
-                )
-        except FieldErrors as exc:
-            set_error(self.errors, "\n".join(exc.errors.values()))
-            return False
-        except EditConflict as exc:
-            # The criteria typed here stay; the next Save replaces theirs on purpose.
-            theirs = read(self.db, wf.round_rubric, round_id=self.round_combo.currentData())
-            self.opened_criteria = theirs.criteria
-            set_error(
-                self.errors,
-                f"{exc} Save again to replace their criteria with yours, or choose the round "
-                "again to see theirs.",
+            perform(
+                self,
+                self.db,
+                wf.edit_round_rubric,
+                round_id=self.round_combo.currentData(),
+                criteria=self.draft_criteria(),
+                actor=self.main_window.actor,
+                now=utc_now(),
+                seen=self.opened_criteria,
+                quiet=True,
             )
-            return False
-        except WorkflowError as exc:
-            set_error(self.errors, str(exc))
+        except Refused as exc:
+            if exc.errors:
+                set_error(self.errors, "\n".join(exc.errors.values()))
+            elif exc.conflict is not None:
+                # The criteria typed here stay; the next Save replaces theirs on purpose.
+                theirs = read(self.db, wf.round_rubric, round_id=self.round_combo.currentData())
+                self.opened_criteria = theirs.criteria
+                set_error(
+                    self.errors,
+                    f"{exc} Save again to replace their criteria with yours, or choose the round "
+                    "again to see theirs.",
+                )
+            else:
+                set_error(self.errors, str(exc))
             return False
         self.main_window.data_changed("Rounds")
         self.main_window.statusBar().showMessage("Rubric saved.", 5_000)

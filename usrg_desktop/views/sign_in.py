@@ -19,6 +19,7 @@ from ..workflows import Actor, WorkflowError
 from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in_to
 from ..workflows.dates import utc_now
 from .form_feedback import error_label
+from .operations import Refused, perform, read
 
 _LAST_USER_KEY = "sign_in/last_user"
 
@@ -140,15 +141,17 @@ class FirstAdministratorDialog(QDialog):
             self.repeat.setFocus()
             return
         try:
-            with self.db.unit_of_work() as session:
-                self.actor = create_first_administrator(
-                    session,
-                    username=self.username.text(),
-                    display_name=self.display_name.text(),
-                    password=self.password.text(),
-                    now=utc_now(),
-                )
-        except (WorkflowError, StorageError) as exc:
+            _ok, self.actor = perform(
+                self,
+                self.db,
+                create_first_administrator,
+                username=self.username.text(),
+                display_name=self.display_name.text(),
+                password=self.password.text(),
+                now=utc_now(),
+                quiet=True,
+            )
+        except Refused as exc:
             self._show(str(exc))
             return
         self.accept()
@@ -162,8 +165,7 @@ def ask_who_is_acting(db: Database, settings: QSettings | None) -> Actor | None:
     """Sign in (or make the first administrator of a new database); None when cancelled."""
     from ..workflows.accounts import has_users
 
-    with db.unit_of_work() as session:
-        any_user = has_users(session)
+    any_user = read(db, has_users)
     dialog: SignInDialog | FirstAdministratorDialog
     dialog = SignInDialog(db, settings=settings) if any_user else FirstAdministratorDialog(db)
     if dialog.exec() != QDialog.DialogCode.Accepted:
