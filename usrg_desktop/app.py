@@ -145,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: daily_backup(window, db))
         # Then keep an eye on changes committed at other workstations.
         QTimer.singleShot(0, window.watch_changes)
+        # A new database (no round yet): the guide to setting it up.
+        from .views.getting_started import open_if_new
+
+        QTimer.singleShot(0, lambda: open_if_new(window))
     code = app.exec()
     db.dispose()
     return code

@@ -78,4 +78,6 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("Letters", "Letter &register…", "letters_view:letter_register", "Ctrl+Shift+G"),
     MenuCommand("Letters", "Letter&head…", "letters_view:letterhead"),
     MenuCommand("Letters", "E-mail message te&mplates…", "outbox_view:edit_mail_templates"),
+    # Help comes last in the menu bar (the main window puts About after these).
+    MenuCommand("Help", "&Getting started…", "getting_started:getting_started"),
 )

@@ -34,6 +34,7 @@ from ..workflows import Actor, Listing, administration, awards, directory, grant
 from .commands import MENU_COMMANDS, MenuCommand, resolve
 from .list_page import ListPage
 from .window_size import close_keys, fit_on_screen, tab_leaves_tables
+from .worker import Worker
 
 if TYPE_CHECKING:
     from ..workflows.changes import Change
@@ -236,10 +237,14 @@ class MainWindow(QMainWindow):
         interactive: bool = True,
         actor: Actor | None = None,
         prefetched: dict[str, Future[Listing]] | None = None,
+        background_reads: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        # With background_reads (the program's choice, app.py) the lists are read on this
+        # worker's thread and the window keeps painting meanwhile; without, at once.
+        self.worker = Worker(self) if background_reads else None
         # Who is signed in; workflows check this actor's role. None only for the self-test.
         self.actor = actor
         # Screens opened from the lists (an application, a meeting), one per key.
@@ -351,7 +356,8 @@ class MainWindow(QMainWindow):
         for command in MENU_COMMANDS:
             self._add_command(command)
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.menu("Help")
+        help_menu.addSeparator()
         about_action = QAction(f"&About {APP_NAME}…", self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.show_about)
@@ -363,7 +369,11 @@ class MainWindow(QMainWindow):
         menu = self._menus.get(title)
         if menu is None:
             menu = QMenu(f"&{title}", self)
-            self.menuBar().addMenu(menu)
+            help_menu = self._menus.get("Help")
+            if help_menu is not None:
+                self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            else:
+                self.menuBar().addMenu(menu)
             self._menus[title] = menu
         return menu
 
@@ -540,7 +550,7 @@ class MainWindow(QMainWindow):
         return pages
 
     def _make_page(self, spec: ListSpec) -> ListPage:
-        page = ListPage(spec.title, spec.noun, partial(self._query, spec))
+        page = ListPage(spec.title, spec.noun, partial(self._query, spec), worker=self.worker)
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         page.load_failed.connect(partial(self._on_load_failed, spec))
         if spec.setup:
@@ -693,4 +703,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        if self.worker is not None:
+            self.worker.stop()  # what is queued is dropped; the thread ends after its query
         super().closeEvent(event)
