@@ -71,22 +71,22 @@ def people_listing(db: Database) -> Listing:
 
 
 def city_listing(db: Database) -> Listing:
-    """The SACN member cities with their codes, province, category and people in the directory."""
+    """The SACN member cities with their codes, province, category and people in the directory
+    (each row opens the city's organisation screen)."""
     rows = db.rows(
         """
-        SELECT c.short_name, c.official_name, c.municipal_code, c.province, c.category, c.seat,
-               c.member_since, COALESCE(n.people, 0), c.active
+        SELECT c.id, c.short_name, c.official_name, c.municipal_code, c.province, c.category,
+               c.seat, c.member_since, COALESCE(n.people, 0), c.active
         FROM cities c
         LEFT JOIN (SELECT city_id, COUNT(*) AS people FROM people GROUP BY city_id) n
             ON n.city_id = c.id
         ORDER BY c.id
         """
     )
-    return Listing(
-        "Cities",
-        CITY_COLUMNS,
-        sorted(
-            [
+    cities = sorted(
+        [
+            (
+                int(city_id),
                 (
                     short,
                     official,
@@ -97,36 +97,39 @@ def city_listing(db: Database) -> Listing:
                     iso_date(since),
                     int(n),
                     bool(active),
-                )
-                for short, official, code, province, category, seat, since, n, active in rows
-            ],
-            key=by_first_text,
-        ),
+                ),
+            )
+            for city_id, short, official, code, province, category, seat, since, n, active in rows
+        ],
+        key=lambda pair: by_first_text(pair[1]),
+    )
+    return Listing(
+        "Cities", CITY_COLUMNS, [row for _i, row in cities], ids=[i for i, _row in cities]
     )
 
 
 def body_listing(db: Database) -> Listing:
-    """The national and partner bodies with their role in the USRG and people in the directory."""
+    """The national and partner bodies with their role in the USRG and people in the directory
+    (each row opens the body's organisation screen)."""
     rows = db.rows(
         """
-        SELECT b.short_name, b.official_name, b.kind, b.role_in_usrg, COALESCE(n.people, 0),
-               b.active
+        SELECT b.id, b.short_name, b.official_name, b.kind, b.role_in_usrg,
+               COALESCE(n.people, 0), b.active
         FROM bodies b
         LEFT JOIN (SELECT body_id, COUNT(*) AS people FROM people GROUP BY body_id) n
             ON n.body_id = b.id
         ORDER BY b.id
         """
     )
+    bodies = sorted(
+        [
+            (int(body_id), (short, official, kind, role, int(n), bool(active)))
+            for body_id, short, official, kind, role, n, active in rows
+        ],
+        key=lambda pair: by_first_text(pair[1]),
+    )
     return Listing(
-        "Bodies",
-        BODY_COLUMNS,
-        sorted(
-            [
-                (short, official, kind, role, int(n), bool(active))
-                for short, official, kind, role, n, active in rows
-            ],
-            key=by_first_text,
-        ),
+        "Bodies", BODY_COLUMNS, [row for _i, row in bodies], ids=[i for i, _row in bodies]
     )
 
 

@@ -439,6 +439,7 @@ def _addressee(session: Session, app: Application) -> Addressee:
             Person.email,
             Person.honorific,
             Person.postal_address,
+            func.coalesce(City.name_in_sentence, Body.name_in_sentence),
         )
         .select_from(Application)
         .join(Round, Round.id == Application.round_id)
@@ -448,7 +449,7 @@ def _addressee(session: Session, app: Application) -> Addressee:
         .where(Application.id == app.id)
     ).one()
     round_name, city_name, city_short, body_name, body_short, person_name, person_title = row[:7]
-    email, honorific, postal = row[7:]
+    email, honorific, postal, in_sentence = row[7:]
     official = city_name or body_name or ""
     return Addressee(
         reference=app.reference or "",
@@ -458,7 +459,9 @@ def _addressee(session: Session, app: Application) -> Addressee:
         contact_title=(person_title or "") if person_name else "",
         contact_email=(email or "") if person_name else "",
         round_name=round_name,
-        applicant_in_sentence=organisation_in_sentence(official, city_short or body_short or ""),
+        # The directory's own wording (Organisations ▸ name in a sentence), else the rule's.
+        applicant_in_sentence=in_sentence
+        or organisation_in_sentence(official, city_short or body_short or ""),
         honorific=(honorific or "") if person_name else "",
         postal_address=(postal or "") if person_name else "",
     )
