@@ -39,8 +39,8 @@ from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
 from .commands import resolve
-from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
+from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
 from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog, install_guard
 
@@ -404,7 +404,7 @@ class MeetingScreen(QWidget):
         """Ask for the new days (checked as they change) and the reason, then move it."""
         if self.meeting is None or not self.move_button.isEnabled():
             return None
-        dialog = MoveDialog(self, self.meeting)
+        dialog = move_dialog(self, self.meeting)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -491,99 +491,37 @@ class CancelDialog(GuardedDialog):
         return True
 
 
-class MoveDialog(GuardedDialog):
+def move_dialog(screen: MeetingScreen, meeting: mp.MeetingDetails) -> MeetingDaysDialog:
     """New days for a meeting in its quarter, checked against the rules as they change."""
-
-    FIELDS = ("starts_on", "ends_on", "reason", "host")
-
-    def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
-        super().__init__(screen)
-        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
-        self.screen_ = screen
-        self.meeting = meeting
-        self.setWindowTitle(f"Move meeting {meeting.number}")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(480)
-        intro = QLabel(
+    choice = DaysChoice(
+        title=f"Move meeting {meeting.number}",
+        intro=(
             f"Meeting {meeting.number} ({meeting.quarter.label}, {meeting.host}) is on "
             f"{meeting.starts_on:%a %d %b} and {meeting.ends_on:%a %d %b %Y}. Its calendar "
             "file will carry the new days."
-        )
-        intro.setWordWrap(True)
-        self.day1, self.day2 = meeting_day_edits(meeting.starts_on, meeting.ends_on)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reason")
-        self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
-        form = QFormLayout()
-        form.addRow(self.errors["host"])
-        form.addRow("Day &1:", self.day1)
-        form.addRow("", self.errors["starts_on"])
-        form.addRow("Day &2:", self.day2)
-        form.addRow("", self.errors["ends_on"])
-        form.addRow("&Reason:", self.reason)
-        form.addRow("", self.errors["reason"])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Move the meeting")
-        self.ok_button.setObjectName("ok")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.day1.dateChanged.connect(lambda _d: self.check())
-        self.day2.dateChanged.connect(lambda _d: self.check())
+        ),
+        quarter=meeting.quarter,
+        host_city_id=meeting.host_city_id,
+        starts_on=meeting.starts_on,
+        ends_on=meeting.ends_on,
+        ok_text="Move the meeting",
+        host_editable=False,
+        excluding=meeting.id,
+    )
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        """Each sentence next to its field; the others hidden."""
-        show_field_errors(self.errors, errors)
+    def commit(session: Any, *, quarter: Any, host_city_id: Any, **values: Any) -> bool:
+        return mp.move_meeting(session, meeting_id=meeting.id, **values)
 
-    def check(self) -> dict[str, str]:
-        """Check the new days against the rules (reads only)."""
-        try:
-            with self.screen_.db.reading() as session:
-                errors = mp.plan_problems(
-                    session,
-                    quarter=self.meeting.quarter,
-                    host_city_id=self.meeting.host_city_id,
-                    starts_on=pydate(self.day1.date()),
-                    ends_on=pydate(self.day2.date()),
-                    today=self.screen_.window_.today,
-                    excluding=self.meeting.id,
-                )
-        except (WorkflowError, StorageError) as exc:
-            errors = {"host": str(exc)}
-        errors.pop("quarter", None)
-        self.show_errors(errors)
-        return errors
-
-    def save(self) -> bool:
-        """Move the meeting; refusals show next to their fields and the dialog stays."""
-        actor = self.screen_._actor()
-        if actor is None:
-            return False
-        try:
-            perform(
-                self,
-                self.screen_.db,
-                mp.move_meeting,
-                quiet=True,
-                meeting_id=self.meeting.id,
-                starts_on=pydate(self.day1.date()),
-                ends_on=pydate(self.day2.date()),
-                reason=self.reason.text(),
-                actor=actor,
-                now=utc_now(),
-            )
-        except Refused as refused:
-            self.show_errors(refused.field_errors("host"))
-            return False
-        self.accept()
-        self.screen_._changed()
-        return True
+    dialog = MeetingDaysDialog(
+        screen,
+        screen.db,
+        choice,
+        today=screen.window_.today,
+        actor=screen._actor,
+        commit=commit,
+    )
+    dialog.accepted.connect(screen._changed)
+    return dialog
 
 
 class DetailsTab(QWidget):
