@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "meetings",
     "agenda",
     "directory",
+    "organisations",
     "mail",
     "report",
 )
