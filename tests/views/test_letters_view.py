@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QProgressBar
 
 from usrg_desktop import clock
+from usrg_desktop.views import letters_issue
 from usrg_desktop.views import letters_view as lv
 from usrg_desktop.views.pdf_preview import PdfPreview
 from usrg_desktop.workflows import Actor
@@ -286,13 +287,13 @@ def test_a_decided_round_asks_first_and_no_issues_nothing(
 
         return confirm
 
-    monkeypatch.setattr(lv, "confirm_batch", answer(False))
+    monkeypatch.setattr(letters_issue, "confirm_batch", answer(False))
     outcome = lv.run_batch(
         window, round_id=rnd, kind="award", folder=tmp_path, merged=None, every_submitted=False
     )
     assert outcome.cancelled and asked and "is decided already" in asked[0]
     assert demo_db.rows("SELECT COUNT(*) FROM issued_letters")[0][0] == 0
-    monkeypatch.setattr(lv, "confirm_batch", answer(True))
+    monkeypatch.setattr(letters_issue, "confirm_batch", answer(True))
     outcome = lv.run_batch(window, round_id=rnd, kind="award", folder=tmp_path, merged=None)
     assert outcome.ok
     issued = demo_db.rows("SELECT COUNT(*) FROM issued_letters WHERE kind = 'award'")[0][0]
