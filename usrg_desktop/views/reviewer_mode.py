@@ -48,79 +48,27 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, clock
 from ..counting import counted
-from ..money import format_zar
 from ..workflows import WorkflowError
 from ..workflows.review_packets import (
     PacketApplication,
-    RubricCriterion,
     read_attachment,
     safe_file_name,
 )
 from ..workflows.reviewer_session import (
-    COMPLETE,
-    CONFLICT,
-    IN_PROGRESS,
-    NOT_STARTED,
     ReviewerSession,
     load_sheet,
     sheet_from_packet,
 )
 from ..workflows.scores_file import CONFLICT_KINDS, RECOMMENDATIONS
 from .pdf_preview import PdfPreview
+from .reviewer_parts import (
+    RECOMMENDATION_TEXT,
+    STATUS_MARK,
+    CriterionBox,
+    application_html,
+    check_only,
+)
 from .window_size import close_keys, fit_on_screen
-
-_STATUS_MARK = {NOT_STARTED: "○", IN_PROGRESS: "◐", COMPLETE: "●", CONFLICT: "⊘"}
-_RECOMMENDATION_TEXT = {
-    "fund": "F&und",  # Alt+F is the File menu
-    "fund with conditions": "Fund with &conditions",
-    "do not fund": "&Do not fund",
-}
-
-
-class CriterionBox(QGroupBox):
-    """One criterion: a radio button per level with its descriptor, and a comment box."""
-
-    def __init__(self, criterion: RubricCriterion, parent: QWidget | None = None) -> None:
-        super().__init__(f"{criterion.name} ({criterion.weight_percent} %)", parent)
-        self.criterion = criterion
-        self.setObjectName(f"criterion_{criterion.code}")
-        layout = QVBoxLayout(self)
-        self.levels = QButtonGroup(self)
-        for level, text in criterion.levels_in_order():
-            row = QHBoxLayout()
-            button = QRadioButton(str(level))
-            button.setObjectName(f"level_{criterion.code}_{level}")
-            button.setToolTip(text)
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setBuddy(button)
-            row.addWidget(button)
-            row.addWidget(label, 1)
-            layout.addLayout(row)
-            self.levels.addButton(button, level)
-        self.comment = QPlainTextEdit()
-        self.comment.setObjectName(f"comment_{criterion.code}")
-        self.comment.setPlaceholderText(f"Comment on {criterion.name.lower()}")
-        self.comment.setTabChangesFocus(True)
-        self.comment.setFixedHeight(60)
-        layout.addWidget(self.comment)
-
-    def level(self) -> int | None:
-        """The chosen level, or None."""
-        checked = self.levels.checkedButton()
-        return None if checked is None else self.levels.id(checked)
-
-    def set_level(self, level: int | None) -> None:
-        """Show a level as chosen (None: none)."""
-        check_only(self.levels, self.levels.button(level) if level is not None else None)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Digits pick a level when the focus is in this criterion (outside the comment)."""
-        text = event.text()
-        if text.isdigit() and self.levels.button(int(text)) is not None:
-            self.levels.button(int(text)).click()
-            return
-        super().keyPressEvent(event)
 
 
 class ReviewerWindow(QMainWindow):
@@ -187,7 +135,7 @@ class ReviewerWindow(QMainWindow):
         left_layout.addWidget(list_label)
         left_layout.addWidget(self.applications, 1)
         legend = QLabel(
-            "  ".join(f"{mark} {status}" for status, mark in _STATUS_MARK.items()).replace(
+            "  ".join(f"{mark} {status}" for status, mark in STATUS_MARK.items()).replace(
                 "complete", "finished"
             )
         )
@@ -272,7 +220,7 @@ class ReviewerWindow(QMainWindow):
         self.recommendation_buttons: dict[str, QRadioButton] = {}
         row = QHBoxLayout()
         for value in RECOMMENDATIONS:
-            button = QRadioButton(_RECOMMENDATION_TEXT[value])
+            button = QRadioButton(RECOMMENDATION_TEXT[value])
             button.setObjectName("recommend_" + value.replace(" ", "_"))
             self.recommendation_group.addButton(button)
             self.recommendation_buttons[value] = button
@@ -382,7 +330,7 @@ class ReviewerWindow(QMainWindow):
         self._show_application(self.packet.application(self.current_id))
 
     def _show_application(self, app: PacketApplication) -> None:
-        self.text.setHtml(_application_html(app))
+        self.text.setHtml(application_html(app))
         self.review_scroll.verticalScrollBar().setValue(0)  # each application starts at the top
         work = self.session.work[app.id]
         self._loading = True
@@ -436,7 +384,7 @@ class ReviewerWindow(QMainWindow):
             item = self.applications.item(row)
             app = self.packet.application(int(item.data(Qt.ItemDataRole.UserRole)))
             status = self.session.status(app.id)
-            item.setText(f"{_STATUS_MARK[status]} {app.reference}\n    {app.title}")
+            item.setText(f"{STATUS_MARK[status]} {app.reference}\n    {app.title}")
             item.setToolTip(f"{app.reference}: {status}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{app.reference}, {status}")
 
@@ -681,52 +629,6 @@ class ReviewerWindow(QMainWindow):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """A comfortable first size that a 1366×768 laptop shows whole."""
         return QSize(1200, 680)
-
-
-def check_only(group: QButtonGroup, button: QAbstractButton | None) -> None:
-    """Check one button of an exclusive group, or none (which Qt allows only unlocked)."""
-    if button is not None:
-        button.setChecked(True)
-        return
-    group.setExclusive(False)
-    for other in group.buttons():
-        other.setChecked(False)
-    group.setExclusive(True)
-
-
-def _application_html(app: PacketApplication) -> str:
-    esc = html.escape
-
-    def para(text: str) -> str:
-        return "".join(f"<p>{esc(p)}</p>" for p in text.split("\n") if p.strip()) or "<p>—</p>"
-
-    dates = (
-        f"{app.starts_on.isoformat()} to {app.ends_on.isoformat()}"
-        if app.starts_on and app.ends_on
-        else "not given"
-    )
-    lines = "".join(
-        f"<tr><td>{esc(d)}</td><td align='right'>{esc(format_zar(c))}</td></tr>"
-        for d, c in app.budget_lines
-    )
-    attachments = "".join(
-        f"<li><a href='attachment:{t.sha256}'>{esc(t.filename)}</a> ({esc(t.kind)}, "
-        f"{max(1, t.size_bytes // 1024)} KB)</li>"
-        for t in app.attachments
-    )
-    return (
-        f"<h2>{esc(app.reference)}: {esc(app.title)}</h2>"
-        f"<p><b>Applicant:</b> {esc(app.applicant)}<br>"
-        f"<b>Requested:</b> {esc(format_zar(app.requested_cents))}<br>"
-        f"<b>Project dates:</b> {esc(dates)}</p>"
-        f"<h3>Summary</h3>{para(app.summary)}"
-        f"<h3>Problem addressed</h3>{para(app.problem)}"
-        f"<h3>Proposed intervention</h3>{para(app.intervention)}"
-        f"<h3>Budget</h3><table cellpadding='3'>{lines}"
-        f"<tr><td><b>Total</b></td><td align='right'><b>{esc(format_zar(app.requested_cents))}"
-        f"</b></td></tr></table>"
-        f"<h3>Attachments</h3><ul>{attachments or '<li>none</li>'}</ul>"
-    )
 
 
 def run_reviewer_mode(packet_path: str, *, exit_after_start: bool = False) -> int:
