@@ -126,15 +126,16 @@ def test_show_prints_details_and_history_newest_first(demo_db, capsys):
     record = json.loads(capsys.readouterr().out)
     assert record["reference"] == ref and record["state"] == "in_review"
     assert [h["to"] for h in record["history"]][:4] == [
-        "in_review",
+        "in review",
         "screening",
         "submitted",
         "draft",
     ]
+    assert record["history"][0]["action"] == "mark_eligible"
     assert usrg(demo_db, "applications", "show", ref) == 0
     text = capsys.readouterr().out
     assert text.startswith(f"{ref}  {record['title']}")
-    assert "History (newest first):" in text and "mark_eligible screening → in_review" in text
+    assert "History (newest first):" in text and "Eligible screening → in review" in text
 
 
 def test_refused_move_exits_1_with_the_sentence_and_changes_nothing(any_demo_db, capsys, staff):

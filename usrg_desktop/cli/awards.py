@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from ..workflows import WorkflowError
@@ -56,33 +57,13 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print one award: header, tranches (with their ids for `pay`) and reports."""
-    from ..money import format_zar
-    from ..workflows.award_tracking import award_detail, award_id_by_number
+    """Print what the award screen shows (the same object): header, tranches (with their ids
+    for `pay`), reports and what stands in the way of closing."""
+    from ..workflows.detail_screens import award_screen_for
 
-    with open_db(args).unit_of_work() as session:
-        d = award_detail(session, award_id_by_number(session, args.number), given_today(args))
-    print(f"{d.number}  {d.reference}  {d.title}")
-    print(f"Applicant: {d.applicant}    Amount: {format_zar(d.amount_cents)}    State: {d.state}")
-    print(
-        f"Awarded {d.awarded_on}; agreement signed {d.agreement_signed_on or '-'}; "
-        f"closed {d.closed_on or '-'}"
-    )
-    print("\nTranches (id  label  percent  amount  due  paid  status)")
-    for t in d.tranches:
-        print(
-            f"  {t.id:>5}  {t.label:<36} {t.percent:>3} %  {format_zar(t.amount_cents):>18}  "
-            f"{t.due_on}  {str(t.paid_on or '-'):<10}  {t.status}"
-            + (f" ({t.cancelled_reason})" if t.cancelled_reason else "")
-        )
-    print("\nReports (id  report  due  received  accepted  status)")
-    for m in d.milestones:
-        print(
-            f"  {m.id:>5}  {m.label:<16} {m.due_on}  {str(m.received_on or '-'):<10}  "
-            f"{str(m.accepted_on or '-'):<10}  {m.status}"
-        )
-    for problem in d.close_problems:
-        print(f"Not yet closable: {problem}.")
+    with open_db(args).reading() as session:
+        shown = award_screen_for(session, args.number, given_today(args))
+    sys.stdout.write(shown.as_text())
     return 0
 
 

@@ -7,11 +7,8 @@ import json
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
-from ..money import format_zar, parse_zar
+from ..money import parse_zar
 from ..workflows import Listing, WorkflowError
-from ..workflows.dates import iso_date, sast_minutes
 from .common import acting_user, add_format, now, open_db, print_listing
 from .common import iso_date as iso_date_arg
 
@@ -168,135 +165,22 @@ def cmd_applications_list(args: argparse.Namespace) -> int:
 
 def _find_application(session: Any, reference: str) -> Any:
     from ..domain.grants import Application
+    from ..workflows.detail_screens import find_application_id
 
-    text = reference.strip()
-    app = session.scalar(select(Application).where(Application.reference == text.upper()))
-    if app is None and text.lstrip("#").isdigit():
-        app = session.get(Application, int(text.lstrip("#")))
-    if app is None:
-        raise WorkflowError(
-            f"There is no application '{text}'; give its reference, like USRG-IF-2026-1-001 "
-            "(or #id for a draft)."
-        )
-    return app
-
-
-def _application_record(session: Any, reference: str) -> dict[str, Any]:
-    from ..domain.audit import AuditEvent
-    from ..domain.awards import Decision
-    from ..domain.directory import Body, City, Person
-    from ..domain.grants import BudgetLine, Round
-
-    app = _find_application(session, reference)
-    rnd = session.get(Round, app.round_id)
-    if app.applicant_city_id is not None:
-        applicant = session.get(City, app.applicant_city_id).official_name
-    else:
-        applicant = session.get(Body, app.applicant_body_id).official_name
-    person = session.get(Person, app.contact_person_id) if app.contact_person_id else None
-    lines = session.execute(
-        select(BudgetLine.description, BudgetLine.amount_cents)
-        .where(BudgetLine.application_id == app.id)
-        .order_by(BudgetLine.position)
-    ).all()
-    decision = session.scalar(select(Decision).where(Decision.application_id == app.id))
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "application", AuditEvent.entity_id == app.id)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    ).all()
-    return {
-        "id": app.id,
-        "reference": app.reference,
-        "title": app.title,
-        "applicant": applicant,
-        "round": rnd.name,
-        "state": app.state,
-        "requested": format_zar(app.requested_cents),
-        "starts_on": iso_date(app.starts_on),
-        "ends_on": iso_date(app.ends_on),
-        "contact": (
-            f"{person.full_name} <{person.email}>"
-            if person and person.email
-            else (person.full_name if person else None)
-        ),
-        "summary": app.summary,
-        "problem": app.problem,
-        "intervention": app.intervention,
-        "budget_lines": [{"description": d, "amount": format_zar(c)} for d, c in lines],
-        "decision": (
-            {
-                "outcome": decision.outcome,
-                "amount": format_zar(decision.amount_cents),
-                "conditions": decision.conditions,
-                "reasons": decision.reasons,
-            }
-            if decision is not None
-            else None
-        ),
-        "history": [
-            {
-                "when": sast_minutes(e.occurred_at),
-                "who": e.actor_name,
-                "action": e.action,
-                "from": e.from_state,
-                "to": e.to_state,
-                "reason": e.reason,
-                "detail": e.detail,
-            }
-            for e in events
-        ],
-    }
+    return session.get(Application, find_application_id(session, reference))
 
 
 def cmd_applications_show(args: argparse.Namespace) -> int:
-    """Print one application's details and its history, newest first."""
-    db = open_db(args)
-    with db.unit_of_work() as session:
-        record = _application_record(session, args.reference)
+    """Print what the application screen shows: details, budget, decision and the history
+    (with its award's events), newest first; the same object the screen reads."""
+    from ..workflows.detail_screens import application_screen_for
+
+    with open_db(args).reading() as session:
+        shown = application_screen_for(session, args.reference)
     if args.format == "json":
-        print(json.dumps(record, indent=2, ensure_ascii=False))
-        return 0
-    label_width = 12
-    out = sys.stdout
-    out.write(f"{record['reference'] or 'Draft #' + str(record['id'])}  {record['title']}\n\n")
-    for key, label in (
-        ("applicant", "Applicant"),
-        ("round", "Round"),
-        ("state", "State"),
-        ("requested", "Requested"),
-        ("starts_on", "Starts"),
-        ("ends_on", "Ends"),
-        ("contact", "Contact"),
-    ):
-        value = record[key]
-        if key == "state":
-            value = value.replace("_", " ")
-        out.write(f"{label:<{label_width}} {value or ''}\n")
-    for key, label in (
-        ("summary", "Summary"),
-        ("problem", "Problem"),
-        ("intervention", "Intervention"),
-    ):
-        if record[key]:
-            out.write(f"\n{label}:\n  {record[key]}\n")
-    if record["budget_lines"]:
-        out.write("\nBudget:\n")
-        width = max(len(b["description"]) for b in record["budget_lines"])
-        for b in record["budget_lines"]:
-            out.write(f"  {b['description']:<{width}}  {b['amount']:>18}\n")
-    decision = record["decision"]
-    if decision:
-        out.write(f"\nDecision: {decision['outcome']}")
-        out.write(f" {decision['amount']}\n" if decision["outcome"] == "approved" else "\n")
-        if decision["reasons"]:
-            out.write(f"  {decision['reasons']}\n")
-    out.write("\nHistory (newest first):\n")
-    for e in record["history"]:
-        move = f"{e['from'] or '—'} → {e['to']}" if e["to"] else ""
-        why = f" — {e['reason']}" if e["reason"] else ""
-        detail = f" ({e['detail']})" if e["detail"] else ""
-        out.write(f"  {e['when']}  {e['who']}: {e['action']} {move}{why}{detail}\n")
+        print(json.dumps(shown.as_record(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(shown.as_text())
     return 0
 
 

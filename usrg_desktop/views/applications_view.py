@@ -56,7 +56,8 @@ from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows import applications as wf
-from ..workflows.dates import iso_date, utc_now
+from ..workflows import detail_screens as screens
+from ..workflows.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error, show_field_errors
 from .modal_dialogs import open_window_modal
@@ -1200,9 +1201,7 @@ class ApplicationScreen(QWidget):
         self.screening_tab = ScreeningTab(self)
         self.history_table = QTableWidget(0, 6)
         self.history_table.setObjectName("history")
-        self.history_table.setHorizontalHeaderLabels(
-            ["When (SAST)", "Who", "What", "From", "To", "Reason / detail"]
-        )
+        self.history_table.setHorizontalHeaderLabels(list(screens.HISTORY_HEADINGS))
         self.history_table.verticalHeader().setVisible(False)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.setWordWrap(True)
@@ -1256,27 +1255,19 @@ class ApplicationScreen(QWidget):
     def refresh(self) -> None:
         """Read the application again and show it (after every change)."""
         try:
-            with self.db.reading() as session:
-                details = wf.application_details(session, self.application_id)
-                options = wf.available_actions(
-                    session, application_id=self.application_id, actor=self.actor
-                )
-                history = wf.application_history(session, self.application_id)
-                attachments = wf.attachment_listing(session, self.application_id)
-                checks = wf.screening_checklist(session, self.application_id)
+            # The one read of this screen, which `usrg applications show` prints too.
+            shown = read(self.db, screens.application_screen, self.application_id, actor=self.actor)
         except (WorkflowError, StorageError) as exc:
             self.facts_label.setText(f"<span style='{ERROR_STYLE}'>{exc}</span>")
             return
+        details, options = shown.details, shown.actions
+        attachments, checks = shown.attachments, shown.checks
+        self.shown = shown
         self.details, self.options = details, options
         self.setWindowTitle(f"{details.label} — {details.title}")
-        self.reference_label.setText(details.reference or "Draft (no reference until submitted)")
+        self.reference_label.setText(shown.heading)
         self.title_label.setText(details.title)
-        self.facts_label.setText(
-            f"<b>State:</b> {details.state.replace('_', ' ')} &nbsp;·&nbsp; "
-            f"<b>Applicant:</b> {_escape(details.applicant)} &nbsp;·&nbsp; "
-            f"<b>Round:</b> {_escape(details.round_name)} &nbsp;·&nbsp; "
-            f"<b>Requested:</b> {format_zar(details.requested_cents)}"
-        )
+        self.facts_label.setText(shown.facts_html)
         self._show_actions(options)
         self.edit_button.setEnabled(details.editable and self.may_change)
         self.edit_button.setToolTip(
@@ -1284,11 +1275,11 @@ class ApplicationScreen(QWidget):
             if details.editable
             else "Only drafts and submitted applications not yet in screening can be edited."
         )
-        self._show_details(details)
-        self._show_budget(details)
+        self._show_details(shown)
+        self._show_budget(shown)
         self.attachments_tab.show_rows(attachments)
         self.screening_tab.show_items(checks, details.state)
-        self._show_history(history)
+        self._show_history(shown)
         self.tabs.setTabText(2, f"&Attachments ({len(attachments)})")
         ticked = sum(1 for c in checks if c.passed)
         self.tabs.setTabText(3, f"&Screening ({ticked}/{len(checks)})")
@@ -1322,57 +1313,36 @@ class ApplicationScreen(QWidget):
         self.unavailable_label.setText("<br>".join(why))
         self.unavailable_label.setVisible(bool(why))
 
-    def _show_details(self, d: wf.ApplicationDetails) -> None:
-        dates = (
-            f"{iso_date(d.starts_on)} to {iso_date(d.ends_on)}"
-            if d.starts_on and d.ends_on
-            else "not given"
-        )
-        contact = ", ".join(x for x in (d.contact_name, d.contact_email, d.contact_phone) if x)
-        sections = [
-            ("Summary", d.summary),
-            ("Problem addressed", d.problem),
-            ("Intervention", d.intervention),
-            ("Project dates", dates),
-            ("Contact person", contact or "not given"),
-            ("Captured", iso_date(d.created_at) or ""),
-        ]
-        if d.withdrawn_reason:
-            sections.append(("Withdrawn because", d.withdrawn_reason))
+    def _show_details(self, shown: screens.ApplicationScreen) -> None:
         self.details_view.setHtml(
             "".join(
                 f"<h4 style='margin-bottom:2px'>{_escape(caption)}</h4>"
                 f"<p style='margin-top:0'>{_escape(text).replace(chr(10), '<br>')}</p>"
-                for caption, text in sections
+                for caption, text in shown.sections
             )
         )
 
-    def _show_budget(self, d: wf.ApplicationDetails) -> None:
-        lines = d.budget_lines
-        self.budget_table.setRowCount(len(lines) + 1)
+    def _show_budget(self, shown: screens.ApplicationScreen) -> None:
+        rows = shown.budget_rows
+        self.budget_table.setRowCount(len(rows))
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for n, line in enumerate(lines):
-            self.budget_table.setItem(n, 0, QTableWidgetItem(line.description))
-            amount = QTableWidgetItem(format_zar(line.amount_cents))
-            amount.setTextAlignment(right)
-            self.budget_table.setItem(n, 1, amount)
-        total = sum(line.amount_cents for line in lines)
-        label = QTableWidgetItem("Total" if total == d.requested_cents else "Total (≠ requested)")
         bold = QFont(self.budget_table.font())
         bold.setBold(True)
-        label.setFont(bold)
-        amount = QTableWidgetItem(format_zar(total))
-        amount.setFont(bold)
-        amount.setTextAlignment(right)
-        self.budget_table.setItem(len(lines), 0, label)
-        self.budget_table.setItem(len(lines), 1, amount)
+        for n, (description, amount) in enumerate(rows):
+            label, money = QTableWidgetItem(description), QTableWidgetItem(amount)
+            money.setTextAlignment(right)
+            if n == len(rows) - 1:  # the total
+                label.setFont(bold)
+                money.setFont(bold)
+            self.budget_table.setItem(n, 0, label)
+            self.budget_table.setItem(n, 1, money)
         self.budget_table.resizeColumnToContents(1)
 
-    def _show_history(self, history: list[wf.HistoryEntry]) -> None:
-        self.history_table.setRowCount(len(history))
-        for n, h in enumerate(history):
-            extra = " — ".join(x for x in (h.reason, h.detail) if x)
-            for col, text in enumerate((h.when, h.who, h.what, h.from_state, h.to_state, extra)):
+    def _show_history(self, shown: screens.ApplicationScreen) -> None:
+        rows = shown.history_rows
+        self.history_table.setRowCount(len(rows))
+        for n, row in enumerate(rows):
+            for col, text in enumerate(row):
                 item = QTableWidgetItem(text)
                 if col == 5 and text:
                     item.setToolTip(text)

@@ -37,8 +37,10 @@ from ..money import format_zar
 from ..storage import Database
 from ..workflows import Actor, WorkflowError
 from ..workflows import award_tracking as at
+from ..workflows import detail_screens as screens
 from ..workflows.awards import award_listing
 from ..workflows.dates import utc_now
+from ..workflows.detail_screens import REPORT_HEADINGS, TRANCHE_HEADINGS
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, confirm, perform, read
@@ -47,11 +49,6 @@ from .unsaved import GuardedDialog
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 OVERDUE_TEXT = QColor("#8a1c12")
 DONE_TEXT = QColor("#5f6b5f")
-
-
-def _days(today: date, due: date) -> str:
-    days = (today - due).days
-    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def _date_edit(day: date, *, latest: date | None = None, earliest: date | None = None) -> QDateEdit:
@@ -149,8 +146,6 @@ def open_award(window: Any, award_id: int) -> QWidget:
 
 
 # -- the award screen ---------------------------------------------------------------------------
-TRANCHE_HEADINGS = ("Tranche", "Percent", "Amount", "Due", "Paid on", "Status")
-REPORT_HEADINGS = ("Report", "Due", "Received", "Accepted", "Status")
 
 
 def _table(headings: tuple[str, ...], name: str) -> QTableWidget:
@@ -316,62 +311,20 @@ class AwardScreen(QWidget):
         """Read the award again and show it, keeping the selected rows."""
         tranche_row = self.tranches.currentRow()
         report_row = self.reports.currentRow()
-        with self.db.reading() as session:
-            d = self.detail = at.award_detail(session, self.award_id, self.today)
+        # The one read of this screen, which `usrg awards show` prints too.
+        shown = read(self.db, screens.award_screen, self.award_id, self.today)
+        d = self.detail = shown.detail
         self.setWindowTitle(f"{d.number} — {d.reference}")
-        self.heading.setText(f"{d.number}   {format_zar(d.amount_cents)}")
-        signed = d.agreement_signed_on.isoformat() if d.agreement_signed_on else "not yet"
-        closed = f"; closed {d.closed_on.isoformat()}" if d.closed_on else ""
-        self.summary.setText(
-            f"{d.reference}: {d.title}\n{d.applicant}\n"
-            f"Awarded {d.awarded_on.isoformat()}; agreement signed {signed}{closed}; "
-            f"application {d.state.replace('_', ' ')}."
-        )
+        self.heading.setText(shown.heading)
+        self.summary.setText(shown.summary)
         self.tranches.setRowCount(len(d.tranches))
-        for row, t in enumerate(d.tranches):
-            status = t.status + (f": {t.cancelled_reason}" if t.cancelled_reason else "")
-            if t.overdue:
-                status = f"overdue by {_days(self.today, t.due_on)}"
-            _fill_row(
-                self.tranches,
-                row,
-                [
-                    t.label,
-                    f"{t.percent} %",
-                    format_zar(t.amount_cents),
-                    t.due_on.isoformat(),
-                    t.paid_on.isoformat() if t.paid_on else "",
-                    status,
-                ],
-                t.status,
-                t.cancelled_reason,
-            )
+        for row, (t, texts) in enumerate(zip(d.tranches, shown.tranche_rows, strict=True)):
+            _fill_row(self.tranches, row, list(texts), t.status, t.cancelled_reason)
         self.reports.setRowCount(len(d.milestones))
-        for row, m in enumerate(d.milestones):
-            _fill_row(
-                self.reports,
-                row,
-                [
-                    m.label,
-                    m.due_on.isoformat(),
-                    m.received_on.isoformat() if m.received_on else "",
-                    m.accepted_on.isoformat() if m.accepted_on else "",
-                    f"overdue by {_days(self.today, m.due_on)}" if m.overdue else m.status,
-                ],
-                m.status,
-                m.note,
-            )
-        overdue = sum(t.overdue for t in d.tranches) + sum(m.overdue for m in d.milestones)
-        self.paid_label.setText(
-            f"Paid {format_zar(d.paid_cents)} of {format_zar(d.amount_cents)}"
-            + (f"   ·   {overdue} overdue" if overdue else "")
-        )
-        if d.closed_on:
-            self.close_note.setText(f"Closed on {d.closed_on.isoformat()}.")
-        elif d.close_problems:
-            self.close_note.setText("Before closing: " + "; ".join(d.close_problems) + ".")
-        else:
-            self.close_note.setText("Ready to close: final report accepted, every tranche settled.")
+        for row, (m, texts) in enumerate(zip(d.milestones, shown.report_rows, strict=True)):
+            _fill_row(self.reports, row, list(texts), m.status, m.note)
+        self.paid_label.setText(shown.paid_line)
+        self.close_note.setText(shown.close_note)
         if tranche_row < 0:  # first showing: the first tranche still to settle
             tranche_row = next(
                 (n for n, t in enumerate(d.tranches) if t.status in ("due", "overdue")), -1
