@@ -26,7 +26,7 @@ from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError
+from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError, organisations
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
@@ -69,8 +69,14 @@ class PersonDialog(GuardedDialog):
         self.saved_id: int | None = None
         today = today or clock.today()
         with db.reading() as session:
-            choices = people.organisation_choices(session)
             fields = people.person_fields(session, person_id) if person_id is not None else None
+            # Switched-off organisations are not offered, but the person's own one stays.
+            own = None
+            if fields is not None and fields["city_id"] is not None:
+                own = ("city", fields["city_id"])
+            elif fields is not None and fields["body_id"] is not None:
+                own = ("body", fields["body_id"])
+            choices = organisations.person_organisation_choices(session, own)
         self.setWindowTitle("New person" if fields is None else f"Person — {fields['full_name']}")
         # The version the form opened: a save over someone else's later save is refused first.
         self.seen_version = fields.pop("seen_version", None) if fields is not None else None

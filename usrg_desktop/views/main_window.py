@@ -174,8 +174,20 @@ AREAS: tuple[AreaSpec, ...] = (
                 lambda db, _t: directory.people_listing(db),
                 setup="usrg_desktop.views.directory_view:setup_people_page",
             ),
-            ListSpec("Cities", "cities", lambda db, _t: directory.city_listing(db), reference=True),
-            ListSpec("Bodies", "bodies", lambda db, _t: directory.body_listing(db), reference=True),
+            ListSpec(
+                "Cities",
+                "cities",
+                lambda db, _t: directory.city_listing(db),
+                reference=True,
+                setup="usrg_desktop.views.organisation_actions:setup_cities_page",
+            ),
+            ListSpec(
+                "Bodies",
+                "bodies",
+                lambda db, _t: directory.body_listing(db),
+                reference=True,
+                setup="usrg_desktop.views.organisation_actions:setup_bodies_page",
+            ),
         ),
     ),
     AreaSpec(

@@ -529,3 +529,21 @@ def active_choices(session: Session, kind: str) -> list[tuple[int, str]]:
     model = model_for(kind)
     rows = session.execute(select(model.id, model.short_name).where(model.active.is_(True))).all()
     return sorted(((int(i), name) for i, name in rows), key=lambda pair: pair[1].casefold())
+
+
+def person_organisation_choices(
+    session: Session, keep: tuple[str, int] | None = None
+) -> list[tuple[str, int, str]]:
+    """The member cities then the bodies a person can belong to, as (kind, id, official name):
+    those switched on, and `keep` (the person's own, even when switched off)."""
+    out: list[tuple[str, int, str]] = []
+    for kind, model in MODELS.items():
+        rows = session.execute(
+            select(model.id, model.official_name, model.active).order_by(model.official_name)
+        ).all()
+        for org_id, name, active in rows:
+            if active:
+                out.append((kind, org_id, name))
+            elif keep == (kind, org_id):
+                out.append((kind, org_id, f"{name} (switched off)"))
+    return out
