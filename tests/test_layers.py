@@ -52,3 +52,118 @@ def test_importing_every_module_below_views_loads_no_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- views/: one door to the database ---------------------------------------------------------
+# views/operations.py scopes every session (perform for actions, read for queries), and
+# progress.py runs long work; no other screen module opens a session, runs SQL or imports what
+# would let it (docs/architecture.md, "The layers").
+VIEWS = PACKAGE / "views"
+DOORS = {"operations.py", "progress.py"}
+# From storage a screen needs the database handle it passes on, and the error it may catch.
+STORAGE_NAMES_ALLOWED = {"Database", "StorageError"}
+# Calls that scope a session or run SQL: the door's business only.
+SESSION_CALLS = {
+    "unit_of_work",
+    "reading",
+    "retrying",
+    "session",
+    "execute",
+    "scalar",
+    "scalars",
+    "rows",
+}
+# Screens still reading through a session of their own, owned by work in progress elsewhere:
+# each must still offend (so the list only shrinks), and no other file may join it.
+PENDING = {
+    "directory_view.py",
+    "letter_templates_view.py",
+    "letterhead_view.py",
+    "letters_issue.py",
+    "rotation_input_dialogs.py",
+    "rotation_inputs_panel.py",
+    "rotation_view.py",
+}
+
+
+def _screen_modules() -> list[Path]:
+    return [p for p in sorted(VIEWS.glob("*.py")) if p.name not in DOORS]
+
+
+def _orm_model_names(module: str) -> set[str]:
+    """The names in a domain module that are mapped classes (tables), not plain enums."""
+    import importlib
+
+    from usrg_desktop.domain.base import Base
+
+    loaded = importlib.import_module(module)
+    return {
+        name
+        for name, value in vars(loaded).items()
+        if isinstance(value, type) and issubclass(value, Base)
+    }
+
+
+def _door_offences(path: Path) -> list[str]:
+    offences = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            offences += [
+                f"imports {a.name}" for a in node.names if a.name.split(".")[0] == "sqlalchemy"
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative: ..storage from views/ is usrg_desktop.storage
+                module = "usrg_desktop." + module if node.level == 2 else module
+            names = {a.name for a in node.names}
+            if module.split(".")[0] == "sqlalchemy":
+                offences.append(f"imports from {module}")
+            elif module == "usrg_desktop.storage" and names - STORAGE_NAMES_ALLOWED:
+                offences.append(f"imports {sorted(names - STORAGE_NAMES_ALLOWED)} from storage")
+            elif module.startswith("usrg_desktop.domain") and module != "usrg_desktop.domain":
+                models = names & _orm_model_names(module)
+                if models:
+                    offences.append(f"imports the mapped classes {sorted(models)}")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "rows" and not ast.unparse(func).endswith("db.rows"):
+                continue  # a widget's rows(), not the database's raw SQL
+            if name in SESSION_CALLS:
+                offences.append(f"calls {name}() on line {node.lineno}")
+    return offences
+
+
+def test_no_screen_opens_a_session_or_runs_sql_itself():
+    offenders = {}
+    for path in _screen_modules():
+        offences = _door_offences(path)
+        if offences:
+            offenders[path.name] = offences
+    assert {n: o for n, o in offenders.items() if n not in PENDING} == {}
+    cleared = sorted(PENDING - set(offenders))
+    assert cleared == [], f"{cleared} no longer read by themselves: take them off PENDING"
+
+
+def test_the_door_check_finds_what_it_looks_for(tmp_path):
+    """The check itself: each kind of offence in a made-up screen module is found."""
+    screen = tmp_path / "made_up_view.py"
+    screen.write_text(
+        "from sqlalchemy import select\n"
+        "from ..storage import Database, Contention\n"
+        "from ..domain.grants import Application, ApplicationState\n"
+        "def load(db):\n"
+        "    with db.unit_of_work() as session:\n"
+        "        return session.execute(select(Application)).all(), db.rows('SELECT 1')\n"
+    )
+    found = _door_offences(screen)
+    assert found[:3] == [
+        "imports from sqlalchemy",
+        "imports ['Contention'] from storage",
+        "imports the mapped classes ['Application']",
+    ]
+    assert {f.split(" on ")[0] for f in found[3:]} == {
+        "calls unit_of_work()",
+        "calls execute()",
+        "calls rows()",
+    }

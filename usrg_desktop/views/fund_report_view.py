@@ -49,6 +49,7 @@ TAB_TITLES = {
     "rounds": "By round",
     "applicants": "By applicant",
     "kinds": "By kind",
+    "themes": "By theme",
     "money": "Committed and disbursed",
     "reports": "Reports",
     "grants": "Grants",
@@ -188,8 +189,7 @@ class FundReportWindow(QWidget):
         """Write the report as shown (period and rounds) to a .pdf or .xlsx file."""
         from ..workflows.fund_report import write_fund_report
 
-        with self.window.db.reading() as session:
-            write_fund_report(session, out=Path(path), **self.chosen())
+        read(self.window.db, write_fund_report, out=Path(path), **self.chosen())
         return Path(path)
 
     def export_with_dialog(self) -> None:

@@ -96,9 +96,13 @@ def export_calendar(
 ) -> Path | None:
     """Write the meeting's .ics file, asking where unless `path` is given; the path written."""
     try:
-        with db.reading() as session:
-            name = meeting_ics_file_name(session, meeting_id)
-            data = meeting_ics(session, meeting_id, now=utc_now())
+        name, data = read(
+            db,
+            lambda s: (
+                meeting_ics_file_name(s, meeting_id),
+                meeting_ics(s, meeting_id, now=utc_now()),
+            ),
+        )
     except (WorkflowError, StorageError) as exc:
         QMessageBox.warning(parent, "Calendar file", str(exc))
         return None
@@ -314,8 +318,7 @@ class MeetingScreen(QWidget):
     def reload(self, *, keep_details: bool = False) -> None:
         """Read the meeting again and show it (the details form too, unless kept)."""
         try:
-            with self.db.reading() as session:
-                m = mp.meeting_details(session, meeting_id=self.meeting_id)
+            m = read(self.db, mp.meeting_details, meeting_id=self.meeting_id)
         except (WorkflowError, StorageError) as exc:
             self.title.setText("Meeting not found")
             self.status_label.setText(str(exc))

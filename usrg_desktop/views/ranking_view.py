@@ -38,7 +38,7 @@ from ..workflows.export import write_listing_file
 from ..workflows.reviews import DecisionRequest, record_decisions
 from .decision_panel import DECISION_TEXT, DecisionPanel, score_text
 from .form_feedback import ERROR_STYLE, error_label, set_error
-from .operations import confirm
+from .operations import confirm, read
 from .reviews_view import (
     ABOVE_LINE,
     APPROVE,
@@ -218,8 +218,7 @@ class RankingWindow(QWidget):
         if round_id is None:
             self.ranking = None
         else:
-            with self.db.reading() as session:
-                self.ranking = scoring.round_ranking(session, round_id)
+            self.ranking = read(self.db, scoring.round_ranking, round_id)
             # Decisions tried on applications no longer open to a decision are dropped.
             open_ids = {c.application_id for c in self.ranking.candidates if c.state == "reviewed"}
             self.tentative = {k: v for k, v in self.tentative.items() if k in open_ids}
