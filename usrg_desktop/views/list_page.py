@@ -35,21 +35,16 @@ from PySide6.QtWidgets import (
 from ..counting import counted_plural
 from ..storage import StorageError
 from ..workflows import Listing, WorkflowError
-from .table_model import ListingTableModel, display_text
+from .list_columns import fitted_widths, natural_widths
+from .table_model import ListingTableModel, haystacks_of
 
 if TYPE_CHECKING:
     from ..workflows.export import Written
+    from .worker import Ticket, Worker
 
 FILTER_PLACEHOLDER = "Filter… (Ctrl+F)"
 EXPORT_FILTERS = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
-# Columns are sized from this many rows, not all of them: measuring 20,000 rows' text takes
-# longer than the query that fetched them.
-SIZE_SAMPLE_ROWS = 200
 PREPARE_FILTER_DELAY_MS = 200
-_TEXT_COLUMN_MAX = 420
-_TEXT_COLUMN_MIN = 90
-_CELL_PADDING = 12
-_SORT_ARROW_ROOM = 16
 
 
 def count_text(shown: int, total: int, noun: str, filtered: bool) -> str:
@@ -63,25 +58,22 @@ def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def _water_level(widths: list[int], budget: int, *, floor: int) -> int:
-    """The widest any of these columns may be for all of them to fit in `budget` pixels."""
-    remaining, left = budget, len(widths)
-    for width in sorted(widths):
-        if width * left <= remaining:
-            remaining -= width
-            left -= 1
-        else:
-            return max(floor, remaining // left)
-    return max(widths, default=floor)
-
-
 class ListPage(QWidget):
-    """One list of an area: loads its Listing once, on first show, from `loader`."""
+    """One list of an area: loads its Listing once, on first show, from `loader`.
+
+    With a `worker` (views/worker.py; the main window gives its own) the loader runs on the
+    worker's thread and the rows are shown when they arrive: the window keeps painting while a
+    long list is read. `rows_loaded` says when they are shown (or the load failed); `wait_loaded`
+    and `when_loaded` serve callers that need the rows first. Without a worker `reload` reads
+    at once, in the GUI thread.
+    """
 
     status_message = Signal(str)
     load_failed = Signal(str)
     # The database id of a row the user opened (double-click or Enter), for lists with ids.
     item_activated = Signal(int)
+    # A load finished: its rows are shown (or `error` says why not).
+    rows_loaded = Signal()
 
     def __init__(
         self,
@@ -89,12 +81,16 @@ class ListPage(QWidget):
         noun: str,
         loader: Callable[[], Listing],
         *,
+        worker: Worker | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(f"page_{noun.replace(' ', '_')}")
         self.noun = noun
         self._loader = loader
+        self.worker = worker
+        self._ticket: Ticket | None = None
+        self._after_load: list[Callable[[], None]] = []
         self.loaded = False
         self.error: str | None = None
 
@@ -200,7 +196,7 @@ class ListPage(QWidget):
     # -- loading ------------------------------------------------------------------------------
     def ensure_loaded(self) -> bool:
         """Load the list the first time it is needed; False if loading failed (see `error`)."""
-        if not self.loaded:
+        if not self.loaded and not self.is_loading:
             self.reload()
         return self.error is None
 
@@ -209,25 +205,86 @@ class ListPage(QWidget):
         self._loader = loader
 
     def reload(self) -> None:
-        """Run the list's query again and show its rows (keeping sort and filter)."""
-        try:
-            listing = self._loader()
-        except (StorageError, WorkflowError) as exc:
-            self.error = str(exc)
-            self.count_label.setText(f"The {self.noun} could not be loaded: {exc}")
-            self.load_failed.emit(self.error)
+        """Run the list's query again and show its rows (keeping sort and filter).
+
+        With a worker the query runs there and this returns at once; a reload asked for while
+        another is under way replaces it (only the newest rows are shown).
+        """
+        if self.worker is None:
+            try:
+                listing = self._loader()
+            except (StorageError, WorkflowError) as exc:
+                self._show_error(exc)
+                return
+            self._show_listing(listing, None)
+            # Soon after the rows are painted: the first keystroke then filters at once.
+            QTimer.singleShot(PREPARE_FILTER_DELAY_MS, self.model, self.model.prepare_filter)
             return
+        if self._ticket is not None:
+            self._ticket.cancel()
+        if not self.loaded:
+            self.count_label.setText(f"Loading the {self.noun}…")
+        loader = self._loader
+        self._ticket = self.worker.submit(
+            lambda: _read_prepared(loader),
+            lambda found: self._show_listing(*found),
+            on_error=self._show_error,
+            owner=self,
+        )
+
+    @property
+    def is_loading(self) -> bool:
+        """Whether a load is under way on the worker."""
+        return self._ticket is not None and not self._ticket.done
+
+    def wait_loaded(self, timeout_ms: int = 60_000) -> bool:
+        """Wait (running the event loop) until the load under way has shown its rows; False
+        if the timeout came first. At once when nothing is loading."""
+        if self.worker is None or self._ticket is None:
+            return True
+        return self.worker.wait(self._ticket, timeout_ms)
+
+    def when_loaded(self, then: Callable[[], None]) -> None:
+        """Call `then` once the rows are shown: now, or after the load under way."""
+        if self.is_loading:
+            self._after_load.append(then)
+        else:
+            then()
+
+    def read_beside(
+        self, job: Callable[[], object], then: Callable[[object], None], *, owner: QObject
+    ) -> None:
+        """Run another read that goes with this list (a chart above it, say) as the list does:
+        on the worker when there is one, else at once; `then(result)` in the GUI thread.
+        A StorageError or WorkflowError from the job is `then`'s to expect as the result."""
+        if self.worker is None:
+            then(_result_or_problem(job))
+            return
+        self.worker.submit(lambda: _result_or_problem(job), then, owner=owner)
+
+    def _show_listing(self, listing: Listing, haystacks: list[str] | None) -> None:
         first = not self.loaded
         self.error = None
         self.loaded = True
-        self.model.set_listing(listing)
+        self.model.set_listing(listing, haystacks=haystacks)
         for refill in self._filter_refills:
             refill()
         if first:
             self.size_columns()
         self._update_count()
-        # Soon after the rows are painted, not before: the first keystroke then filters at once.
-        QTimer.singleShot(PREPARE_FILTER_DELAY_MS, self.model, self.model.prepare_filter)
+        self._finished()
+
+    def _show_error(self, exc: Exception) -> None:
+        self.error = str(exc)
+        self.count_label.setText(f"The {self.noun} could not be loaded: {exc}")
+        self.load_failed.emit(self.error)
+        self._finished()
+
+    def _finished(self) -> None:
+        waiting, self._after_load = self._after_load, []
+        for then in waiting:
+            then()
+        self.rows_loaded.emit()
 
     def reload_keeping_place(self) -> None:
         """Reload (another workstation changed something) keeping the current row, the other
@@ -235,6 +292,9 @@ class ListPage(QWidget):
         current, selected = self.current_id(), self.selected_ids()
         scroll = self.table.verticalScrollBar().value()
         self.reload()
+        self.when_loaded(lambda: self._restore_place(current, selected, scroll))
+
+    def _restore_place(self, current: int | None, selected: list[int], scroll: int) -> None:
         selection = self.table.selectionModel()
         for row_id in selected:
             row = self.model.row_of_id(row_id)
@@ -254,54 +314,15 @@ class ListPage(QWidget):
 
     def size_columns(self) -> None:
         """Size columns to their heading and a sample of rows, so a long list opens at once."""
-        model = self.model
-        rows = model.visible_rows()[:SIZE_SAMPLE_ROWS]
-        cell = QFontMetrics(self.table.font())
-        heading = QFontMetrics(self.table.horizontalHeader().font())
-        natural = []
-        for n, column in enumerate(model.columns):
-            if self.table.isColumnHidden(n):
-                natural.append(0)
-                continue
-            widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
-            for row in rows:
-                widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
-            width = widest + _CELL_PADDING
-            natural.append(min(width, _TEXT_COLUMN_MAX) if column.kind == "text" else width)
-        self._natural = natural
+        self._natural = natural_widths(self.table, self.model)
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Fit the columns to the table's width, until the user sizes one by hand.
-
-        The first column (the row's reference or name), numbers, amounts and dates keep their
-        width. The other text columns share what is left: with room to spare the widest (an
-        application's title) takes it; short of room it keeps a fair share (at most 40 %) and
-        the others give way widest first, down to a floor; then the table scrolls sideways.
-        """
+        """Fit the columns to the table's width (list_columns.fitted_widths), until the user
+        sizes one by hand."""
         if self._user_sized or not self._natural:
             return
-        columns = self.model.columns
-        widths = list(self._natural)
-        shared = [n for n, column in enumerate(columns) if column.kind == "text" and n > 0]
-        if shared:
-            budget = self.table.viewport().width() - sum(
-                w for n, w in enumerate(widths) if n not in shared
-            )
-            widest = max(shared, key=widths.__getitem__)
-            wanted = sum(widths[n] for n in shared)
-            if wanted <= budget:
-                widths[widest] += budget - wanted
-            else:
-                share = min(0.4, 1.5 / len(shared))
-                keep = min(widths[widest], max(_TEXT_COLUMN_MIN, int(budget * share)))
-                others = [n for n in shared if n != widest]
-                cap = _water_level(
-                    [widths[n] for n in others], budget - keep, floor=_TEXT_COLUMN_MIN
-                )
-                for n in others:
-                    widths[n] = min(widths[n], cap)
-                widths[widest] = max(keep, budget - sum(widths[n] for n in others))
+        widths = fitted_widths(self.model.columns, self._natural, self.table.viewport().width())
         header = self.table.horizontalHeader()
         self._sizing = True
         try:
@@ -438,7 +459,12 @@ class ListPage(QWidget):
         return [i for i in ids if i is not None]
 
     def select_id(self, row_id: int) -> bool:
-        """Make the row with this id current (after a reload, say); False when not shown."""
+        """Make the row with this id current (after a reload, say); False when not shown.
+
+        While the rows are still loading the row is selected once they are shown (True)."""
+        if self.is_loading:
+            self._after_load.append(lambda: self.select_id(row_id) and None)
+            return True
         row = self.model.row_of_id(row_id)
         if row is None:
             return False
@@ -526,3 +552,16 @@ class ListPage(QWidget):
         self.status_message.emit(
             f"Exported {_grouped(count)} {self.noun} to {path}" + (f". {note}" if note else "")
         )
+
+
+def _read_prepared(loader: Callable[[], Listing]) -> tuple[Listing, list[str]]:
+    """On the worker thread: the listing, and the filter's haystacks of its rows."""
+    listing = loader()
+    return listing, haystacks_of(listing)
+
+
+def _result_or_problem(job: Callable[[], object]) -> object:
+    try:
+        return job()
+    except (StorageError, WorkflowError) as exc:
+        return exc

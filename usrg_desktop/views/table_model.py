@@ -85,6 +85,25 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def haystacks_of(listing: Listing) -> list[str]:
+    """One lowercase string per row, its cells' texts joined: what the filter searches.
+
+    Plain Python, no Qt: a worker thread makes them with the rows it read (views/worker.py), so
+    the first keystroke filters at once and the GUI thread never pays for them.
+    """
+    rows = listing.rows
+    if not rows:
+        return []
+    formatters = [FORMATTERS.get(c.kind, _text) for c in listing.columns]
+    with _collector_paused():
+        texts = [
+            [f(v) for v in values]
+            for f, values in zip(formatters, zip(*rows, strict=True), strict=True)
+        ]
+        join = _CELL_SEPARATOR.join
+        return [join(cells).casefold() for cells in zip(*texts, strict=True)]
+
+
 class ListingTableModel(QAbstractTableModel):
     """A read-only table of one Listing, sorted and filtered by permuting its rows in Python."""
 
@@ -107,8 +126,9 @@ class ListingTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # -- feeding ------------------------------------------------------------------------------
-    def set_listing(self, listing: Listing) -> None:
-        """Show a new listing, keeping the current sort column and filter text."""
+    def set_listing(self, listing: Listing, *, haystacks: list[str] | None = None) -> None:
+        """Show a new listing, keeping the current sort column and filter text; `haystacks`
+        (from `haystacks_of(listing)`, made off the GUI thread) saves making them here."""
         self.beginResetModel()
         self._title = listing.title
         self._columns = list(listing.columns)
@@ -122,7 +142,9 @@ class ListingTableModel(QAbstractTableModel):
         self._column_filters = {
             c: v for c, v in self._column_filters.items() if c < len(self._columns)
         }
-        self._haystacks = None
+        self._haystacks = (
+            haystacks if haystacks is not None and len(haystacks) == len(self._rows) else None
+        )
         self._sort_keys = {}
         self._order = list(range(len(self._rows)))
         if 0 <= self._sort_column < len(self._columns):
@@ -148,17 +170,8 @@ class ListingTableModel(QAbstractTableModel):
             if not self._rows:
                 self._haystacks = []
             else:
-                with _collector_paused():
-                    self._haystacks = self._make_haystacks()
+                self._haystacks = haystacks_of(Listing(self._title, self._columns, self._rows))
         return self._haystacks
-
-    def _make_haystacks(self) -> list[str]:
-        texts = [
-            [f(v) for v in values]
-            for f, values in zip(self._formatters, zip(*self._rows, strict=True), strict=True)
-        ]
-        join = _CELL_SEPARATOR.join
-        return [join(cells).casefold() for cells in zip(*texts, strict=True)]
 
     # -- what the views and exports read ------------------------------------------------------
     @property

@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..money import format_zar
-from ..storage import StorageError
 from ..workflows import today as wt
 
 PAID, COMMITTED, REMAINING = QColor("#1f5f8b"), QColor("#6fa8d6"), QColor("#e3edf5")
@@ -108,14 +107,19 @@ class TodayController:
             )
         self.area_filter = page.add_column_filter("section", "Area", everything="Every area")
         page.item_activated.connect(self.open_line)
-        page.model.modelReset.connect(self._after_load)
+        page.rows_loaded.connect(self._after_load)
 
     def _after_load(self) -> None:
-        self.page.hide_column("opens")
-        try:
-            self.chart.set_budgets(wt.round_budgets(self.window.db))
-        except StorageError:  # the list stands without its chart; it says so where it was
-            self.chart.set_budgets([])
+        """After each load of the lines (not each keystroke of the filter): hide the column of
+        targets and read the chart's figures, beside the list (on its worker when it has one)."""
+        if self.page.error is None:
+            self.page.hide_column("opens")
+        db = self.window.db
+        self.page.read_beside(lambda: wt.round_budgets(db), self._show_budgets, owner=self.chart)
+
+    def _show_budgets(self, budgets: object) -> None:
+        # A storage problem leaves the list standing without its chart.
+        self.chart.set_budgets(budgets if isinstance(budgets, list) else [])
 
     def target_of(self, row_id: int) -> tuple[str, int] | None:
         """The record a line opens: ("application", 12)."""

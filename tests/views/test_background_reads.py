@@ -1,0 +1,148 @@
+"""Lists read on the main window's worker thread (views/worker.py): the rows arrive by signal,
+only the newest of two reloads is shown, and closing the window during a load is safe."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from usrg_desktop.storage import StorageError
+from usrg_desktop.views.list_page import ListPage
+from usrg_desktop.views.main_window import MainWindow
+from usrg_desktop.views.worker import Worker
+from usrg_desktop.workflows import grants
+from usrg_desktop.workflows.accounts import actor_named
+
+WAIT_MS = 20_000
+
+
+def _window(qtbot, db, settings, *, keep: bool = True) -> MainWindow:
+    with db.unit_of_work() as session:
+        actor = actor_named(session, username="secretariat")
+    window = MainWindow(db, settings=settings, actor=actor, background_reads=True)
+    if keep:  # qtbot closes it at the end (a test that deletes it itself says keep=False)
+        qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _blocked(loader, gate: threading.Event, threads: list[str]):
+    """A loader that waits for the gate (on the worker thread) before it reads."""
+
+    def load():
+        threads.append(threading.current_thread().name)
+        assert gate.wait(WAIT_MS / 1000), "the test never opened the gate"
+        return loader()
+
+    return load
+
+
+def test_a_list_loads_on_the_worker_thread_and_arrives_by_signal(qtbot, any_demo_db, settings):
+    window = _window(qtbot, any_demo_db, settings)
+    page = window.show_page("Applications", 0)
+    threads: list[str] = []
+    gate = threading.Event()
+    page.set_loader(_blocked(lambda: grants.application_listing(any_demo_db), gate, threads))
+    page.reload()
+    # The reload returned at once: the rows are read elsewhere while the window paints.
+    assert page.is_loading
+    with qtbot.waitSignal(page.rows_loaded, timeout=WAIT_MS):
+        gate.set()
+    assert not page.is_loading and page.error is None
+    assert threads and threads[0] != threading.main_thread().name
+    expected = grants.application_listing(any_demo_db)
+    assert page.model.rowCount() == len(expected.rows) > 0
+    assert page.model.row_values(0) == expected.rows[0]
+    # The filter's haystacks came with the rows: the first keystroke needs no preparing.
+    assert page.model.filter_prepared
+    page.filter_edit.setText(str(expected.rows[0][0]))
+    assert 1 <= page.model.rowCount() < len(expected.rows)
+
+
+def test_a_reload_during_a_load_shows_only_the_newest_rows(qtbot, demo_db):
+    worker = Worker()
+    page = ListPage("Applications", "applications", lambda: None, worker=worker)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    gate, threads = threading.Event(), []
+    page.set_loader(_blocked(lambda: grants.application_listing(demo_db), gate, threads))
+    page.reload()
+    qtbot.waitUntil(lambda: bool(threads), timeout=WAIT_MS)  # the first read has started
+    page.set_loader(lambda: grants.round_listing(demo_db))
+    page.reload()
+    shown: list[str] = []
+    page.rows_loaded.connect(lambda: shown.append(page.model.title))
+    gate.set()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=WAIT_MS)
+    rounds = grants.round_listing(demo_db)
+    # The first read finished after the second was asked for: its rows were dropped.
+    assert shown == [rounds.title]
+    assert page.model.rowCount() == len(rounds.rows)
+    assert worker.stop(wait_s=WAIT_MS / 1000)
+
+
+def test_select_id_during_a_load_selects_the_row_once_it_is_shown(qtbot, demo_db):
+    worker = Worker()
+    listing = grants.application_listing(demo_db)
+    page = ListPage("Applications", "applications", lambda: listing, worker=worker)
+    qtbot.addWidget(page)
+    gate, threads = threading.Event(), []
+    page.set_loader(_blocked(lambda: listing, gate, threads))
+    page.reload()
+    wanted = listing.ids[3]
+    assert page.select_id(wanted)
+    assert page.current_id() is None  # nothing shown yet
+    with qtbot.waitSignal(page.rows_loaded, timeout=WAIT_MS):
+        gate.set()
+    assert page.current_id() == wanted
+    assert worker.stop(wait_s=WAIT_MS / 1000)
+
+
+def test_a_load_that_fails_says_so_under_the_list(qtbot, demo_db):
+    worker = Worker()
+
+    def broken():
+        raise StorageError("The database is locked by another program.")
+
+    page = ListPage("Applications", "applications", broken, worker=worker)
+    qtbot.addWidget(page)
+    failures: list[str] = []
+    page.load_failed.connect(failures.append)
+    with qtbot.waitSignal(page.rows_loaded, timeout=WAIT_MS):
+        page.reload()
+    assert failures == ["The database is locked by another program."]
+    assert "could not be loaded: The database is locked" in page.count_label.text()
+    assert worker.stop(wait_s=WAIT_MS / 1000)
+
+
+@pytest.mark.parametrize("delete", [False, True])
+def test_closing_the_window_during_a_load_neither_crashes_nor_leaks_a_thread(
+    qtbot, demo_db, settings, delete
+):
+    window = _window(qtbot, demo_db, settings, keep=not delete)
+    page = window.show_page("Applications", 0)
+    worker = window.worker
+    assert worker is not None
+    gate, threads = threading.Event(), []
+    page.set_loader(_blocked(lambda: grants.application_listing(demo_db), gate, threads))
+    page.reload()
+    qtbot.waitUntil(lambda: bool(threads), timeout=WAIT_MS)
+    thread = worker.thread
+    assert thread is not None and thread.is_alive()
+    assert window.close()
+    if delete:
+        window.deleteLater()
+        qtbot.waitUntil(lambda: not _alive(window), timeout=WAIT_MS)
+    gate.set()  # the read finishes after its window went away: its rows go nowhere
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=WAIT_MS)
+    qtbot.wait(50)  # a result posted by then would be delivered now, and must be dropped
+    assert thread not in threading.enumerate()
+    if not delete:  # the closed window's list never received the rows read for it
+        assert not page.loaded and page.model.rowCount() == 0
+
+
+def _alive(widget) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(widget)
