@@ -167,3 +167,15 @@ def test_the_door_check_finds_what_it_looks_for(tmp_path):
         "calls execute()",
         "calls rows()",
     }
+
+
+def test_no_screen_digs_a_refusal_out_of_its_cause():
+    """A quiet refusal carries its field errors and edit conflict (operations.Refused.errors,
+    .conflict); reading `__cause__` is the door's business only."""
+    digging = {
+        path.name
+        for path in _screen_modules()
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Attribute) and node.attr == "__cause__"
+    }
+    assert digging <= {"directory_view.py"}  # the lead switches it over
