@@ -393,3 +393,29 @@ def test_the_suggested_name_and_the_references_share_year_and_number(qtbot, wind
     again.opens_edit.setDate(QDate(free, 6, 1))
     assert again.name_edit.text() == "Safer cities special round"
     assert f"USRG-IF-{free}-2-001" in again.identity_note.text()
+
+
+def test_the_round_form_takes_its_themes_one_per_line(qtbot, window, rounds_page):
+    dialog = open_new_round_dialog(qtbot, rounds_page)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.budget_edit, "2500000")
+    qtbot.keyClicks(dialog.cap_edit, "300000")
+    dialog.themes_edit.setFocus()
+    for n, theme in enumerate(("Safer public spaces", "Youth", "safer public spaces")):
+        if n:
+            qtbot.keyClick(dialog.themes_edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.themes_edit, theme)
+    before = count_rows(window.db, "rounds")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.error_text("themes") == "The theme 'safer public spaces' is listed twice."
+    assert count_rows(window.db, "rounds") == before
+    # Take the last line back out, then save.
+    for _ in range(len("safer public spaces") + 1):
+        qtbot.keyClick(dialog.themes_edit, Qt.Key.Key_Backspace)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with window.db.unit_of_work() as s:
+        details = rounds.round_details(s, rounds_page.current_id())
+    assert details.form.themes == ("Safer public spaces", "Youth")

@@ -130,6 +130,7 @@ def test_the_workbook_has_a_sheet_per_table_with_numbers_kept_numbers(demo_db, t
         "By round",
         "By applicant",
         "By kind of applicant",
+        "By theme",
         "Committed and disbursed",
         "Reports",
         "Grants",

@@ -103,6 +103,19 @@ class ScreeningCheck(Base):
     label: Mapped[str] = mapped_column(String(300))
 
 
+class RoundTheme(Base):
+    """One theme of a round's call; each application says which of its round's themes it
+    addresses (the funder's report counts applications by theme)."""
+
+    __tablename__ = "round_themes"
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(120))
+
+
 class Application(Versioned, Base):
     """An application to a round by a member city or an admitted body."""
 
@@ -125,6 +138,8 @@ class Application(Versioned, Base):
     sequence: Mapped[int | None] = mapped_column(Integer)
     applicant_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
     applicant_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    # Which of its round's themes it addresses (none for a round without themes).
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("round_themes.id"))
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     problem: Mapped[str] = mapped_column(Text, default="")

@@ -341,6 +341,8 @@ def fund_report_pdf(report: FundReport, letterhead: Letterhead) -> bytes:
         _table(applicants, [1.2, 1]),
         Paragraph(escape(report.tables["kinds"].title), s["heading"]),
         _table(report.tables["kinds"], [1]),
+        Paragraph(escape(report.tables["themes"].title), s["heading"]),
+        _table(report.tables["themes"], [1]),
         Paragraph(escape(report.tables["reports"].title), s["heading"]),
         _table(report.tables["reports"], [1]),
         Paragraph(escape(report.tables["grants"].title), s["heading"]),

@@ -4,7 +4,7 @@ rubric, admitted bodies and screening checks, each checked next to its field as 
 from __future__ import annotations
 
 import contextlib
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -47,6 +48,7 @@ FIELDS = (
     "rubric",
     "admitted_bodies",
     "screening_checks",
+    "themes",
 )
 
 
@@ -71,24 +73,10 @@ class RoundDialog(GuardedDialog):
         # The version the form opened (a new round has none).
         self.seen_version: int | None = None
         today = today or clock.today()
-        with db.reading() as session:
-            rubrics = rounds.rubric_choices(session)
-            bodies = rounds.body_choices(session)
-            if round_id is None:
-                opens = today + timedelta(days=14)
-                form = rounds.RoundForm(
-                    opens_on=opens,
-                    closes_on=opens + timedelta(days=60),
-                    review_deadline=opens + timedelta(days=102),
-                    rubric_id=rounds.default_rubric_id(session),
-                    screening_checks=rounds.suggested_screening_checks(session),
-                )
-                status, n_apps, prefix = "draft", 0, ""
-            else:
-                details = rounds.round_details(session, round_id)
-                self.seen_version = details.version
-                form, status = details.form, details.status
-                n_apps, prefix = details.applications, details.reference_prefix
+        opening = read(db, rounds.round_form_opening, round_id=round_id, today=today)
+        rubrics, bodies, form = opening.rubrics, opening.bodies, opening.form
+        status, n_apps, prefix = opening.status, opening.applications, opening.reference_prefix
+        self.seen_version = opening.version
         self.setWindowTitle("New round" if round_id is None else f"Round — {form.name}")
 
         self.name_edit = QLineEdit(form.name)
@@ -157,7 +145,7 @@ class RoundDialog(GuardedDialog):
         )
         for label in form.screening_checks:
             self._add_check_item(label)
-        self.checks_list.setMaximumHeight(150)
+        self.checks_list.setMaximumHeight(112)
         for items in (self.bodies_list, self.checks_list):
             items.setWordWrap(True)
             items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -186,6 +174,19 @@ class RoundDialog(GuardedDialog):
         checks_box.setLayout(checks_row)
         checks_row.setContentsMargins(0, 0, 0, 0)
 
+        self.themes_edit = QPlainTextEdit("\n".join(form.themes))
+        self.themes_edit.setObjectName("themes")
+        self.themes_edit.setAccessibleName("Themes")
+        self.themes_edit.setPlaceholderText(
+            "One theme per line, for example: Youth and gang violence prevention"
+        )
+        self.themes_edit.setTabChangesFocus(True)
+        self.themes_edit.setFixedHeight(self.themes_edit.fontMetrics().lineSpacing() * 3 + 12)
+        self.themes_edit.setToolTip(
+            "The themes of the call; each application says which one it addresses, and the "
+            "funder's report counts them by theme."
+        )
+
         self.errors: dict[str, QLabel] = {}
         self.form_error = error_label("error_form")
 
@@ -206,6 +207,7 @@ class RoundDialog(GuardedDialog):
             ("rubric", "&Rubric", self._with_note(self.rubric_combo, self.rubric_note)),
             ("admitted_bodies", "&Admitted bodies", self.bodies_list),
             ("screening_checks", "&Screening checklist", checks_box),
+            ("themes", "&Themes", self.themes_edit),
         ):
             layout.addRow(label, self._with_error(field, widget))
         hint = QLabel(
@@ -396,6 +398,7 @@ class RoundDialog(GuardedDialog):
             rubric_id=self.rubric_combo.currentData(),
             admitted_body_ids=self.admitted_body_ids(),
             screening_checks=self.check_labels(),
+            themes=tuple(self.themes_edit.toPlainText().splitlines()),
         )
         return form, local
 

@@ -16,8 +16,12 @@ Definitions (the report's notes say the same in words):
   received (on or before the period's end), overdue (not received and due before the report's
   day, which is the period's end or today, whichever comes first), accepted.
 
-Applications carry no theme of their own; the report groups them by applicant and by kind of
-applicant (metropolitan city, intermediate city, or the partner body's kind) instead.
+- **Themes**: each application names one of its round's themes (rounds list them); one that
+  names none (a round without themes, or an application made before rounds had them) is
+  counted under "No theme given".
+
+The report also groups applications by applicant and by kind of applicant (metropolitan city,
+intermediate city, or the partner body's kind).
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ from sqlalchemy.orm import Session
 
 from ..domain.awards import Award, Decision, Milestone, Tranche
 from ..domain.directory import Body, City
-from ..domain.grants import Application, ApplicationState, Round
+from ..domain.grants import Application, ApplicationState, Round, RoundTheme
 from . import Actor, Column, Listing, WorkflowError
+from .fund_report_themes import theme_table
 from .roles import require_staff
 
 S = ApplicationState
@@ -46,12 +51,13 @@ STATUS_WORDS = {
     S.ACTIVE.value: "active",
     S.CLOSED.value: "closed",
 }
-TABLE_ORDER = ("rounds", "applicants", "kinds", "money", "reports", "grants")
+TABLE_ORDER = ("rounds", "applicants", "kinds", "themes", "money", "reports", "grants")
 # The workbook's sheet for each table (Excel keeps a sheet's name to 31 characters).
 SHEET_NAMES = {
     "rounds": "By round",
     "applicants": "By applicant",
     "kinds": "By kind of applicant",
+    "themes": "By theme",
     "money": "Committed and disbursed",
     "reports": "Reports",
     "grants": "Grants",
@@ -152,9 +158,11 @@ def fund_report(
             City.category,
             Body.short_name,
             Body.kind,
+            RoundTheme.label,
         )
         .outerjoin(City, City.id == Application.applicant_city_id)
         .outerjoin(Body, Body.id == Application.applicant_body_id)
+        .outerjoin(RoundTheme, RoundTheme.id == Application.theme_id)
         .where(Application.round_id.in_(ids), Application.state != S.DRAFT.value)
     ).all()
     awards = {
@@ -175,6 +183,7 @@ def fund_report(
     paid, paid_in_period = _payments(session, list(awards), awards, period_from, period_to)
     _round_tables(report, rounds, apps, awards, decided_amounts, paid, paid_in_period)
     _applicant_tables(report, apps, awards)
+    report.tables["themes"] = theme_table(apps, awards, approved_states=APPROVED)
     report.tables["reports"] = _reports(session, report, [a.id for a in awards.values()])
     report.tables["grants"] = _grants(session, report, apps, awards, decided_amounts, paid)
     return report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,14 @@ from ..money import format_zar
 from . import Actor, FieldErrors, WorkflowError, check_version
 from .audit_trail import audit
 from .roles import require_staff
+from .round_themes import (
+    current_themes,
+    suggested_themes,
+    theme_labels,
+    themes_error,
+    themes_in_use_error,
+    write_themes,
+)
 
 R = RoundStatus
 S = ApplicationState
@@ -91,6 +99,8 @@ class RoundForm:
     rubric_id: int | None = None
     admitted_body_ids: Sequence[int] = ()
     screening_checks: Sequence[str] = ()
+    # The call's themes, in order; applications name one (see round_themes.py).
+    themes: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +241,7 @@ def round_details(session: Session, round_id: int) -> RoundDetails:
         rubric_id=rnd.rubric_id,
         admitted_body_ids=tuple(bodies),
         screening_checks=tuple(checks),
+        themes=tuple(current_themes(session, round_id)),
     )
     return RoundDetails(
         id=rnd.id,
@@ -241,6 +252,46 @@ def round_details(session: Session, round_id: int) -> RoundDetails:
         committed_cents=_committed(session, round_id)[0],
         moves=next_moves(rnd.status),
         version=rnd.version,
+    )
+
+
+@dataclass(frozen=True)
+class RoundFormOpening:
+    """What the round form opens with: the choices, the values, and the round's standing."""
+
+    rubrics: list[tuple[int, str]]
+    bodies: list[tuple[int, str]]
+    form: RoundForm
+    status: str
+    applications: int
+    reference_prefix: str
+    version: int | None
+
+
+def round_form_opening(session: Session, *, round_id: int | None, today: date) -> RoundFormOpening:
+    """The round form's opening values: a round's own, or for a new round dates from two weeks
+    on and the latest round's screening checklist and themes."""
+    rubrics, bodies = rubric_choices(session), body_choices(session)
+    if round_id is None:
+        opens = today + timedelta(days=14)
+        form = RoundForm(
+            opens_on=opens,
+            closes_on=opens + timedelta(days=60),
+            review_deadline=opens + timedelta(days=102),
+            rubric_id=default_rubric_id(session),
+            screening_checks=suggested_screening_checks(session),
+            themes=tuple(suggested_themes(session)),
+        )
+        return RoundFormOpening(rubrics, bodies, form, R.DRAFT.value, 0, "", None)
+    details = round_details(session, round_id)
+    return RoundFormOpening(
+        rubrics,
+        bodies,
+        details.form,
+        details.status,
+        details.applications,
+        details.reference_prefix,
+        details.version,
     )
 
 
@@ -337,6 +388,14 @@ def validate_round(session: Session, form: RoundForm, *, round_id: int | None = 
                 errors["screening_checks"] = f"The screening check '{c}' is listed twice."
                 break
             seen.add(c.casefold())
+
+    problem = themes_error(form.themes)
+    if problem is not None:
+        errors["themes"] = problem
+    elif round_id is not None:
+        in_use = themes_in_use_error(session, round_id, form.themes)
+        if in_use is not None:
+            errors["themes"] = in_use
 
     if round_id is not None:
         _existing_round_errors(session, round_id, form, rubric_id, labels, errors)
@@ -513,6 +572,7 @@ def create_round(session: Session, *, form: RoundForm, actor: Actor, now: dateti
     session.flush()
     _write_checks(session, rnd.id, [c.strip() for c in form.screening_checks])
     _write_bodies(session, rnd.id, form.admitted_body_ids)
+    write_themes(session, rnd.id, form.themes)
     _audit(session, rnd, actor, now, "create", None, R.DRAFT.value, detail=rnd.name)
     session.flush()
     return rnd.id
@@ -554,6 +614,7 @@ def update_round(
         ("rubric", before.rubric_id, rubric_id),
         ("admitted bodies", sorted(before.admitted_body_ids), sorted(form.admitted_body_ids)),
         ("screening checklist", list(before.screening_checks), labels),
+        ("themes", list(before.themes), theme_labels(form.themes)),
     ):
         if old != new:
             changes.append(label)
@@ -572,6 +633,7 @@ def update_round(
     rnd.rubric_id = rubric_id
     _write_checks(session, rnd.id, labels)
     _write_bodies(session, rnd.id, form.admitted_body_ids)
+    write_themes(session, rnd.id, form.themes)
     _audit(session, rnd, actor, now, "update", rnd.status, rnd.status, detail=", ".join(changes))
     session.flush()
     return changes
