@@ -308,6 +308,8 @@ def test_every_column_that_points_at_a_person_is_in_the_export():
         ("action_items", "owner_person_id"),
         ("applications", "contact_person_id"),
         ("reviewers", "person_id"),
+        ("cities", "main_contact_id"),
+        ("bodies", "main_contact_id"),
     }
     found = {
         (table.name, column.name)

@@ -436,3 +436,32 @@ def test_a_rename_changes_new_letters_but_never_one_already_issued(fund):  # noq
         )
         new_text = text_of(wl.reprint(s, new_id))
     assert "Metropolitan Municipality of the Renamed City" in new_text
+
+
+def test_a_main_contact_is_in_their_popia_export_and_anonymising_them_clears_it(any_db):
+    from usrg_desktop.workflows.directory_people import anonymise_person, export_person
+
+    admin = Actor(None, "Pieter van Wyk", "administrator")
+    with any_db.unit_of_work() as s:
+        person = Person(
+            full_name="Zanele Mokoena",
+            role="partner",
+            email="zanele@salga.org.za",
+            consent_basis="consent",
+        )
+        s.add(person)
+        s.flush()
+        person_id = person.id
+        _k, salga = org.organisation_named(s, "SALGA")
+        values = org.organisation_fields(s, "body", salga)
+        values.pop("seen_version")
+        values["main_contact_id"] = person_id
+        org.save_organisation(s, kind="body", org_id=salga, values=values, actor=STAFF, now=NOW)
+    with any_db.reading() as s:
+        assert org.organisation_detail(s, "body", salga)["main_contact"] == "Zanele Mokoena"
+        exported = export_person(s, person_id)
+    assert exported["main_contact_of"] == ["South African Local Government Association"]
+    with any_db.unit_of_work() as s:
+        anonymise_person(s, person_id=person_id, reason="POPIA request", actor=admin, now=NOW)
+    with any_db.reading() as s:
+        assert s.get(Body, salga).main_contact_id is None

@@ -331,6 +331,14 @@ def export_person(session: Session, person_id: int, *, actor: Actor | None = Non
             "anonymised_at": _iso(person.anonymised_at),
         }
     }
+    # The organisations whose main contact they are (Directory ▸ Cities and Bodies).
+    out["main_contact_of"] = [
+        name
+        for model in (City, Body)
+        for name in session.scalars(
+            select(model.official_name).where(model.main_contact_id == person.id)
+        )
+    ]
     users = session.scalars(select(User).where(User.person_id == person.id).order_by(User.id)).all()
     out["user_accounts"] = [
         {
@@ -544,6 +552,12 @@ def anonymise_person(
     person.postal_address = ""
     person.active = False
     person.anonymised_at = now
+    # An anonymised person is nobody's main contact any more.
+    for model in (City, Body):
+        for organisation in session.scalars(
+            select(model).where(model.main_contact_id == person.id)
+        ).all():
+            organisation.main_contact_id = None
     for user in users:
         user.display_name = name
         user.username = f"anonymised-{user.id}"
