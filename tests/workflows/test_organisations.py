@@ -465,3 +465,27 @@ def test_a_main_contact_is_in_their_popia_export_and_anonymising_them_clears_it(
         anonymise_person(s, person_id=person_id, reason="POPIA request", actor=admin, now=NOW)
     with any_db.reading() as s:
         assert s.get(Body, salga).main_contact_id is None
+
+
+def test_a_new_database_is_seeded_with_names_that_read_in_a_sentence_as_letters_did(any_db):
+    from usrg_desktop.workflows.letter_addressing import organisation_in_sentence
+
+    with any_db.reading() as s:
+        for kind in org.KINDS:
+            model = org.model_for(kind)
+            for row in s.scalars(select(model)):
+                expected = organisation_in_sentence(row.official_name, row.short_name)
+                assert row.name_in_sentence == expected, row.short_name
+                assert (row.version, row.main_contact_id, row.switchboard) == (1, None, "")
+        sentence = {
+            name: s.get(org.model_for(kind), i).name_in_sentence
+            for name in ("Ekurhuleni", "SALGA", "eThekwini", "CSPS", "Msunduzi")
+            for kind, i in [org.organisation_named(s, name)]
+        }
+    assert sentence == {
+        "Ekurhuleni": "the City of Ekurhuleni",
+        "SALGA": "SALGA",
+        "eThekwini": "the eThekwini Metropolitan Municipality",
+        "CSPS": "CSPS",
+        "Msunduzi": "the Msunduzi Local Municipality",
+    }
