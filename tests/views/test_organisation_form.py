@@ -191,3 +191,34 @@ def test_a_person_form_no_longer_offers_a_switched_off_city(qtbot, main_window):
     assert dialog.organisation_combo.findText("Msunduzi Local Municipality") == -1
     assert dialog.organisation_combo.findText("eThekwini Metropolitan Municipality") > 0
     dialog.reject()
+
+
+def test_saving_over_another_workstations_save_is_refused_then_kept_on_purpose(qtbot, main_window):
+    page = _page(main_window, 2)
+    body_id = _select(page, "SALGA")
+    dialog = page.organisations_controller.edit_organisation()
+    # Another workstation saves SALGA's switchboard while this form is open.
+    with main_window.db.unit_of_work() as s:
+        values = org.organisation_fields(s, "body", body_id)
+        values.pop("seen_version")
+        values["switchboard"] = "012 369 8000"
+        org.save_organisation(
+            s, kind="body", org_id=body_id, values=values, actor=main_window.actor, now=_now()
+        )
+    qtbot.keyClicks(dialog.switchboard_edit, "012 369 8001")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.form_error.text().startswith("Lerato Mofokeng saved SALGA at ")
+    assert "Save again to keep what is in this form" in dialog.form_error.text()
+    with main_window.db.reading() as s:
+        assert s.get(Body, body_id).switchboard == "012 369 8000"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with main_window.db.reading() as s:
+        assert s.get(Body, body_id).switchboard == "012 369 8001"
+
+
+def _now():
+    from usrg_desktop.clock import utc_now
+
+    return utc_now()

@@ -131,7 +131,7 @@ class OrganisationDialog(GuardedDialog):
         else:
             self._body_fields(left)
         self._row(right, "&Postal address:", "postal_address", self.postal_edit)
-        self._row(right, "P&hysical address:", "physical_address", self.physical_edit)
+        self._row(right, "Ph&ysical address:", "physical_address", self.physical_edit)
         self._row(right, "S&witchboard:", "switchboard", self.switchboard_edit)
         self._row(right, "Main &contact:", "main_contact_id", self.contact_combo)
 
