@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..steps import drain
 from ..workflows import WorkflowError
 from ..workflows.letter_rules import ConfirmationNeeded
 from . import letter_settings
@@ -42,16 +43,9 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
         duplex=not args.no_duplex,
     )
     try:
-        while True:
-            done, total, label = next(work)
-            print(f"[{done}/{total}] {label}", flush=True)
-    except StopIteration as stop:
-        result = stop.value
+        result = drain(work, lambda step: print(f"[{step[0]}/{step[1]}] {step[2]}", flush=True))
     except ConfirmationNeeded as question:
         raise WorkflowError(f"{question} Add --yes to issue them.") from None
-    except KeyboardInterrupt:
-        work.close()
-        raise
     noun = (
         letters.KIND_PLURALS[args.kind]
         if len(result.files) != 1

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .. import clock
+from ..steps import drain
 from ..workflows import FieldErrors, WorkflowError
 from . import annexes
 from .common import (
@@ -377,14 +378,7 @@ def cmd_meetings_pack(args: argparse.Namespace) -> int:
         meeting_id = meeting_id_for_number(session, number=args.meeting)
     out = Path(args.out)
     work = build_meeting_pack(db, meeting_id=meeting_id, out=out, today=given_today(args))
-    while True:
-        try:
-            _done, _total, label = next(work)
-        except StopIteration as finished:
-            built = finished.value
-            break
-        if not args.quiet:
-            print(f"  {label}…")
+    built = drain(work, None if args.quiet else lambda step: print(f"  {step[2]}…"))
     sections = ", ".join(f"{s.title} p. {s.page}" for s in built.sections)
     print(f"Wrote {out}: meeting {args.meeting}, {built.pages} pages ({sections}).")
     return 0

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..steps import drain
 from .pack_annexes import add_annex_pages, annex_letter
 from .pack_contents import ContentsEntry, ContentsLine, ContentsLink, ItemTitle, item_key
 from .pack_layout import (
@@ -571,9 +572,4 @@ class _EndMark(SectionStart):
 
 def meeting_pack_pdf(data: MeetingPackData) -> BuiltPack:
     """Build the whole pack at once (no progress)."""
-    steps = meeting_pack_steps(data)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return drain(meeting_pack_steps(data))

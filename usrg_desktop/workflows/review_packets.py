@@ -52,6 +52,7 @@ from ..domain.reviews import (
     ReviewPacket,
     Rubric,
 )
+from ..steps import drain
 from . import Actor, WorkflowError
 from .audit_trail import audit
 from .roles import require_staff
@@ -293,12 +294,7 @@ def export_packets(
 
 def export_packets_now(db: Database, **kwargs: Any) -> list[ExportedPacket]:
     """Run `export_packets` to the end (for the command line and tests)."""
-    work = export_packets(db, **kwargs)
-    while True:
-        try:
-            next(work)
-        except StopIteration as stop:
-            return stop.value
+    return drain(export_packets(db, **kwargs))
 
 
 def _issue_packets(

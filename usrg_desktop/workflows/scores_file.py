@@ -50,6 +50,7 @@ from ..domain.reviews import (
     Score,
     ScoresImport,
 )
+from ..steps import drain
 from ..storage import UniqueClash
 from . import Actor, WorkflowError
 from .audit_trail import record
@@ -754,9 +755,4 @@ def import_many(
 
 def import_many_now(db: Database, paths: Sequence[str | Path], **kwargs: Any) -> ImportReport:
     """Run `import_many` to the end (for the command line and tests)."""
-    work = import_many(db, paths, **kwargs)
-    while True:
-        try:
-            next(work)
-        except StopIteration as stop:
-            return stop.value
+    return drain(import_many(db, paths, **kwargs))
