@@ -326,17 +326,27 @@ def bench_stall(database: Path) -> list[dict]:
     from bench.stall import TARGET_SECONDS, run
 
     entries = []
-    for step, seconds in run(database):
+    for step, seconds, where in run(database):
         if isinstance(seconds, str):  # the step broke: say so, record nothing
             print(f"stall: {step:34} {seconds}")
             continue
         flag = "" if seconds <= TARGET_SECONDS else "  (over the target)"
         print(f"stall: {step:34} {seconds * 1000:7.0f} ms{flag}")
+        if seconds > TARGET_SECONDS:
+            print(f"       held in: {'; '.join(where) or 'no sample'}")
         slug = "".join(ch if ch.isalnum() else "_" for ch in step.lower()).strip("_")
         while "__" in slug:
             slug = slug.replace("__", "_")
         entries.append(
-            result(f"stall_{slug}", seconds, None, None, target_seconds=TARGET_SECONDS, step=step)
+            result(
+                f"stall_{slug}",
+                seconds,
+                None,
+                None,
+                target_seconds=TARGET_SECONDS,
+                step=step,
+                held_in=where,
+            )
         )
     return entries
 

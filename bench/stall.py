@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +29,9 @@ TARGET_SECONDS = 0.1
 SETTLE_MS = 300
 # A step that has not finished after this long is reported as such, never waited for forever.
 STEP_TIMEOUT_S = 600
+# While the GUI thread has not ticked for this long, a watchdog notes where it is (our code's
+# innermost line), so a stall over the target names what to move off the GUI thread.
+WATCH_AFTER_S = 0.05
 
 
 class Heartbeat:
@@ -40,6 +46,16 @@ class Heartbeat:
         self.timer.timeout.connect(self._tick)
         self.longest = 0.0
         self._last = 0.0
+        self.where: Counter[str] = Counter()
+        self._gui = threading.get_ident()
+        self._watching = threading.Event()
+
+    def _watch(self) -> None:
+        while self._watching.is_set():
+            time.sleep(0.01)
+            if time.perf_counter() - self._last > WATCH_AFTER_S:
+                frame = sys._current_frames().get(self._gui)
+                self.where[_our_line(frame)] += 1
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -52,8 +68,12 @@ class Heartbeat:
         """Seconds of the longest stall while `action` runs and until `done()` (then a little
         more); the heartbeat's own interval is taken off."""
         self.longest = 0.0
+        self.where.clear()
         self._last = time.perf_counter()
         self.timer.start()
+        self._watching.set()
+        watchdog = threading.Thread(target=self._watch, daemon=True)
+        watchdog.start()
         try:
             action()
             pump(done or (lambda: True))
@@ -61,7 +81,22 @@ class Heartbeat:
             self._tick()  # a stall that ends just as the step does counts too
         finally:
             self.timer.stop()
+            self._watching.clear()
+            watchdog.join()
         return max(0.0, self.longest - HEARTBEAT_MS / 1000)
+
+
+def _our_line(frame) -> str:
+    """The innermost line of USRG Desktop's own code in a stack (else the innermost line)."""
+    innermost = None
+    while frame is not None:
+        code = frame.f_code
+        here = f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}"
+        innermost = innermost or here
+        if "usrg_desktop" in code.co_filename:
+            return here
+        frame = frame.f_back
+    return innermost or "?"
 
 
 def pump(done: Callable[[], bool], timeout_s: float = STEP_TIMEOUT_S) -> bool:
@@ -130,7 +165,9 @@ def _page_ready(page) -> Callable[[], bool]:
     return lambda: page.loaded and not getattr(page, "is_loading", False)
 
 
-def _screens(window, heartbeat: Heartbeat, ids: dict[str, int]) -> list[tuple[str, float | str]]:
+def _screens(
+    window, heartbeat: Heartbeat, ids: dict[str, int]
+) -> list[tuple[str, float | str, list[str]]]:
     from usrg_desktop.views.awards_view import open_award
     from usrg_desktop.views.letters_view import letter_register
     from usrg_desktop.views.main_window import AREAS
@@ -145,7 +182,7 @@ def _screens(window, heartbeat: Heartbeat, ids: dict[str, int]) -> list[tuple[st
             figures.append(
                 (
                     name,
-                    attempt(
+                    *attempt(
                         lambda a=a, p=p, page=page: heartbeat.measure(
                             lambda: window.show_page(a, p), _page_ready(page)
                         )
@@ -165,20 +202,25 @@ def _screens(window, heartbeat: Heartbeat, ids: dict[str, int]) -> list[tuple[st
         ("Meeting screen", lambda: open_meeting(window, ids["meeting"])),
     ):
         shown.clear()
-        figures.append((name, attempt(lambda o=open_screen: heartbeat.measure(opened(o)))))
+        figures.append((name, *attempt(lambda o=open_screen: heartbeat.measure(opened(o)))))
         for screen in shown:
             screen.close()
         pump(lambda: False, 0.05)
     return figures
 
 
-def attempt(step: Callable[[], float]) -> float | str:
+def attempt(step: Callable[[], float]) -> tuple[float | str, list[str]]:
     """The step's stall, or the sentence of what went wrong (one broken screen does not stop
-    the others being measured)."""
+    the others being measured); and where the GUI thread was while it stalled, most seen
+    first."""
     try:
-        return step()
+        seconds = step()
     except Exception as exc:  # noqa: BLE001 - reported in the results, not hidden
-        return f"failed: {type(exc).__name__}: {exc}"
+        return f"failed: {type(exc).__name__}: {exc}", []
+    return seconds, [f"{where} ({n}×)" for where, n in _HEARTBEAT[0].where.most_common(3)]
+
+
+_HEARTBEAT: list[Heartbeat] = []
 
 
 def _open_application(window, application_id: int):
@@ -238,20 +280,24 @@ def _meeting_pack(window, heartbeat: Heartbeat, meeting_id: int) -> float:
     return stall
 
 
-def run(database: Path, letters: int = 500) -> list[tuple[str, float | str]]:
-    """(step, seconds of the longest stall, or what went wrong) for every step, in order."""
+def run(database: Path, letters: int = 500) -> list[tuple[str, float | str, list[str]]]:
+    """(step, seconds of the longest stall or what went wrong, where the GUI thread was held)
+    for every step, in order."""
     from PySide6.QtWidgets import QApplication
 
     from bench.scores_import import build_scene
-    from usrg_desktop.storage import Database
+    from usrg_desktop.storage import Database, open_database
     from usrg_desktop.views.main_window import MainWindow
     from usrg_desktop.workflows.accounts import actor_named
 
     app = QApplication.instance() or QApplication([])
     heartbeat = Heartbeat()
+    _HEARTBEAT[:] = [heartbeat]
     with tempfile.TemporaryDirectory(prefix="usrg-bench-stall-") as tmp:
         folder = Path(tmp)
         scene, files = build_scene(database, folder)  # a copy of the demo with 200 files
+        # A demo made before the newest migration is brought up to it, as the program would.
+        open_database(scene, create=False, backups=folder / "backups").dispose()
         round_id = _add_letters_round(scene, letters)
         ids = _ids(scene)
         db = Database(scene)
@@ -265,16 +311,16 @@ def run(database: Path, letters: int = 500) -> list[tuple[str, float | str]]:
         pump(_page_ready(window.current_page()))
         figures = _screens(window, heartbeat, ids)
         figures.append(
-            ("Import 200 scores files", attempt(lambda: _import_scores(window, heartbeat, files)))
+            ("Import 200 scores files", *attempt(lambda: _import_scores(window, heartbeat, files)))
         )
         figures.append(
             (
                 f"Issue {letters} letters",
-                attempt(lambda: _issue_letters(window, heartbeat, round_id, folder / "letters")),
+                *attempt(lambda: _issue_letters(window, heartbeat, round_id, folder / "letters")),
             )
         )
         figures.append(
-            ("Meeting pack", attempt(lambda: _meeting_pack(window, heartbeat, ids["meeting"])))
+            ("Meeting pack", *attempt(lambda: _meeting_pack(window, heartbeat, ids["meeting"])))
         )
         window.close()
         pump(lambda: False, 0.2)
