@@ -97,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run_retrying(handler, args)
     except (WorkflowError, storage.StorageError) as exc:
-        print(f"usrg: {exc}", file=sys.stderr)
+        for line in getattr(exc, "lines", None) or [str(exc)]:
+            print(f"usrg: {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("usrg: interrupted", file=sys.stderr)

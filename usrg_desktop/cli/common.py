@@ -9,7 +9,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -50,9 +50,23 @@ def given_today(args: argparse.Namespace) -> date:
     return getattr(args, "today", None) or clock.today()
 
 
-def form_refused(exc: FieldErrors) -> WorkflowError:
-    """All of a refused form's sentences on one line (the command line has no fields)."""
-    return WorkflowError(" ".join(exc.errors.values()))
+class FormRefused(WorkflowError):
+    """A refused form as the command line says it: one line per wrong field, each naming the
+    option that gave it when there is one (`usrg` prints each line after 'usrg: ')."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def form_refused(exc: FieldErrors, options: Mapping[str, str] | None = None) -> FormRefused:
+    """The one way a refused form becomes the command line's message: each field's sentence on
+    its own line, led by its option (`options` maps a field to '--option') where it has one."""
+    named = options or {}
+    return FormRefused(
+        [f"{named[field]}: {sentence}" if field in named else sentence
+         for field, sentence in exc.errors.items()]
+    )  # fmt: skip
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False) -> storage.Database:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..workflows import FieldErrors, WorkflowError
-from .common import acting_user, add_format, iso_date, now, open_db, print_listing
+from .common import acting_user, add_format, form_refused, iso_date, now, open_db, print_listing
 
 NEW_PASSWORD_ENV = "USRG_NEW_PASSWORD"
 
@@ -158,12 +158,6 @@ _FIELD_OPTIONS = {
 }
 
 
-def _form_refused(refused: FieldErrors) -> WorkflowError:
-    """Every wrong field in one message, each naming its option."""
-    parts = [f"{_FIELD_OPTIONS.get(k, k)}: {v}" for k, v in refused.errors.items()]
-    return WorkflowError(" ".join(parts))
-
-
 def _person_changes(session: Any, args: argparse.Namespace) -> dict[str, Any]:
     from ..workflows.directory_people import body_id_named, city_id_named
 
@@ -209,7 +203,7 @@ def cmd_people_add(args: argparse.Namespace) -> int:
             fields.update(_person_changes(session, args))
             person_id = save_person(session, **fields, actor=actor, now=now())
     except FieldErrors as refused:
-        raise _form_refused(refused) from None
+        raise form_refused(refused, _FIELD_OPTIONS) from None
     print(f"Added {args.name.strip()} to the directory (id {person_id}).")
     return 0
 
@@ -227,7 +221,7 @@ def cmd_people_edit(args: argparse.Namespace) -> int:
             fields.update(_person_changes(session, args))
             save_person(session, person_id=person_id, **fields, actor=actor, now=now())
     except FieldErrors as refused:
-        raise _form_refused(refused) from None
+        raise form_refused(refused, _FIELD_OPTIONS) from None
     print(f"Saved {fields['full_name']}.")
     return 0
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..money import parse_zar
 from ..workflows import Listing, WorkflowError
-from .common import acting_user, add_format, now, open_db, print_listing
+from .common import acting_user, add_format, form_refused, now, open_db, print_listing
 from .common import iso_date as iso_date_arg
 
 # Transitions that take the reason the user gives (under the keyword each one expects).
@@ -119,9 +119,7 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
             round_id = rounds.create_round(session, form=form, actor=actor, now=now())
             prefix = rounds.round_details(session, round_id).reference_prefix
     except FieldErrors as refused:
-        for key, sentence in refused.errors.items():
-            print(f"usrg: {_ROUND_OPTIONS.get(key, key)}: {sentence}", file=sys.stderr)
-        return 1
+        raise form_refused(refused, _ROUND_OPTIONS) from None
     print(
         f"Set up the round '{form.name.strip()}' (id {round_id}) in draft; references {prefix}nnn."
     )
