@@ -10,6 +10,7 @@ from datetime import date
 
 from ..counting import counted
 from ..workflows import FieldErrors, WorkflowError
+from ..workflows.meeting_plans import meeting_id_for_number
 from .common import (
     acting_user,
     add_format,
@@ -39,7 +40,7 @@ def cmd_agenda_show(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         result = agenda.meeting_agenda(session, meeting_id=meeting_id, today=given_today(args))
     print_listing(agenda.agenda_listing(result), args.format)
     for warning in result.warnings:
@@ -60,7 +61,7 @@ def cmd_agenda_template(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         ids = agenda.apply_standard_template(session, meeting_id=meeting_id, actor=actor, now=now())
     print(f"Meeting {args.meeting}: the standard agenda's {len(ids)} items added.")
     return 0
@@ -74,7 +75,7 @@ def cmd_agenda_add(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     try:
         with db.unit_of_work() as session:
-            meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+            meeting_id = meeting_id_for_number(session, number=args.meeting)
             agenda.add_agenda_item(
                 session,
                 meeting_id=meeting_id,
@@ -111,7 +112,7 @@ def cmd_agenda_move(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         item_id = _item_at(session, meeting_id, args.source, given_today(args))
         agenda.move_agenda_item(
             session,
@@ -132,7 +133,7 @@ def cmd_agenda_remove(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         item_id = _item_at(session, meeting_id, args.place, given_today(args))
         agenda.remove_agenda_item(session, item_id=item_id, actor=actor, now=now())
     print(f"Meeting {args.meeting}: item {args.place[0]}.{args.place[1]} removed.")
@@ -142,11 +143,11 @@ def cmd_agenda_remove(args: argparse.Namespace) -> int:
 # -- attendance -----------------------------------------------------------------------------------
 def cmd_attendance_list(args: argparse.Namespace) -> int:
     """Print a meeting's invitees with RSVPs and attendance, and the quorum line on stderr."""
-    from ..workflows import agenda, attendance
+    from ..workflows import attendance
 
     db = open_db(args)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         quorum = attendance.meeting_quorum(session, meeting_id=meeting_id)
     print_listing(attendance.attendance_listing(db, meeting_id), args.format)
     print(f"usrg: {quorum.sentence()}", file=sys.stderr)
@@ -155,12 +156,12 @@ def cmd_attendance_list(args: argparse.Namespace) -> int:
 
 def cmd_attendance_invite(args: argparse.Namespace) -> int:
     """Invite every active focal person of the member cities and bodies not invited yet."""
-    from ..workflows import agenda, attendance
+    from ..workflows import attendance
 
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         added = attendance.invite_focal_persons(
             session, meeting_id=meeting_id, actor=actor, now=now()
         )
@@ -173,11 +174,11 @@ def cmd_attendance_invite(args: argparse.Namespace) -> int:
 
 def cmd_attendance_quorum(args: argparse.Namespace) -> int:
     """Print whether a meeting had (or is expected to have) its quorum; exit 2 when not met."""
-    from ..workflows import agenda, attendance
+    from ..workflows import attendance
 
     db = open_db(args)
     with db.unit_of_work() as session:
-        meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         quorum = attendance.meeting_quorum(session, meeting_id=meeting_id)
     print(quorum.sentence())
     if quorum.missing:
@@ -217,13 +218,13 @@ def cmd_actions_list(args: argparse.Namespace) -> int:
 
 def cmd_actions_add(args: argparse.Namespace) -> int:
     """Record an action agreed at a meeting; prints its number."""
-    from ..workflows import agenda, minutes
+    from ..workflows import minutes
 
     db = open_db(args)
     actor = acting_user(args, db)
     try:
         with db.unit_of_work() as session:
-            meeting_id = agenda.meeting_id_by_number(session, args.meeting)
+            meeting_id = meeting_id_for_number(session, number=args.meeting)
             _id, number = minutes.add_action_item(
                 session,
                 meeting_id=meeting_id,

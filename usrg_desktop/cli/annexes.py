@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from ..workflows import Column, Listing, WorkflowError
+from ..workflows.meeting_plans import meeting_id_for_number
 from .common import acting_user, add_format, now, open_db, print_listing
 
 ANNEX_COLUMNS = [
@@ -19,12 +20,6 @@ ANNEX_COLUMNS = [
 ]
 
 
-def _meeting_id(session, number: int) -> int:  # noqa: ANN001
-    from ..workflows.meeting_plans import meeting_id_for_number
-
-    return meeting_id_for_number(session, number=number)
-
-
 def cmd_annex_add(args: argparse.Namespace) -> int:
     """Attach a PDF to a meeting as its next annex."""
     from ..workflows.annex_items import item_for_number
@@ -33,7 +28,7 @@ def cmd_annex_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        meeting_id = _meeting_id(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         item_id = None if args.item is None else item_for_number(session, meeting_id, args.item)
         annex_id = add_annex(
             session,
@@ -56,7 +51,7 @@ def cmd_annex_list(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     with db.unit_of_work() as session:
-        rows = annex_rows(session, _meeting_id(session, args.meeting))
+        rows = annex_rows(session, meeting_id_for_number(session, number=args.meeting))
     listing = Listing(
         f"Annexes of meeting {args.meeting}",
         ANNEX_COLUMNS,
@@ -75,7 +70,7 @@ def cmd_annex_remove(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     wanted = _letter(args.annex)
     with db.unit_of_work() as session:
-        rows = annexes_of(session, meeting_id=_meeting_id(session, args.meeting))
+        rows = annexes_of(session, meeting_id=meeting_id_for_number(session, number=args.meeting))
         found = _annex(rows, wanted, args.meeting)
         remove_annex(session, annex_id=found[0], actor=actor, now=now())
     print(f"Removed Annex {wanted} ({found[2]}) from meeting {args.meeting}.")
@@ -90,7 +85,7 @@ def cmd_annex_item(args: argparse.Namespace) -> int:
     actor = acting_user(args, db)
     wanted = _letter(args.annex)
     with db.unit_of_work() as session:
-        meeting_id = _meeting_id(session, args.meeting)
+        meeting_id = meeting_id_for_number(session, number=args.meeting)
         found = _annex(annex_rows(session, meeting_id), wanted, args.meeting)
         item_id = None if args.none else item_for_number(session, meeting_id, args.item)
         set_annex_item(session, annex_id=found[0], agenda_item_id=item_id, actor=actor, now=now())

@@ -299,14 +299,6 @@ def agenda_listing(agenda: Agenda) -> Listing:
     )
 
 
-def meeting_id_by_number(session: Session, number: int) -> int:
-    """The id of the meeting with this number, or a refusal naming the number."""
-    meeting_id = session.scalar(select(Meeting.id).where(Meeting.number == number))
-    if meeting_id is None:
-        raise WorkflowError(f"There is no meeting number {number}.")
-    return int(meeting_id)
-
-
 # -- guards and audit -----------------------------------------------------------------------------
 def check_role(actor: Actor, doing: str) -> None:
     """Refuse unless the actor is a coordinator, the secretariat or an administrator."""
