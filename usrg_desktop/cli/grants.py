@@ -163,7 +163,7 @@ def cmd_applications_list(args: argparse.Namespace) -> int:
 
 def _find_application(session: Any, reference: str) -> Any:
     from ..domain.grants import Application
-    from ..workflows.detail_screens import find_application_id
+    from ..workflows.lookups import find_application_id
 
     return session.get(Application, find_application_id(session, reference))
 

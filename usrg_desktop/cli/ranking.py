@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..workflows import WorkflowError
+from ..workflows.lookups import find_application_id, find_reviewer_id
 from .common import acting_user, add_format, now, open_db, print_listing
 
 
@@ -16,32 +17,6 @@ def _round_id(session: Any, text: str) -> int:
     from ..workflows.rounds import find_round
 
     return find_round(session, text)
-
-
-def _application_id(session: Any, reference: str) -> int:
-    from ..domain.grants import Application
-
-    text = reference.strip()
-    found = session.scalar(select(Application.id).where(Application.reference == text.upper()))
-    if found is None:
-        raise WorkflowError(
-            f"There is no application '{text}'; give its reference, like USRG-IF-2026-1-001."
-        )
-    return found
-
-
-def _reviewer_id(session: Any, email: str) -> int:
-    from ..domain.directory import Person
-    from ..domain.reviews import Reviewer
-
-    found = session.scalar(
-        select(Reviewer.id)
-        .join(Person, Person.id == Reviewer.person_id)
-        .where(Person.email == email.strip().lower())
-    )
-    if found is None:
-        raise WorkflowError(f"There is no reviewer with the email address '{email.strip()}'.")
-    return found
 
 
 def cmd_rubric_show(args: argparse.Namespace) -> int:
@@ -151,8 +126,8 @@ def cmd_assign_add(args: argparse.Namespace) -> int:
     with db.unit_of_work() as session:
         assign(
             session,
-            application_id=_application_id(session, args.application),
-            reviewer_id=_reviewer_id(session, args.reviewer),
+            application_id=find_application_id(session, args.application),
+            reviewer_id=find_reviewer_id(session, args.reviewer),
             actor=actor,
             now=now(),
         )
@@ -168,8 +143,8 @@ def cmd_assign_remove(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     with db.unit_of_work() as session:
-        app_id = _application_id(session, args.application)
-        reviewer_id = _reviewer_id(session, args.reviewer)
+        app_id = find_application_id(session, args.application)
+        reviewer_id = find_reviewer_id(session, args.reviewer)
         assignment_id = session.scalar(
             select(Assignment.id).where(
                 Assignment.application_id == app_id, Assignment.reviewer_id == reviewer_id
@@ -191,8 +166,8 @@ def cmd_conflict(args: argparse.Namespace) -> int:
     with db.unit_of_work() as session:
         declare_conflict(
             session,
-            reviewer_id=_reviewer_id(session, args.reviewer),
-            application_id=_application_id(session, args.application),
+            reviewer_id=find_reviewer_id(session, args.reviewer),
+            application_id=find_application_id(session, args.application),
             kind=args.type,
             reason=args.reason,
             actor=actor,

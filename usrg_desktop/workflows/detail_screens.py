@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.awards import Decision
-from ..domain.grants import Application
 from ..money import format_zar
-from . import Actor, WorkflowError
+from . import Actor
 from .applications import (
     ActionOption,
     ApplicationDetails,
@@ -30,25 +29,9 @@ from .applications import (
 )
 from .award_tracking import AwardDetail, award_detail, award_id_by_number
 from .dates import iso_date
+from .lookups import find_application_id
 
 HISTORY_HEADINGS = ("When (SAST)", "Who", "What", "From", "To", "Reason / detail")
-
-
-def find_application_id(session: Session, reference: str) -> int:
-    """The id of the application with this reference (any case), or '#id' / 'id' for a draft;
-    a sentence naming what to give when there is none."""
-    text = reference.strip()
-    found = session.scalar(select(Application.id).where(Application.reference == text.upper()))
-    if found is None and text.lstrip("#").isdigit():
-        number = int(text.lstrip("#"))
-        if number < 2**63:
-            found = session.scalar(select(Application.id).where(Application.id == number))
-    if found is None:
-        raise WorkflowError(
-            f"There is no application '{text}'; give its reference, like USRG-IF-2026-1-001 "
-            "(or #id for a draft)."
-        )
-    return int(found)
 
 
 @dataclass(frozen=True)
@@ -363,18 +346,3 @@ def award_screen(session: Session, award_id: int, today: date) -> AwardScreen:
 def award_screen_for(session: Session, number: str, today: date) -> AwardScreen:
     """`award_screen` of the award with this number."""
     return award_screen(session, award_id_by_number(session, number), today)
-
-
-__all__ = [
-    "REPORT_HEADINGS",
-    "TRANCHE_HEADINGS",
-    "AwardScreen",
-    "award_screen",
-    "award_screen_for",
-    "HISTORY_HEADINGS",
-    "ApplicationScreen",
-    "DecisionShown",
-    "application_screen",
-    "application_screen_for",
-    "find_application_id",
-]
