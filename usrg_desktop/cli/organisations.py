@@ -9,7 +9,15 @@ from datetime import date
 from typing import Any
 
 from ..workflows import FieldErrors, WorkflowError
-from .common import acting_user, add_format, iso_date, now, open_db, print_listing
+from .common import (
+    acting_user,
+    add_format,
+    form_refused,
+    iso_date,
+    now,
+    open_db,
+    print_listing,
+)
 
 # The option that sets each field, for naming it in a refusal.
 _OPTIONS = {
@@ -43,11 +51,6 @@ _PLAIN = (
     ("body_kind", "body_kind"),
     ("role_in_usrg", "role"),
 )
-
-
-def _refused(refused: FieldErrors) -> WorkflowError:
-    """Every wrong field in one message, each naming its option."""
-    return WorkflowError(" ".join(f"{_OPTIONS.get(k, k)}: {v}" for k, v in refused.errors.items()))
 
 
 def _lines(text: str) -> str:
@@ -160,7 +163,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 session, kind=args.kind, values=values, actor=actor, now=now()
             )
     except FieldErrors as refused:
-        raise _refused(refused) from None
+        raise form_refused(refused, _OPTIONS) from None
     print(f"Added {' '.join(args.short.split())} ({args.kind}:{org_id}).")
     return 0
 
@@ -192,7 +195,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
                 session, kind=kind, org_id=org_id, values=values, actor=actor, now=now()
             )
     except FieldErrors as refused:
-        raise _refused(refused) from None
+        raise form_refused(refused, _OPTIONS) from None
     print(f"Saved {' '.join(values['short_name'].split())}.")
     return 0
 
@@ -219,7 +222,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
                 now=now(),
             )
     except FieldErrors as refused:
-        raise _refused(refused) from None
+        raise form_refused(refused, _OPTIONS) from None
     print(f"Renamed {present['short_name']}; the old names are kept in its history.")
     return 0
 
