@@ -9,7 +9,7 @@ written before every check has passed, so a refusal leaves the database as it wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -19,7 +19,6 @@ from ..domain.awards import Decision, DecisionOutcome
 from ..domain.directory import Body
 from ..domain.grants import (
     Application,
-    ApplicationState,
     Round,
     RoundAdmittedBody,
     RoundStatus,
@@ -29,8 +28,33 @@ from ..domain.grants import (
 from ..domain.reviews import Rubric
 from ..money import format_zar
 from . import Actor, FieldErrors, WorkflowError, check_version
-from .audit_trail import audit
 from .roles import require_staff
+from .round_common import (
+    CHECK_LIMIT,
+    MOVES,
+    NAME_LIMIT,
+    RUNNING,
+    TAKES_APPLICATIONS,
+    UNDECIDED,
+    R,
+    RoundDetails,
+    RoundForm,
+    RoundMove,
+    S,
+    audit_round,
+    load_round,
+    next_moves,
+    status_words,
+)
+from .round_moves import (
+    MOVE_FUNCTIONS,
+    archive_round,
+    close_round,
+    decide_round,
+    move_round,
+    open_round,
+    start_review,
+)
 from .round_themes import (
     current_themes,
     suggested_themes,
@@ -40,81 +64,28 @@ from .round_themes import (
     write_themes,
 )
 
-R = RoundStatus
-S = ApplicationState
-NAME_LIMIT = 200
-CHECK_LIMIT = 300
-# Rounds in these states take new applications (drafts while in draft, submissions when open).
-TAKES_APPLICATIONS = frozenset({R.DRAFT, R.OPEN})
-# Application states that still wait for a decision (a draft never submitted does not count).
-UNDECIDED = frozenset({S.SUBMITTED, S.SCREENING, S.IN_REVIEW, S.REVIEWED})
-# Application states of a grant still running.
-RUNNING = frozenset({S.APPROVED, S.AWARDED, S.ACTIVE})
-
-
-@dataclass(frozen=True)
-class RoundMove:
-    """One step of a round's life: its action name (as audited), label, source and target."""
-
-    action: str
-    label: str
-    source: RoundStatus
-    target: RoundStatus
-
-
-MOVES: dict[str, RoundMove] = {
-    m.action: m
-    for m in (
-        RoundMove("open", "Open for applications", R.DRAFT, R.OPEN),
-        RoundMove("close", "Close to applications", R.OPEN, R.CLOSED),
-        RoundMove("start_review", "Start review", R.CLOSED, R.REVIEWING),
-        RoundMove("decide", "Mark decided", R.REVIEWING, R.DECIDED),
-        RoundMove("archive", "Archive", R.DECIDED, R.ARCHIVED),
-    )
-}
-
-
-def status_words(status: str) -> str:
-    """A round's status as it reads after 'the round is': 'a draft', 'open', 'in review'…"""
-    return {"draft": "a draft", "reviewing": "in review"}.get(status, status)
-
-
-def next_moves(status: str) -> list[RoundMove]:
-    """The moves a round in this status can make (the buttons a screen offers)."""
-    return [m for m in MOVES.values() if m.source.value == status]
-
-
-@dataclass
-class RoundForm:
-    """What the round form holds. Money in cents; None where the user left a field empty."""
-
-    name: str = ""
-    opens_on: date | None = None
-    closes_on: date | None = None
-    budget_cents: int | None = None
-    cap_cents: int | None = None
-    reviews_needed: int = 3
-    review_deadline: date | None = None
-    # None: the default rubric the program ships.
-    rubric_id: int | None = None
-    admitted_body_ids: Sequence[int] = ()
-    screening_checks: Sequence[str] = ()
-    # The call's themes, in order; applications name one (see round_themes.py).
-    themes: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class RoundDetails:
-    """A round as the form shows it, with its status and how many applications it has."""
-
-    id: int
-    form: RoundForm
-    status: str
-    applications: int
-    reference_prefix: str
-    committed_cents: int = 0
-    moves: list[RoundMove] = field(default_factory=list)
-    version: int = 1  # handed back by the form when it saves
+__all__ = [
+    "CHECK_LIMIT",
+    "MOVES",
+    "MOVE_FUNCTIONS",
+    "NAME_LIMIT",
+    "RUNNING",
+    "TAKES_APPLICATIONS",
+    "UNDECIDED",
+    "R",
+    "RoundDetails",
+    "RoundForm",
+    "RoundMove",
+    "S",
+    "archive_round",
+    "close_round",
+    "decide_round",
+    "move_round",
+    "next_moves",
+    "open_round",
+    "start_review",
+    "status_words",
+]
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -219,7 +190,7 @@ def _committed(session: Session, round_id: int) -> tuple[int, int]:
 
 def round_details(session: Session, round_id: int) -> RoundDetails:
     """Everything the round form shows about one round."""
-    rnd = _load(session, round_id)
+    rnd = load_round(session, round_id)
     checks = session.scalars(
         select(ScreeningCheck.label)
         .where(ScreeningCheck.round_id == round_id)
@@ -309,11 +280,6 @@ def find_round(session: Session, name_or_id: str) -> int:
 
 
 # -- guards -------------------------------------------------------------------------------------
-def _load(session: Session, round_id: int, *, lock: bool = False) -> Round:
-    rnd = session.get(Round, round_id, with_for_update=lock)
-    if rnd is None:
-        raise WorkflowError(f"There is no round with id {round_id}.")
-    return rnd
 
 
 def validate_round(session: Session, form: RoundForm, *, round_id: int | None = None) -> dict:
@@ -410,7 +376,7 @@ def _existing_round_errors(
     labels: list[str],
     errors: dict[str, str],
 ) -> None:
-    rnd = _load(session, round_id)
+    rnd = load_round(session, round_id)
     n_apps = _application_count(session, round_id)
     if n_apps and rnd.rubric_id is not None and rubric_id != rnd.rubric_id:
         errors["rubric"] = (
@@ -442,30 +408,6 @@ def _existing_round_errors(
 
 
 # -- saving -------------------------------------------------------------------------------------
-def _audit(
-    session: Session,
-    rnd: Round,
-    actor: Actor,
-    now: datetime,
-    action: str,
-    source: str | None,
-    target: str | None,
-    *,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action=action,
-        from_state=source,
-        to_state=target,
-        reason=reason,
-        detail=detail,
-    )
 
 
 @dataclass(frozen=True)
@@ -573,7 +515,7 @@ def create_round(session: Session, *, form: RoundForm, actor: Actor, now: dateti
     _write_checks(session, rnd.id, [c.strip() for c in form.screening_checks])
     _write_bodies(session, rnd.id, form.admitted_body_ids)
     write_themes(session, rnd.id, form.themes)
-    _audit(session, rnd, actor, now, "create", None, R.DRAFT.value, detail=rnd.name)
+    audit_round(session, rnd, actor, now, "create", None, R.DRAFT.value, detail=rnd.name)
     session.flush()
     return rnd.id
 
@@ -593,7 +535,7 @@ def update_round(
     EditConflict is raised and nothing is written.
     """
     require_staff(actor, "change a round")
-    rnd = _load(session, round_id, lock=True)
+    rnd = load_round(session, round_id, lock=True)
     if rnd.status == R.ARCHIVED.value:
         raise WorkflowError(f"The round '{rnd.name}' is archived and cannot be changed.")
     errors = validate_round(session, form, round_id=round_id)
@@ -634,134 +576,18 @@ def update_round(
     _write_checks(session, rnd.id, labels)
     _write_bodies(session, rnd.id, form.admitted_body_ids)
     write_themes(session, rnd.id, form.themes)
-    _audit(session, rnd, actor, now, "update", rnd.status, rnd.status, detail=", ".join(changes))
+    audit_round(
+        session, rnd, actor, now, "update", rnd.status, rnd.status, detail=", ".join(changes)
+    )
     session.flush()
     return changes
 
 
 def ensure_round_takes_applications(session: Session, round_id: int) -> None:
     """Refuse a new application to a round that is closed (or later) with a sentence why."""
-    rnd = _load(session, round_id)
+    rnd = load_round(session, round_id)
     if R(rnd.status) not in TAKES_APPLICATIONS:
         raise WorkflowError(
             f"The round '{rnd.name}' is {status_words(rnd.status)}, "
             "so it takes no new applications."
         )
-
-
-# -- moves --------------------------------------------------------------------------------------
-def _count_in(session: Session, round_id: int, states: frozenset[ApplicationState]) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Application)
-            .where(
-                Application.round_id == round_id,
-                Application.state.in_([s.value for s in states]),
-            )
-        )
-        or 0
-    )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _move(session: Session, round_id: int, action: str, actor: Actor, now: datetime) -> str:
-    move = MOVES[action]
-    require_staff(actor, f"{move.label.lower()} a round")
-    rnd = _load(session, round_id, lock=True)
-    if rnd.status != move.source.value:
-        raise WorkflowError(
-            f"The round '{rnd.name}' is {status_words(rnd.status)}, "
-            f"so it cannot be moved to {move.target.value}."
-        )
-    problem = _move_problem(session, rnd, move)
-    if problem:
-        raise WorkflowError(problem)
-    rnd.status = move.target.value
-    _audit(session, rnd, actor, now, move.action, move.source.value, move.target.value)
-    session.flush()
-    return rnd.status
-
-
-def _move_problem(session: Session, rnd: Round, move: RoundMove) -> str:
-    if move.target is R.OPEN:
-        if rnd.rubric_id is None:
-            return f"Choose a rubric for '{rnd.name}' before opening it."
-        n_checks = session.scalar(
-            select(func.count())
-            .select_from(ScreeningCheck)
-            .where(ScreeningCheck.round_id == rnd.id)
-        )
-        if not n_checks:
-            return f"Write the screening checklist of '{rnd.name}' before opening it."
-    if move.target is R.DECIDED:
-        waiting = _count_in(session, rnd.id, UNDECIDED)
-        if waiting:
-            return (
-                f"The round '{rnd.name}' still has {_plural(waiting, 'application')} "
-                "without a decision."
-            )
-    if move.target is R.ARCHIVED:
-        running = _count_in(session, rnd.id, RUNNING)
-        if running:
-            return (
-                f"The round '{rnd.name}' still has {_plural(running, 'grant')} "
-                "approved, awarded or active; archive it when they are closed."
-            )
-    return ""
-
-
-def open_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
-    """Open a draft round for applications (it needs a rubric and a screening checklist)."""
-    return _move(session, round_id, "open", actor, now)
-
-
-def close_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
-    """Close an open round: it takes no more applications."""
-    return _move(session, round_id, "close", actor, now)
-
-
-def start_review(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
-    """Move a closed round into review."""
-    return _move(session, round_id, "start_review", actor, now)
-
-
-def decide_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
-    """Mark a round decided: every submitted application has its decision (or left the round)."""
-    return _move(session, round_id, "decide", actor, now)
-
-
-def archive_round(session: Session, *, round_id: int, actor: Actor, now: datetime) -> str:
-    """Archive a decided round whose grants are all closed (it can no longer be changed)."""
-    return _move(session, round_id, "archive", actor, now)
-
-
-MOVE_FUNCTIONS = {
-    "open": open_round,
-    "close": close_round,
-    "start_review": start_review,
-    "decide": decide_round,
-    "archive": archive_round,
-}
-
-
-def move_round(session: Session, *, round_id: int, target: str, actor: Actor, now: datetime) -> str:
-    """Move a round to the status `target` (its next one), or a sentence why it cannot go there."""
-    try:
-        wanted = R(target.strip().lower())
-    except ValueError:
-        names = ", ".join(s.value for s in R)
-        raise WorkflowError(
-            f"'{target}' is not a round status; the statuses are {names}."
-        ) from None
-    rnd = _load(session, round_id)
-    for move in next_moves(rnd.status):
-        if move.target is wanted:
-            return MOVE_FUNCTIONS[move.action](session, round_id=round_id, actor=actor, now=now)
-    raise WorkflowError(
-        f"The round '{rnd.name}' is {status_words(rnd.status)}, "
-        f"so it cannot be moved to {wanted.value}."
-    )
