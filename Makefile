@@ -11,7 +11,7 @@ help:
 	@echo "make run          create .venv if missing, install, start the program on a demo database"
 	@echo "make test         install the test extras and run the whole suite headless"
 	@echo "make bench        benchmarks on the large demo database (writes bench/results.json)"
-	@echo "make lint         ruff check and format check"
+	@echo "make lint         ruff check and format check, mypy on the files pyproject.toml lists"
 	@echo "make screenshots  regenerate docs/*.png offscreen"
 	@echo "make installer    freeze both programs into dist/usrg-desktop (PyInstaller), smoke-test it,"
 	@echo "                  and on Debian/Ubuntu build and check dist/usrg-desktop_VERSION_ARCH.deb"
@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-test $(BENCH_DB)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

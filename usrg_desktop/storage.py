@@ -445,7 +445,10 @@ def alembic_head() -> str:
     """The head revision as Alembic itself computes it (tests check it against head_revision)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+    if head is None:
+        raise StorageError("The program's migrations have no head revision.")
+    return head
 
 
 def upgrade(db: Database, revision: str = "head") -> None:

@@ -179,6 +179,8 @@ def _rand_axis(cents: list[int]) -> tuple[float, float]:
     return top * 1.1, top / 5
 
 
+# The `type: ignore[assignment]`s below: types-reportlab declares the charts' and legends'
+# positions, sizes and spacings as int, but ReportLab takes any number (points are floats).
 def money_chart(report: FundReport) -> Drawing:
     """Committed against disbursed (and the budget) by round, in R million."""
     rows = report.tables["money"].rows
@@ -192,8 +194,8 @@ def money_chart(report: FundReport) -> Drawing:
     height = 62 * mm
     drawing = Drawing(TEXT_WIDTH, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 16 * mm, 14 * mm
-    chart.width, chart.height = TEXT_WIDTH - 62 * mm, height - 22 * mm
+    chart.x, chart.y = 16 * mm, 14 * mm  # type: ignore[assignment]
+    chart.width, chart.height = TEXT_WIDTH - 62 * mm, height - 22 * mm  # type: ignore[assignment]
     chart.data = series
     chart.categoryAxis.categoryNames = [n.replace("Innovation Fund ", "") for n in names]
     chart.categoryAxis.labels.fontName = FONT
@@ -205,7 +207,7 @@ def money_chart(report: FundReport) -> Drawing:
     chart.valueAxis.labelTextFormat = lambda v: f"{v:g}"
     chart.valueAxis.gridStrokeColor = RULE
     chart.valueAxis.visibleGrid = True
-    chart.barSpacing = 1.5
+    chart.barSpacing = 1.5  # type: ignore[assignment]
     chart.groupSpacing = 10
     for n, colour in enumerate((RULE, ACCENT, SECOND)):
         chart.bars[n].fillColor = colour
@@ -215,7 +217,7 @@ def money_chart(report: FundReport) -> Drawing:
         String(0, height - 5 * mm, "R million", fontName=FONT, fontSize=7.5, fillColor=MUTED)
     )
     legend = Legend()
-    legend.x, legend.y = TEXT_WIDTH - 42 * mm, height - 14 * mm
+    legend.x, legend.y = TEXT_WIDTH - 42 * mm, height - 14 * mm  # type: ignore[assignment]
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
     legend.colorNamePairs = [
@@ -234,8 +236,8 @@ def applicant_chart(report: FundReport) -> Drawing:
     height = max(30 * mm, len(rows) * bar * 2 + 20 * mm)
     drawing = Drawing(TEXT_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 42 * mm, 8 * mm
-    chart.width, chart.height = TEXT_WIDTH - 78 * mm, height - 14 * mm
+    chart.x, chart.y = 42 * mm, 8 * mm  # type: ignore[assignment]
+    chart.width, chart.height = TEXT_WIDTH - 78 * mm, height - 14 * mm  # type: ignore[assignment]
     # Drawn from the bottom up: reversed, so the table's first applicant is at the top.
     chart.data = [[r[2] for r in reversed(rows)], [r[3] for r in reversed(rows)]]
     chart.categoryAxis.categoryNames = [r[0] for r in reversed(rows)]
@@ -253,11 +255,11 @@ def applicant_chart(report: FundReport) -> Drawing:
     chart.bars[1].fillColor = ACCENT
     for n in (0, 1):
         chart.bars[n].strokeColor = None
-    chart.barSpacing = 0.5
+    chart.barSpacing = 0.5  # type: ignore[assignment]
     chart.groupSpacing = 3
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = TEXT_WIDTH - 40 * mm, height - 6 * mm
+    legend.x, legend.y = TEXT_WIDTH - 40 * mm, height - 6 * mm  # type: ignore[assignment]
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
     legend.colorNamePairs = [(RULE, "Received"), (ACCENT, "Approved")]

@@ -20,6 +20,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     PdfObject,
     TextStringObject,
 )
@@ -107,7 +108,10 @@ def _with_outline(pdf: bytes, marks: list[tuple[str, int]], info: dict[str, str]
     """`pdf` with an incremental update: the document information, a bookmark per mark
     (title, first page index) and a catalogue that opens with the bookmarks shown."""
     reader = PdfReader(io.BytesIO(pdf))
-    size = int(reader.trailer["/Size"])
+    size_entry = reader.trailer["/Size"]
+    if not isinstance(size_entry, NumberObject):
+        raise ValueError("The merged PDF's trailer has no /Size number.")
+    size = int(size_entry)
     root_ref = reader.trailer.raw_get("/Root")
     previous = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
     outlines = size
@@ -122,6 +126,8 @@ def _with_outline(pdf: bytes, marks: list[tuple[str, int]], info: dict[str, str]
         )
     for n, ((text, page), number) in enumerate(zip(marks, items, strict=True)):
         target = reader.pages[page].indirect_reference
+        if target is None:  # a page read from a file always has its object number
+            raise ValueError(f"Page {page + 1} of the merged PDF has no object number.")
         entry = [
             b"/Title " + _serialised(TextStringObject(text)),
             b"/Parent %d 0 R" % outlines,
@@ -135,7 +141,10 @@ def _with_outline(pdf: bytes, marks: list[tuple[str, int]], info: dict[str, str]
     objects[info_number] = _serialised(
         DictionaryObject({NameObject(k): TextStringObject(v) for k, v in info.items()})
     )
-    catalogue = DictionaryObject(reader.trailer["/Root"])
+    root = reader.trailer["/Root"]
+    if not isinstance(root, DictionaryObject):
+        raise ValueError("The merged PDF's trailer has no /Root catalogue.")
+    catalogue = DictionaryObject(root)
     if marks:
         catalogue[NameObject("/Outlines")] = IndirectObject(outlines, 0, reader)
         catalogue[NameObject("/PageMode")] = NameObject("/UseOutlines")

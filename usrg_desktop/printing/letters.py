@@ -455,9 +455,10 @@ def _block(letter: AwardLetter, name: str) -> list[Flowable]:
         conditions = _condition_lines(letter.conditions)
         if not conditions:
             return [Paragraph("The panel set no special conditions.", st["body"])]
+        items = [ListItem(Paragraph(escape(c), st["bullet"]), leftIndent=14) for c in conditions]
         return [
             ListFlowable(
-                [ListItem(Paragraph(escape(c), st["bullet"]), leftIndent=14) for c in conditions],
+                items,  # type: ignore[arg-type]  # ReportLab takes ListItems; its stubs leave them out
                 bulletType="1",
                 bulletFormat="%s.",
                 bulletFontName=st["body"].fontName,

@@ -11,7 +11,7 @@ stood), so `letters.reprint` uses it for them. Changing anything here breaks the
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -198,6 +198,10 @@ def escape(text: str) -> str:
 # -- pages --------------------------------------------------------------------------------------
 class NumberedCanvas(pdfcanvas.Canvas):
     """A canvas that holds its pages until the end, so each can say "Page x of y"."""
+
+    # ReportLab's own canvas internals, used to hold pages back; not in its type stubs.
+    _startPage: Callable[[], None]
+    _pageNumber: int
 
     def __init__(self, *args: Any, page_label: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -717,9 +721,10 @@ def _block(letter: AwardLetter, name: str) -> list[Flowable]:
         conditions = _condition_lines(letter.conditions)
         if not conditions:
             return [Paragraph("The panel set no special conditions.", st["body"])]
+        items = [ListItem(Paragraph(escape(c), st["bullet"]), leftIndent=14) for c in conditions]
         return [
             ListFlowable(
-                [ListItem(Paragraph(escape(c), st["bullet"]), leftIndent=14) for c in conditions],
+                items,  # type: ignore[arg-type]  # ReportLab takes ListItems; its stubs leave them out
                 bulletType="1",
                 bulletFormat="%s.",
                 bulletFontName=st["body"].fontName,

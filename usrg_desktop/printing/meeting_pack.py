@@ -375,7 +375,7 @@ def _exposure_block(
 def _actions_table(actions: list[PackAction], s: dict[str, ParagraphStyle]) -> list[Flowable]:
     fixed = [10 * mm, None, 28 * mm, 32 * mm, 22 * mm, 21 * mm]
     widths = [w if w is not None else FRAME_WIDTH - sum(x for x in fixed if x) for w in fixed]
-    rows = []
+    rows: list[list[Flowable | str]] = []
     marks = []
     for n, a in enumerate(actions, start=1):
         status = markup(a.status)

@@ -11,6 +11,7 @@ paragraph in the agenda's table that notes the page it lands on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -55,7 +56,9 @@ def item_key(number: str) -> str:
 class ItemTitle(Paragraph):
     """An agenda item's cell in the agenda table that notes the page it is drawn on."""
 
-    def __init__(self, *args, mark: tuple[str, dict[str, int]] | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, mark: tuple[str, dict[str, int]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._mark = mark
 

@@ -7,8 +7,9 @@ pack_contents.py) and the annex frames (pack_annexes.py).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -202,21 +203,24 @@ class _NumberedCanvas(pdfcanvas.Canvas):
     pages plus `extra_pages` (the annexes that follow).
     """
 
+    # ReportLab's own canvas internal, used to hold pages back; not in its type stubs.
+    _startPage: Callable[[], None]
+
     def __init__(
         self,
-        *args,
+        *args: Any,
         footer: str = "",
         extra_pages: int = 0,
         first_page: int = 1,
         total: int | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._extra_pages = extra_pages
         self._first_page = first_page
         self._total = total
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         """Keep the page until save(), when the total is known."""
@@ -310,6 +314,10 @@ def _header(c: pdfcanvas.Canvas, doc: BaseDocTemplate) -> None:
 
 class _PackDocument(BaseDocTemplate):
     """A4 portrait; records the page each section starts on."""
+
+    # What the header draws on the first page (set by render before the build).
+    letterhead: Letterhead | None = None
+    has_cover: bool = True
 
     def __init__(self, buffer: io.BytesIO, title: str, first_page: int = 1) -> None:
         self.first_page = first_page

@@ -110,7 +110,7 @@ def _minute(m: PackMinute, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _signature(record: MinutesRecord, s: dict[str, ParagraphStyle]) -> Flowable:
     line = "_" * 34
-    rows = [
+    rows: list[list[Flowable | str]] = [
         [Paragraph(f"Confirmed as a true record at {markup(record.confirming)}.", s["body"]), ""],
         [Paragraph(f"Chair: {line}", s["body"]), Paragraph(f"Date: {'_' * 18}", s["body"])],
     ]

@@ -9,7 +9,7 @@ is built with `invariant=1`, which fixes the creation date and the document id).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -215,6 +215,11 @@ class _IssueDay:
 
 class NumberedCanvas(pdfcanvas.Canvas):
     """A canvas that holds its pages until the end, so each can say "Page x of y"."""
+
+    # ReportLab's own canvas internals, used to hold pages back; not in its type stubs.
+    _startPage: Callable[[], None]
+    _pageNumber: int
+    _doc: Any  # the PDF document being written
 
     def __init__(
         self, *args: Any, page_label: str = "", created_on: date | None = None, **kwargs: Any

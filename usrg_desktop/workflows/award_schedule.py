@@ -239,7 +239,7 @@ def plan_schedule(
             f"The tranches add up to {format_zar(total_cents)}, {format_zar(abs(gap))} {word} "
             f"the award of {format_zar(amount_cents)}."
         )
-    result = []
+    result: list[tuple[str, int, int, date]] = []
     for (trigger, percent, _cents, due_on), cents in zip(parsed, amounts, strict=True):
         if cents <= 0:
             raise WorkflowError(
@@ -280,11 +280,12 @@ def set_tranche_schedule(
     if award.closed_on is not None:
         raise WorkflowError(f"Award {award.number} is closed; its schedule cannot change.")
     current = _tranches(session, award.id)
-    paid = [t for t in current if t.paid_on is not None]
+    paid = [(t.position, t.paid_on) for t in current if t.paid_on is not None]
     if paid:
+        position, paid_on = paid[0]
         raise WorkflowError(
-            f"The schedule of {award.number} cannot change: tranche {paid[0].position} was "
-            f"paid on {paid[0].paid_on.isoformat()}."
+            f"The schedule of {award.number} cannot change: tranche {position} was "
+            f"paid on {paid_on.isoformat()}."
         )
     plan = plan_schedule(
         award.amount_cents, award.awarded_on, tranches, keep={t.due_on for t in current}
