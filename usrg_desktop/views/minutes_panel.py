@@ -40,8 +40,8 @@ from ..domain.meetings import ActionStatus
 from ..storage import StorageError
 from ..workflows import WorkflowError
 from ..workflows import minutes as wf
-from ..workflows.agenda import load_meeting
 from ..workflows.dates import utc_now
+from ..workflows.meeting_plans import meeting_details
 from .date_fields import qdate
 from .form_feedback import add_field_errors
 from .operations import Refused, last_refusal, perform, read
@@ -350,7 +350,7 @@ class MinutesPanel(QWidget):
                 self.main_window.db,
                 lambda s: (
                     wf.meeting_minutes(s, meeting_id=self.meeting_id),
-                    load_meeting(s, self.meeting_id).starts_on,
+                    meeting_details(s, meeting_id=self.meeting_id).starts_on,
                 ),
             )
             self._seen_minutes.clear()
