@@ -39,7 +39,8 @@ def cmd_agenda_show(args: argparse.Namespace) -> int:
     from ..workflows import agenda
 
     db = open_db(args)
-    with db.unit_of_work() as session:
+    # A reading session: it never waits behind another workstation's write.
+    with db.reading() as session:
         meeting_id = meeting_id_for_number(session, number=args.meeting)
         result = agenda.meeting_agenda(session, meeting_id=meeting_id, today=given_today(args))
     print_listing(agenda.agenda_listing(result), args.format)

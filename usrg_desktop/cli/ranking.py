@@ -24,7 +24,7 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
     from ..workflows.rubrics import round_rubric
 
     db = open_db(args)
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         rubric = round_rubric(session, round_id=_round_id(session, args.round))
     if args.format == "json":
         print(
