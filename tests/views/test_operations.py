@@ -53,6 +53,9 @@ def test_a_refused_form_carries_its_field_errors_and_writes_nothing(qapp, any_db
     assert set(refused.value.errors) >= {"name", "closes_on"}
     assert refused.value.conflict is None
     assert str(refused.value)  # the sentence a box would show
+    # The workflow's own refusal stays reachable, for code written before errors/conflict.
+    assert refused.value.__cause__ is refused.value.refusal
+    assert refused.value.refusal.errors == refused.value.errors
     assert refused.value.field_errors("name") == refused.value.errors
     after = read(any_db, wf.round_details, round_id)
     assert after.form.name == FORM.name and after.version == seen
