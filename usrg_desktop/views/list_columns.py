@@ -40,8 +40,9 @@ def natural_widths(table: QTableView, model: ListingTableModel) -> list[int]:
             natural.append(0)
             continue
         widest = heading.horizontalAdvance(column.label) + _SORT_ARROW_ROOM
-        for row in rows:
-            widest = max(widest, cell.horizontalAdvance(display_text(column, row[n])))
+        # Each text once: a state or a city repeats down the sample, and measuring is the cost.
+        for text in {display_text(column, row[n]) for row in rows}:
+            widest = max(widest, cell.horizontalAdvance(text))
         width = widest + _CELL_PADDING
         natural.append(min(width, _TEXT_COLUMN_MAX) if column.kind == "text" else width)
     return natural

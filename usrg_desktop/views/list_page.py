@@ -91,6 +91,7 @@ class ListPage(QWidget):
         self.worker = worker
         self._ticket: Ticket | None = None
         self._after_load: list[Callable[[], None]] = []
+        self._hidden_keys: set[str] = set()
         self.loaded = False
         self.error: str | None = None
 
@@ -269,7 +270,7 @@ class ListPage(QWidget):
         self.model.set_listing(listing, haystacks=haystacks)
         for refill in self._filter_refills:
             refill()
-        if first:
+        if self._hide_known_columns() or first:
             self.size_columns()
         self._update_count()
         self._finished()
@@ -333,16 +334,24 @@ class ListPage(QWidget):
 
     def hide_column(self, key: str) -> None:
         """Keep a column out of sight and out of exports (a line's target for its action, say),
-        without counting as the user sizing columns by hand."""
-        keys = [c.key for c in self.model.columns]
-        if key not in keys:
-            return
+        without counting as the user sizing columns by hand. Asked before the rows came, the
+        column is hidden as they arrive, before the columns are sized."""
+        self._hidden_keys.add(key)
+        if self._hide_known_columns():
+            self.size_columns()
+
+    def _hide_known_columns(self) -> bool:
+        """Hide the columns asked hidden that the listing has; True if one was shown."""
+        changed = False
         self._sizing = True
         try:
-            self.table.setColumnHidden(keys.index(key), True)
+            for n, column in enumerate(self.model.columns):
+                if column.key in self._hidden_keys and not self.table.isColumnHidden(n):
+                    self.table.setColumnHidden(n, True)
+                    changed = True
         finally:
             self._sizing = False
-        self.size_columns()
+        return changed
 
     def _on_section_resized(self, *_args: object) -> None:
         if not self._sizing and self.loaded:

@@ -106,14 +106,13 @@ class TodayController:
                 lambda: wt.today_listing(window.db, today=window.today, role="coordinator")
             )
         self.area_filter = page.add_column_filter("section", "Area", everything="Every area")
+        page.hide_column("opens")  # hidden as the lines arrive, before the columns are sized
         page.item_activated.connect(self.open_line)
         page.rows_loaded.connect(self._after_load)
 
     def _after_load(self) -> None:
-        """After each load of the lines (not each keystroke of the filter): hide the column of
-        targets and read the chart's figures, beside the list (on its worker when it has one)."""
-        if self.page.error is None:
-            self.page.hide_column("opens")
+        """After each load of the lines (not each keystroke of the filter): read the chart's
+        figures, beside the list (on its worker when it has one)."""
         db = self.window.db
         self.page.read_beside(lambda: wt.round_budgets(db), self._show_budgets, owner=self.chart)
 
