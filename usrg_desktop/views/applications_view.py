@@ -288,7 +288,13 @@ class ApplicationForm(QWidget):
         self.round_combo.setObjectName("round")
         self.applicant_combo = QComboBox()
         self.applicant_combo.setObjectName("applicant")
-        for combo in (self.round_combo, self.applicant_combo):
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("theme")
+        self.theme_combo.setToolTip(
+            "Which of the round's themes the application addresses (the round's form lists "
+            "them); the funder's report counts applications by theme."
+        )
+        for combo in (self.round_combo, self.applicant_combo, self.theme_combo):
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("title")
@@ -318,6 +324,7 @@ class ApplicationForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._row(form, "&Round", self.round_combo, "round")
         self._row(form, "A&pplicant", self.applicant_combo, "applicant")
+        self._row(form, "The&me", self.theme_combo, "theme")
         self._row(form, "&Title", self.title_edit, "title")
         self._row(form, "&Summary", self.summary_edit, "summary")
         self._row(form, "Pro&blem addressed", self.problem_edit, "problem")
@@ -397,6 +404,7 @@ class ApplicationForm(QWidget):
         ):
             box.textChanged.connect(lambda k=key: self._clear_error(k))
         self.applicant_combo.currentIndexChanged.connect(lambda _i: self._clear_error("applicant"))
+        self.theme_combo.currentIndexChanged.connect(lambda _i: self._clear_error("theme"))
         self.starts_edit.dateChanged.connect(lambda _d: self._clear_error("starts_on"))
         self.ends_edit.dateChanged.connect(lambda _d: self._clear_error("ends_on"))
 
@@ -507,7 +515,26 @@ class ApplicationForm(QWidget):
         self.applicant_combo.setCurrentIndex(max(found, 0))
         self.applicant_combo.blockSignals(False)
         self.cap_label.setText(f"cap {format_zar(rnd.cap_cents)}" if rnd else "")
+        self._fill_themes(rnd)
         self._clear_error("round")
+
+    def _fill_themes(self, rnd: wf.RoundChoice | None) -> None:
+        """The chosen round's themes (the theme chosen so far kept where the round has it)."""
+        chosen = self.theme_combo.currentData()
+        if chosen is None and self.details is not None and self.theme_combo.count() == 0:
+            chosen = self.details.theme_id
+        themes = rnd.themes if rnd else ()
+        self.theme_combo.blockSignals(True)
+        self.theme_combo.clear()
+        self.theme_combo.addItem(
+            "Choose the theme…" if themes else "The round lists no themes", None
+        )
+        for theme_id, label in themes:
+            self.theme_combo.addItem(label, theme_id)
+        found = self.theme_combo.findData(chosen) if chosen is not None else 0
+        self.theme_combo.setCurrentIndex(max(found, 0))
+        self.theme_combo.setEnabled(bool(themes))
+        self.theme_combo.blockSignals(False)
 
     def _on_requested_changed(self, text: str) -> None:
         try:
@@ -526,6 +553,7 @@ class ApplicationForm(QWidget):
         return (
             self.round_combo.currentData(),
             self.applicant_combo.currentData(),
+            self.theme_combo.currentData(),
             self.title_edit.text(),
             self.summary_edit.toPlainText(),
             self.problem_edit.toPlainText(),
@@ -712,6 +740,7 @@ class ApplicationForm(QWidget):
             contact_email=self.contact_email_edit.text(),
             contact_phone=self.contact_phone_edit.text(),
             contact_person_id=contact_id,
+            theme_id=self.theme_combo.currentData(),
             budget_lines=[(d, c if c is not None else 0) for d, c in lines],
             seen_version=details.version if details is not None else None,
         )

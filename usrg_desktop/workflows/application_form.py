@@ -17,6 +17,7 @@ from ..domain.grants import (
     BudgetLine,
     Round,
     RoundAdmittedBody,
+    RoundTheme,
 )
 from ..money import format_zar
 from . import (
@@ -37,6 +38,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 FIELD_LABELS = {
     "round": "Round",
     "applicant": "Applicant",
+    "theme": "Theme",
     "title": "Title",
     "summary": "Summary",
     "problem": "Problem addressed",
@@ -81,6 +83,7 @@ def save_application(
     contact_email: str = "",
     contact_phone: str = "",
     contact_person_id: int | None = None,
+    theme_id: int | None = None,
     budget_lines: Sequence[tuple[str, int]] = (),
     seen_version: int | None = None,
     actor: Actor,
@@ -149,6 +152,11 @@ def save_application(
             errors["applicant"] = f"There is no body with id {applicant_body_id}."
         elif rnd is not None and session.get(RoundAdmittedBody, (rnd.id, body.id)) is None:
             errors["applicant"] = f"The round '{rnd.name}' does not admit {body.short_name}."
+
+    if theme_id is not None and rnd is not None:
+        theme = session.get(RoundTheme, theme_id)
+        if theme is None or theme.round_id != rnd.id:
+            errors["theme"] = f"Choose one of the themes of the round '{rnd.name}'."
 
     if requested_cents is None:
         errors["requested"] = "Requested amount is required."
@@ -230,6 +238,7 @@ def save_application(
         "starts_on": starts_on,
         "ends_on": ends_on,
         "contact_person_id": person.id,
+        "theme_id": theme_id,
     }
     if app is None:
         app = Application(state=S.DRAFT.value, state_changed_at=now, created_at=now, **values)
@@ -270,6 +279,7 @@ def _changed_words(keys: list[str]) -> list[str]:
         "applicant_city_id": "applicant",
         "applicant_body_id": "applicant",
         "contact_person_id": "contact person",
+        "theme_id": "theme",
         "requested_cents": "requested amount",
     }
     out: list[str] = []

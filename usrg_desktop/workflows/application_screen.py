@@ -17,6 +17,7 @@ from ..domain.grants import (
     Round,
     RoundAdmittedBody,
     RoundStatus,
+    RoundTheme,
     ScreeningCheck,
     ScreeningResult,
 )
@@ -53,6 +54,8 @@ class ApplicationDetails:
     applicant_city_id: int | None
     applicant_body_id: int | None
     applicant: str
+    theme_id: int | None
+    theme: str
     summary: str
     problem: str
     intervention: str
@@ -94,6 +97,7 @@ def application_details(session: Session, application_id: int) -> ApplicationDet
         body = session.get(Body, app.applicant_body_id)
         applicant = body.short_name if body else ""
     person = session.get(Person, app.contact_person_id) if app.contact_person_id else None
+    theme = session.get(RoundTheme, app.theme_id) if app.theme_id is not None else None
     lines = session.execute(
         select(BudgetLine.description, BudgetLine.amount_cents)
         .where(BudgetLine.application_id == app.id)
@@ -110,6 +114,8 @@ def application_details(session: Session, application_id: int) -> ApplicationDet
         applicant_city_id=app.applicant_city_id,
         applicant_body_id=app.applicant_body_id,
         applicant=applicant,
+        theme_id=app.theme_id,
+        theme=theme.label if theme is not None else "",
         summary=app.summary,
         problem=app.problem,
         intervention=app.intervention,
@@ -138,6 +144,8 @@ class RoundChoice:
     cap_cents: int
     admitted_bodies: tuple[tuple[int, str], ...]
     takes_applications: bool
+    # The round's themes as (id, label), in order; empty for a round that lists none.
+    themes: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,9 @@ def form_choices(session: Session) -> FormChoices:
         .order_by(Body.short_name)
     ):
         admitted.setdefault(round_id, []).append((body_id, name))
+    themes: dict[int, list[tuple[int, str]]] = {}
+    for theme in session.scalars(select(RoundTheme).order_by(RoundTheme.position)):
+        themes.setdefault(theme.round_id, []).append((theme.id, theme.label))
     rounds = tuple(
         RoundChoice(
             r.id,
@@ -167,6 +178,7 @@ def form_choices(session: Session) -> FormChoices:
             r.cap_cents,
             tuple(admitted.get(r.id, ())),
             RoundStatus(r.status) in TAKES_APPLICATIONS,
+            tuple(themes.get(r.id, ())),
         )
         for r in session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc()))
     )

@@ -95,6 +95,7 @@ class ApplicationScreen:
         )
         contact = ", ".join(x for x in (d.contact_name, d.contact_email, d.contact_phone) if x)
         sections = [
+            ("Theme", d.theme or "not given"),
             ("Summary", d.summary),
             ("Problem addressed", d.problem),
             ("Intervention", d.intervention),
