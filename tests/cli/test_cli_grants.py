@@ -309,3 +309,20 @@ def test_rounds_create_then_open_and_list(demo_db, capsys, staff):
     assert demo_db.rows(
         "SELECT action FROM audit_events WHERE entity = 'round' ORDER BY id DESC LIMIT 2"
     ) == [("open",), ("create",)]
+
+
+def test_rounds_create_takes_its_themes_and_a_repeated_one_is_refused(demo_db, capsys, staff):
+    base = ["rounds", "create", "--opens", "2027-02-01", "--closes", "2027-03-31"]
+    money = ["--budget", "3000000", "--cap", "400000"]
+    assert usrg(demo_db, *base, *money, "--name", "A", "--theme", "Youth", "--theme", "youth") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "usrg: --theme: The theme 'youth' is listed twice."
+    ]
+    name = "Innovation Fund 2027 Round 1"
+    themes = ["--theme", "Safer public spaces", "--theme", "Youth and gang violence prevention"]
+    assert usrg(demo_db, *base, *money, "--name", name, *themes) == 0
+    assert demo_db.rows(
+        "SELECT t.label FROM round_themes t JOIN rounds r ON r.id = t.round_id "
+        "WHERE r.name = :n ORDER BY t.position",
+        {"n": name},
+    ) == [("Safer public spaces",), ("Youth and gang violence prevention",)]

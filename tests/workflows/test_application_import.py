@@ -315,3 +315,32 @@ def test_import_steps_report_progress_and_cancel_keeps_nothing(any_db, tmp_path)
     assert [s[:2] for s in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert report.references == ["USRG-IF-2027-1-001", "USRG-IF-2027-1-002"]
     assert table_counts(any_db)["applications"] == before["applications"] + 3
+
+
+def test_a_theme_column_names_one_of_the_rounds_themes(any_db, tmp_path):
+    rid = open_round(any_db)
+    with any_db.unit_of_work() as s:
+        form = rounds.round_details(s, rid).form
+        form.themes = ("Safer public spaces", "Youth and gang violence prevention")
+        rounds.update_round(s, round_id=rid, form=form, actor=STAFF, now=NOW)
+    headings = [*HEADINGS, "Theme"]
+    bad = [
+        [*row(), "safer PUBLIC spaces"],  # row 2: good, any case
+        [*row(Title="Street football"), "Sport"],  # row 3
+    ]
+    path = write_csv(tmp_path / "themes.csv", bad, headings)
+    report = run(any_db, path, True)
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (
+            3,
+            f"'Sport' is not a theme of the round '{ROUND}'; its themes are "
+            "'Safer public spaces', 'Youth and gang violence prevention'.",
+        )
+    ]
+    good = write_csv(tmp_path / "good.csv", [bad[0], [*row(Title="Lights"), ""]], headings)
+    run(any_db, good, False)
+    themes = any_db.rows(
+        "SELECT a.title, t.label FROM applications a "
+        "LEFT JOIN round_themes t ON t.id = a.theme_id ORDER BY a.title"
+    )
+    assert themes == [("Lights", None), ("Safer taxi ranks", "Safer public spaces")]

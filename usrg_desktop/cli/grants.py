@@ -69,12 +69,14 @@ _ROUND_OPTIONS = {
     "rubric": "--rubric",
     "admitted_bodies": "--admit",
     "screening_checks": "--check",
+    "themes": "--theme",
 }
 
 
 def cmd_rounds_create(args: argparse.Namespace) -> int:
     """Set up a new round in draft, with every field checked as the form checks it."""
     from ..workflows import FieldErrors, rounds
+    from ..workflows.round_themes import suggested_themes
 
     amounts: dict[str, int | None] = {}
     for key, text in (("budget", args.budget), ("cap", args.cap)):
@@ -104,6 +106,7 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
                 if rubric_id is None:
                     raise WorkflowError(f"--rubric '{args.rubric}' is not a rubric.")
             checks = args.check or rounds.suggested_screening_checks(session)
+            themes = args.theme if args.theme is not None else suggested_themes(session)
             form = rounds.RoundForm(
                 name=args.name,
                 opens_on=args.opens,
@@ -115,6 +118,7 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
                 rubric_id=rubric_id,
                 admitted_body_ids=admitted,
                 screening_checks=checks,
+                themes=tuple(themes),
             )
             round_id = rounds.create_round(session, form=form, actor=actor, now=now())
             prefix = rounds.round_details(session, round_id).reference_prefix
@@ -267,6 +271,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--check",
         action="append",
         help="a screening check (repeat; default: the latest round's checklist)",
+    )
+    create.add_argument(
+        "--theme",
+        action="append",
+        help="a theme of the call (repeat; default: the latest round's themes)",
     )
     create.set_defaults(handler=cmd_rounds_create)
     move = rounds_sub.add_parser(

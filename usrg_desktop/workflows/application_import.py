@@ -23,6 +23,7 @@ contact email      yes       their email; someone already in the directory with 
 contact phone      no        their phone number
 budget             no        the budget lines, "Item A: 100000; Item B: 150000"; they must
                              add up to the amount requested
+theme              no        one of the round's themes (as the round's form lists them)
 =================  ========  ==============================================================
 
 A row with budget lines is imported as a submitted application through the state machine's
@@ -59,6 +60,7 @@ from ..domain.grants import (
     Round,
     RoundAdmittedBody,
     RoundStatus,
+    RoundTheme,
 )
 from ..money import cents_of, format_zar, parse_zar
 from . import Actor, WorkflowError
@@ -83,7 +85,7 @@ REQUIRED_COLUMNS = (
     "contact name",
     "contact email",
 )
-OPTIONAL_COLUMNS = ("contact phone", "budget")
+OPTIONAL_COLUMNS = ("contact phone", "budget", "theme")
 # Other headings an online form's export may use for the same columns.
 ALIASES = {
     "round name": "round",
@@ -295,6 +297,7 @@ class _Row:
     starts_on: date
     ends_on: date
     lines: list[tuple[str, int]]
+    theme_id: int | None = None
 
 
 class _Lookup:
@@ -319,6 +322,10 @@ class _Lookup:
                 select(RoundAdmittedBody.round_id, RoundAdmittedBody.body_id)
             )
         }
+        self.themes: dict[int, dict[str, tuple[int, str]]] = {}
+        for theme in session.scalars(select(RoundTheme).order_by(RoundTheme.position)):
+            mine = self.themes.setdefault(theme.round_id, {})
+            mine[theme.label.casefold()] = (theme.id, theme.label)
         self.existing: dict[tuple[int, str, str], str] = {}
         for rid, city_id, body_id, title, ref in session.execute(
             select(
@@ -412,6 +419,24 @@ def _check_row(
             f"{dates['start'].isoformat()}."
         )
 
+    theme_id: int | None = None
+    if texts["theme"] and rnd is not None:
+        themes = lookup.themes.get(rnd.id, {})
+        found_theme = themes.get(texts["theme"].casefold())
+        if found_theme is not None:
+            theme_id = found_theme[0]
+        elif themes:
+            names = ", ".join(f"'{label}'" for _id, label in themes.values())
+            found.append(
+                f"'{texts['theme']}' is not a theme of the round '{rnd.name}'; its themes are "
+                f"{names}."
+            )
+        else:
+            found.append(
+                f"The round '{rnd.name}' lists no themes, so 'theme' must be empty "
+                f"('{texts['theme']}' was given)."
+            )
+
     lines: list[tuple[str, int]] = []
     if texts["budget"]:
         lines = _budget_lines(texts["budget"], found)
@@ -437,7 +462,9 @@ def _check_row(
     if found:
         return None
     assert rnd and requested and dates["start"] and dates["end"]
-    return _Row(number, rnd, city, body, texts, requested, dates["start"], dates["end"], lines)
+    return _Row(
+        number, rnd, city, body, texts, requested, dates["start"], dates["end"], lines, theme_id
+    )
 
 
 def _budget_lines(text: str, found: list[str]) -> list[tuple[str, int]]:
@@ -574,6 +601,7 @@ def _write(
         starts_on=row.starts_on,
         ends_on=row.ends_on,
         contact_person_id=_contact(session, row, now, contacts),
+        theme_id=row.theme_id,
         state=ApplicationState.DRAFT.value,
         state_changed_at=now,
         created_at=now,
