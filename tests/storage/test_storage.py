@@ -160,7 +160,14 @@ def test_upgrade_backs_up_an_older_database_first(tmp_path):
     db = storage.Database(path)
     storage.upgrade(db, "0001")  # the first released schema
     with db.unit_of_work() as session:
-        _add_city(session, "OLD")
+        # In that schema's own columns: today's model has more than the first schema had.
+        session.execute(
+            text(
+                "INSERT INTO cities (short_name, official_name, municipal_code, province, "
+                "category, seat, active) VALUES ('Town OLD', 'Town OLD Local Municipality', "
+                "'OLD', 'Limpopo', 'intermediate city', 'Town', 1)"
+            )
+        )
     db.dispose()
     backups = tmp_path / "backups"
     upgraded = storage.open_database(path, backups=backups, now=datetime(2026, 11, 25, 8, 0))

@@ -79,7 +79,7 @@ def test_a_round_without_themes_says_so_and_the_choice_is_off(
 def test_another_rounds_theme_is_refused_next_to_the_theme(demo_db, themed_round):
     other_round = demo_db.rows("SELECT id FROM rounds WHERE id <> :r LIMIT 1", {"r": themed_round})
     with demo_db.unit_of_work() as s:
-        s.add(RoundTheme(round_id=other_round[0][0], position=1, label="Elsewhere"))
+        s.add(RoundTheme(round_id=other_round[0][0], position=99, label="Elsewhere"))
     foreign = _theme_ids(demo_db, other_round[0][0])["Elsewhere"]
     before = demo_db.rows("SELECT COUNT(*) FROM applications")[0][0]
     with demo_db.unit_of_work() as s, pytest.raises(FieldErrors) as refused:

@@ -135,6 +135,7 @@ class BuilderBase:
         "rounds",
         "round_admitted_bodies",
         "screening_checks",
+        "round_themes",
         "letter_templates",
         "applications",
         "budget_lines",

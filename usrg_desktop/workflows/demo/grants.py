@@ -23,7 +23,16 @@ from .plan import (
     _pdf,
     _RoundPlan,
 )
-from .texts import _BODY_PROJECTS, _BUDGET_ITEMS, _INELIGIBLE, _PROJECTS, _SCREENING_CHECKS
+from .texts import (
+    _BODY_PROJECT_THEMES,
+    _BODY_PROJECTS,
+    _BUDGET_ITEMS,
+    _INELIGIBLE,
+    _PROJECT_THEMES,
+    _PROJECTS,
+    _ROUND_THEMES,
+    _SCREENING_CHECKS,
+)
 
 
 class GrantsBuilder(BuilderBase):
@@ -82,11 +91,16 @@ class GrantsBuilder(BuilderBase):
         return targets
 
     def build_rounds(self) -> None:
+        self.theme_ids: dict[int, list[int]] = {}
         for rp in self.rounds:
             for position, label in enumerate(_SCREENING_CHECKS, start=1):
                 rp.check_ids.append(
                     self.add("screening_checks", round_id=rp.id, position=position, label=label)
                 )
+            self.theme_ids[rp.id] = [
+                self.add("round_themes", round_id=rp.id, position=position, label=label)
+                for position, label in enumerate(_ROUND_THEMES, start=1)
+            ]
             for body_id in rp.admitted_body_ids:
                 self.add("round_admitted_bodies", round_id=rp.id, body_id=body_id)
             self._plan_applications(rp)
@@ -170,13 +184,17 @@ class GrantsBuilder(BuilderBase):
             deck: list[int] = []  # each project idea once before any repeats within a round
             for app in rp.apps:
                 if app.body_id is not None:
-                    title, summary, problem, intervention = rng.choice(_BODY_PROJECTS)
+                    idea = rng.choice(_BODY_PROJECTS)
+                    title, summary, problem, intervention = idea
+                    theme = _BODY_PROJECT_THEMES[_BODY_PROJECTS.index(idea)]
                     place, city = "the member cities", "the member cities"
                 else:
                     if not deck:
                         deck = list(range(len(_PROJECTS)))
                         rng.shuffle(deck)
-                    title, summary, problem, intervention = _PROJECTS[deck.pop()]
+                    n = deck.pop()
+                    title, summary, problem, intervention = _PROJECTS[n]
+                    theme = _PROJECT_THEMES[n]
                     facts = self.city_facts[app.city_id]  # type: ignore[index]
                     place = rng.choice(facts.places)
                     city = self.city_name[app.city_id].removeprefix("City of ")
@@ -201,6 +219,7 @@ class GrantsBuilder(BuilderBase):
                     starts_on=starts,
                     ends_on=ends,
                     contact_person_id=app.contact_id,
+                    theme_id=self.theme_ids[rp.id][theme],
                     state="",
                     state_changed_at=None,
                     created_at=app.created,

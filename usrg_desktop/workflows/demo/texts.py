@@ -313,3 +313,17 @@ _ACTION_TEMPLATES = (  # description, owner: host / city / secretariat / body:<s
     ("Send names for the working group on safe spaces for women.", "all"),
     ("Present the innovation fund's interim results at the next meeting.", "secretariat"),
 )
+
+
+# The demo rounds' themes, and the theme of each project idea above (by position), so every
+# demo application names one without a draw from the random generator (the demo stays the
+# same row for row otherwise).
+_ROUND_THEMES = (
+    "Children and youth",
+    "Gender-based violence",
+    "Safer public spaces and transport",
+    "Violence prevention and mediation",
+    "Data, evidence and governance",
+)
+_PROJECT_THEMES = (0, 1, 0, 2, 4, 3, 2, 2, 0, 0, 1, 3, 0, 4, 3)
+_BODY_PROJECT_THEMES = (4, 4)
