@@ -26,7 +26,7 @@ from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
 from ..storage import Database, StorageError
-from ..workflows import Actor, EditConflict, FieldErrors, WorkflowError, organisations
+from ..workflows import Actor, WorkflowError, organisations
 from ..workflows import directory_people as people
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, show_field_errors
@@ -68,15 +68,14 @@ class PersonDialog(GuardedDialog):
         self.person_id = person_id
         self.saved_id: int | None = None
         today = today or clock.today()
-        with db.reading() as session:
-            fields = people.person_fields(session, person_id) if person_id is not None else None
-            # Switched-off organisations are not offered, but the person's own one stays.
-            own = None
-            if fields is not None and fields["city_id"] is not None:
-                own = ("city", fields["city_id"])
-            elif fields is not None and fields["body_id"] is not None:
-                own = ("body", fields["body_id"])
-            choices = organisations.person_organisation_choices(session, own)
+        fields = read(db, people.person_fields, person_id) if person_id is not None else None
+        # Switched-off organisations are not offered, but the person's own one stays.
+        own = None
+        if fields is not None and fields["city_id"] is not None:
+            own = ("city", fields["city_id"])
+        elif fields is not None and fields["body_id"] is not None:
+            own = ("body", fields["body_id"])
+        choices = read(db, organisations.person_organisation_choices, own)
         self.setWindowTitle("New person" if fields is None else f"Person — {fields['full_name']}")
         # The version the form opened: a save over someone else's later save is refused first.
         self.seen_version = fields.pop("seen_version", None) if fields is not None else None
@@ -290,19 +289,18 @@ class PersonDialog(GuardedDialog):
                 quiet=True,
             )
         except Refused as exc:
-            cause = exc.__cause__
-            if isinstance(cause, EditConflict):
+            if exc.conflict is not None:
                 # Saving again is then a knowing choice to keep what is in the form.
                 fields = read(self.db, people.person_fields, self.person_id)
                 self.seen_version = fields["seen_version"]
                 self.show_errors({})
                 self.form_error.setText(
-                    f"{cause} Save again to keep what is in this form over theirs, or cancel "
-                    "and open the person again to see theirs."
+                    f"{exc.conflict} Save again to keep what is in this form over theirs, or "
+                    "cancel and open the person again to see theirs."
                 )
                 self.form_error.show()
-            elif isinstance(cause, FieldErrors):
-                self.show_errors(cause.errors)
+            elif exc.errors:
+                self.show_errors(exc.errors)
             else:
                 self.show_errors({})
                 self.form_error.setText(str(exc))

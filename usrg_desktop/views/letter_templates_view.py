@@ -182,9 +182,8 @@ class TemplateEditor(QWidget):
 
     def load_kind(self, kind: str) -> None:
         """Show the newest version of a kind's template, its placeholders and its history."""
-        with self.db.reading() as session:
-            template = wl.current_template(session, kind)
-            history = wl.template_history(session, kind)
+        template = read(self.db, wl.current_template, kind)
+        history = read(self.db, wl.template_history, kind)
         self._set_text(template.subject, template.body)
         self._loaded = (self.subject.text(), self.body.toPlainText())
         self._opened_version = template.version
@@ -262,8 +261,7 @@ class TemplateEditor(QWidget):
 
     def _load_version(self, item: QTreeWidgetItem) -> None:
         version = item.data(0, Qt.ItemDataRole.UserRole)
-        with self.db.reading() as session:
-            template = wl.template_version(session, self.kind(), version)
+        template = read(self.db, wl.template_version, self.kind(), version)
         self._set_text(template.subject, template.body)
         self.status.setText(f"The text of version {version} is in the editor.")
 
@@ -271,14 +269,14 @@ class TemplateEditor(QWidget):
         """Print the text in the editor for a sample application and show it."""
         self._preview_timer.stop()
         try:
-            with self.db.reading() as session:
-                pdf = wl.preview_pdf(
-                    session,
-                    kind=self.kind(),
-                    subject=self.subject.text(),
-                    body=self.body.toPlainText(),
-                    today=self.today,
-                )
+            pdf = read(
+                self.db,
+                wl.preview_pdf,
+                kind=self.kind(),
+                subject=self.subject.text(),
+                body=self.body.toPlainText(),
+                today=self.today,
+            )
         except (WorkflowError, StorageError) as exc:
             set_error(self.error, str(exc))
             return

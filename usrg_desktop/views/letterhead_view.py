@@ -28,7 +28,7 @@ from ..workflows.dates import utc_now
 from .award_dates_panel import AwardDatesPanel
 from .form_feedback import set_error
 from .letters_common import documents_folder, selectable_error_label
-from .operations import Refused, perform
+from .operations import Refused, perform, read
 from .pdf_preview import PdfPreview
 from .signatory_panel import SignatoryPanel
 from .unsaved import install_guard
@@ -46,8 +46,7 @@ class LetterheadEditor(QWidget):
         self.setObjectName("letterheadEditor")
         self.setWindowTitle("Letterhead")
         self.db, self.actor, self.today = db, actor, today
-        with db.reading() as session:
-            current = wl.current_letterhead(session)
+        current = read(db, wl.current_letterhead)
         self._logo: bytes | None = current.logo_png
         self._logo_changed = False
         self.name = QLineEdit(current.name)
@@ -194,10 +193,9 @@ class LetterheadEditor(QWidget):
         """Print a sample award letter on the letterhead as edited."""
         self._timer.stop()
         try:
-            with self.db.reading() as session:
-                pdf = wl.preview_letterhead_pdf(
-                    session, letterhead=self.letterhead(), today=self.today
-                )
+            pdf = read(
+                self.db, wl.preview_letterhead_pdf, letterhead=self.letterhead(), today=self.today
+            )
         except (WorkflowError, StorageError) as exc:
             set_error(self.error, str(exc))
             return

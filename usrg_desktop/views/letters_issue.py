@@ -116,9 +116,8 @@ class IssueLettersDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        with db.reading() as session:
-            for round_id, name in wl.round_choices(session):
-                self.round_box.addItem(name, round_id)
+        for round_id, name in read(db, wl.round_choices):
+            self.round_box.addItem(name, round_id)
         start_on_default_round(self.round_box, db)
         self.round_box.currentIndexChanged.connect(self._update_needed)
         self.kind_box.currentIndexChanged.connect(self._update_needed)
@@ -296,12 +295,10 @@ def run_batch(
 
 
 def _needing(db: Database, round_id: int, kind: str, every_submitted: bool = False) -> int:
-    with db.reading() as session:
-        return len(
-            wl.letter_candidates(
-                session, round_id=round_id, kind=kind, every_submitted=every_submitted
-            )
-        )
+    candidates = read(
+        db, wl.letter_candidates, round_id=round_id, kind=kind, every_submitted=every_submitted
+    )
+    return len(candidates)
 
 
 def _report(window: Any, outcome: Outcome, kind: str, folder: Path, done: int) -> None:

@@ -31,7 +31,7 @@ from ..workflows.directory import active_city_choices
 from ..workflows.rotation import Blackout, Quarter
 from .date_fields import pydate, qdate
 from .form_feedback import error_label, show_field_errors
-from .operations import Refused, perform
+from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
 if TYPE_CHECKING:
@@ -245,9 +245,8 @@ class BlackoutDialog(_InputDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        with self.db.reading() as session:
-            for period in ri.blackout_periods(session):
-                self.add_period(period)
+        for period in read(self.db, ri.blackout_periods):
+            self.add_period(period)
         self.add_button = QPushButton("&Add period")
         self.add_button.setObjectName("addPeriod")
         self.remove_button = QPushButton("&Remove period")

@@ -32,7 +32,7 @@ from ..workflows.dates import utc_now
 from ..workflows.export import write_listing_file
 from ..workflows.rotation import Quarter
 from .list_page import EXPORT_FILTERS
-from .operations import confirm, perform
+from .operations import confirm, perform, read
 from .rotation_input_dialogs import BlackoutDialog, UnavailabilityDialog, VolunteerDialog
 
 if TYPE_CHECKING:
@@ -193,8 +193,7 @@ class RotationInputsPanel(QWidget):
             [(city, start, end, reason) for city, _o, start, end, reason in periods.rows],
             periods.ids or [],
         )
-        with self.db.reading() as session:
-            blackouts = ri.blackout_periods(session)
+        blackouts = read(self.db, ri.blackout_periods)
         self.blackouts_label.setText(
             "No meetings in: " + "; ".join(ri.describe_blackouts(blackouts)) + "."
         )

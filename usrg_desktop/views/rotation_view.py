@@ -46,7 +46,7 @@ from ..workflows.rotation import Proposal, Quarter
 from .form_feedback import error_label
 from .list_page import EXPORT_FILTERS
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
-from .operations import Refused, confirm, perform
+from .operations import Refused, confirm, perform, read
 from .rotation_chart import DEFAULT_QUARTERS, ChartRow, HostingChart, days_text
 from .rotation_inputs_panel import RotationInputsPanel
 from .unsaved import GuardedDialog
@@ -167,10 +167,9 @@ class RotationPanel(QWidget):
         current = self.current_proposal()
         try:
             counts = hosting_counts(self.db)
-            with self.db.reading() as session:
-                self.proposals = mp.proposals(
-                    session, start=self.first_quarter, quarters=self.quarters.value()
-                )
+            self.proposals = read(
+                self.db, mp.proposals, start=self.first_quarter, quarters=self.quarters.value()
+            )
         except WorkflowError as exc:
             self.proposals = []
             self.reason.setText(str(exc))
