@@ -17,9 +17,9 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -161,15 +161,17 @@ _FOUND_Q = (
     )
     .where(Application.id.in_(bindparam("ids", expanding=True)))
 )
-_IMPORTS = ScoresImport.__table__
+# A model's __table__ is typed as any FromClause (a model may map a join); these are tables.
+_IMPORTS = cast(Table, ScoresImport.__table__)
+_SCORES = cast(Table, Score.__table__)
+_ASSIGNMENTS = cast(Table, Assignment.__table__)
 _SUPERSEDE = (
     update(_IMPORTS).where(_IMPORTS.c.packet_id == bindparam("packet")).values(superseded=True)
 )
 _INSERT_IMPORT = _IMPORTS.insert().returning(_IMPORTS.c.id)
-_DELETE_SCORES = delete(Score.__table__).where(
-    Score.__table__.c.assignment_id.in_(bindparam("ids", expanding=True))
+_DELETE_SCORES = delete(_SCORES).where(
+    _SCORES.c.assignment_id.in_(bindparam("ids", expanding=True))
 )
-_ASSIGNMENTS = Assignment.__table__
 _UPDATE_ASSIGNMENTS = (
     _ASSIGNMENTS.update()
     .where(_ASSIGNMENTS.c.id == bindparam("assignment"))
@@ -181,7 +183,7 @@ _UPDATE_ASSIGNMENTS = (
         scores_import_id=bindparam("import_id"),
     )
 )
-_INSERT_SCORES = Score.__table__.insert()
+_INSERT_SCORES = _SCORES.insert()
 
 
 # -- importing ---------------------------------------------------------------------------------
