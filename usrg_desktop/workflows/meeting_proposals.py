@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import south_african_day
 from ..domain.directory import City
-from ..domain.meetings import HostUnavailability, HostVolunteer, Meeting
+from ..domain.meetings import HostVolunteer, Meeting
 from ..domain.meetings import MeetingStatus as MS
 from . import (
     Actor,
@@ -29,6 +29,7 @@ from .meeting_records import (
     _history,
     _name,
     _unavailability,
+    write_unavailability,
 )
 from .rotation import (
     Proposal,
@@ -418,26 +419,18 @@ def reject_proposal(
             raise WorkflowError(
                 f"{city.short_name} is already unavailable for the whole of {quarter.label}."
             )
-    period = HostUnavailability(
-        city_id=city.id,
+    return write_unavailability(
+        session,
+        city=city,
         starts_on=quarter.first_day,
         ends_on=quarter.last_day,
         reason=f"Proposal to host {quarter.label} rejected: {reason.strip()}",
-    )
-    session.add(period)
-    session.flush()
-    _audit(
-        session,
-        entity="host_unavailability",
-        entity_id=period.id,
         action="reject_proposal",
+        audit_reason=reason.strip(),
+        detail=f"{city.short_name} will not host {quarter.label}.",
         actor=actor,
         now=now,
-        reason=reason,
-        detail=f"{city.short_name} will not host {quarter.label}.",
     )
-    session.flush()
-    return period.id
 
 
 PROPOSAL_COLUMNS = [

@@ -193,6 +193,41 @@ def _audit(
     )
 
 
+def write_unavailability(
+    session: Session,
+    *,
+    city: City,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    action: str,
+    audit_reason: str,
+    detail: str,
+    actor: Actor,
+    now: datetime,
+) -> int:
+    """The one writer of a period in which a city cannot host, with its audit record; returns
+    its id. Its callers check first: the rotation's inputs (a period typed in) and a rejected
+    host proposal (the whole quarter)."""
+    period = HostUnavailability(
+        city_id=city.id, starts_on=starts_on, ends_on=ends_on, reason=reason
+    )
+    session.add(period)
+    session.flush()
+    _audit(
+        session,
+        entity="host_unavailability",
+        entity_id=period.id,
+        action=action,
+        actor=actor,
+        now=now,
+        reason=audit_reason,
+        detail=detail,
+    )
+    session.flush()
+    return period.id
+
+
 def _name(meeting: Meeting, *, start: bool = True) -> str:
     word = "Meeting" if start else "meeting"
     return f"{word} {meeting.number} ({meeting.year} Q{meeting.quarter})"

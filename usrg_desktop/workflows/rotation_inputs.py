@@ -26,6 +26,7 @@ from ..domain.meetings import MeetingStatus as MS
 from . import Actor, Column, FieldErrors, Listing, WorkflowError
 from .dates import iso_date
 from .meeting_plans import _audit, _blackouts, _check_role
+from .meeting_records import write_unavailability
 from .rotation import Blackout, Quarter
 
 if TYPE_CHECKING:
@@ -236,23 +237,18 @@ def record_unavailability(
     if problems:
         raise FieldErrors(problems)
     assert found is not None and starts_on is not None and ends_on is not None
-    period = HostUnavailability(
-        city_id=found.id, starts_on=starts_on, ends_on=ends_on, reason=clean
-    )
-    session.add(period)
-    session.flush()
-    _audit(
+    return write_unavailability(
         session,
-        entity="host_unavailability",
-        entity_id=period.id,
+        city=found,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=clean,
         action="record_unavailability",
+        audit_reason=clean,
+        detail=f"{found.short_name} cannot host from {_period_text(starts_on, ends_on)}.",
         actor=actor,
         now=now,
-        reason=clean,
-        detail=f"{found.short_name} cannot host from {_period_text(starts_on, ends_on)}.",
     )
-    session.flush()
-    return period.id
 
 
 def remove_unavailability(
