@@ -28,6 +28,7 @@ from . import (
 )
 from .application_guards import S
 from .application_states import _audit, _load, _name
+from .audit_trail import change_words, changed_keys
 from .roles import require_staff
 
 # Only these states may be edited in the form: before screening starts, the application is
@@ -246,7 +247,7 @@ def save_application(
         session.flush()
         action, source, changed = "create", None, ""
     else:
-        changed_fields = [k for k, v in values.items() if getattr(app, k) != v]
+        changed_fields = changed_keys(app, values)
         old_lines = session.execute(
             select(BudgetLine.description, BudgetLine.amount_cents)
             .where(BudgetLine.application_id == app.id)
@@ -257,7 +258,7 @@ def save_application(
         for key, value in values.items():
             setattr(app, key, value)
         action, source = "edit", app.state
-        changed = "changed: " + ", ".join(_changed_words(changed_fields)) if changed_fields else ""
+        changed = "changed: " + change_words(changed_fields, _WORDS) if changed_fields else ""
     session.execute(delete(BudgetLine).where(BudgetLine.application_id == app.id))
     for position, (description, cents) in enumerate(lines, start=1):
         session.add(
@@ -273,21 +274,16 @@ def save_application(
     return app.id
 
 
-def _changed_words(keys: list[str]) -> list[str]:
-    words = {
-        "round_id": "round",
-        "applicant_city_id": "applicant",
-        "applicant_body_id": "applicant",
-        "contact_person_id": "contact person",
-        "theme_id": "theme",
-        "requested_cents": "requested amount",
-    }
-    out: list[str] = []
-    for key in keys:
-        word = words.get(key) or FIELD_LABELS.get(key, key).lower()
-        if word not in out:
-            out.append(word)
-    return out
+# How the audit names the fields an edit changed (the others by their labels).
+_WORDS = {
+    "round_id": "round",
+    "applicant_city_id": "applicant",
+    "applicant_body_id": "applicant",
+    "contact_person_id": "contact person",
+    "theme_id": "theme",
+    "requested_cents": "requested amount",
+    **{key: label.lower() for key, label in FIELD_LABELS.items()},
+}
 
 
 def _contact_person(

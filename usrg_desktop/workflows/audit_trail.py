@@ -344,3 +344,23 @@ def _not_matching(session: Session, values: Mapping[str, Any]) -> str:
         f"Audit event {values['id']} ({action} of {what}, {when}) does not match its recorded "
         "hash: it was changed or a step before it was removed."
     )
+
+
+def changed_keys(record: Any, values: Mapping[str, Any]) -> list[str]:
+    """The keys of `values` whose value differs from the record's attribute of that name, in
+    the order given: what an edit changes."""
+    return [key for key, value in values.items() if getattr(record, key) != value]
+
+
+def change_words(keys: Iterable[str], words: Mapping[str, str] | None = None) -> str:
+    """The changed fields named for an audit record's detail, each once and never with its
+    value: `words` names a key, or its column name is read as words ('contact_person_id' →
+    'contact person', 'requested_cents' → 'requested')."""
+    named: list[str] = []
+    for key in keys:
+        word = (words or {}).get(key)
+        if word is None:
+            word = re.sub(r"_(id|cents)$", "", key).replace("_", " ")
+        if word not in named:
+            named.append(word)
+    return ", ".join(named)

@@ -36,7 +36,7 @@ from . import (
     take_turn,
 )
 from .anonymisation import forget, letters_naming, needles, rows_naming
-from .audit_trail import audit
+from .audit_trail import audit, change_words, changed_keys
 from .letter_addressing import clean_postal_address, letter_detail_problems
 
 EDITORS = frozenset({Role.ADMINISTRATOR.value, Role.SECRETARIAT.value, Role.COORDINATOR.value})
@@ -258,14 +258,14 @@ def save_person(
             detail=f"role {role}, consent basis {consent_basis}",
         )
         return person.id
-    changed = [key for key, value in values.items() if getattr(person, key) != value]
+    changed = changed_keys(person, values)
     if not changed:
         return person.id
     for key in changed:
         setattr(person, key, values[key])
     session.flush()
     # Which fields changed, never their values (see _audit).
-    words = ", ".join(key.replace("_", " ").replace(" id", "") for key in changed)
+    words = change_words(changed)
     _audit(session, person_id=person.id, action="update", actor=actor, now=now, detail=words)
     return person.id
 

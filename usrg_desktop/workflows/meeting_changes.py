@@ -19,6 +19,7 @@ from . import (
     check_version,
     take_turn,
 )
+from .audit_trail import changed_keys
 from .meeting_proposals import MEETING_NUMBERS, plan_problems, renumber_by_date
 from .meeting_records import DETAIL_LIMITS, TIME_FIELDS, _audit, _check_role, _meeting, _name
 from .rotation import (
@@ -223,7 +224,7 @@ def update_meeting_details(
             problems[end_key] = f"Day {day} must end after it starts ({times[start_key]:%H:%M})."
     if problems:
         raise FieldErrors(problems)
-    changed = [key for key, value in values.items() if getattr(meeting, key) != value]
+    changed = changed_keys(meeting, values)
     if not changed:
         return []
     check_version(

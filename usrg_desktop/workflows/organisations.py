@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..clock import south_african_day
 from ..domain.directory import Body, City, CityCategory, OrganisationName, Person
 from . import Actor, FieldErrors, WorkflowError, check_version, get_for_update, take_turn
-from .audit_trail import audit
+from .audit_trail import audit, change_words, changed_keys
 from .letter_addressing import organisation_in_sentence
 from .roles import require_staff
 
@@ -351,7 +351,7 @@ def save_organisation(
             detail=f"{org.short_name} ({org.official_name})",
         )
         return org.id
-    changed = [key for key, value in clean.items() if getattr(org, key) != value]
+    changed = changed_keys(org, clean)
     if not changed:
         # Nothing changed: the version counted by check_version is given back.
         org.version -= 1
@@ -363,9 +363,7 @@ def save_organisation(
     for key in changed:
         setattr(org, key, clean[key])
     session.flush()
-    words = ", ".join(
-        key.replace("_id", "").replace("_", " ").replace("kind", "kind of body") for key in changed
-    )
+    words = change_words(changed, {"kind": "kind of body"})
     if renamed:
         audit(
             session,
