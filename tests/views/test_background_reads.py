@@ -146,3 +146,30 @@ def _alive(widget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
+
+
+def test_today_and_its_chart_arrive_from_the_worker(qtbot, demo_db, settings):
+    window = _window(qtbot, demo_db, settings)
+    page = window.show_page("Today", 0)
+    chart = page.today_controller.chart
+    qtbot.waitUntil(lambda: page.loaded and bool(chart.budgets), timeout=WAIT_MS)
+    keys = [c.key for c in page.model.columns]
+    assert page.table.isColumnHidden(keys.index("opens"))
+    assert page.model.rowCount() > 0 and "committed" in chart.toolTip()
+
+
+def test_a_reload_from_elsewhere_keeps_the_current_row_once_the_rows_are_back(
+    qtbot, demo_db, settings
+):
+    window = _window(qtbot, demo_db, settings)
+    page = window.show_page("Applications", 0)
+    qtbot.waitUntil(lambda: page.loaded and not page.is_loading, timeout=WAIT_MS)
+    page.table.selectRow(5)
+    wanted = page.current_id()
+    assert wanted is not None
+    page.table.sortByColumn(1, page.table.horizontalHeader().sortIndicatorOrder())
+    row_before = page.model.row_of_id(wanted)
+    with qtbot.waitSignal(page.rows_loaded, timeout=WAIT_MS):
+        page.reload_keeping_place()
+    assert page.current_id() == wanted
+    assert page.model.row_of_id(wanted) == row_before
