@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,8 @@ from ..workflows import letters as wl
 from ..workflows.dates import utc_now
 from .award_dates_panel import AwardDatesPanel
 from .form_feedback import set_error
-from .letters_common import documents_folder, selectable_error_label
+from .image_field import choose_image_file, read_image, show_image
+from .letters_common import selectable_error_label
 from .operations import Refused, perform, read
 from .pdf_preview import PdfPreview
 from .signatory_panel import SignatoryPanel
@@ -150,36 +150,21 @@ class LetterheadEditor(QWidget):
         )
 
     def _show_logo(self) -> None:
-        if not self._logo:
-            self.logo_label.setText("No logo")
-            return
-        from PySide6.QtGui import QPixmap
-
-        pixmap = QPixmap()
-        pixmap.loadFromData(self._logo)
-        if pixmap.isNull():
-            self.logo_label.setText("(the image cannot be shown)")
-        else:
-            self.logo_label.setPixmap(
-                pixmap.scaledToHeight(40, Qt.TransformationMode.SmoothTransformation)
-            )
+        show_image(self.logo_label, self._logo, height=40, empty="No logo")
 
     def set_logo_file(self, path: str | Path) -> bool:
         """Use the image in `path` as the logo (checked when saved)."""
-        try:
-            self._logo = Path(path).read_bytes()
-        except OSError as exc:
-            set_error(self.error, f"The logo file {path} cannot be read ({exc.strerror}).")
+        logo = read_image(path, what="logo", error=self.error)
+        if logo is None:
             return False
+        self._logo = logo
         self._logo_changed = True
         self._show_logo()
         self.refresh_preview()
         return True
 
     def _choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a logo", documents_folder(), "Images (*.png *.jpg *.jpeg)"
-        )
+        path = choose_image_file(self, "Choose a logo")
         if path:
             self.set_logo_file(path)
 

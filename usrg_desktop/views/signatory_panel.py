@@ -7,10 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +21,7 @@ from ..workflows import Actor
 from ..workflows import letter_signatory as ls
 from ..workflows.dates import utc_now
 from .form_feedback import error_label, set_error
+from .image_field import choose_image_file, read_image, show_image
 from .operations import Refused, perform, read
 
 
@@ -91,33 +89,25 @@ class SignatoryPanel(QGroupBox):
         )
 
     def _show_image(self) -> None:
-        if not self._image:
-            self.image_label.setText("No signature image: room to sign by hand")
-            return
-        pixmap = QPixmap()
-        pixmap.loadFromData(self._image)
-        if pixmap.isNull():
-            self.image_label.setText("(the image cannot be shown)")
-        else:
-            self.image_label.setPixmap(
-                pixmap.scaledToHeight(36, Qt.TransformationMode.SmoothTransformation)
-            )
+        show_image(
+            self.image_label,
+            self._image,
+            height=36,
+            empty="No signature image: room to sign by hand",
+        )
 
     def set_image_file(self, path: str | Path) -> bool:
         """Use the image in `path` as the signature (checked when saved)."""
-        try:
-            self._image = Path(path).read_bytes()
-        except OSError as exc:
-            set_error(self.error, f"The signature file {path} cannot be read ({exc.strerror}).")
+        image = read_image(path, what="signature", error=self.error)
+        if image is None:
             return False
+        self._image = image
         self._image_changed = True
         self._show_image()
         return True
 
     def _choose_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a signature image", "", "Images (*.png *.jpg *.jpeg)"
-        )
+        path = choose_image_file(self, "Choose a signature image")
         if path:
             self.set_image_file(path)
 
