@@ -173,9 +173,9 @@ class AwardsBuilder(BuilderBase):
         final_due = next_working_day(ends + timedelta(days=30))
         last_ok = self.today - timedelta(days=2)
         paid: list[date | None] = [None, None, None]
-        interim = [None, None]  # received, accepted
-        final = [None, None]
-        closed_on = None
+        interim: list[date | None] = [None, None]  # received, accepted
+        final: list[date | None] = [None, None]
+        closed_on: date | None = None
         if target in (S.ACTIVE, S.CLOSED):
             assert signed is not None
             paid[0] = signed + timedelta(days=rng.randint(5, 20))
@@ -183,8 +183,9 @@ class AwardsBuilder(BuilderBase):
                 received = max(
                     interim_due + timedelta(days=rng.randint(-14, 21)), signed + timedelta(days=30)
                 )
-                interim[0] = min(received, last_ok)
-                accepted = interim[0] + timedelta(days=rng.randint(3, 20))
+                received = min(received, last_ok)
+                interim[0] = received
+                accepted = received + timedelta(days=rng.randint(3, 20))
                 if target == S.CLOSED or accepted <= last_ok:
                     interim[1] = accepted
                     paid[1] = accepted + timedelta(days=rng.randint(5, 20))
@@ -193,12 +194,16 @@ class AwardsBuilder(BuilderBase):
                     final_due + timedelta(days=rng.randint(-20, 25)),
                     self.today - timedelta(days=25),
                 )
-                accepted = max(accepted, interim[1] + timedelta(days=30))  # type: ignore[operator]
+                interim_accepted = interim[1]
+                assert interim_accepted is not None  # a grant that closes had it accepted above
+                accepted = max(accepted, interim_accepted + timedelta(days=30))
                 final = [accepted - timedelta(days=rng.randint(3, 15)), accepted]
-                paid[2] = accepted + timedelta(days=rng.randint(5, 20))
-                closed_on = min(paid[2] + timedelta(days=rng.randint(1, 5)), self.yesterday)
-                rp.last_closed_on = max(rp.last_closed_on or closed_on, closed_on)
-                events.append((S.CLOSED, self.at(closed_on), "", ""))
+                final_paid = accepted + timedelta(days=rng.randint(5, 20))
+                paid[2] = final_paid
+                closed = min(final_paid + timedelta(days=rng.randint(1, 5)), self.yesterday)
+                closed_on = closed
+                rp.last_closed_on = max(rp.last_closed_on or closed, closed)
+                events.append((S.CLOSED, self.at(closed), "", ""))
             elif final_due <= last_ok and rng.random() < 0.4:
                 final[0] = min(final_due + timedelta(days=rng.randint(-10, 30)), last_ok)
         # Nothing paid in the future: an active grant's dates stop at yesterday.
@@ -234,15 +239,15 @@ class AwardsBuilder(BuilderBase):
                 paid_cents=cents if paid[position - 1] else None,
                 cancelled_reason="",
             )
-        for kind, due, (received, accepted) in (
+        for kind, due, (report_received, report_accepted) in (
             ("interim report", interim_due, interim),
             ("final report", final_due, final),
         ):
             note = (
                 "Accepted by the secretariat."
-                if accepted
+                if report_accepted
                 else "Received; under review by the secretariat."
-                if received
+                if report_received
                 else ""
             )
             self.add(
@@ -250,8 +255,8 @@ class AwardsBuilder(BuilderBase):
                 award_id=award_id,
                 kind=kind,
                 due_on=due,
-                received_on=received,
-                accepted_on=accepted,
+                received_on=report_received,
+                accepted_on=report_accepted,
                 note=note,
             )
         return events

@@ -8,24 +8,43 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ...domain import Base
-from ...domain.accounts import User
+from ...domain.accounts import Role, User
 from ...domain.directory import Body, City
-from ...domain.meetings import (
-    BlackoutPeriod,
-)
+from ...domain.meetings import BlackoutPeriod
 from ...domain.reviews import Criterion, Rubric
 from .. import WorkflowError
 from ..audit_trail import chain_rows
 from .names import _CITIES, _OTHER_CITY
-from .plan import _BATCH, _DAY, _Scale
+from .plan import _BATCH, _DAY, _App, _RoundPlan, _Scale
 
 
 class BuilderBase:
     """Collects every row of the demo in memory, then writes them table by table."""
+
+    # What one area's builder sets and the later ones read, in the order fill_demo runs them.
+    # People (build_people, build_users, build_reviewers):
+    person_name: dict[int, str]
+    city_focal: dict[int, list[int]]
+    city_people: dict[int, list[int]]
+    body_focal: dict[int, list[int]]
+    secretariat: list[tuple[int, str, str, Role]]
+    user_ids: dict[str, int]
+    users_written: int
+    staff_id: int
+    staff_name: str
+    reviewer_ids: list[int]
+    reviewer_cities: dict[int, set[int]]
+    reviewer_bodies: dict[int, set[int]]
+    severity: dict[int, float]
+    # Grants (plan_rounds, write_applications):
+    rounds: list[_RoundPlan]
+    users_created: datetime
+    app_row: dict[int, dict[str, Any]]
 
     def __init__(self, session: Session, scale: _Scale, seed: int, today: date) -> None:
         self.session = session
@@ -62,8 +81,8 @@ class BuilderBase:
             .where(Criterion.rubric_id == self.rubric_id)
             .order_by(Criterion.position)
         ).all()
-        self.blackouts = [
-            tuple(r)
+        self.blackouts: list[tuple[int, int, int, int]] = [
+            (r.start_month, r.start_day, r.end_month, r.end_day)
             for r in s.execute(
                 select(
                     BlackoutPeriod.start_month,
@@ -75,6 +94,15 @@ class BuilderBase:
         ]
         existing = s.execute(select(User.id, User.username)).all()
         self.existing_users = {u.username: u.id for u in existing}
+
+    def _project_dates(self, app: _App) -> tuple[date, date]:
+        """An application's project: from the first of the month two months after its panel
+        (or today), for a year (eighteen months for some)."""
+        rp = app.round
+        anchor = rp.panel_on or self.today
+        starts = (anchor + relativedelta(months=2)).replace(day=1)
+        months = 18 if app.ineligible and app.ineligible[0] == 3 else 12
+        return starts, starts + relativedelta(months=months) - _DAY
 
     def new_id(self, table: str) -> int:
         if table not in self.next_id:

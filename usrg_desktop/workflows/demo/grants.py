@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -22,6 +22,7 @@ from .plan import (
     _App,
     _pdf,
     _RoundPlan,
+    _set,
 )
 from .texts import (
     _BODY_PROJECT_THEMES,
@@ -136,11 +137,11 @@ class GrantsBuilder(BuilderBase):
                 app.quality = rng.uniform(2.2, 4.5)
             self._early_timeline(app)
             apps.append(app)
-        apps.sort(key=lambda a: a.created)  # ids follow the order people created them in
+        apps.sort(key=lambda a: _set(a.created))  # ids follow the order people created them in
         for app in apps:
             app.id = self.new_id("applications")
         sequence = 0
-        for app in sorted((a for a in apps if a.submitted), key=lambda a: a.submitted):
+        for app in sorted((a for a in apps if a.submitted), key=lambda a: _set(a.submitted)):
             sequence += 1
             app.sequence = sequence
         rp.last_sequence = sequence
@@ -170,13 +171,6 @@ class GrantsBuilder(BuilderBase):
         if app.target == S.INELIGIBLE:
             app.ineligible = rng.choice(_INELIGIBLE)
 
-    def _project_dates(self, app: _App) -> tuple[date, date]:
-        rp = app.round
-        anchor = rp.panel_on or self.today
-        starts = (anchor + relativedelta(months=2)).replace(day=1)
-        months = 18 if app.ineligible and app.ineligible[0] == 3 else 12
-        return starts, starts + relativedelta(months=months) - _DAY
-
     def write_applications(self) -> None:
         rng = self.rng
         self.app_row: dict[int, dict[str, Any]] = {}
@@ -195,7 +189,7 @@ class GrantsBuilder(BuilderBase):
                     n = deck.pop()
                     title, summary, problem, intervention = _PROJECTS[n]
                     theme = _PROJECT_THEMES[n]
-                    facts = self.city_facts[app.city_id]  # type: ignore[index]
+                    facts = self.city_facts[app.city_id]
                     place = rng.choice(facts.places)
                     city = self.city_name[app.city_id].removeprefix("City of ")
                 starts, ends = self._project_dates(app)
@@ -282,7 +276,7 @@ class GrantsBuilder(BuilderBase):
                 size_bytes=len(content),
                 sha256=hashlib.sha256(content).hexdigest(),
                 content=content,
-                added_at=app.created + timedelta(minutes=10 * k),
+                added_at=_set(app.created) + timedelta(minutes=10 * k),
             )
 
     def _last_lines(self, application_id: int) -> list[dict[str, Any]]:

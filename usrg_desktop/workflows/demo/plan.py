@@ -188,6 +188,13 @@ class _RoundPlan:
         return self.panel_on is None
 
 
+def _set(moment: datetime | None) -> datetime:
+    """A time of an application's plan that is set by the time it is read (_early_timeline
+    sets `created`, and `submitted` for every application past the draft)."""
+    assert moment is not None
+    return moment
+
+
 @dataclass
 class _App:
     round: _RoundPlan

@@ -50,7 +50,7 @@ class ReviewsBuilder(BuilderBase):
                 chosen = candidates[:3]
                 for r in chosen:
                     load[r] += 1
-                    row = {
+                    row: dict[str, Any] = {
                         "id": self.new_id("assignments"),
                         "application_id": app.id,
                         "reviewer_id": r,
