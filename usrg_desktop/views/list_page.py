@@ -36,6 +36,7 @@ from ..counting import counted_plural
 from ..storage import StorageError
 from ..workflows import Listing, WorkflowError
 from .list_columns import fitted_widths, natural_widths
+from .remembered import remember_widths, remembered_widths
 from .table_model import ListingTableModel, haystacks_of
 
 if TYPE_CHECKING:
@@ -172,6 +173,11 @@ class ListPage(QWidget):
         self._sizing = False
         self._user_sized = False
         header.sectionResized.connect(self._on_section_resized)
+        # The heading's menu fits the columns to the window again after sizing them by hand.
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        fit = QAction("Fit the columns to the window", header)
+        fit.triggered.connect(self.fit_columns_again)
+        header.addAction(fit)
         self.table.viewport().installEventFilter(self)
         # Down (or Page Down) in the filter box goes into the results.
         self.filter_edit.installEventFilter(self)
@@ -314,9 +320,32 @@ class ListPage(QWidget):
         self.table.verticalScrollBar().setValue(scroll)
 
     def size_columns(self) -> None:
-        """Size columns to their heading and a sample of rows, so a long list opens at once."""
+        """Size columns to their heading and a sample of rows, so a long list opens at once;
+        columns the user sized by hand (this list, an earlier day) keep that width."""
         self._natural = natural_widths(self.table, self.model)
+        keys = [column.key for column in self.model.columns]
+        kept = remembered_widths(self.objectName(), keys) if not self._user_sized else None
+        if kept is not None:
+            self._user_sized = True
+            self._resize_sections([kept[key] for key in keys])
+            return
         self._fit_columns()
+
+    def fit_columns_again(self) -> None:
+        """Forget the widths sized by hand and fit the columns to the window again."""
+        self._user_sized = False
+        remember_widths(self.objectName(), None)
+        self.size_columns()
+
+    def _resize_sections(self, widths: list[int]) -> None:
+        header = self.table.horizontalHeader()
+        self._sizing = True
+        try:
+            for n, width in enumerate(widths):
+                if width and not self.table.isColumnHidden(n):
+                    header.resizeSection(n, width)
+        finally:
+            self._sizing = False
 
     def _fit_columns(self) -> None:
         """Fit the columns to the table's width (list_columns.fitted_widths), until the user
@@ -324,13 +353,7 @@ class ListPage(QWidget):
         if self._user_sized or not self._natural:
             return
         widths = fitted_widths(self.model.columns, self._natural, self.table.viewport().width())
-        header = self.table.horizontalHeader()
-        self._sizing = True
-        try:
-            for n, width in enumerate(widths):
-                header.resizeSection(n, width)
-        finally:
-            self._sizing = False
+        self._resize_sections(widths)
 
     def hide_column(self, key: str) -> None:
         """Keep a column out of sight and out of exports (a line's target for its action, say),
@@ -355,7 +378,14 @@ class ListPage(QWidget):
 
     def _on_section_resized(self, *_args: object) -> None:
         if not self._sizing and self.loaded:
+            # Sized by hand: kept for this list from now on (Fit the columns undoes it).
             self._user_sized = True
+            header = self.table.horizontalHeader()
+            widths = {
+                column.key: 0 if self.table.isColumnHidden(n) else header.sectionSize(n)
+                for n, column in enumerate(self.model.columns)
+            }
+            remember_widths(self.objectName(), widths)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Refit the columns as the table is resized; Down in the filter box enters the results."""

@@ -4,12 +4,16 @@ position when it is first shown, and keeps them when it is hidden or closed.
 
 Only the program's own windows are remembered (classes defined under `usrg_desktop`), never
 Qt's message boxes, file or print dialogs. The main window keeps its own geometry
-(`MainWindow.save_settings`); its splitters are remembered here like any other. The settings
+(`MainWindow.save_settings`); its splitters are remembered here like any other. A list's
+column widths, once the user sizes one by hand, are kept here too (`remember_widths`, used by
+views/list_page.py). The settings
 are the ones the program was started with (the user's, or a scratch folder for the self-test
 and the tests), so a test never writes the real user's settings.
 """
 
 from __future__ import annotations
+
+import json
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication, QSplitter, QWidget
@@ -108,3 +112,45 @@ def remember_geometry(store: QSettings | None) -> GeometryKeeper | None:
     keeper = GeometryKeeper(store, parent=app)
     app.installEventFilter(keeper)
     return keeper
+
+
+def current_store() -> QSettings | None:
+    """The settings the program remembers geometry in, or None (nothing is remembered: a
+    test or a tool that did not ask for it)."""
+    app = QApplication.instance()
+    keepers = app.findChildren(GeometryKeeper) if app is not None else []
+    return keepers[-1].store if keepers else None
+
+
+def column_key(list_name: str) -> str:
+    """Where a list's column widths are kept."""
+    return f"{_PREFIX}/columns/{list_name}"
+
+
+def remembered_widths(list_name: str, keys: list[str]) -> dict[str, int] | None:
+    """The widths the user gave this list's columns by hand, when they are for these columns
+    (a list whose columns changed since starts afresh); None when there are none."""
+    store = current_store()
+    if store is None:
+        return None
+    text = store.value(column_key(list_name))
+    try:
+        widths = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if not isinstance(widths, dict) or set(widths) != set(keys):
+        return None
+    if not all(isinstance(w, int) and w >= 0 for w in widths.values()):
+        return None
+    return widths
+
+
+def remember_widths(list_name: str, widths: dict[str, int] | None) -> None:
+    """Keep the widths the user gave a list's columns (None: forget them, fit again)."""
+    store = current_store()
+    if store is None:
+        return
+    if widths is None:
+        store.remove(column_key(list_name))
+    else:
+        store.setValue(column_key(list_name), json.dumps(widths, sort_keys=True))
