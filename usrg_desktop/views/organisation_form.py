@@ -98,10 +98,14 @@ class OrganisationDialog(GuardedDialog):
         self.short_edit = QLineEdit(objectName="short_name")
         self.short_edit.setPlaceholderText("eThekwini, SALGA")
         self.sentence_edit = QLineEdit(objectName="name_in_sentence")
-        self.postal_edit = _address_edit("postal_address", "Private Bag X1069\nGermiston", line * 4)
-        self.physical_edit = _address_edit("physical_address", "Street, suburb, town", line * 4)
+        self.postal_edit = _address_edit(
+            "postal_address", "PO Box or Private Bag\nTown\nPostal code", line * 4
+        )
+        self.physical_edit = _address_edit(
+            "physical_address", "Street and number\nSuburb\nTown", line * 4
+        )
         self.switchboard_edit = QLineEdit(objectName="switchboard")
-        self.switchboard_edit.setPlaceholderText("011 999 0000")
+        self.switchboard_edit.setPlaceholderText("+27 11 …")
         self.contact_combo = QComboBox(objectName="main_contact_id")
         self.contact_combo.addItem("Nobody yet", None)
         for person_id, label in self.contacts:
