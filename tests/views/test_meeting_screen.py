@@ -162,6 +162,13 @@ class ProbeTab(QLabel):
         ProbeTab.built.append(meeting_id)
 
 
+def broken_tab(window, meeting_id: int):
+    """A tab whose module is missing (a broken installation, say)."""
+    import importlib
+
+    return importlib.import_module("usrg_desktop.views.no_such_screen").Nothing(window, meeting_id)
+
+
 def test_registered_tabs_build_when_first_shown_and_a_broken_one_says_so(
     qtbot, signed_in, demo_db, monkeypatch
 ):
@@ -170,10 +177,7 @@ def test_registered_tabs_build_when_first_shown_and_a_broken_one_says_so(
     monkeypatch.setattr(
         meeting_tabs,
         "MEETING_TABS",
-        (
-            ("Probe", "tests.views.test_meeting_screen:ProbeTab"),
-            ("Broken", "usrg_desktop.views.no_such_screen:Nothing"),
-        ),
+        (("Probe", ProbeTab), ("Broken", broken_tab)),
     )
     ProbeTab.built.clear()
     meeting_id, _number = first_planned(demo_db)

@@ -85,9 +85,9 @@ def open_award(window: Any, award_id: int) -> QWidget:
         window.data_changed("Awards", "Applications")
 
     def open_application(application_id: int) -> None:
-        from .commands import resolve
+        from .applications_view import open_application as open_screen
 
-        resolve("applications_view:open_application")(window, application_id)
+        open_screen(window, application_id)
 
     return window.open_window(
         ("award", award_id),

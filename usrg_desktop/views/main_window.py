@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, about, clock
 from ..storage import Database
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
-from .commands import MENU_COMMANDS, MenuCommand, resolve
+from . import page_setups
+from .commands import MENU_COMMANDS, MenuCommand
 from .list_page import ListPage
 from .window_size import close_keys, fit_on_screen, tab_leaves_tables
 from .worker import Worker
@@ -60,10 +61,10 @@ class ListSpec:
     query: Callable[[Database, date], Listing]
     # Reference data the program ships with: never empty, even in a new database.
     reference: bool = False
-    # "module:function" called as function(window, page) when the page is made: it adds the
-    # list's action buttons and opens a screen for a row. Imported only when the page is built,
-    # so start-up does not load every screen.
-    setup: str = ""
+    # Called as setup(window, page) when the page is made: it adds the list's action buttons
+    # and opens a screen for a row (views/page_setups.py, which imports the screen's module
+    # only then, so start-up does not load every screen).
+    setup: Callable[[MainWindow, ListPage], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Today",
                 "things to do",
                 lambda db, today: _today_listing(db, today),
-                setup="usrg_desktop.views.today_view:setup_today_page",
+                setup=page_setups.setup_today_page,
             ),
         ),
     ),
@@ -93,7 +94,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Applications",
                 "applications",
                 lambda db, _t: grants.application_listing(db),
-                setup="usrg_desktop.views.applications_page:setup_applications_page",
+                setup=page_setups.setup_applications_page,
             ),
         ),
     ),
@@ -104,7 +105,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Rounds",
                 "rounds",
                 lambda db, _t: grants.round_listing(db),
-                setup="usrg_desktop.views.rounds_view:setup_rounds_page",
+                setup=page_setups.setup_rounds_page,
             ),
         ),
     ),
@@ -115,13 +116,13 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Reviewers",
                 "reviewers",
                 lambda db, _t: reviews.reviewer_listing(db),
-                setup="usrg_desktop.views.reviews_view:setup_reviewers",
+                setup=page_setups.setup_reviewers,
             ),
             ListSpec(
                 "Assignments",
                 "assignments",
                 lambda db, _t: reviews.assignment_listing(db),
-                setup="usrg_desktop.views.reviews_view:setup_assignments",
+                setup=page_setups.setup_assignments,
             ),
         ),
     ),
@@ -132,7 +133,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Awards",
                 "awards",
                 lambda db, today: awards.award_listing(db, today=today),
-                setup="usrg_desktop.views.awards_view:setup_awards_page",
+                setup=page_setups.setup_awards_page,
             ),
         ),
     ),
@@ -143,13 +144,13 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Meetings",
                 "meetings",
                 lambda db, _t: meetings.meeting_listing(db),
-                setup="usrg_desktop.views.meeting_screen:setup_meetings_page",
+                setup=page_setups.setup_meetings_page,
             ),
             ListSpec(
                 "Action items",
                 "action items",
                 lambda db, t: meetings.action_item_listing(db, t),
-                setup="usrg_desktop.views.minutes_panel:setup_action_items_page",
+                setup=page_setups.setup_action_items_page,
             ),
         ),
     ),
@@ -161,7 +162,7 @@ AREAS: tuple[AreaSpec, ...] = (
                 "member cities",
                 lambda db, _t: meetings.hosting_ledger_listing(db),
                 reference=True,
-                setup="usrg_desktop.views.rotation_view:setup_rotation_page",
+                setup=page_setups.setup_rotation_page,
             ),
         ),
     ),
@@ -172,21 +173,21 @@ AREAS: tuple[AreaSpec, ...] = (
                 "People",
                 "people",
                 lambda db, _t: directory.people_listing(db),
-                setup="usrg_desktop.views.directory_view:setup_people_page",
+                setup=page_setups.setup_people_page,
             ),
             ListSpec(
                 "Cities",
                 "cities",
                 lambda db, _t: directory.city_listing(db),
                 reference=True,
-                setup="usrg_desktop.views.organisation_actions:setup_cities_page",
+                setup=page_setups.setup_cities_page,
             ),
             ListSpec(
                 "Bodies",
                 "bodies",
                 lambda db, _t: directory.body_listing(db),
                 reference=True,
-                setup="usrg_desktop.views.organisation_actions:setup_bodies_page",
+                setup=page_setups.setup_bodies_page,
             ),
         ),
     ),
@@ -197,20 +198,20 @@ AREAS: tuple[AreaSpec, ...] = (
                 "Users",
                 "users",
                 lambda db, _t: administration.user_listing(db),
-                setup="usrg_desktop.views.accounts_view:setup_users_page",
+                setup=page_setups.setup_users_page,
             ),
             ListSpec("Audit log", "audit events", lambda db, _t: administration.audit_listing(db)),
             ListSpec(
                 "Backups",
                 "backups",
                 lambda db, _t: _backup_listing(db),
-                setup="usrg_desktop.views.backups_view:setup_backups_page",
+                setup=page_setups.setup_backups_page,
             ),
             ListSpec(
                 "Outbox",
                 "messages",
                 lambda db, _t: _outbox_listing(db),
-                setup="usrg_desktop.views.outbox_view:setup_outbox_page",
+                setup=page_setups.setup_outbox_page,
             ),
         ),
     ),
@@ -394,7 +395,7 @@ class MainWindow(QMainWindow):
         action.setObjectName(command.name)
         if command.shortcut:
             action.setShortcut(QKeySequence(command.shortcut))
-        action.triggered.connect(lambda _checked=False, c=command: resolve(c.target)(self))
+        action.triggered.connect(lambda _checked=False, c=command: c.run(self))
         if command.menu == "File":
             self._menus["File"].insertAction(self._file_end, action)
         else:
@@ -566,7 +567,7 @@ class MainWindow(QMainWindow):
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         page.load_failed.connect(partial(self._on_load_failed, spec))
         if spec.setup:
-            resolve(spec.setup)(self, page)
+            spec.setup(self, page)
             tab_leaves_tables(page)  # a side panel's tables too
             page.update_tab_order()  # the hook may have moved the table into a splitter
         return page

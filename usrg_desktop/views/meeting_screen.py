@@ -38,7 +38,6 @@ from ..workflows import WorkflowError
 from ..workflows import meeting_plans as mp
 from ..workflows.calendar import meeting_ics, meeting_ics_file_name
 from ..workflows.dates import utc_now
-from .commands import resolve
 from .form_feedback import error_label, show_field_errors
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
 from .operations import Refused, confirm, perform, read
@@ -257,7 +256,7 @@ class MeetingScreen(QWidget):
             return None
         title, target = entry
         try:
-            widget = resolve(target)(self.window_, self.meeting_id)
+            widget = target(self.window_, self.meeting_id)
         except (ImportError, AttributeError, WorkflowError, StorageError) as exc:
             # One broken tab must not keep the meeting from opening: say so in its place.
             self.tab_errors.append(f"{title}: {exc}")
