@@ -173,3 +173,14 @@ def test_a_reload_from_elsewhere_keeps_the_current_row_once_the_rows_are_back(
         page.reload_keeping_place()
     assert page.current_id() == wanted
     assert page.model.row_of_id(wanted) == row_before
+
+
+def test_a_worker_deleted_without_stop_ends_its_thread(qtbot, demo_db):
+    worker = Worker()
+    done: list[object] = []
+    ticket = worker.submit(lambda: grants.round_listing(demo_db), done.append)
+    assert worker.wait(ticket, WAIT_MS) and done
+    thread = worker.thread
+    assert thread is not None and thread.is_alive()  # idle, waiting for the next job
+    worker.deleteLater()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=WAIT_MS)

@@ -76,6 +76,9 @@ class Worker(QObject):
         self._lock = threading.Lock()
         self._pending: set[Ticket] = set()
         self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # Deleted with its window without stop(): the thread still ends (after its job).
+        jobs = self._queue
+        self.destroyed.connect(lambda *_: jobs.put(None))
 
     # -- the GUI thread's side ----------------------------------------------------------------
     def submit(
@@ -171,7 +174,9 @@ class Worker(QObject):
                 result = ticket.job()
             except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, see _deliver
                 error = exc
-            if ticket.cancelled or not shiboken6.isValid(self):
+            if not shiboken6.isValid(self):
+                return  # the window went: nobody is left to take results
+            if ticket.cancelled:
                 continue
             try:
                 self._posted.emit(ticket, result, error)
