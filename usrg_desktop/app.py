@@ -119,10 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .views.main_window import MainWindow
 
     qsettings = user_settings()
-    from .views.remembered import remember_geometry
-
-    # Every window and splitter opens where the user left it (the main window keeps its own).
-    remember_geometry(qsettings)
     actor = None
     if not args.exit_after_start:  # the start-up benchmark only paints the first list
         from .views.sign_in import ask_who_is_acting
@@ -135,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if actor is None:
             db.dispose()
             return 0
+    from .views.remembered import forget_geometry, remember_geometry
+
+    # Every window and splitter opens where the user left it (the main window keeps its own).
+    keeper = remember_geometry(qsettings)
     # Lists are read on the window's worker thread: the window paints while they load.
     window = MainWindow(
         db, settings=qsettings, actor=actor, prefetched=prefetched, background_reads=True
@@ -155,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(0, lambda: open_if_new(window))
     code = app.exec()
+    forget_geometry(keeper)
     if window.worker is not None:
         window.worker.stop(wait_s=5)  # a read still running ends before the engine goes
     db.dispose()

@@ -8,7 +8,12 @@ from PySide6.QtWidgets import QMessageBox, QSplitter, QWidget
 
 from usrg_desktop.views.outbox_view import MailTemplateEditor
 from usrg_desktop.views.pdf_preview import PdfPreview
-from usrg_desktop.views.remembered import current_store, remember_geometry, window_key
+from usrg_desktop.views.remembered import (
+    current_store,
+    forget_geometry,
+    remember_geometry,
+    window_key,
+)
 from usrg_desktop.views.window_size import available_size, fit_on_screen
 
 
@@ -20,9 +25,7 @@ def kept(tmp_path):
     keeper = remember_geometry(store)
     assert keeper is not None
     yield store
-    app = keeper.parent()
-    app.removeEventFilter(keeper)
-    keeper.setParent(None)
+    forget_geometry(keeper)
     assert current_store() is None
 
 

@@ -345,7 +345,7 @@ class UsersController:
         return open_window_modal(dialog, done)
 
     def _changed(self, message: str, user_id: int | None = None) -> None:
-        self.window.data_changed("Administration")
+        self.window.changes_made()
         if user_id is not None:
             self.page.select_id(user_id)
         self.window.statusBar().showMessage(message, 8000)

@@ -553,7 +553,7 @@ class ApplicationForm(QWidget):
             return False
         self.saved_id = saved
         window = self.main_window
-        window.data_changed("Applications")
+        window.changes_made()
         screen = window.open_windows().get(("application", saved))
         if screen is not None and hasattr(screen, "refresh"):
             screen.refresh()  # the application's screen, open beside the form

@@ -128,7 +128,7 @@ class ImportDialog(QDialog):
         self.imported = True
         self.import_button.setEnabled(False)
         self.summary_label.setText(report.summary())
-        self.window_.data_changed("Applications", "Rounds")
+        self.window_.changes_made()
         self.window_.statusBar().showMessage(report.summary(), 10_000)
 
 

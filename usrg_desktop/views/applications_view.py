@@ -411,7 +411,7 @@ class ApplicationScreen(QWidget):
             self.refresh()
             return "refused"
         self.refresh()
-        self.main_window.data_changed("Applications")
+        self.main_window.changes_made()
         self.main_window.statusBar().showMessage(
             f"{self.details.label if self.details else 'Application'} is now "
             f"{(self.details.state if self.details else '').replace('_', ' ')}",

@@ -82,7 +82,7 @@ def open_award(window: Any, award_id: int) -> QWidget:
     """Show the screen of one award (one window per award)."""
 
     def changed() -> None:
-        window.data_changed("Awards", "Applications")
+        window.changes_made()
 
     def open_application(application_id: int) -> None:
         from .applications_view import open_application as open_screen

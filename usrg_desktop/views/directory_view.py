@@ -460,14 +460,14 @@ class PeopleController:
         return self._open(person_id)
 
     def _saved(self, dialog: PersonDialog) -> None:
-        self.window.data_changed("Directory")
+        self.window.changes_made()
         if dialog.saved_id is not None:
             self.page.select_id(dialog.saved_id)
         self.window.statusBar().showMessage(f"Saved {dialog.name_edit.text().strip()}.", 8000)
         self.update_buttons()
 
     def _after_change(self, person_id: int, message: str) -> None:
-        self.window.data_changed("Directory")
+        self.window.changes_made()
         self.page.select_id(person_id)
         self.window.statusBar().showMessage(message, 8000)
         self.update_buttons()

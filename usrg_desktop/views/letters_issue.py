@@ -288,7 +288,7 @@ def run_batch(
         ),
         on_dialog=on_dialog,
     )
-    window.data_changed("Applications", "Awards")
+    window.changes_made()
     reload_register(window)
     _report(window, outcome, kind, folder, before - _needing(db, round_id, kind, every_submitted))
     return outcome

@@ -253,7 +253,7 @@ class MailDialog(QDialog):
             if not ok:
                 return
         outcome = run_with_progress(self, "E-mail", lambda: self._work(chosen, password))
-        self.window.data_changed("Administration")
+        self.window.changes_made()
         if outcome.cancelled:
             return
         if outcome.error is not None:

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__, about, clock
-from ..storage import Database
+from ..storage import Database, StorageError
 from ..workflows import Actor, Listing, administration, awards, directory, grants, meetings, reviews
 from . import page_setups
 from .commands import MENU_COMMANDS, MenuCommand
 from .list_page import ListPage
+from .operations import announcer
 from .window_size import close_keys, fit_on_screen, tab_leaves_tables
 from .worker import Worker
 
@@ -65,6 +66,15 @@ class ListSpec:
     # and opens a screen for a row (views/page_setups.py, which imports the screen's module
     # only then, so start-up does not load every screen).
     setup: Callable[[MainWindow, ListPage], None] | None = None
+
+
+def _latest_change(db: Database) -> int:
+    from ..workflows.changes import latest_change_id
+
+    try:
+        return latest_change_id(db)
+    except StorageError:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,10 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         # The sign-in dialog of File ▸ Sign out / switch user… while it is open.
         self.sign_in_dialog: QWidget | None = None
+        # The newest audit event this window has shown: what work here commits is announced
+        # (operations.announcer) and read from the audit log after it (changes_made).
+        self._seen_change = _latest_change(db)
+        announcer.made.connect(self.changes_made)
 
         self.setWindowTitle(f"{APP_NAME} — {db.display_name}")
         self.setMinimumSize(QSize(720, 480))
@@ -459,6 +473,27 @@ class MainWindow(QMainWindow):
     def open_windows(self) -> dict[object, QWidget]:
         """The screens open now, by key."""
         return dict(self._windows)
+
+    def changes_made(self) -> None:
+        """Work here just committed: reload the lists that show the records it changed, read
+        from the audit log (the workflows record each change there), keeping each list's row."""
+        from ..workflows.changes import areas_of, kinds_since
+
+        try:
+            newest, kinds = kinds_since(self.db, self._seen_change)
+        except StorageError:
+            return
+        if not kinds:
+            return
+        self._seen_change = newest
+        touched = areas_of(kinds)
+        for index, area in enumerate(AREAS):
+            if area.name in touched:
+                for page in self._areas[index] or []:
+                    if page.loaded:
+                        page.reload_keeping_place()
+        if self.change_watcher is not None:
+            self.change_watcher.own_changes_made()
 
     def data_changed(self, *areas: str) -> None:
         """Reload the lists already loaded in these areas (every area when none is named);

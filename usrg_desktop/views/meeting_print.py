@@ -115,7 +115,7 @@ def _record_pack(window: MainWindow, meeting_id: int, how: str) -> None:
         title="Not recorded",
     )
     if done:
-        window.data_changed("Meetings")
+        window.changes_made()
 
 
 def print_meeting_pack(window: MainWindow, *, meeting_id: int | None = None) -> PdfPreview | None:

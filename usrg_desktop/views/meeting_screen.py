@@ -365,7 +365,7 @@ class MeetingScreen(QWidget):
         self.reload(keep_details=keep)
         if keep and self.meeting is not None:
             self.details.seen_version = self.meeting.version
-        self.window_.data_changed("Meetings", "Rotation")
+        self.window_.changes_made()
 
     def _move(self, action: Any, **kwargs: Any) -> bool:
         actor = self._actor()

@@ -198,7 +198,7 @@ class ActionItemDialog(GuardedDialog):
             return False
         self.accept()
         self.panel.reload_actions(select_id=new_id)
-        window.data_changed("Meetings")
+        window.changes_made()
         return True
 
 
@@ -566,7 +566,7 @@ class MinutesPanel(QWidget):
         )
         if done:
             self.reload_actions(select_id=action.id)
-            window.data_changed("Meetings")
+            window.changes_made()
         return done
 
     def drop_action(self) -> None:
@@ -628,7 +628,7 @@ def setup_action_items_page(window: MainWindow, page: Any) -> None:
                 break
             marked += 1
         if marked:
-            window.data_changed("Meetings")
+            window.changes_made()
             window.statusBar().showMessage(f"{marked} action item(s) marked done.", 10_000)
 
     page.item_activated.connect(open_action)

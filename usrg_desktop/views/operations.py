@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..storage import Database, StorageError
 from ..workflows import EditConflict, FieldErrors, WorkflowError
 
 T = TypeVar("T")
+
+
+class _Announcer(QObject):
+    """Says that work just committed changes: the main window asks the audit log which records
+    they were and reloads the lists that show them (changes are announced, not guessed)."""
+
+    made = Signal()
+
+
+# The one announcer: `perform` and `progress.run_with_progress` emit `made` after committing.
+announcer = _Announcer()
 
 
 class Refused(Exception):
@@ -73,7 +85,7 @@ def perform(
     """
     try:
         # A unit of work PostgreSQL rolled back for contention runs again, from the start.
-        return True, db.retrying(lambda session: action(session, *args, **kwargs))
+        result = db.retrying(lambda session: action(session, *args, **kwargs))
     except (WorkflowError, StorageError) as exc:
         if quiet:
             raise Refused.of(exc) from exc
@@ -82,6 +94,8 @@ def perform(
         box.open() if parent is not None else box.exec()
         last_refusal[0] = box
         return False, None
+    announcer.made.emit()
+    return True, result
 
 
 def read(db: Database, query: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

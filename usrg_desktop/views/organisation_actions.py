@@ -164,7 +164,7 @@ class OrganisationsController:
         self._after_change(shown, f"Saved {dialog.short_edit.text().strip()}.")
 
     def _after_change(self, org_id: int | None, message: str) -> None:
-        self.window.data_changed("Directory")
+        self.window.changes_made()
         if org_id is not None:
             self.page.select_id(org_id)
         self.window.statusBar().showMessage(message, 8000)
@@ -239,7 +239,7 @@ class OrganisationsController:
         )
         if ok:
             self._after_change(into_id, "Merged; the merged organisation is switched off.")
-            self.window.data_changed("Applications", "Meetings")
+            self.window.changes_made()
         return ok
 
     def _switch(self, active: bool) -> bool:

@@ -132,4 +132,8 @@ def run_with_progress(
     thread.wait()
     dialog.close()
     dialog.deleteLater()
+    # Whatever the work committed (all of it, or the steps done before Cancel) is announced.
+    from .operations import announcer
+
+    announcer.made.emit()
     return worker.outcome

@@ -62,7 +62,6 @@ from .reviews_view import (
     DISAGREE_TEXT,
     LINE_COLOUR,
     NO_DECISION,
-    REVIEWS_AREAS,
     _read_only,
     _round_combo,
 )
@@ -614,7 +613,7 @@ class RankingWindow(QWidget):
         )
         box.open()
         self.last_report = box
-        self.main_window.data_changed(*REVIEWS_AREAS)
+        self.main_window.changes_made()
         self.reload()
 
     # -- export -------------------------------------------------------------------------------

@@ -114,6 +114,16 @@ def remember_geometry(store: QSettings | None) -> GeometryKeeper | None:
     return keeper
 
 
+def forget_geometry(keeper: GeometryKeeper | None) -> None:
+    """Stop remembering (the program is ending, or a test is done): later windows of this
+    process are neither restored from nor kept in that keeper's settings."""
+    app = QApplication.instance()
+    if keeper is None or app is None:
+        return
+    app.removeEventFilter(keeper)
+    keeper.setParent(None)
+
+
 def current_store() -> QSettings | None:
     """The settings the program remembers geometry in, or None (nothing is remembered: a
     test or a tool that did not ask for it)."""

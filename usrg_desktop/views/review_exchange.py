@@ -336,8 +336,8 @@ class ImportScoresDialog(QDialog):
         self.files.clear()
         self.import_button.setEnabled(False)
         parent = self.parent()
-        if parent is not None and hasattr(parent, "data_changed"):
-            parent.data_changed("Reviews", "Applications")
+        if parent is not None and hasattr(parent, "changes_made"):
+            parent.changes_made()
         return outcome
 
     def show_report(self, report: ImportReport) -> None:

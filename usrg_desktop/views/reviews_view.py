@@ -38,7 +38,6 @@ from .round_choice import start_on_default_round
 ABOVE_LINE = QColor("#e6f4ea")
 LINE_COLOUR = QColor("#1e6b34")
 DISAGREE_TEXT = QColor("#b00020")
-REVIEWS_AREAS = ("Reviews", "Applications", "Rounds")
 
 
 def _rounds(db: Database) -> list[tuple[int, str, str]]:
@@ -260,7 +259,7 @@ def assign_automatically(window: Any) -> AutoAssignDialog | None:
     dialog = AutoAssignDialog(window.db, window.actor, window)
 
     def applied(count: int) -> None:
-        window.data_changed(*REVIEWS_AREAS)
+        window.changes_made()
         window.statusBar().showMessage(
             f"{count} assignment{'s' if count != 1 else ''} written.", 8_000
         )
@@ -382,7 +381,7 @@ class PairDialog(QDialog):
         except Refused as refused:
             set_error(self.error, str(refused))
             return
-        window.data_changed(*REVIEWS_AREAS)
+        window.changes_made()
         self.done_ok.emit()
         self.accept()
 
@@ -443,7 +442,7 @@ def remove_assignments(window: Any, page: Any) -> int:
         if not ok:
             break
     if removed:
-        window.data_changed(*REVIEWS_AREAS)
+        window.changes_made()
     return removed
 
 

@@ -266,7 +266,7 @@ class RotationPanel(QWidget):
         return True
 
     def _changed(self) -> None:
-        self.window_.data_changed("Meetings", "Rotation")
+        self.window_.changes_made()
         self.refresh()
 
     def inputs_changed(self, quarter: Quarter | None = None) -> None:

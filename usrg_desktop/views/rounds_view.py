@@ -110,7 +110,7 @@ class RoundsController:
         return self._open_dialog(round_id)
 
     def _saved(self, dialog: RoundDialog) -> None:
-        self.window.data_changed("Rounds")
+        self.window.changes_made()
         if dialog.saved_id is not None:
             self.page.select_id(dialog.saved_id)
         self.window.statusBar().showMessage(f"Saved the round '{dialog.name_edit.text()}'.", 8000)
@@ -144,7 +144,7 @@ class RoundsController:
             title=f"{move.label}: not done",
         )
         if ok:
-            self.window.data_changed("Rounds", "Applications")
+            self.window.changes_made()
             self.page.select_id(round_id)
             self.window.statusBar().showMessage(f"The round '{name}' is now {move.target}.", 8000)
         self.update_buttons()

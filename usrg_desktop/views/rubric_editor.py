@@ -352,7 +352,7 @@ class RubricEditor(GuardedDialog):
             else:
                 set_error(self.errors, str(exc))
             return False
-        self.main_window.data_changed("Rounds")
+        self.main_window.changes_made()
         self.main_window.statusBar().showMessage("Rubric saved.", 5_000)
         self.load()
         return True

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 # Which areas of the main window list each kind of record the audit log names.
 ENTITY_AREAS: dict[str, tuple[str, ...]] = {
-    "application": ("Applications", "Reviews", "Awards"),
+    # The Rounds list counts each round's applications.
+    "application": ("Applications", "Reviews", "Awards", "Rounds"),
     "round": ("Rounds", "Applications"),
     "award": ("Awards", "Applications"),
     "review_packet": ("Reviews",),
@@ -29,6 +30,19 @@ ENTITY_AREAS: dict[str, tuple[str, ...]] = {
     "blackout_periods": ("Rotation",),
     "person": ("Directory", "Reviews"),
     "user": ("Administration",),
+    "account": ("Administration",),
+    "city": ("Directory",),
+    "body": ("Directory",),
+    "scores_import": ("Reviews", "Applications"),
+}
+# Actions whose effect shows in areas other than their record's: e-mail goes to the Outbox,
+# and an organisation's new name or merge shows wherever its name does.
+ACTION_AREAS: dict[str, tuple[str, ...]] = {
+    "email_sent": ("Administration",),
+    "email_drafted": ("Administration",),
+    "rename": ("Applications", "Awards", "Meetings", "Rotation", "Reviews"),
+    "merge_into": ("Applications", "Awards", "Meetings", "Rotation", "Reviews"),
+    "merge_from": ("Applications", "Awards", "Meetings", "Rotation", "Reviews"),
 }
 
 
@@ -81,5 +95,23 @@ def changes_since(db: Database, after_id: int, *, limit: int = 500) -> list[Chan
 def areas_changed(changes: list[Change]) -> set[str]:
     """The areas of the main window whose lists show the changed records (Today lists a bit
     of everything, so any change reaches it)."""
-    touched = {area for c in changes for area in ENTITY_AREAS.get(c.entity, ())}
-    return touched | {"Today"} if changes else touched
+    return areas_of({(c.entity, c.action) for c in changes})
+
+
+def areas_of(kinds: set[tuple[str, str]]) -> set[str]:
+    """The areas that show records changed by these (entity, action) pairs, Today with any."""
+    touched = {area for entity, _action in kinds for area in ENTITY_AREAS.get(entity, ())}
+    touched |= {area for _entity, action in kinds for area in ACTION_AREAS.get(action, ())}
+    return touched | {"Today"} if kinds else touched
+
+
+def kinds_since(db: Database, after_id: int) -> tuple[int, set[tuple[str, str]]]:
+    """What changed after the audit event `after_id`, however much (an import writes
+    hundreds of events): the newest event's id and the (entity, action) pairs, in one query."""
+    rows = db.rows(
+        "SELECT entity, action, MAX(id) FROM audit_events WHERE id > :after "
+        "GROUP BY entity, action",
+        {"after": int(after_id)},
+    )
+    newest = max((int(row[2]) for row in rows), default=int(after_id))
+    return newest, {(entity, action) for entity, action, _newest in rows}
