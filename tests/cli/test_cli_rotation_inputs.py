@@ -176,9 +176,10 @@ def test_bad_input_gets_every_sentence_and_writes_nothing(coordinator, capsys):
         )
         == 1
     )
+    # Each wrong field on its own line (cli.common.form_refused).
     assert capsys.readouterr().err.strip() == (
-        "usrg: The last day (01 Feb 2030) is before the first day (01 Mar 2030). "
-        "Say why the city cannot host in this period."
+        "usrg: The last day (01 Feb 2030) is before the first day (01 Mar 2030).\n"
+        "usrg: Say why the city cannot host in this period."
     )
     assert run(db, "rotation", "volunteer", "--city", "Gotham", "--quarter", "2030Q1") == 1
     assert "There is no member city called 'Gotham'" in capsys.readouterr().err
