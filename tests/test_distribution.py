@@ -23,13 +23,13 @@ import pytest
 from usrg_desktop import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
-# What a copy of the tree leaves out: environments, build output, caches, local databases.
-NOT_COPIED = shutil.ignore_patterns(
+# What a copy of the tree leaves out: environments, build output, caches, local databases,
+# and the demo database's folder at the top (not the package usrg_desktop/workflows/demo).
+_LEFT_OUT = shutil.ignore_patterns(
     ".git",
     ".venv",
     "build",
     "dist",
-    "demo",
     "*.egg-info",
     "__pycache__",
     "*.pyc",
@@ -38,6 +38,15 @@ NOT_COPIED = shutil.ignore_patterns(
     ".hypothesis",
     "*.sqlite3*",
 )
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    """shutil.copytree's ignore: what a copy of the tree leaves out."""
+    left_out = set(_LEFT_OUT(folder, names))
+    if Path(folder).resolve() == ROOT and "demo" in names:
+        left_out.add("demo")
+    return left_out
+
 
 pytestmark = pytest.mark.distribution
 
@@ -72,7 +81,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     """(sdist, wheel) built from a copy of the working tree, the wheel from the sdist."""
     work = tmp_path_factory.mktemp("dist")
     source = work / "source"
-    shutil.copytree(ROOT, source, ignore=NOT_COPIED)
+    shutil.copytree(ROOT, source, ignore=_not_copied)
     out = work / "out"
     _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, source], cwd=work)
     sdist = out / f"usrg_desktop-{__version__}.tar.gz"
