@@ -269,28 +269,35 @@ def run_batch(
     )
     if question and not confirm_batch(window, "Issue letters", question, yes="Issue them"):
         return Outcome(cancelled=True)
-    before = _needing(db, round_id, kind, every_submitted)
-    outcome = run_with_progress(
-        window,
-        "Issuing letters",
-        lambda: letter_batch.issue_letters_for_round(
-            db,
-            round_id=round_id,
-            kind=kind,
-            actor=actor,
-            now=now,
-            out_dir=folder,
-            merged=merged,
-            every_submitted=every_submitted,
-            confirmed=True,
-            duplex=duplex,
-            only=only,
-        ),
-        on_dialog=on_dialog,
-    )
-    window.changes_made()
+    counted: dict[str, int] = {}
+
+    def work() -> Any:
+        # Counted on the worker thread, before and after (however the batch ends): the letters
+        # really issued, whatever a cancel or a failed group left.
+        counted["before"] = _needing(db, round_id, kind, every_submitted)
+        try:
+            return (
+                yield from letter_batch.issue_letters_for_round(
+                    db,
+                    round_id=round_id,
+                    kind=kind,
+                    actor=actor,
+                    now=now,
+                    out_dir=folder,
+                    merged=merged,
+                    every_submitted=every_submitted,
+                    confirmed=True,
+                    duplex=duplex,
+                    only=only,
+                )
+            )
+        finally:
+            counted["after"] = _needing(db, round_id, kind, every_submitted)
+
+    outcome = run_with_progress(window, "Issuing letters", work, on_dialog=on_dialog)
     reload_register(window)
-    _report(window, outcome, kind, folder, before - _needing(db, round_id, kind, every_submitted))
+    done = counted.get("before", 0) - counted.get("after", counted.get("before", 0))
+    _report(window, outcome, kind, folder, done)
     return outcome
 
 
