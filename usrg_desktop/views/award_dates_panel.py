@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSpin
 from ..workflows import Actor
 from ..workflows import project_dates as pd
 from ..workflows.dates import utc_now
-from .form_feedback import error_label, set_error
-from .operations import Refused, perform, read
+from .form_feedback import error_label
+from .operations import perform_showing, read
 
 
 class AwardDatesPanel(QGroupBox):
@@ -64,20 +64,17 @@ class AwardDatesPanel(QGroupBox):
         """Save both offsets; a refusal shows as its sentence under them."""
         if self.actor is None:
             return False
-        try:
-            perform(
-                self,
-                self.db,
-                pd.set_date_rules,
-                actor=self.actor,
-                now=utc_now(),
-                quiet=True,
-                interim_offset_days=self.interim.value(),
-                final_offset_days=self.final.value(),
-            )
-        except Refused as refused:
-            set_error(self.error, str(refused))
+        saved = perform_showing(
+            self.error,
+            self,
+            self.db,
+            pd.set_date_rules,
+            actor=self.actor,
+            now=utc_now(),
+            interim_offset_days=self.interim.value(),
+            final_offset_days=self.final.value(),
+        )
+        if not saved:
             return False
-        set_error(self.error, "")
         self._saved = self._values()
         return True

@@ -28,7 +28,7 @@ from .award_dates_panel import AwardDatesPanel
 from .form_feedback import set_error
 from .image_field import choose_image_file, read_image, show_image
 from .letters_common import selectable_error_label
-from .operations import Refused, perform, read
+from .operations import perform_showing, read
 from .pdf_preview import PdfPreview
 from .signatory_panel import SignatoryPanel
 from .unsaved import install_guard
@@ -202,20 +202,11 @@ class LetterheadEditor(QWidget):
         }
         if self._logo_changed:
             changes["logo_png" if self._logo else "remove_logo"] = self._logo or True
-        try:
-            perform(
-                self,
-                self.db,
-                wl.set_letterhead,
-                actor=self.actor,
-                now=utc_now(),
-                quiet=True,
-                **changes,
-            )
-        except Refused as refused:
-            set_error(self.error, str(refused))
+        saved = perform_showing(
+            self.error, self, self.db, wl.set_letterhead, actor=self.actor, now=utc_now(), **changes
+        )
+        if not saved:
             return False
-        set_error(self.error, "")
         self._logo_changed = False
         self._saved = self._fields()
         self.status.setText("Saved. New letters are printed on this letterhead.")

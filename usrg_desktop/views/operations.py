@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ..storage import Database, StorageError
 from ..workflows import EditConflict, FieldErrors, WorkflowError
@@ -96,6 +96,28 @@ def perform(
         return False, None
     announcer.made.emit()
     return True, result
+
+
+def perform_showing(
+    error: QLabel,
+    parent: QWidget | None,
+    db: Database,
+    action: Callable[..., Any],
+    /,
+    **kwargs: Any,
+) -> bool:
+    """Save a small form: run the action quietly, put a refusal's sentence in the form's `error`
+    label (or clear it), and say whether it was saved. The settings panels (letterhead,
+    signatory, award dates) save this way."""
+    try:
+        perform(parent, db, action, quiet=True, **kwargs)
+    except Refused as refused:
+        error.setText(str(refused))
+        error.setVisible(True)
+        return False
+    error.setText("")
+    error.setVisible(False)
+    return True
 
 
 def read(db: Database, query: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

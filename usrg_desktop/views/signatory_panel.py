@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from ..workflows import Actor
 from ..workflows import letter_signatory as ls
 from ..workflows.dates import utc_now
-from .form_feedback import error_label, set_error
+from .form_feedback import error_label
 from .image_field import choose_image_file, read_image, show_image
-from .operations import Refused, perform, read
+from .operations import perform_showing, read
 
 
 class SignatoryPanel(QGroupBox):
@@ -128,20 +128,11 @@ class SignatoryPanel(QGroupBox):
         }
         if self._image_changed:
             changes["signature_png" if self._image else "remove_signature"] = self._image or True
-        try:
-            perform(
-                self,
-                self.db,
-                ls.set_signatory,
-                actor=self.actor,
-                now=utc_now(),
-                quiet=True,
-                **changes,
-            )
-        except Refused as refused:
-            set_error(self.error, str(refused))
+        saved = perform_showing(
+            self.error, self, self.db, ls.set_signatory, actor=self.actor, now=utc_now(), **changes
+        )
+        if not saved:
             return False
-        set_error(self.error, "")
         self._image_changed = False
         self._saved = self._fields()
         if self.on_saved is not None:
