@@ -128,8 +128,14 @@ def run_with_progress(
     thread.start()
     if thread.isRunning() or not worker.outcome.steps:
         loop.exec()
+    # The thread still lets go of what the work held (sessions, a batch's PDFs): wait for it in
+    # the event loop, not in thread.wait(), so the window keeps painting meanwhile.
+    ended = QEventLoop()
+    thread.finished.connect(ended.quit, Qt.ConnectionType.QueuedConnection)
     thread.quit()
-    thread.wait()
+    if not thread.isFinished():
+        ended.exec()
+    thread.wait()  # finished: returns at once
     dialog.close()
     dialog.deleteLater()
     # Whatever the work committed (all of it, or the steps done before Cancel) is announced.
