@@ -10,37 +10,27 @@ kind is for is in letter_rules.py; a round's batch is in letter_batch.py.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import south_african_day
-from ..domain.accounts import Role, User
 from ..domain.audit import AuditEvent
 from ..domain.awards import (
     Award,
     Decision,
     IssuedLetter,
-    LetterKind,
     LetterTemplate,
     Milestone,
     Tranche,
 )
-from ..domain.awards import (
-    Letterhead as LetterheadRow,
-)
 from ..domain.directory import Body, City, Person
-from ..domain.grants import Application, ApplicationState, Round
+from ..domain.grants import Application, Round
 from ..printing.letters import (
-    PLACEHOLDER,
-    PLACEHOLDERS,
     SCREENING_AHEAD,
     SCREENING_DONE,
     SCREENING_UNDER_WAY,
@@ -57,364 +47,64 @@ from ..printing.letters import (
     letter_from_data,
     letter_pdf,
     letter_to_data,
-    placeholders_in,
 )
 from ..printing.styles import Letterhead
-from ..resources import resource_path
-from . import (
-    Actor,
-    Column,
-    Listing,
-    PermissionDenied,
-    WorkflowError,
-    edit_conflict,
-    get_for_update,
-    take_turn,
-)
+from . import Actor, WorkflowError, get_for_update
 from . import applications as state_machine
 from . import letter_rules as rules
 from .audit_trail import audit
 from .dates import iso_date
 from .letter_addressing import organisation_in_sentence
+from .letter_kinds import _CODES, KIND_LABELS, KIND_PLURALS, KINDS, LAYOUT, S, _kind
 from .letter_register import REGISTER_COLUMNS as REGISTER_COLUMNS
 from .letter_register import letter_register_listing as letter_register_listing
 from .letter_signatory import current_signatory
+from .letter_templates import (
+    TEMPLATE_COLUMNS,
+    _latest_row,
+    _template_row_for_issue,
+    current_template,
+    default_template,
+    save_template,
+    template_history,
+    template_problems,
+    template_version,
+)
+from .letterhead import (
+    LOGO_MAX_BYTES,
+    _checked_logo,
+    _letterhead_data,
+    _letterhead_from,
+    current_letterhead,
+    set_letterhead,
+)
 from .project_dates import REPLY_WITHIN_DAYS, award_dates, next_working_day
 from .roles import require_staff
 
-if TYPE_CHECKING:
-    pass
-
-S = ApplicationState
-KINDS: tuple[str, ...] = tuple(k.value for k in LetterKind)
-KIND_LABELS = {
-    "acknowledgement": "acknowledgement of receipt",
-    "ineligible": "ineligibility notice",
-    "award": "award letter",
-    "decline": "decline letter",
-}
-# The letter's code in its reference: USRG-IF-2026-1-003/AWD.
-KIND_PLURALS = {
-    "acknowledgement": "acknowledgements of receipt",
-    "ineligible": "ineligibility notices",
-    "award": "award letters",
-    "decline": "decline letters",
-}
-_CODES = {"acknowledgement": "ACK", "ineligible": "INE", "award": "AWD", "decline": "DEC"}
-# The layout new letters are printed with; letters registered without one were printed by
-# printing/letters_v1.py and are re-printed by it.
-LAYOUT = 2
-
-
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise WorkflowError(f"'{kind}' is not a kind of letter; the kinds are: {', '.join(KINDS)}.")
-    return kind
-
-
-# -- templates ----------------------------------------------------------------------------------
-def default_template(kind: str) -> TemplateText:
-    """The template text shipped in resources/letters/<kind>.txt ("Subject: ..." then the body)."""
-    text = resource_path("letters", f"{_kind(kind)}.txt").read_text(encoding="utf-8")
-    first, _, body = text.partition("\n")
-    return TemplateText(kind, 0, first.removeprefix("Subject:").strip(), body.strip("\n"))
-
-
-def _latest_row(session: Session, kind: str) -> LetterTemplate | None:
-    return session.scalar(
-        select(LetterTemplate)
-        .where(LetterTemplate.kind == kind)
-        .order_by(LetterTemplate.version.desc())
-        .limit(1)
-    )
-
-
-def current_template(session: Session, kind: str) -> TemplateText:
-    """The newest saved version of a kind's template, or the shipped default (version 0)."""
-    row = _latest_row(session, _kind(kind))
-    if row is None:
-        return default_template(kind)
-    return TemplateText(kind, row.version, row.subject, row.body)
-
-
-def template_version(session: Session, kind: str, version: int) -> TemplateText:
-    """One saved version of a template."""
-    row = session.scalar(
-        select(LetterTemplate).where(
-            LetterTemplate.kind == _kind(kind), LetterTemplate.version == version
-        )
-    )
-    if row is None:
-        raise WorkflowError(f"There is no version {version} of the {KIND_LABELS[kind]} template.")
-    return TemplateText(kind, row.version, row.subject, row.body)
-
-
-def template_problems(kind: str, subject: str, body: str) -> list[str]:
-    """Every reason a template text cannot be saved, each one sentence (empty when it is fine)."""
-    known = PLACEHOLDERS[_kind(kind)]
-    problems: list[str] = []
-    if not subject.strip():
-        problems.append("The subject is empty.")
-    if not body.strip():
-        problems.append("The letter text is empty.")
-    for part, text in (("subject", subject), ("letter text", body)):
-        for name in placeholders_in(text):
-            if name not in known:
-                problems.append(
-                    f"The placeholder {{{name}}} is not known; known placeholders: "
-                    + ", ".join(f"{{{k}}}" for k in known)
-                    + "."
-                )
-        stripped = PLACEHOLDER.sub("", text)
-        if "{" in stripped or "}" in stripped:
-            problems.append(
-                f"The {part} has a brace that does not make a placeholder; write placeholders "
-                "like {reference}."
-            )
-    return list(dict.fromkeys(problems))
-
-
-def save_template(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    body: str,
-    actor: Actor,
-    now: datetime,
-    seen_version: int | None = None,
-) -> int:
-    """Save a new version of a letter template; returns its version number.
-
-    Refused, naming it, when the text uses a placeholder the kind does not know; refused when
-    nothing changed. Letters already issued keep the version they were printed from.
-    `seen_version` is the version the editor opened (0: the shipped text): when someone saved a
-    newer one since, EditConflict names them and nothing is written.
-    """
-    require_staff(actor, "edit letter templates")
-    problems = template_problems(kind, subject, body)
-    if problems:
-        raise WorkflowError(problems[0])
-    subject, body = subject.strip(), body.strip("\n")
-    take_turn(session, f"letter template {kind}")
-    latest = _latest_row(session, kind)
-    if seen_version is not None and latest is not None and latest.version != seen_version:
-        raise edit_conflict(
-            session,
-            entity="letter_template",
-            entity_id=latest.id,
-            name=f"version {latest.version} of the {KIND_LABELS[kind]} template",
-            actions=("save_template",),
-        )
-    if latest is not None and (latest.subject, latest.body) == (subject, body):
-        raise WorkflowError(
-            f"The {KIND_LABELS[kind]} template is the same as version {latest.version}; "
-            "nothing to save."
-        )
-    version = (latest.version if latest else 0) + 1
-    row = LetterTemplate(
-        kind=kind,
-        version=version,
-        subject=subject,
-        body=body,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="letter_template",
-        entity_id=row.id,
-        action="save_template",
-        detail=f"{kind} template version {version}",
-    )
-    session.flush()
-    return version
-
-
-def _template_row_for_issue(
-    session: Session, kind: str, actor: Actor, now: datetime
-) -> LetterTemplate:
-    """The newest template row; the shipped default is saved as version 1 the first time."""
-    row = _latest_row(session, kind)
-    if row is not None:
-        return row
-    default = default_template(kind)
-    row = LetterTemplate(
-        kind=kind,
-        version=1,
-        subject=default.subject,
-        body=default.body,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-TEMPLATE_COLUMNS = [
-    Column("version", "Version", "int"),
-    Column("saved_at", "Saved", "datetime"),
-    Column("saved_by", "By"),
-    Column("subject", "Subject"),
-    Column("letters", "Letters issued", "int"),
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "KIND_PLURALS",
+    "LAYOUT",
+    "LOGO_MAX_BYTES",
+    "S",
+    "TEMPLATE_COLUMNS",
+    "_CODES",
+    "_checked_logo",
+    "_kind",
+    "_latest_row",
+    "_letterhead_data",
+    "_letterhead_from",
+    "_template_row_for_issue",
+    "current_letterhead",
+    "current_template",
+    "default_template",
+    "save_template",
+    "set_letterhead",
+    "template_history",
+    "template_problems",
+    "template_version",
 ]
-
-
-def template_history(session: Session, kind: str) -> Listing:
-    """Every saved version of a kind's template, newest first, with the letters that used it."""
-    used = (
-        select(IssuedLetter.template_id, func.count().label("n"))
-        .group_by(IssuedLetter.template_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            LetterTemplate.id,
-            LetterTemplate.version,
-            LetterTemplate.created_at,
-            User.display_name,
-            LetterTemplate.subject,
-            func.coalesce(used.c.n, 0),
-        )
-        .outerjoin(User, User.id == LetterTemplate.created_by_user_id)
-        .outerjoin(used, used.c.template_id == LetterTemplate.id)
-        .where(LetterTemplate.kind == _kind(kind))
-        .order_by(LetterTemplate.version.desc())
-    ).all()
-    from .dates import sast_minutes
-
-    return Listing(
-        f"{KIND_LABELS[kind].capitalize()} template versions",
-        TEMPLATE_COLUMNS,
-        [(v, sast_minutes(at), by or "", subj, int(n)) for _id, v, at, by, subj, n in rows],
-        ids=[r[0] for r in rows],
-    )
-
-
-# -- the letterhead -----------------------------------------------------------------------------
-def current_letterhead(session: Session) -> Letterhead:
-    """The active letterhead the administrator set (the first one if several are active)."""
-    row = session.scalar(
-        select(LetterheadRow).where(LetterheadRow.active.is_(True)).order_by(LetterheadRow.id)
-    )
-    if row is None:
-        raise WorkflowError("No letterhead is set; an administrator must set one first.")
-    return Letterhead(row.name, row.address, row.footer, row.logo_png)
-
-
-# Each registered letter keeps the letterhead it was printed on, logo included.
-LOGO_MAX_BYTES = 500_000
-
-
-def set_letterhead(
-    session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
-    name: str | None = None,
-    address: str | None = None,
-    footer: str | None = None,
-    logo_png: bytes | None = None,
-    remove_logo: bool = False,
-) -> Letterhead:
-    """Administrator: change the active letterhead (name, address block, footer, logo image).
-
-    Only the parts given change. Letters already issued keep the letterhead they were printed
-    on (it is in their register entry), so their re-prints do not change.
-    """
-    if actor.role != Role.ADMINISTRATOR:
-        raise PermissionDenied("Only an administrator may change the letterhead.")
-    row = session.scalar(
-        select(LetterheadRow).where(LetterheadRow.active.is_(True)).order_by(LetterheadRow.id)
-    )
-    if row is None:
-        raise WorkflowError("No letterhead is set; an administrator must set one first.")
-    if name is not None:
-        if not name.strip():
-            raise WorkflowError("The letterhead's name cannot be empty.")
-        if len(name.strip()) > 120:
-            raise WorkflowError("The letterhead's name is longer than 120 characters.")
-        row.name = name.strip()
-    if address is not None:
-        lines = [line.rstrip() for line in address.strip().splitlines()]
-        if len(lines) > 5:
-            raise WorkflowError("The address block has more than 5 lines; a letterhead fits 5.")
-        row.address = "\n".join(lines)
-    if footer is not None:
-        lines = [line.rstrip() for line in footer.strip().splitlines()]
-        if len(lines) > 2:
-            raise WorkflowError("The footer has more than 2 lines; a page fits 2.")
-        row.footer = "\n".join(lines)
-    if remove_logo:
-        row.logo_png = None
-    elif logo_png is not None:
-        row.logo_png = _checked_logo(logo_png)
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="letterhead",
-        entity_id=row.id,
-        action="set_letterhead",
-        detail=", ".join(
-            part
-            for part, given in (
-                ("name", name is not None),
-                ("address", address is not None),
-                ("footer", footer is not None),
-                (
-                    "logo removed" if remove_logo else "logo",
-                    remove_logo or logo_png is not None,
-                ),
-            )
-            if given
-        ),
-    )
-    session.flush()
-    return Letterhead(row.name, row.address, row.footer, row.logo_png)
-
-
-def _checked_logo(data: bytes) -> bytes:
-    if len(data) > LOGO_MAX_BYTES:
-        raise WorkflowError(
-            f"The logo is {len(data) // 1000:,} kB; a letterhead logo must be under "
-            f"{LOGO_MAX_BYTES // 1000:,} kB.".replace(",", " ")
-        )
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        raise WorkflowError("The logo must be a PNG or JPEG image.")
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception as exc:  # noqa: BLE001 - any decoding problem means a damaged image
-        raise WorkflowError("The logo image is damaged and cannot be read.") from exc
-    return data
-
-
-def _letterhead_data(letterhead: Letterhead) -> dict[str, str | None]:
-    logo = base64.b64encode(letterhead.logo_png).decode() if letterhead.logo_png else None
-    return {
-        "name": letterhead.name,
-        "address": letterhead.address,
-        "footer": letterhead.footer,
-        "logo_png": logo,
-    }
-
-
-def _letterhead_from(data: dict[str, str | None]) -> Letterhead:
-    logo = data.get("logo_png")
-    return Letterhead(
-        data["name"] or "",
-        data["address"] or "",
-        data["footer"] or "",
-        base64.b64decode(logo) if logo else None,
-    )
 
 
 # -- what a letter says, from the database ------------------------------------------------------
