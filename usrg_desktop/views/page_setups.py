@@ -1,6 +1,6 @@
 """The setup of each list page of the main window (its action buttons, what opening a row
 does), each a function here that imports its screen's module only when the page is first
-built, so start-up does not load every screen; `main_window.AREAS` names these functions."""
+built, so start-up does not load every screen; `areas.AREAS` names these functions."""
 
 from __future__ import annotations
 
