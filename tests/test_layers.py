@@ -171,3 +171,26 @@ def test_no_screen_digs_a_refusal_out_of_its_cause():
         if isinstance(node, ast.Attribute) and node.attr == "__cause__"
     }
     assert digging == set()
+
+
+def test_every_workflow_module_lives_in_its_area_package():
+    """workflows/ is grouped by area (docs/architecture.md, "Where things live"): a new module
+    goes into the package of its area, so the folder names alone say where a behaviour is."""
+    workflows = PACKAGE / "workflows"
+    loose = sorted(p.name for p in workflows.glob("*.py") if p.name != "__init__.py")
+    assert loose == [], f"modules loose in workflows/ (move each into its area's package): {loose}"
+    packages = sorted(p.name for p in workflows.iterdir() if (p / "__init__.py").exists())
+    assert packages == [
+        "awards",
+        "demo",
+        "directory",
+        "grants",
+        "letters",
+        "mail",
+        "meetings",
+        "reviews",
+        "system",
+    ]
+    for name in packages:
+        doc = ast.get_docstring(ast.parse((workflows / name / "__init__.py").read_text()))
+        assert doc, f"workflows/{name}/__init__.py says in a docstring what the area holds"

@@ -12,10 +12,15 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import TODAY
-from usrg_desktop.workflows import Listing, administration, awards, directory, grants, meetings
-from usrg_desktop.workflows import reviews as reviews_lists
-from usrg_desktop.workflows.dates import iso_date, quarter_label, sast_minutes
-from usrg_desktop.workflows.export import write_csv, write_listing_file, write_xlsx
+from usrg_desktop.workflows import Listing
+from usrg_desktop.workflows.awards import listings as awards
+from usrg_desktop.workflows.directory import listings as directory
+from usrg_desktop.workflows.grants import listings as grants
+from usrg_desktop.workflows.meetings import listings as meetings
+from usrg_desktop.workflows.reviews import listings as reviews_lists
+from usrg_desktop.workflows.system import administration
+from usrg_desktop.workflows.system.dates import iso_date, quarter_label, sast_minutes
+from usrg_desktop.workflows.system.export import write_csv, write_listing_file, write_xlsx
 
 LISTS = {
     "applications": grants.application_listing,
@@ -190,10 +195,21 @@ def test_meeting_quarters_read_like_2027_q1(demo_db):
 
 
 def test_lists_do_not_import_qt_or_sqlalchemy():
-    modules = "grants, reviews, awards, meetings, directory, administration, export"
+    modules = [
+        f"usrg_desktop.workflows.{m}"
+        for m in (
+            "grants.listings",
+            "reviews.listings",
+            "awards.listings",
+            "meetings.listings",
+            "directory.listings",
+            "system.administration",
+            "system.export",
+        )
+    ]
     code = (
         "import sys\n"
-        f"from usrg_desktop.workflows import {modules}\n"
+        f"import {', '.join(modules)}\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy'))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
