@@ -1,5 +1,6 @@
-"""The agenda editor's dialog to add or edit one agenda item (title, kind, purpose,
-presenter, minutes, its day and place); a refusal shows next to its field."""
+"""The agenda editor's dialog to add or edit one agenda item (its day, type, title,
+presenter, duration, purpose and description; a new one goes after the item selected); a
+refusal shows next to its field."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 first come, fitted to the table's width until the user sizes one by hand, the hand-sized
 widths remembered for the list, and columns kept hidden (out of sight and out of exports).
 
-`ListPageColumns` is a part of `views/list_page.ListPage` (a base class it adds to `QWidget`);
+`ListPageColumns` is a part of `views/list_page.ListPage` (its second base class, beside `QWidget`);
 the widths themselves are worked out by `views/list_columns.py`.
 """
 

@@ -2,8 +2,8 @@
 amount, conditions or reasons, feedback), the live budget they leave, and recording them
 through the state machine with every refusal listed as a sentence.
 
-`RankingDecisions` is a part of `views/ranking_view.RankingWindow` (a base class it adds to
-`QWidget`); the decision panel beside the table calls its `decide` and `note`.
+`RankingDecisions` is a part of `views/ranking_view.RankingWindow` (its second base class,
+beside `QWidget`); the decision panel beside the table calls its `decide` and `note`.
 """
 
 from __future__ import annotations

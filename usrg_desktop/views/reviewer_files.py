@@ -2,8 +2,8 @@
 preview, anything else with the system's viewer), the signed scores file written to send
 back, and the Excel scoring sheet saved and loaded.
 
-`ReviewerFiles` is a part of `views/reviewer_mode.ReviewerWindow` (a base class it adds to
-`QMainWindow`); it uses the window's session, packet, current application and status bar.
+`ReviewerFiles` is a part of `views/reviewer_mode.ReviewerWindow` (its second base class,
+beside `QMainWindow`); it uses the window's session, packet, current application and status bar.
 """
 
 from __future__ import annotations
