@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..workflows import minutes as wf
-from ..workflows.dates import utc_now
+from ..workflows.meetings import minutes as wf
+from ..workflows.system.dates import utc_now
 from .date_fields import qdate
 from .form_feedback import add_field_errors
 from .operations import Refused, perform

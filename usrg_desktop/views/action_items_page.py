@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..domain.meetings import ActionStatus
-from ..workflows import minutes as wf
-from ..workflows.dates import utc_now
+from ..workflows.meetings import minutes as wf
+from ..workflows.system.dates import utc_now
 from .operations import perform
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.meetings import AgendaItemKind, AgendaPurpose
-from ..workflows import agenda as wf
-from ..workflows.dates import utc_now
+from ..workflows.meetings import agenda as wf
+from ..workflows.system.dates import utc_now
 from .form_feedback import add_field_errors
 from .operations import Refused, perform
 from .unsaved import GuardedDialog

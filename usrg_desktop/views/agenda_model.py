@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from ..workflows import agenda as wf
+from ..workflows.meetings import agenda as wf
 
 MIME_TYPE = "application/x-usrg-agenda-item"
 AnyIndex = QModelIndex | QPersistentModelIndex

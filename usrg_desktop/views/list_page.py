@@ -43,7 +43,7 @@ from .list_page_columns import ListPageColumns
 from .table_model import ListingTableModel, haystacks_of
 
 if TYPE_CHECKING:
-    from ..workflows.export import Written
+    from ..workflows.system.export import Written
     from .worker import Ticket, Worker
 
 FILTER_PLACEHOLDER = "Filter… (Ctrl+F)"
@@ -486,7 +486,7 @@ class ListPage(QWidget, ListPageColumns):
 
         Columns go in the order they are shown, also after the user dragged one elsewhere.
         """
-        from ..workflows.export import write_listing_file
+        from ..workflows.system.export import write_listing_file
 
         header = self.table.horizontalHeader()
         order = [

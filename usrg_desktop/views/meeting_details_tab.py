@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.meetings import MeetingStatus as MS
-from ..workflows import meeting_plans as mp
-from ..workflows.dates import utc_now
+from ..workflows.meetings import meeting_plans as mp
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .operations import Refused, perform
 

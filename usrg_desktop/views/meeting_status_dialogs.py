@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
-from ..workflows import meeting_plans as mp
-from ..workflows.dates import utc_now
+from ..workflows.meetings import meeting_plans as mp
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
 from .operations import Refused, confirm, perform

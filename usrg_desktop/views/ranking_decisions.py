@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from ..money import format_zar, parse_zar
 from ..storage import Database
-from ..workflows import scoring
-from ..workflows.dates import utc_now
-from ..workflows.reviews import DecisionRequest, record_decisions
+from ..workflows.reviews import scoring
+from ..workflows.reviews.listings import DecisionRequest, record_decisions
+from ..workflows.system.dates import utc_now
 from .decision_panel import DecisionPanel
 from .form_feedback import ERROR_STYLE, set_error
 from .operations import confirm

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from ..counting import counted
 from ..money import format_zar
 from ..storage import Database
-from ..workflows import scoring
-from ..workflows.export import write_listing_file
+from ..workflows.reviews import scoring
+from ..workflows.system.export import write_listing_file
 from .decision_panel import DECISION_TEXT, DecisionPanel, score_text
 from .form_feedback import error_label
 from .operations import read

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from .. import clock
 from ..counting import counted
 from ..workflows import WorkflowError
-from ..workflows.review_packets import Packet, read_attachment, safe_file_name
-from ..workflows.reviewer_session import ReviewerSession, load_sheet, sheet_from_packet
+from ..workflows.reviews.review_packets import Packet, read_attachment, safe_file_name
+from ..workflows.reviews.reviewer_session import ReviewerSession, load_sheet, sheet_from_packet
 from .pdf_preview import PdfPreview
 from .window_size import close_keys, fit_on_screen
 
