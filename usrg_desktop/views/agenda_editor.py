@@ -4,40 +4,25 @@ Every change goes through one workflow call in one unit of work (workflows/meeti
 the
 screen then reads the agenda again, so the start times shown are always the ones computed from
 the database. Items are dragged within a day or to the other day's table; the tables' model
-turns a drop into `move_agenda_item`.
+(`views/agenda_model.py`) turns a drop into `move_agenda_item`. Adding or editing an item is
+`views/agenda_item_dialog.py`; this module still offers `AgendaDayModel` and
+`AgendaItemDialog` to older imports.
 """
 
 from __future__ import annotations
 
-import struct
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
-    QEvent,
-    QMimeData,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -45,313 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.meetings import AgendaItemKind, AgendaPurpose
 from ..storage import StorageError
 from ..workflows import WorkflowError
 from ..workflows.meetings import agenda as wf
 from ..workflows.system.dates import utc_now
 from ..workflows.system.export import write_listing_file
-from .form_feedback import add_field_errors
+from .agenda_item_dialog import WARNING_STYLE, AgendaItemDialog
+from .agenda_model import AgendaDayModel
 from .list_page import EXPORT_FILTERS
-from .operations import Refused, confirm, perform, read
-from .unsaved import GuardedDialog
+from .operations import confirm, perform, read
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-MIME_TYPE = "application/x-usrg-agenda-item"
-WARNING_STYLE = "color: #b00020; font-weight: bold;"
 OVERDUE_COLOUR = QColor("#b00020")
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def encode_item(item_id: int) -> QMimeData:
-    """The drag payload of one agenda item: its id."""
-    data = QMimeData()
-    data.setData(MIME_TYPE, QByteArray(struct.pack(">q", item_id)))
-    return data
-
-
-def decode_item(data: QMimeData) -> int | None:
-    """The agenda item id a drag carries, or None for anything else."""
-    if not data.hasFormat(MIME_TYPE):
-        return None
-    raw = bytes(data.data(MIME_TYPE).data())
-    return struct.unpack(">q", raw)[0] if len(raw) == 8 else None
-
-
-class AgendaDayModel(QAbstractTableModel):
-    """One day's agenda items as rows; a drop of an item asks for a move by signal."""
-
-    COL_START, COL_END, COL_MINUTES, COL_KIND, COL_TITLE, COL_PRESENTER, COL_PURPOSE = range(7)
-    HEADERS = ("Start", "End", "Min.", "Type", "Title", "Presenter", "Purpose")
-
-    # item id, target day, 1-based position in the target day (after the item left its place)
-    move_requested = Signal(int, int, int)
-
-    def __init__(self, day: int, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.day = day
-        self.items: list[wf.AgendaRow] = []
-
-    def set_items(self, items: list[wf.AgendaRow]) -> None:
-        """Show these rows (a model reset)."""
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """The number of items of the day."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Start, end, minutes, type, title, presenter, purpose."""
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        """Column headings."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """The text of a cell."""
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                item.starts,
-                item.ends,
-                str(item.duration_minutes),
-                item.kind.capitalize(),
-                item.title,
-                item.presenter,
-                item.purpose,
-            )[column]
-        if role == Qt.ItemDataRole.UserRole:
-            return item.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column <= self.COL_MINUTES:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TITLE:
-            return item.description or item.title
-        if role == Qt.ItemDataRole.FontRole and item.kind in ("break", "lunch"):
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Rows can be dragged; drops go between rows (the view turns 'on a row' into before)."""
-        if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        return (
-            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        )
-
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
-        """Items are moved, never copied."""
-        return Qt.DropAction.MoveAction
-
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
-        """Items are moved, never copied."""
-        return Qt.DropAction.MoveAction
-
-    def mimeTypes(self) -> list[str]:  # noqa: N802
-        """The one drag format: an agenda item's id."""
-        return [MIME_TYPE]
-
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
-        """The dragged row's item id."""
-        rows = sorted({i.row() for i in indexes if i.isValid()})
-        return encode_item(self.items[rows[0]].id) if rows else QMimeData()
-
-    def dropMimeData(  # noqa: N802
-        self,
-        data: QMimeData,
-        action: Qt.DropAction,
-        row: int,
-        column: int,
-        parent: AnyIndex,
-    ) -> bool:
-        """Turn a drop at `row` (or on `parent`'s row) into a move request."""
-        item_id = decode_item(data)
-        if item_id is None or action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
-            return False
-        if row < 0:
-            row = parent.row() if parent.isValid() else len(self.items)
-        ids = [i.id for i in self.items]
-        if item_id in ids and ids.index(item_id) < row:
-            row -= 1  # the item leaves its old place above the drop point first
-        if item_id in ids and ids.index(item_id) == row:
-            return False
-        self.move_requested.emit(item_id, self.day, row + 1)
-        # The screen re-reads the agenda; nothing for the view to remove from this model.
-        return False
-
-
-class AgendaItemDialog(GuardedDialog):
-    """Add or edit one agenda item; refusals are shown next to their fields."""
-
-    def __init__(self, editor: AgendaEditor, item: wf.AgendaRow | None, day: int) -> None:
-        super().__init__(editor)
-        self.editor = editor
-        self.item = item
-        # A new item goes after the one selected when Add was pressed (see _position_on).
-        self.after = editor.current_item() if item is None else None
-        self.setWindowTitle("Edit agenda item" if item else "Add agenda item")
-        self.day_combo = QComboBox()
-        self.day_combo.addItems(["Day 1", "Day 2"])
-        self.day_combo.setCurrentIndex(day - 1)
-        self.day_combo.setEnabled(item is None)
-        self.kind_combo = QComboBox()
-        for kind in AgendaItemKind:
-            self.kind_combo.addItem(kind.value.capitalize(), kind.value)
-        self.title_edit = QLineEdit()
-        self.title_edit.setMaxLength(300)
-        self.presenter_edit = QLineEdit()
-        self.presenter_edit.setMaxLength(200)
-        self.minutes_spin = QSpinBox()
-        self.minutes_spin.setRange(1, wf.MAX_DURATION_MINUTES)
-        self.minutes_spin.setSingleStep(5)
-        self.minutes_spin.setSuffix(" min")
-        self.minutes_spin.setValue(30)
-        self.purpose_combo = QComboBox()
-        for purpose in AgendaPurpose:
-            self.purpose_combo.addItem(purpose.value.capitalize(), purpose.value)
-        self.description_edit = QPlainTextEdit()
-        self.description_edit.setFixedHeight(70)
-        if item is None and editor.models[day - 1].rowCount():
-            # A day already opened by its welcome goes on with sessions.
-            self.kind_combo.setCurrentIndex(self.kind_combo.findData(AgendaItemKind.SESSION.value))
-        if item is not None:
-            self.kind_combo.setCurrentIndex(self.kind_combo.findData(item.kind))
-            self.title_edit.setText(item.title)
-            self.presenter_edit.setText(item.presenter)
-            self.minutes_spin.setValue(item.duration_minutes)
-            self.purpose_combo.setCurrentIndex(self.purpose_combo.findData(item.purpose))
-            self.description_edit.setPlainText(item.description)
-        self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
-        for key, label, widget in (
-            ("day", "&Day", self.day_combo),
-            ("kind", "&Type", self.kind_combo),
-            ("title", "T&itle", self.title_edit),
-            ("presenter", "&Presenter", self.presenter_edit),
-            ("duration_minutes", "D&uration", self.minutes_spin),
-            ("purpose", "Pu&rpose", self.purpose_combo),
-            ("description", "D&escription", self.description_edit),
-        ):
-            error = QLabel("")
-            error.setStyleSheet(WARNING_STYLE)
-            error.setObjectName(f"error_{key}")
-            error.setVisible(False)
-            self.errors[key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            box.addWidget(error)
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, box)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.general_error = QLabel("")
-        self.general_error.setStyleSheet(WARNING_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.setVisible(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.title_edit.setFocus()
-        self.resize(480, self.sizeHint().height())
-        self._opened = self.values()
-        # Cancel, Escape or × with the item changed asks Save / Discard / Cancel.
-        self.guard_unsaved(self.windowTitle)
-
-    def has_unsaved_changes(self) -> bool:
-        """The form differs from the item as opened (see views/unsaved.py)."""
-        return self.values() != self._opened
-
-    def unsaved_what(self) -> str:
-        """What is unsaved, for the question."""
-        return "the new agenda item" if self.item is None else "the changes to the agenda item"
-
-    def _position_on(self, day: int) -> int | None:
-        """Where a new item goes: just after the item selected when Add was pressed, if it is
-        on that day; otherwise at the day's end (None)."""
-        after = self.after
-        return after.position + 1 if after is not None and after.day == day else None
-
-    def values(self) -> dict[str, Any]:
-        """What the form holds, as the workflow's keyword arguments."""
-        return {
-            "kind": self.kind_combo.currentData(),
-            "title": self.title_edit.text(),
-            "presenter": self.presenter_edit.text(),
-            "duration_minutes": self.minutes_spin.value(),
-            "purpose": self.purpose_combo.currentData(),
-            "description": self.description_edit.toPlainText(),
-        }
-
-    def save(self) -> bool:
-        """Run add or edit; close when it is done (True), else show why next to the fields."""
-        for label in self.errors.values():
-            label.setVisible(False)
-        self.general_error.setVisible(False)
-        window = self.editor.main_window
-        values = self.values()
-        try:
-            if self.item is None:
-                day = self.day_combo.currentIndex() + 1
-                position = self._position_on(day)
-                # Lambdas: the item's `title` is not perform's box title.
-                _ok, new_id = perform(
-                    self,
-                    window.db,
-                    lambda s: wf.add_agenda_item(
-                        s,
-                        meeting_id=self.editor.meeting_id,
-                        actor=window.actor,
-                        now=utc_now(),
-                        day=day,
-                        position=position,
-                        **values,
-                    ),
-                    quiet=True,
-                )
-            else:
-                item = self.item
-                perform(
-                    self,
-                    window.db,
-                    lambda s: wf.edit_agenda_item(
-                        s,
-                        item_id=item.id,
-                        actor=window.actor,
-                        now=utc_now(),
-                        seen_version=item.version,
-                        **values,
-                    ),
-                    quiet=True,
-                )
-                new_id = self.item.id
-        except Refused as refused:
-            if refused.errors:
-                add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            else:
-                self.general_error.setText(str(refused))
-                self.general_error.setVisible(True)
-            return False
-        self.saved_id = new_id
-        self.accept()
-        self.editor.reload(select_id=new_id)
-        return True
 
 
 class AgendaEditor(QWidget):

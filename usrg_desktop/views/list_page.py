@@ -1,4 +1,8 @@
-"""A list page: title, filter-as-you-type, a sortable table, a row count and Export…."""
+"""A list page: title, filter-as-you-type, a sortable table, a row count and Export….
+
+How its columns are sized, fitted, remembered and hidden is its part in
+`views/list_page_columns.py`.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +39,7 @@ from PySide6.QtWidgets import (
 from ..counting import counted_plural
 from ..storage import StorageError
 from ..workflows import Listing, WorkflowError
-from .list_columns import fitted_widths, natural_widths
-from .remembered import remember_widths, remembered_widths
+from .list_page_columns import ListPageColumns
 from .table_model import ListingTableModel, haystacks_of
 
 if TYPE_CHECKING:
@@ -59,7 +62,7 @@ def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-class ListPage(QWidget):
+class ListPage(QWidget, ListPageColumns):
     """One list of an area: loads its Listing once, on first show, from `loader`.
 
     With a `worker` (views/worker.py; the main window gives its own) the loader runs on the
@@ -318,74 +321,6 @@ class ListPage(QWidget):
                     self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
                 )
         self.table.verticalScrollBar().setValue(scroll)
-
-    def size_columns(self) -> None:
-        """Size columns to their heading and a sample of rows, so a long list opens at once;
-        columns the user sized by hand (this list, an earlier day) keep that width."""
-        self._natural = natural_widths(self.table, self.model)
-        keys = [column.key for column in self.model.columns]
-        kept = remembered_widths(self.objectName(), keys) if not self._user_sized else None
-        if kept is not None:
-            self._user_sized = True
-            self._resize_sections([kept[key] for key in keys])
-            return
-        self._fit_columns()
-
-    def fit_columns_again(self) -> None:
-        """Forget the widths sized by hand and fit the columns to the window again."""
-        self._user_sized = False
-        remember_widths(self.objectName(), None)
-        self.size_columns()
-
-    def _resize_sections(self, widths: list[int]) -> None:
-        header = self.table.horizontalHeader()
-        self._sizing = True
-        try:
-            for n, width in enumerate(widths):
-                if width and not self.table.isColumnHidden(n):
-                    header.resizeSection(n, width)
-        finally:
-            self._sizing = False
-
-    def _fit_columns(self) -> None:
-        """Fit the columns to the table's width (list_columns.fitted_widths), until the user
-        sizes one by hand."""
-        if self._user_sized or not self._natural:
-            return
-        widths = fitted_widths(self.model.columns, self._natural, self.table.viewport().width())
-        self._resize_sections(widths)
-
-    def hide_column(self, key: str) -> None:
-        """Keep a column out of sight and out of exports (a line's target for its action, say),
-        without counting as the user sizing columns by hand. Asked before the rows came, the
-        column is hidden as they arrive, before the columns are sized."""
-        self._hidden_keys.add(key)
-        if self._hide_known_columns():
-            self.size_columns()
-
-    def _hide_known_columns(self) -> bool:
-        """Hide the columns asked hidden that the listing has; True if one was shown."""
-        changed = False
-        self._sizing = True
-        try:
-            for n, column in enumerate(self.model.columns):
-                if column.key in self._hidden_keys and not self.table.isColumnHidden(n):
-                    self.table.setColumnHidden(n, True)
-                    changed = True
-        finally:
-            self._sizing = False
-        return changed
-
-    def _on_section_resized(self, *_args: object) -> None:
-        if not self._sizing and self.loaded:
-            # Sized by hand: kept for this list from now on (Fit the columns undoes it).
-            self._user_sized = True
-            header = self.table.horizontalHeader()
-            widths = {
-                column.key: 0 if self.table.isColumnHidden(n) else header.sectionSize(n)
-                for n, column in enumerate(self.model.columns)
-            }
-            remember_widths(self.objectName(), widths)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Refit the columns as the table is resized; Down in the filter box enters the results."""

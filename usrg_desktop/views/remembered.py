@@ -6,7 +6,7 @@ Only the program's own windows are remembered (classes defined under `usrg_deskt
 Qt's message boxes, file or print dialogs. The main window keeps its own geometry
 (`MainWindow.save_settings`); its splitters are remembered here like any other. A list's
 column widths, once the user sizes one by hand, are kept here too (`remember_widths`, used by
-views/list_page.py). The settings
+views/list_page_columns.py). The settings
 are the ones the program was started with (the user's, or a scratch folder for the self-test
 and the tests), so a test never writes the real user's settings.
 """
