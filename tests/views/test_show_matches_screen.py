@@ -1,7 +1,7 @@
-"""`usrg applications show` and `usrg awards show` print what the detail screens show for the
-same record: the same heading, facts, rows and history (with the award's events, and the
-applicant named the same way), on both engines. The screens are real widgets; the command line
-runs as a user would run it."""
+"""`usrg applications show`, `usrg awards show`, `usrg meetings show` and `usrg rounds show` print
+what the detail screens show for the same record: the same heading, facts, rows and history
+(with the award's events, and the applicant named the same way), on both engines. The screens
+are real widgets; the command line runs as a user would run it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from tests.workflows.meeting_helpers import demo_actor
@@ -158,3 +160,85 @@ def test_awards_show_prints_what_the_award_screen_shows(
             assert printed[0].isdigit()
             assert printed[1:] == [word for cell in row for word in cell.split()]
     assert any(cells[4] and cells[5] == "paid" for cells in _cells(screen.tranches))
+
+
+def test_meetings_show_prints_what_the_meeting_screen_shows(qtbot, window, any_demo_db, capsys):
+    from usrg_desktop.domain.meetings import Meeting
+    from usrg_desktop.views.meeting_screen import MeetingScreen, open_meeting
+
+    with any_demo_db.reading() as s:
+        # A cancelled meeting too, where there is one: its status line carries the reason.
+        meetings = s.execute(select(Meeting.id, Meeting.number).order_by(Meeting.number)).all()
+    assert meetings
+    for meeting_id, number in (meetings[0], meetings[-1]):
+        screen = open_meeting(window, meeting_id)
+        assert isinstance(screen, MeetingScreen)
+        assert usrg(any_demo_db, "meetings", "show", str(number)) == 0
+        lines = capsys.readouterr().out.splitlines()
+
+        assert lines[0] == screen.title.text() and str(number) in lines[0]
+        for caption, label in (
+            ("Host city:", screen.host_label),
+            ("Dates:", screen.dates_label),
+            ("Venue:", screen.venue_label),
+            ("Status:", screen.status_label),
+        ):
+            printed = next(line for line in lines if line.startswith(caption))
+            assert printed[len(caption) :].strip() == label.text(), caption
+        details = screen.details.fields
+        for caption, key in (("Site:", "exposure_site"), ("Contact:", "exposure_contact")):
+            printed = next(line for line in lines if line.startswith(caption))
+            assert printed[len(caption) :].strip() == details[key].text(), caption
+        purpose = lines.index(next(line for line in lines if line.startswith("Purpose:")))
+        assert details["exposure_purpose"].toPlainText().splitlines()[0] in lines[purpose]
+
+
+def test_rounds_show_prints_what_the_round_form_shows(qtbot, window, any_demo_db, capsys):
+    from usrg_desktop.domain.grants import Round
+    from usrg_desktop.views.round_dialog import RoundDialog
+
+    with any_demo_db.reading() as s:
+        round_id, name = s.execute(select(Round.id, Round.name).order_by(Round.id)).first()
+    dialog = RoundDialog(any_demo_db, window.actor, round_id=round_id, today=window.today)
+    qtbot.addWidget(dialog)
+    assert usrg(any_demo_db, "rounds", "show", name) == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    assert lines[0] == dialog.windowTitle() == f"Round — {name}"
+
+    def value(caption: str) -> str:
+        return next(line for line in lines if line.startswith(caption))[len(caption) :].strip()
+
+    def items(caption: str) -> list[str]:
+        start = lines.index(caption) + 1
+        found = []
+        for line in lines[start:]:
+            if not line.startswith("  - "):
+                break
+            found.append(line[4:])
+        return found
+
+    assert value("Status:") == dialog.findChild(QLabel, "roundStatus").text()
+    assert value("Name:") == dialog.name_edit.text()
+    assert value("Opens:") == dialog.opens_edit.date().toString("yyyy-MM-dd")
+    assert value("Budget:") == dialog.budget_edit.text()
+    assert value("Cap per grant:") == dialog.cap_edit.text()
+    assert value("Reviews needed:") == str(dialog.reviews_spin.value())
+    assert value("Rubric:") == dialog.rubric_combo.currentText()
+    assert items("Themes:") == dialog.themes_edit.toPlainText().splitlines()
+    checks = [dialog.checks_list.item(i).text() for i in range(dialog.checks_list.count())]
+    assert items("Screening checklist:") == checks
+    ticked = [
+        dialog.bodies_list.item(i).text()
+        for i in range(dialog.bodies_list.count())
+        if dialog.bodies_list.item(i).checkState() == Qt.CheckState.Checked
+    ]
+    assert items("Admitted bodies:") == (ticked or ["(member cities only)"])
+
+
+def test_show_names_what_is_not_there(any_demo_db, capsys):
+    assert usrg(any_demo_db, "meetings", "show", "999") != 0
+    assert "There is no meeting number 999." in capsys.readouterr().err
+    assert usrg(any_demo_db, "rounds", "show", "No such round") != 0
+    err = capsys.readouterr().err
+    assert "There is no round 'No such round'" in err and "Traceback" not in err

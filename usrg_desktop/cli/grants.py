@@ -57,6 +57,19 @@ def cmd_rounds_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rounds_show(args: argparse.Namespace) -> int:
+    """Print what the round form shows: status, dates, money, rubric, bodies, checks, themes."""
+    from ..clock import today
+    from ..workflows.grants.round_reading import find_round, round_form_opening
+
+    with open_db(args).reading() as session:
+        opening = round_form_opening(
+            session, round_id=find_round(session, args.round), today=today()
+        )
+    sys.stdout.write(opening.as_text())
+    return 0
+
+
 # The command-line option of each field of the round form, for messages that name it.
 _ROUND_OPTIONS = {
     "name": "--name",
@@ -254,6 +267,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing = rounds_sub.add_parser("list", parents=[common], help="list the rounds")
     add_format(listing)
     listing.set_defaults(handler=cmd_rounds_list)
+    show = rounds_sub.add_parser("show", parents=[common], help="one round, as its form shows it")
+    show.add_argument("round", help="the round's id or name")
+    show.set_defaults(handler=cmd_rounds_show)
     create = rounds_sub.add_parser(
         "create", parents=[common], help="set up a new round in draft (needs --user)"
     )

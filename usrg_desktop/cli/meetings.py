@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -349,6 +350,18 @@ def cmd_meetings_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meetings_show(args: argparse.Namespace) -> int:
+    """Print what the meeting screen shows: heading, host, days, venue, status, the visit."""
+    from ..workflows.meetings.meeting_records import meeting_details, meeting_id_for_number
+
+    with open_db(args).reading() as session:
+        shown = meeting_details(
+            session, meeting_id=meeting_id_for_number(session, number=args.number)
+        )
+    sys.stdout.write(shown.as_text())
+    return 0
+
+
 def cmd_meetings_ics(args: argparse.Namespace) -> int:
     """Write a meeting's calendar file (.ics): its two days and the exposure visit."""
     from ..workflows.meetings.calendar import meeting_ics
@@ -514,6 +527,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing = meetsub.add_parser("list", parents=[common], help="every meeting")
     add_format(listing)
     listing.set_defaults(handler=cmd_meetings_list)
+    show = meetsub.add_parser("show", parents=[common], help="one meeting, as its screen shows it")
+    show.add_argument("number", type=int, metavar="N", help="the meeting's number")
+    show.set_defaults(handler=cmd_meetings_show)
     ics = meetsub.add_parser("ics", parents=[common], help="write a meeting's calendar file (.ics)")
     ics.add_argument("--meeting", type=int, required=True, metavar="N", help="meeting number")
     ics.add_argument("--out", required=True, metavar="FILE.ics", help="where to write it")

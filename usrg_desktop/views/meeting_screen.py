@@ -318,17 +318,13 @@ class MeetingScreen(QWidget):
             return
         self.meeting = m
         self.setWindowTitle(f"Meeting {m.number} — {m.quarter.label}, {m.host}")
-        self.title.setText(f"USRG meeting {m.number} — {m.quarter.label}")
-        self.host_label.setText(f"{m.host} ({m.host_official_name})")
-        self.dates_label.setText(
-            f"{m.starts_on:%a %d %b %Y} {m.day1_start:%H:%M}–{m.day1_end:%H:%M} and "
-            f"{m.ends_on:%a %d %b %Y} {m.day2_start:%H:%M}–{m.day2_end:%H:%M}"
-        )
-        self.venue_label.setText(m.venue or "(not set yet)")
-        status = m.status.capitalize()
-        if m.status == MS.CANCELLED.value:
-            status += f": {m.cancelled_reason}"
-        self.status_label.setText(status)
+        self.title.setText(m.heading)
+        for (_caption, text), label in zip(
+            m.facts,
+            (self.host_label, self.dates_label, self.venue_label, self.status_label),
+            strict=True,
+        ):
+            label.setText(text)
         self.status_label.setStyleSheet(
             f"color: {STATUS_COLOURS.get(m.status, 'palette(text)')}; font-weight: bold;"
         )

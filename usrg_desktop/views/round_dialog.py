@@ -76,9 +76,9 @@ class RoundDialog(GuardedDialog):
         today = today or clock.today()
         opening = read(db, rounds.round_form_opening, round_id=round_id, today=today)
         rubrics, bodies, form = opening.rubrics, opening.bodies, opening.form
-        status, n_apps, prefix = opening.status, opening.applications, opening.reference_prefix
+        status, n_apps = opening.status, opening.applications
         self.seen_version = opening.version
-        self.setWindowTitle("New round" if round_id is None else f"Round — {form.name}")
+        self.setWindowTitle(opening.title)
 
         self.name_edit = QLineEdit(form.name)
         self.name_edit.setPlaceholderText("Innovation Fund 2027 Round 1")
@@ -193,8 +193,7 @@ class RoundDialog(GuardedDialog):
 
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        status_text = status if not prefix else f"{status}; references {prefix}nnn"
-        status_label = QLabel(status_text)
+        status_label = QLabel(opening.status_line)
         status_label.setObjectName("roundStatus")
         layout.addRow("Status", status_label)
         for field, label, widget in (

@@ -74,6 +74,72 @@ class MeetingDetails:
         """'USRG meeting 51 (2027 Q1), eThekwini'."""
         return f"USRG meeting {self.number} ({self.quarter.label}), {self.host}"
 
+    # -- the meeting screen's texts, printed the same by `usrg meetings show` ----------------
+    @property
+    def heading(self) -> str:
+        """'USRG meeting 51 — 2027 Q1'."""
+        return f"USRG meeting {self.number} — {self.quarter.label}"
+
+    @property
+    def host_line(self) -> str:
+        """'eThekwini (eThekwini Metropolitan Municipality)'."""
+        return f"{self.host} ({self.host_official_name})"
+
+    @property
+    def dates_line(self) -> str:
+        """Both days with their times: 'Thu 11 Mar 2027 09:00–17:00 and Fri 12 Mar 2027 …'."""
+        return (
+            f"{self.starts_on:%a %d %b %Y} {self.day1_start:%H:%M}–{self.day1_end:%H:%M} and "
+            f"{self.ends_on:%a %d %b %Y} {self.day2_start:%H:%M}–{self.day2_end:%H:%M}"
+        )
+
+    @property
+    def venue_line(self) -> str:
+        return self.venue or "(not set yet)"
+
+    @property
+    def status_line(self) -> str:
+        """'Planned', or 'Cancelled: <the reason>'."""
+        status = self.status.capitalize()
+        if self.status == MS.CANCELLED.value:
+            status += f": {self.cancelled_reason}"
+        return status
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """The screen's facts under the heading, caption and text, in order."""
+        return [
+            ("Host city:", self.host_line),
+            ("Dates:", self.dates_line),
+            ("Venue:", self.venue_line),
+            ("Status:", self.status_line),
+        ]
+
+    @property
+    def visit(self) -> list[tuple[str, str]]:
+        """The Details tab's exposure visit, caption and text, in order."""
+        return [
+            ("Site:", self.exposure_site),
+            ("Purpose:", self.exposure_purpose),
+            ("Transport:", self.exposure_transport),
+            ("Contact:", self.exposure_contact),
+        ]
+
+    def as_text(self) -> str:
+        """What the meeting screen shows, as `usrg meetings show` prints it."""
+        width = max(len(caption) for caption, _ in self.facts + self.visit)
+
+        def lines(pairs: list[tuple[str, str]]) -> list[str]:
+            out = []
+            for caption, text in pairs:
+                first, *rest = (text or "").splitlines() or [""]
+                out.append(f"{caption.ljust(width)}  {first}".rstrip())
+                out += [" " * (width + 2) + more for more in rest]
+            return out
+
+        out = [self.heading, *lines(self.facts), "", "Exposure visit:", *lines(self.visit)]
+        return "\n".join(out) + "\n"
+
 
 # -- loading --------------------------------------------------------------------------------------
 def _check_role(actor: Actor, doing: str) -> None:
