@@ -31,6 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from ..money import format_zar
+from ..placeholders import PLACEHOLDER
 from .letter_layout import (
     WINDOW_TOP,
     PageMarker,
@@ -57,8 +58,6 @@ from .styles import (
     table_style,
 )
 from .words import rand_in_words
-
-PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 _COMMON = {
     "applicant_name": "the applicant's name as used in a sentence (the City of Ekurhuleni, SALGA)",
@@ -125,14 +124,6 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 def money(cents: int) -> str:
     """Rand on paper: R 1 234 567,89 with no-break spaces, so an amount never splits a line."""
     return format_zar(cents).replace(" ", "\u00a0")
-
-
-def placeholders_in(text: str) -> list[str]:
-    """The placeholder names used in a template text, in order of first use."""
-    seen: dict[str, None] = {}
-    for match in PLACEHOLDER.finditer(text):
-        seen.setdefault(match.group(1), None)
-    return list(seen)
 
 
 # -- the data a letter is printed from ------------------------------------------------------------
