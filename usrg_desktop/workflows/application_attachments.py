@@ -22,7 +22,8 @@ from . import (
     Actor,
     WorkflowError,
 )
-from .application_states import _audit, _load, _name
+from .application_states import _load, _name
+from .audit_trail import audit
 from .dates import sast_minutes
 from .roles import require_staff
 
@@ -172,14 +173,15 @@ def add_attachment(
     )
     session.add(attachment)
     session.flush()
-    _audit(
+    audit(
         session,
-        app,
-        actor,
-        now,
-        "attach",
-        app.state,
-        app.state,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="attach",
+        from_state=app.state,
+        to_state=app.state,
         detail=f"{name} ({kind}, sha256 {digest})",
     )
     session.flush()
@@ -195,14 +197,15 @@ def remove_attachment(session: Session, *, attachment_id: int, actor: Actor, now
     app = _load(session, attachment.application_id)
     name, digest = attachment.filename, attachment.sha256
     session.delete(attachment)
-    _audit(
+    audit(
         session,
-        app,
-        actor,
-        now,
-        "remove_attachment",
-        app.state,
-        app.state,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="remove_attachment",
+        from_state=app.state,
+        to_state=app.state,
         detail=f"{name} ({attachment.kind}, sha256 {digest})",
     )
     session.flush()

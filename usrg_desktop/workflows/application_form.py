@@ -27,8 +27,8 @@ from . import (
     check_version,
 )
 from .application_guards import S
-from .application_states import _audit, _load, _name
-from .audit_trail import change_words, changed_keys
+from .application_states import _load, _name
+from .audit_trail import audit, change_words, changed_keys
 from .roles import require_staff
 
 # Only these states may be edited in the form: before screening starts, the application is
@@ -269,7 +269,17 @@ def save_application(
                 amount_cents=cents,
             )
         )
-    _audit(session, app, actor, now, action, source, app.state, detail=changed)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action=action,
+        from_state=source,
+        to_state=app.state,
+        detail=changed,
+    )
     session.flush()
     return app.id
 

@@ -51,30 +51,6 @@ def _require_editor(actor: Actor) -> None:
         )
 
 
-def _audit(
-    session: Session,
-    *,
-    person_id: int,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    # Never a name, email or phone in the audit log: it cannot be changed later, and a person
-    # who asks to be anonymised must not stay readable there.
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="person",
-        entity_id=person_id,
-        action=action,
-        reason=reason,
-        detail=detail,
-    )
-
-
 def _person(session: Session, person_id: int, *, lock: bool = False) -> Person:
     # Locked, the row is re-read as it stands now (another workstation may just have saved it).
     person = get_for_update(session, Person, person_id) if lock else session.get(Person, person_id)
@@ -228,12 +204,13 @@ def save_person(
         person = Person(**values, active=True)
         session.add(person)
         session.flush()
-        _audit(
+        audit(
             session,
-            person_id=person.id,
-            action="create",
             actor=actor,
             now=now,
+            entity="person",
+            entity_id=person.id,
+            action="create",
             detail=f"role {role}, consent basis {consent_basis}",
         )
         return person.id
@@ -243,9 +220,17 @@ def save_person(
     for key in changed:
         setattr(person, key, values[key])
     session.flush()
-    # Which fields changed, never their values (see _audit).
+    # Which fields changed, never their values (the audit log never holds a name, email or phone).
     words = change_words(changed)
-    _audit(session, person_id=person.id, action="update", actor=actor, now=now, detail=words)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="person",
+        entity_id=person.id,
+        action="update",
+        detail=words,
+    )
     return person.id
 
 
@@ -256,7 +241,7 @@ def deactivate_person(session: Session, *, person_id: int, actor: Actor, now: da
     if not person.active:
         raise WorkflowError(f"{person.full_name} is already switched off.")
     person.active = False
-    _audit(session, person_id=person.id, action="deactivate", actor=actor, now=now)
+    audit(session, actor=actor, now=now, entity="person", entity_id=person.id, action="deactivate")
 
 
 def activate_person(session: Session, *, person_id: int, actor: Actor, now: datetime) -> None:
@@ -268,7 +253,7 @@ def activate_person(session: Session, *, person_id: int, actor: Actor, now: date
     if person.active:
         raise WorkflowError(f"{person.full_name} is already switched on.")
     person.active = True
-    _audit(session, person_id=person.id, action="activate", actor=actor, now=now)
+    audit(session, actor=actor, now=now, entity="person", entity_id=person.id, action="activate")
 
 
 def person_fields(session: Session, person_id: int) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from ..domain.meetings import ActionItem, Invitation, Meeting
 from ..domain.reviews import Assignment, Conflict, Criterion, Reviewer, ReviewerAffiliation, Score
 from . import Actor, PermissionDenied, WorkflowError
 from .anonymisation import forget, letters_naming, needles, rows_naming
-from .people_editing import _audit, _person, _require_editor, anonymised_name
+from .audit_trail import audit
+from .people_editing import _person, _require_editor, anonymised_name
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -314,12 +315,13 @@ def anonymise_person(
         user_ids=[u.id for u in users],
         usernames=usernames,
     )
-    _audit(
+    audit(
         session,
-        person_id=person.id,
-        action="anonymise",
         actor=actor,
         now=now,
+        entity="person",
+        entity_id=person.id,
+        action="anonymise",
         reason=reason,
         detail=forgotten.detail(),
     )

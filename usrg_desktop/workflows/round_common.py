@@ -1,11 +1,11 @@
 """What every part of the rounds workflow shares: the statuses and moves of a round, the
-form's values, loading a round and auditing what is done to it."""
+form's values and loading a round."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,7 @@ from ..domain.grants import (
     Round,
     RoundStatus,
 )
-from . import Actor, WorkflowError
-from .audit_trail import audit
+from . import WorkflowError
 
 R = RoundStatus
 S = ApplicationState
@@ -99,29 +98,3 @@ def load_round(session: Session, round_id: int, *, lock: bool = False) -> Round:
     if rnd is None:
         raise WorkflowError(f"There is no round with id {round_id}.")
     return rnd
-
-
-def audit_round(
-    session: Session,
-    rnd: Round,
-    actor: Actor,
-    now: datetime,
-    action: str,
-    source: str | None,
-    target: str | None,
-    *,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action=action,
-        from_state=source,
-        to_state=target,
-        reason=reason,
-        detail=detail,
-    )
