@@ -1,7 +1,8 @@
 """The one placeholder pattern and check shared by letter and e-mail templates."""
 
 from usrg_desktop.placeholders import placeholder_problems, placeholders_in
-from usrg_desktop.workflows import letter_templates, mail_templates
+from usrg_desktop.workflows.letters import letter_templates
+from usrg_desktop.workflows.mail import mail_templates
 
 
 def test_placeholders_in_lists_each_name_once():

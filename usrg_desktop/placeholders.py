@@ -1,7 +1,8 @@
 """Placeholders in template texts, written like {round_name}: the one pattern and the one check.
 
-Letter templates (`printing/letters.py` fills them, `workflows/letter_templates.py` saves them)
-and e-mail templates (`workflows/mail_templates.py`) write placeholders the same way, so both
+Letter templates (`printing/letters.py` fills them, `workflows/letters/letter_templates.py` saves
+them)
+and e-mail templates (`workflows/mail/mail_templates.py`) write placeholders the same way, so both
 find them with `PLACEHOLDER` and refuse a template with `placeholder_problems`: a placeholder
 the kind does not know, or a brace that makes no placeholder, is one sentence naming it.
 """
