@@ -28,7 +28,6 @@ from usrg_desktop.printing.letters import (
     ineligibility_pdf,
     letter_from_data,
     letter_to_data,
-    placeholders_in,
 )
 from usrg_desktop.printing.styles import Letterhead
 from usrg_desktop.workflows.letters.issuing import default_template
@@ -207,7 +206,3 @@ def test_logo_is_drawn_on_the_first_page_only():
     assert len(reader.pages[0].images) == 1
     assert len(reader.pages[1].images) == 0
     assert pdf == award_letter_pdf(award(), default_template("award"), letterhead)
-
-
-def test_placeholders_in_lists_each_name_once():
-    assert placeholders_in("{a} {b} {a} {c}") == ["a", "b", "c"]

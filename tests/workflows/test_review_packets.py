@@ -17,7 +17,7 @@ from tests.workflows.review_exchange_support import (
     staff,
 )
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows.reviews import review_packets as rp
+from usrg_desktop.workflows.reviews import review_packet_reading as rp_reading
 from usrg_desktop.workflows.reviews.review_packets import (
     PacketError,
     export_packets,
@@ -304,7 +304,7 @@ def test_garbage_empty_and_damaged_files_are_refused(demo_db, tmp_path):
 
 
 def test_too_many_members_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(rp, "MAX_MEMBERS", 50)
+    monkeypatch.setattr(rp_reading, "MAX_MEMBERS", 50)
     many = tmp_path / "many.usrgpacket"
     with zipfile.ZipFile(many, "w") as zf:
         for n in range(51):
@@ -315,8 +315,8 @@ def test_too_many_members_are_refused(tmp_path, monkeypatch):
 
 def test_a_zip_bomb_is_stopped_while_expanding(demo_db, tmp_path, monkeypatch):
     good = _good_packet(demo_db, tmp_path)
-    monkeypatch.setattr(rp, "MAX_MEMBER_BYTES", 2 * 1024 * 1024)
-    monkeypatch.setattr(rp, "MAX_JSON_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(rp_reading, "MAX_MEMBER_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(rp_reading, "MAX_JSON_BYTES", 2 * 1024 * 1024)
     zeros = b"\0" * (3 * 1024 * 1024)  # compresses to a few kilobytes
     digest = hashlib.sha256(zeros).hexdigest()
     bomb = tmp_path / "bomb.usrgpacket"
@@ -335,7 +335,7 @@ def test_a_zip_bomb_is_stopped_while_expanding(demo_db, tmp_path, monkeypatch):
 
 def test_total_expansion_is_limited(demo_db, tmp_path, monkeypatch):
     good = _good_packet(demo_db, tmp_path)
-    monkeypatch.setattr(rp, "MAX_TOTAL_BYTES", good.stat().st_size // 4)
+    monkeypatch.setattr(rp_reading, "MAX_TOTAL_BYTES", good.stat().st_size // 4)
     with pytest.raises(PacketError, match="expands to more than a review packet may hold"):
         read_packet(good)
 

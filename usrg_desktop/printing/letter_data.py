@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,8 +17,6 @@ from ..money import format_zar
 from .letter_layout import Signatory, salutation
 from .styles import long_date
 from .words import rand_in_words
-
-PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 _COMMON = {
     "applicant_name": "the applicant's name as used in a sentence (the City of Ekurhuleni, SALGA)",
@@ -86,14 +83,6 @@ TRIGGER_WORDS = {
 def money(cents: int) -> str:
     """Rand on paper: R 1 234 567,89 with no-break spaces, so an amount never splits a line."""
     return format_zar(cents).replace(" ", "\u00a0")
-
-
-def placeholders_in(text: str) -> list[str]:
-    """The placeholder names used in a template text, in order of first use."""
-    seen: dict[str, None] = {}
-    for match in PLACEHOLDER.finditer(text):
-        seen.setdefault(match.group(1), None)
-    return list(seen)
 
 
 # -- the data a letter is printed from ------------------------------------------------------------

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
+from ..placeholders import PLACEHOLDER, placeholders_in
 from .award_letter_parts import acceptance_slip, award_block
 from .letter_data import (
     LETTER_TYPES,
-    PLACEHOLDER,
     PLACEHOLDERS,
     SCREENING_AHEAD,
     SCREENING_DONE,
@@ -39,7 +39,6 @@ from .letter_data import (
     letter_from_data,
     letter_to_data,
     money,
-    placeholders_in,
 )
 from .letter_layout import (
     WINDOW_TOP,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -29,8 +29,7 @@ from ...domain.accounts import Setting
 from ...domain.audit import AuditEvent
 from ...domain.awards import Award, Milestone, MilestoneKind, Tranche, TrancheTrigger
 from ...domain.grants import Application, ApplicationState
-from .. import Actor, WorkflowError, by_whom, get_for_update
-from ..system.audit_trail import audit
+from .. import WorkflowError, by_whom, get_for_update
 from .project_dates import (
     AwardDates,
     award_dates,
@@ -94,28 +93,6 @@ def milestone_label(kind: str) -> str:
 
 
 # -- shared plumbing ----------------------------------------------------------------------------
-def _audit(
-    session: Session,
-    actor: Actor,
-    now: datetime,
-    entity_id: int,
-    action: str,
-    *,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="award",
-        entity_id=entity_id,
-        action=action,
-        reason=reason,
-        detail=detail,
-    )
-
-
 def _award(session: Session, award_id: int, *, lock: bool = True) -> Award:
     award = session.get(Award, award_id, with_for_update=lock)
     if award is None:

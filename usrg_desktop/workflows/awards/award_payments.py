@@ -13,11 +13,11 @@ from ...domain.awards import Award, Milestone, MilestoneKind, Tranche, TrancheTr
 from ...money import format_zar
 from .. import Actor, WorkflowError, get_for_update
 from ..grants.application_states import close, sign_agreement
+from ..system.audit_trail import audit
 from ..system.roles import require_staff
 from .award_common import (
     S,
     _application,
-    _audit,
     _award,
     _by_whom,
     _require_tracked,
@@ -95,12 +95,13 @@ def record_tranche_payment(
         raise WorkflowError(f"{name} {waiting}.")
     tranche.paid_on = paid_on
     tranche.paid_cents = tranche.amount_cents
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        award.id,
-        "pay_tranche",
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="pay_tranche",
         detail=f"{name}: {format_zar(tranche.amount_cents)} paid on {paid_on.isoformat()}, "
         f"reference {reference.strip()}",
     )
@@ -127,7 +128,16 @@ def cancel_tranche(
     if not reason.strip():
         raise WorkflowError(f"Give a reason to cancel {name}.")
     tranche.cancelled_reason = reason.strip()
-    _audit(session, actor, now, award.id, "cancel_tranche", reason=reason.strip(), detail=name)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="cancel_tranche",
+        reason=reason.strip(),
+        detail=name,
+    )
     session.flush()
 
 
@@ -154,12 +164,13 @@ def record_report_received(
         )
     _check_day(received_on, award, now, "received")
     milestone.received_on = received_on
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        award.id,
-        "receive_report",
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="receive_report",
         detail=f"{milestone_label(milestone.kind)} received on {received_on.isoformat()}",
     )
     session.flush()
@@ -196,12 +207,13 @@ def accept_report(
     milestone.accepted_on = day
     if note.strip():
         milestone.note = note.strip()
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        award.id,
-        "accept_report",
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="accept_report",
         detail=f"{milestone_label(milestone.kind)} accepted on {day.isoformat()}",
     )
     session.flush()
@@ -223,8 +235,14 @@ def record_agreement_signed(
     _check_day(signed_on, award, now, "signature")
     award.agreement_signed_on = signed_on
     sign_agreement(session, application_id=app.id, actor=actor, now=now)
-    _audit(
-        session, actor, now, award.id, "sign_agreement", detail=f"signed {signed_on.isoformat()}"
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="sign_agreement",
+        detail=f"signed {signed_on.isoformat()}",
     )
     session.flush()
 
@@ -233,5 +251,13 @@ def close_award(session: Session, *, award_id: int, actor: Actor, now: datetime)
     """Close a grant: the application goes active → closed and the award gets its closing date."""
     award = _award(session, award_id)
     close(session, application_id=award.application_id, actor=actor, now=now)
-    _audit(session, actor, now, award.id, "close_award", detail=award.number)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="close_award",
+        detail=award.number,
+    )
     session.flush()

@@ -22,12 +22,12 @@ from ...domain.awards import (
 from ...domain.grants import Application, Round
 from ...money import format_zar, parse_zar
 from .. import Actor, WorkflowError, edit_conflict, get_for_update
+from ..system.audit_trail import audit
 from ..system.roles import require_staff
 from .award_common import (
     AWARDABLE,
     TRIGGER_WORDS,
     S,
-    _audit,
     _award,
     _award_dates,
     _default_tranches,
@@ -75,12 +75,13 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
             existing.amount_cents = decision.amount_cents
             dates = _award_dates(session, app, existing.awarded_on)
             _replace_tranches(session, existing, _default_tranches(existing, dates))
-            _audit(
+            audit(
                 session,
-                actor,
-                now,
-                existing.id,
-                "amend_award",
+                actor=actor,
+                now=now,
+                entity="award",
+                entity_id=existing.id,
+                action="amend_award",
                 detail=f"{existing.number} amount {format_zar(old)} → "
                 f"{format_zar(existing.amount_cents)}",
             )
@@ -121,12 +122,13 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
             ),
         ]
     )
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        award.id,
-        "create_award",
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="create_award",
         detail=f"{award.number} for {app.reference}, {format_zar(award.amount_cents)}",
     )
     session.flush()
@@ -307,12 +309,13 @@ def set_tranche_schedule(
         ],
     )
     award.version = (award.version or 1) + 1
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        award.id,
-        "set_schedule",
+        actor=actor,
+        now=now,
+        entity="award",
+        entity_id=award.id,
+        action="set_schedule",
         detail="; ".join(
             f"{tranche_label(i, t)} {format_zar(c)} due {d.isoformat()}"
             for i, (t, _p, c, d) in enumerate(plan, start=1)

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from ...domain.grants import Attachment, AttachmentKind
 from .. import Actor, WorkflowError
+from ..system.audit_trail import audit
 from ..system.dates import sast_minutes
 from ..system.roles import require_staff
-from .application_states import _audit, _load, _name
+from .application_states import _load, _name
 
 # -- attachments --------------------------------------------------------------------------------
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -166,14 +167,15 @@ def add_attachment(
     )
     session.add(attachment)
     session.flush()
-    _audit(
+    audit(
         session,
-        app,
-        actor,
-        now,
-        "attach",
-        app.state,
-        app.state,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="attach",
+        from_state=app.state,
+        to_state=app.state,
         detail=f"{name} ({kind}, sha256 {digest})",
     )
     session.flush()
@@ -189,14 +191,15 @@ def remove_attachment(session: Session, *, attachment_id: int, actor: Actor, now
     app = _load(session, attachment.application_id)
     name, digest = attachment.filename, attachment.sha256
     session.delete(attachment)
-    _audit(
+    audit(
         session,
-        app,
-        actor,
-        now,
-        "remove_attachment",
-        app.state,
-        app.state,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="remove_attachment",
+        from_state=app.state,
+        to_state=app.state,
         detail=f"{name} ({attachment.kind}, sha256 {digest})",
     )
     session.flush()

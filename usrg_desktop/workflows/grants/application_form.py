@@ -15,10 +15,10 @@ from ...domain.directory import Body, City, ConsentBasis, Person, PersonRole
 from ...domain.grants import Application, BudgetLine, Round, RoundAdmittedBody, RoundTheme
 from ...money import format_zar
 from .. import Actor, FieldErrors, WorkflowError, check_version
-from ..system.audit_trail import change_words, changed_keys
+from ..system.audit_trail import audit, change_words, changed_keys
 from ..system.roles import require_staff
 from .application_guards import S
-from .application_states import _audit, _load, _name
+from .application_states import _load, _name
 
 # Only these states may be edited in the form: before screening starts, the application is
 # still what the applicant sent.
@@ -258,7 +258,17 @@ def save_application(
                 amount_cents=cents,
             )
         )
-    _audit(session, app, actor, now, action, source, app.state, detail=changed)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action=action,
+        from_state=source,
+        to_state=app.state,
+        detail=changed,
+    )
     session.flush()
     return app.id
 

@@ -170,14 +170,15 @@ def _move(
     app.state_changed_at = now
     if transition.target is S.WITHDRAWN:
         app.withdrawn_reason = reason.strip()
-    _audit(
+    audit(
         session,
-        app,
-        actor,
-        now,
-        transition.action,
-        source,
-        transition.target.value,
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action=transition.action,
+        from_state=source,
+        to_state=transition.target.value,
         reason=reason.strip(),
         detail=detail,
     )
@@ -491,30 +492,4 @@ def transition_to(
     raise WorkflowError(
         f"An application cannot go from {current.value.replace('_', ' ')} to "
         f"{target.value.replace('_', ' ')}."
-    )
-
-
-def _audit(
-    session: Session,
-    app: Application,
-    actor: Actor,
-    now: datetime,
-    action: str,
-    source: str | None,
-    target: str | None,
-    *,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="application",
-        entity_id=app.id,
-        action=action,
-        from_state=source,
-        to_state=target,
-        reason=reason,
-        detail=detail,
     )

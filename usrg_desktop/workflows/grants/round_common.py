@@ -1,17 +1,16 @@
 """What every part of the rounds workflow shares: the statuses and moves of a round, the
-form's values, loading a round and auditing what is done to it."""
+form's values and loading a round."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from ...domain.grants import ApplicationState, Round, RoundStatus
-from .. import Actor, WorkflowError
-from ..system.audit_trail import audit
+from .. import WorkflowError
 
 R = RoundStatus
 S = ApplicationState
@@ -95,29 +94,3 @@ def load_round(session: Session, round_id: int, *, lock: bool = False) -> Round:
     if rnd is None:
         raise WorkflowError(f"There is no round with id {round_id}.")
     return rnd
-
-
-def audit_round(
-    session: Session,
-    rnd: Round,
-    actor: Actor,
-    now: datetime,
-    action: str,
-    source: str | None,
-    target: str | None,
-    *,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action=action,
-        from_state=source,
-        to_state=target,
-        reason=reason,
-        detail=detail,
-    )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...domain.grants import Application, ApplicationState, Round, ScreeningCheck
 from .. import Actor, WorkflowError
+from ..system.audit_trail import audit
 from ..system.roles import require_staff
 from .round_common import (
     MOVES,
@@ -18,7 +19,6 @@ from .round_common import (
     UNDECIDED,
     R,
     RoundMove,
-    audit_round,
     load_round,
     next_moves,
     status_words,
@@ -56,7 +56,16 @@ def _move(session: Session, round_id: int, action: str, actor: Actor, now: datet
     if problem:
         raise WorkflowError(problem)
     rnd.status = move.target.value
-    audit_round(session, rnd, actor, now, move.action, move.source.value, move.target.value)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="round",
+        entity_id=rnd.id,
+        action=move.action,
+        from_state=move.source.value,
+        to_state=move.target.value,
+    )
     session.flush()
     return rnd.status
 

@@ -25,6 +25,7 @@ from ...domain.grants import (
 from ...domain.reviews import Rubric
 from ...money import format_zar
 from .. import Actor, FieldErrors, WorkflowError, check_version
+from ..system.audit_trail import audit
 from ..system.roles import require_staff
 from .round_common import (
     CHECK_LIMIT,
@@ -38,7 +39,6 @@ from .round_common import (
     RoundForm,
     RoundMove,
     S,
-    audit_round,
     load_round,
     next_moves,
     status_words,
@@ -340,7 +340,16 @@ def create_round(session: Session, *, form: RoundForm, actor: Actor, now: dateti
     _write_checks(session, rnd.id, [c.strip() for c in form.screening_checks])
     _write_bodies(session, rnd.id, form.admitted_body_ids)
     write_themes(session, rnd.id, form.themes)
-    audit_round(session, rnd, actor, now, "create", None, R.DRAFT.value, detail=rnd.name)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="round",
+        entity_id=rnd.id,
+        action="create",
+        to_state=R.DRAFT.value,
+        detail=rnd.name,
+    )
     session.flush()
     return rnd.id
 
@@ -401,8 +410,16 @@ def update_round(
     _write_checks(session, rnd.id, labels)
     _write_bodies(session, rnd.id, form.admitted_body_ids)
     write_themes(session, rnd.id, form.themes)
-    audit_round(
-        session, rnd, actor, now, "update", rnd.status, rnd.status, detail=", ".join(changes)
+    audit(
+        session,
+        actor=actor,
+        now=now,
+        entity="round",
+        entity_id=rnd.id,
+        action="update",
+        from_state=rnd.status,
+        to_state=rnd.status,
+        detail=", ".join(changes),
     )
     session.flush()
     return changes

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from ...domain.accounts import User
 from ...domain.awards import IssuedLetter, LetterTemplate
-from ...printing.letters import PLACEHOLDER, PLACEHOLDERS, TemplateText, placeholders_in
+from ...placeholders import placeholder_problems
+from ...printing.letters import PLACEHOLDERS, TemplateText
 from ...resources import resource_path
 from .. import Actor, Column, Listing, WorkflowError, edit_conflict, take_turn
 from ..system.audit_trail import audit
@@ -64,19 +65,9 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
     if not body.strip():
         problems.append("The letter text is empty.")
     for part, text in (("subject", subject), ("letter text", body)):
-        for name in placeholders_in(text):
-            if name not in known:
-                problems.append(
-                    f"The placeholder {{{name}}} is not known; known placeholders: "
-                    + ", ".join(f"{{{k}}}" for k in known)
-                    + "."
-                )
-        stripped = PLACEHOLDER.sub("", text)
-        if "{" in stripped or "}" in stripped:
-            problems.append(
-                f"The {part} has a brace that does not make a placeholder; write placeholders "
-                "like {reference}."
-            )
+        problems += placeholder_problems(
+            text, known, part=part, example="reference", say_where=False
+        )
     return list(dict.fromkeys(problems))
 
 

@@ -8,7 +8,6 @@ other, or a brace that makes no placeholder, is refused with a sentence naming i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...domain.accounts import User
 from ...domain.mail import MailKind, MailTemplate
+from ...placeholders import PLACEHOLDER, placeholder_problems
 from ...resources import resource_path
 from .. import Actor, Column, Listing, WorkflowError, edit_conflict, take_turn
 from ..system.audit_trail import audit
@@ -45,7 +45,6 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "reminder": (*_COMMON, "round_name", "deadline", "days_left", "outstanding"),
 }
 SUBJECT_MAX = 300  # the column's width (mail_templates.subject)
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # What the placeholders hold in the editor's preview: a made-up message of each kind.
 SAMPLE_VALUES: dict[str, dict[str, str]] = {
     "letter": {
@@ -150,19 +149,7 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
     if not body.strip():
         problems.append("The message text is empty.")
     for part, text in (("subject", subject), ("message text", body)):
-        for name in PLACEHOLDER.findall(text):
-            if name not in known:
-                problems.append(
-                    f"The placeholder {{{name}}} is not known in the {part}; known placeholders: "
-                    + ", ".join(f"{{{k}}}" for k in known)
-                    + "."
-                )
-        stripped = PLACEHOLDER.sub("", text)
-        if "{" in stripped or "}" in stripped:
-            problems.append(
-                f"The {part} has a brace that does not make a placeholder; write placeholders "
-                "like {round_name}."
-            )
+        problems += placeholder_problems(text, known, part=part, example="round_name")
     return list(dict.fromkeys(problems))
 
 

@@ -12,9 +12,9 @@ from ...clock import south_african_day
 from ...domain.meetings import Meeting
 from ...domain.meetings import MeetingStatus as MS
 from .. import Actor, FieldErrors, WorkflowError, by_whom, check_version, take_turn
-from ..system.audit_trail import changed_keys
+from ..system.audit_trail import audit, changed_keys
 from .meeting_proposals import MEETING_NUMBERS, plan_problems, renumber_by_date
-from .meeting_records import DETAIL_LIMITS, TIME_FIELDS, _audit, _check_role, _meeting, _name
+from .meeting_records import DETAIL_LIMITS, TIME_FIELDS, _check_role, _meeting, _name
 from .rotation import (
     Quarter,
 )
@@ -41,16 +41,16 @@ def _move(
     source = meeting.status
     meeting.status = target.value
     meeting.updated_at = now
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="meeting",
         entity_id=meeting.id,
         action=action,
-        actor=actor,
-        now=now,
-        source=source,
-        target=target.value,
-        reason=reason,
+        from_state=source,
+        to_state=target.value,
+        reason=reason.strip(),
     )
     session.flush()
     return meeting
@@ -128,14 +128,14 @@ def move_meeting(
     meeting.starts_on, meeting.ends_on = starts_on, ends_on
     meeting.updated_at = now
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="meeting",
         entity_id=meeting.id,
         action="move",
-        actor=actor,
-        now=now,
-        reason=reason,
+        reason=reason.strip(),
         detail=detail,
     )
     session.flush()
@@ -228,13 +228,13 @@ def update_meeting_details(
         setattr(meeting, key, values[key])
     meeting.updated_at = now
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="meeting",
         entity_id=meeting.id,
         action="edit_details",
-        actor=actor,
-        now=now,
         detail="; ".join(f"{key}: {_show(before[key])} → {_show(values[key])}" for key in changed),
     )
     session.flush()

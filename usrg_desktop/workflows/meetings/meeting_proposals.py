@@ -14,8 +14,8 @@ from ...domain.directory import City
 from ...domain.meetings import HostVolunteer, Meeting
 from ...domain.meetings import MeetingStatus as MS
 from .. import Actor, Column, FieldErrors, Listing, WorkflowError, take_turn
+from ..system.audit_trail import audit
 from .meeting_records import (
-    _audit,
     _blackouts,
     _check_role,
     _cities,
@@ -220,13 +220,13 @@ def renumber_by_date(
             continue  # its first number, given a moment ago, was never seen by anyone
         meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
         meeting.updated_at = now
-        _audit(
+        audit(
             session,
+            actor=actor,
+            now=now,
             entity="meeting",
             entity_id=meeting.id,
             action="renumber",
-            actor=actor,
-            now=now,
             detail=(
                 f"Meeting {old} ({meeting.year} Q{meeting.quarter}) is now meeting "
                 f"{meeting.number}: numbers follow the dates."
@@ -285,15 +285,15 @@ def _plan(
     )
     session.add(meeting)
     session.flush()
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="meeting",
         entity_id=meeting.id,
         action=action,
-        actor=actor,
-        now=now,
-        target=MS.PLANNED.value,
-        reason=reason,
+        to_state=MS.PLANNED.value,
+        reason=reason.strip(),
         detail=detail,
     )
     session.flush()

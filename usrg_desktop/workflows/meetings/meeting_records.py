@@ -227,33 +227,6 @@ def meeting_details(session: Session, *, meeting_id: int) -> MeetingDetails:
     )
 
 
-def _audit(
-    session: Session,
-    *,
-    entity: str,
-    entity_id: int,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    source: str | None = None,
-    target: str | None = None,
-    reason: str = "",
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        from_state=source,
-        to_state=target,
-        reason=reason.strip(),
-        detail=detail,
-    )
-
-
 def write_unavailability(
     session: Session,
     *,
@@ -275,14 +248,14 @@ def write_unavailability(
     )
     session.add(period)
     session.flush()
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="host_unavailability",
         entity_id=period.id,
         action=action,
-        actor=actor,
-        now=now,
-        reason=audit_reason,
+        reason=audit_reason.strip(),
         detail=detail,
     )
     session.flush()

@@ -24,8 +24,9 @@ from ...domain.directory import City
 from ...domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer, Meeting
 from ...domain.meetings import MeetingStatus as MS
 from .. import Actor, Column, FieldErrors, Listing, WorkflowError
+from ..system.audit_trail import audit
 from ..system.dates import iso_date
-from .meeting_plans import _audit, _blackouts, _check_role
+from .meeting_plans import _blackouts, _check_role
 from .meeting_records import write_unavailability
 from .rotation import Blackout, Quarter
 
@@ -123,13 +124,13 @@ def record_volunteer(
     )
     session.add(offer)
     session.flush()
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="host_volunteer",
         entity_id=offer.id,
         action="record_volunteer",
-        actor=actor,
-        now=now,
         detail=f"{found.short_name} volunteered for {wanted.label}. {clean_note}".strip(),
     )
     session.flush()
@@ -147,14 +148,14 @@ def withdraw_volunteer(
     city = session.get(City, offer.city_id)
     name = city.short_name if city else "The city"
     what = f"{name}'s offer to host {Quarter(offer.year, offer.quarter).label}"
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="host_volunteer",
         entity_id=offer.id,
         action="withdraw_volunteer",
-        actor=actor,
-        now=now,
-        reason=reason,
+        reason=reason.strip(),
         detail=f"{what} withdrawn. {offer.note or ''}".strip(),
     )
     session.delete(offer)
@@ -262,13 +263,13 @@ def remove_unavailability(
     city = session.get(City, period.city_id)
     name = city.short_name if city else "The city"
     what = f"{name} unavailable from {_period_text(period.starts_on, period.ends_on)}"
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="host_unavailability",
         entity_id=period.id,
         action="remove_unavailability",
-        actor=actor,
-        now=now,
         detail=f"{what} removed ({period.reason or 'no reason'}).",
     )
     session.delete(period)
@@ -368,13 +369,13 @@ def set_blackout_periods(
             )
         )
     session.flush()
-    _audit(
+    audit(
         session,
+        actor=actor,
+        now=now,
         entity="blackout_periods",
         entity_id=0,
         action="set_blackout_periods",
-        actor=actor,
-        now=now,
         detail="; ".join(describe_blackouts(before))
         + " → "
         + "; ".join(describe_blackouts(cleaned)),

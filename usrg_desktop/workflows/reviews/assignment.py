@@ -173,20 +173,6 @@ def _balance(
 
 
 # -- the database side ------------------------------------------------------------------------
-def _audit(
-    session: Session, actor: Actor, now: datetime, entity: str, entity_id: int, action: str, detail
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        detail=detail,
-    )
-
-
 def reviewer_affiliations(
     session: Session, reviewer_id: int | None = None
 ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
@@ -386,14 +372,14 @@ def _add_assignment(
     )
     session.add(assignment)
     session.flush()
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        "application",
-        app.id,
-        "assign_reviewer",
-        f"{method.value}: reviewer {reviewer.id}",
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=app.id,
+        action="assign_reviewer",
+        detail=f"{method.value}: reviewer {reviewer.id}",
     )
     return assignment
 
@@ -426,14 +412,14 @@ def apply_assignment(
         _add_assignment(session, app, reviewer, AssignmentMethod.AUTOMATIC, actor, now)
         count += 1
     if count:
-        _audit(
+        audit(
             session,
-            actor,
-            now,
-            "round",
-            round_id,
-            "assign_automatically",
-            f"{count} assignment{'s' if count != 1 else ''}",
+            actor=actor,
+            now=now,
+            entity="round",
+            entity_id=round_id,
+            action="assign_automatically",
+            detail=f"{count} assignment{'s' if count != 1 else ''}",
         )
     session.flush()
     return count
@@ -469,14 +455,14 @@ def unassign(session: Session, *, assignment_id: int, actor: Actor, now: datetim
             "a scored review cannot be removed (declare a conflict to set it aside)."
         )
     session.delete(assignment)
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        "application",
-        assignment.application_id,
-        "unassign_reviewer",
-        f"reviewer {assignment.reviewer_id}",
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=assignment.application_id,
+        action="unassign_reviewer",
+        detail=f"reviewer {assignment.reviewer_id}",
     )
     session.flush()
 
@@ -523,14 +509,14 @@ def declare_conflict(
     if assignment is not None:
         assignment.status = AssignmentStatus.CONFLICT.value
     session.flush()
-    _audit(
+    audit(
         session,
-        actor,
-        now,
-        "application",
-        application_id,
-        "declare_conflict",
-        f"reviewer {reviewer_id}: {kind}: {reason.strip()}",
+        actor=actor,
+        now=now,
+        entity="application",
+        entity_id=application_id,
+        action="declare_conflict",
+        detail=f"reviewer {reviewer_id}: {kind}: {reason.strip()}",
     )
     session.flush()
     return conflict.id

@@ -1,7 +1,7 @@
 """POPIA: taking a person's name, e-mail address and phone number out of everything the program
 keeps, and finding everything that names them for an access request.
 
-`forget` is called by `directory_people.anonymise_person` once the person's own row and
+`forget` is called by `people_popia.anonymise_person` once the person's own row and
 accounts carry the placeholder name. It works from the texts that identify the person (their
 full name, e-mail address, phone number, the display names and usernames of their accounts):
 
