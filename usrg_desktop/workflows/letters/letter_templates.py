@@ -12,45 +12,37 @@ from ...domain.accounts import User
 from ...domain.awards import IssuedLetter, LetterTemplate
 from ...placeholders import placeholder_problems
 from ...printing.letters import PLACEHOLDERS, TemplateText
-from ...resources import resource_path
-from .. import Actor, Column, Listing, WorkflowError, edit_conflict, take_turn
-from ..system.audit_trail import audit
+from .. import Actor, Column, Listing, WorkflowError
 from ..system.roles import require_staff
+from ..system.template_versions import (
+    add_version,
+    current_text,
+    latest_row,
+    save_version,
+    shipped_text,
+    version_row,
+)
 from .letter_kinds import KIND_LABELS, _kind
 
 
 # -- templates ----------------------------------------------------------------------------------
 def default_template(kind: str) -> TemplateText:
     """The template text shipped in resources/letters/<kind>.txt ("Subject: ..." then the body)."""
-    text = resource_path("letters", f"{_kind(kind)}.txt").read_text(encoding="utf-8")
-    first, _, body = text.partition("\n")
-    return TemplateText(kind, 0, first.removeprefix("Subject:").strip(), body.strip("\n"))
+    return TemplateText(kind, 0, *shipped_text("letters", _kind(kind)))
 
 
 def _latest_row(session: Session, kind: str) -> LetterTemplate | None:
-    return session.scalar(
-        select(LetterTemplate)
-        .where(LetterTemplate.kind == kind)
-        .order_by(LetterTemplate.version.desc())
-        .limit(1)
-    )
+    return latest_row(session, LetterTemplate, kind)
 
 
 def current_template(session: Session, kind: str) -> TemplateText:
     """The newest saved version of a kind's template, or the shipped default (version 0)."""
-    row = _latest_row(session, _kind(kind))
-    if row is None:
-        return default_template(kind)
-    return TemplateText(kind, row.version, row.subject, row.body)
+    return TemplateText(kind, *current_text(session, LetterTemplate, "letters", _kind(kind)))
 
 
 def template_version(session: Session, kind: str, version: int) -> TemplateText:
     """One saved version of a template."""
-    row = session.scalar(
-        select(LetterTemplate).where(
-            LetterTemplate.kind == _kind(kind), LetterTemplate.version == version
-        )
-    )
+    row = version_row(session, LetterTemplate, _kind(kind), version)
     if row is None:
         raise WorkflowError(f"There is no version {version} of the {KIND_LABELS[kind]} template.")
     return TemplateText(kind, row.version, row.subject, row.body)
@@ -92,44 +84,20 @@ def save_template(
     problems = template_problems(kind, subject, body)
     if problems:
         raise WorkflowError(problems[0])
-    subject, body = subject.strip(), body.strip("\n")
-    take_turn(session, f"letter template {kind}")
-    latest = _latest_row(session, kind)
-    if seen_version is not None and latest is not None and latest.version != seen_version:
-        raise edit_conflict(
-            session,
-            entity="letter_template",
-            entity_id=latest.id,
-            name=f"version {latest.version} of the {KIND_LABELS[kind]} template",
-            actions=("save_template",),
-        )
-    if latest is not None and (latest.subject, latest.body) == (subject, body):
-        raise WorkflowError(
-            f"The {KIND_LABELS[kind]} template is the same as version {latest.version}; "
-            "nothing to save."
-        )
-    version = (latest.version if latest else 0) + 1
-    row = LetterTemplate(
-        kind=kind,
-        version=version,
-        subject=subject,
-        body=body,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    audit(
+    return save_version(
         session,
+        LetterTemplate,
+        kind=kind,
+        subject=subject.strip(),
+        body=body.strip("\n"),
+        label=KIND_LABELS[kind],
+        entity="letter_template",
+        detail=f"{kind} template version {{version}}",
         actor=actor,
         now=now,
-        entity="letter_template",
-        entity_id=row.id,
-        action="save_template",
-        detail=f"{kind} template version {version}",
+        seen_version=seen_version,
+        conflict_actions=("save_template",),
     )
-    session.flush()
-    return version
 
 
 def _template_row_for_issue(
@@ -140,17 +108,16 @@ def _template_row_for_issue(
     if row is not None:
         return row
     default = default_template(kind)
-    row = LetterTemplate(
+    return add_version(
+        session,
+        LetterTemplate,
         kind=kind,
         version=1,
         subject=default.subject,
         body=default.body,
-        created_at=now,
-        created_by_user_id=actor.user_id,
+        actor=actor,
+        now=now,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 TEMPLATE_COLUMNS = [

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from ...domain.accounts import User
 from ...domain.mail import MailKind, MailTemplate
 from ...placeholders import PLACEHOLDER, placeholder_problems
-from ...resources import resource_path
-from .. import Actor, Column, Listing, WorkflowError, edit_conflict, take_turn
-from ..system.audit_trail import audit
+from .. import Actor, Column, Listing, WorkflowError
 from ..system.roles import require_staff
+from ..system.template_versions import current_text, save_version, shipped_text
 
 KINDS: tuple[str, ...] = tuple(k.value for k in MailKind)
 KIND_LABELS = {
@@ -114,26 +113,12 @@ def _kind(kind: str) -> str:
 
 def default_template(kind: str) -> MailText:
     """The shipped text of a kind of message (resources/mail/<kind>.txt), as version 0."""
-    text = resource_path("mail", f"{_kind(kind)}.txt").read_text(encoding="utf-8")
-    first, _, body = text.partition("\n")
-    return MailText(kind, 0, first.removeprefix("Subject:").strip(), body.strip("\n"))
-
-
-def _latest_row(session: Session, kind: str) -> MailTemplate | None:
-    return session.scalar(
-        select(MailTemplate)
-        .where(MailTemplate.kind == kind)
-        .order_by(MailTemplate.version.desc())
-        .limit(1)
-    )
+    return MailText(kind, 0, *shipped_text("mail", _kind(kind)))
 
 
 def current_template(session: Session, kind: str) -> MailText:
     """The newest saved version of a kind's template, or the shipped text (version 0)."""
-    row = _latest_row(session, _kind(kind))
-    if row is None:
-        return default_template(kind)
-    return MailText(kind, row.version, row.subject, row.body)
+    return MailText(kind, *current_text(session, MailTemplate, "mail", _kind(kind)))
 
 
 def template_problems(kind: str, subject: str, body: str) -> list[str]:
@@ -172,43 +157,21 @@ def save_template(
     problems = template_problems(kind, subject, body)
     if problems:
         raise WorkflowError(problems[0])
-    subject, body = subject.strip(), body.strip("\n")
-    take_turn(session, f"mail template {kind}")
-    latest = _latest_row(session, kind)
-    if seen_version is not None and latest is not None and latest.version != seen_version:
-        raise edit_conflict(
-            session,
-            entity="mail_template",
-            entity_id=latest.id,
-            name=f"version {latest.version} of the {KIND_LABELS[kind]} template",
-        )
-    current = current_template(session, kind)
-    if (current.subject, current.body) == (subject, body):
-        raise WorkflowError(
-            f"The {KIND_LABELS[kind]} template is the same as version {current.version}; "
-            "nothing to save."
-        )
-    version = (latest.version if latest else 0) + 1
-    row = MailTemplate(
-        kind=kind,
-        version=version,
-        subject=subject,
-        body=body,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    audit(
+    shipped = default_template(kind)
+    return save_version(
         session,
+        MailTemplate,
+        kind=kind,
+        subject=subject.strip(),
+        body=body.strip("\n"),
+        label=KIND_LABELS[kind],
+        entity="mail_template",
+        detail=f"{kind} e-mail template version {{version}}",
         actor=actor,
         now=now,
-        entity="mail_template",
-        entity_id=row.id,
-        action="save_template",
-        detail=f"{kind} e-mail template version {version}",
+        seen_version=seen_version,
+        shipped=(shipped.subject, shipped.body),
     )
-    return version
 
 
 TEMPLATE_COLUMNS = [
