@@ -80,11 +80,11 @@ def test_audit_log_refuses_update_and_delete(any_db):
     with any_db.unit_of_work() as session:
         audit(
             session,
+            "x",
+            1,
+            "made",
             actor=Actor(user_id=None, name="test", role="administrator"),
             now=datetime.now(UTC),
-            entity="x",
-            entity_id=1,
-            action="made",
         )
     for statement in ("UPDATE audit_events SET reason = 'changed'", "DELETE FROM audit_events"):
         with pytest.raises(Exception, match="append-only"), any_db.unit_of_work() as session:

@@ -116,9 +116,9 @@ def test_a_removed_step_is_named_at_the_event_after_it(any_demo_db, capsys):
 def test_new_events_chain_onto_the_log_across_units_of_work(any_demo_db):
     with any_demo_db.unit_of_work() as session:
         for n in range(3):
-            audit(session, actor=ADMIN, now=NOW, entity="setting", entity_id=n, action="edit")
+            audit(session, "setting", n, "edit", actor=ADMIN, now=NOW)
     with any_demo_db.unit_of_work() as session:
-        audit(session, actor=ADMIN, now=NOW, entity="setting", entity_id=9, action="edit")
+        audit(session, "setting", 9, "edit", actor=ADMIN, now=NOW)
     with any_demo_db.reading() as session:
         found = verify_chain(session)
     assert found.ok and found.events == any_demo_db.rows("SELECT COUNT(*) FROM audit_events")[0][0]
@@ -133,7 +133,7 @@ def test_a_rolled_back_savepoint_does_not_break_the_chain(any_demo_db):
     actor = Actor(user_id=secretariat[0][0], name=secretariat[0][1], role="secretariat")
     with any_demo_db.unit_of_work() as session:
         applications.available_actions(session, application_id=app_id, actor=actor)
-        audit(session, actor=actor, now=NOW, entity="application", entity_id=app_id, action="x")
+        audit(session, "application", app_id, "x", actor=actor, now=NOW)
     with any_demo_db.reading() as session:
         assert verify_chain(session).ok
 
@@ -176,7 +176,7 @@ def append_events(barrier, url: str, tag: int) -> int:
         barrier.wait(timeout=60)
         with db.unit_of_work() as session:
             for _n in range(3):
-                audit(session, actor=ADMIN, now=NOW, entity="setting", entity_id=tag, action="e")
+                audit(session, "setting", tag, "e", actor=ADMIN, now=NOW)
                 time.sleep(0.05)  # leave the other workstation time to interleave, if it could
         return tag
     finally:

@@ -97,11 +97,11 @@ def record_tranche_payment(
     tranche.paid_cents = tranche.amount_cents
     audit(
         session,
+        "award",
+        award.id,
+        "pay_tranche",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="pay_tranche",
         detail=f"{name}: {format_zar(tranche.amount_cents)} paid on {paid_on.isoformat()}, "
         f"reference {reference.strip()}",
     )
@@ -130,11 +130,11 @@ def cancel_tranche(
     tranche.cancelled_reason = reason.strip()
     audit(
         session,
+        "award",
+        award.id,
+        "cancel_tranche",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="cancel_tranche",
         reason=reason.strip(),
         detail=name,
     )
@@ -166,11 +166,11 @@ def record_report_received(
     milestone.received_on = received_on
     audit(
         session,
+        "award",
+        award.id,
+        "receive_report",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="receive_report",
         detail=f"{milestone_label(milestone.kind)} received on {received_on.isoformat()}",
     )
     session.flush()
@@ -209,11 +209,11 @@ def accept_report(
         milestone.note = note.strip()
     audit(
         session,
+        "award",
+        award.id,
+        "accept_report",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="accept_report",
         detail=f"{milestone_label(milestone.kind)} accepted on {day.isoformat()}",
     )
     session.flush()
@@ -237,11 +237,11 @@ def record_agreement_signed(
     sign_agreement(session, application_id=app.id, actor=actor, now=now)
     audit(
         session,
+        "award",
+        award.id,
+        "sign_agreement",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="sign_agreement",
         detail=f"signed {signed_on.isoformat()}",
     )
     session.flush()
@@ -251,13 +251,5 @@ def close_award(session: Session, *, award_id: int, actor: Actor, now: datetime)
     """Close a grant: the application goes active → closed and the award gets its closing date."""
     award = _award(session, award_id)
     close(session, application_id=award.application_id, actor=actor, now=now)
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="award",
-        entity_id=award.id,
-        action="close_award",
-        detail=award.number,
-    )
+    audit(session, "award", award.id, "close_award", actor=actor, now=now, detail=award.number)
     session.flush()

@@ -77,11 +77,11 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
             _replace_tranches(session, existing, _default_tranches(existing, dates))
             audit(
                 session,
+                "award",
+                existing.id,
+                "amend_award",
                 actor=actor,
                 now=now,
-                entity="award",
-                entity_id=existing.id,
-                action="amend_award",
                 detail=f"{existing.number} amount {format_zar(old)} → "
                 f"{format_zar(existing.amount_cents)}",
             )
@@ -124,11 +124,11 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
     )
     audit(
         session,
+        "award",
+        award.id,
+        "create_award",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="create_award",
         detail=f"{award.number} for {app.reference}, {format_zar(award.amount_cents)}",
     )
     session.flush()
@@ -311,11 +311,11 @@ def set_tranche_schedule(
     award.version = (award.version or 1) + 1
     audit(
         session,
+        "award",
+        award.id,
+        "set_schedule",
         actor=actor,
         now=now,
-        entity="award",
-        entity_id=award.id,
-        action="set_schedule",
         detail="; ".join(
             f"{tranche_label(i, t)} {format_zar(c)} due {d.isoformat()}"
             for i, (t, _p, c, d) in enumerate(plan, start=1)

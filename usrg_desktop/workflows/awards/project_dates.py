@@ -192,11 +192,11 @@ def set_date_rules(
     if changed:
         audit(
             session,
+            "setting",
+            0,
+            "set_award_dates",
             actor=actor,
             now=now,
-            entity="setting",
-            entity_id=0,
-            action="set_award_dates",
             detail=", ".join(changed),
         )
     session.flush()

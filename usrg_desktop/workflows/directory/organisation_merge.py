@@ -155,20 +155,20 @@ def merge_organisations(
     what = describe_references(moved)
     audit(
         session,
+        kind,
+        source.id,
+        "merge_into",
         actor=actor,
         now=now,
-        entity=kind,
-        entity_id=source.id,
-        action="merge_into",
         detail=f"merged into {target.short_name} (id {target.id}); moved {what}",
     )
     audit(
         session,
+        into_kind,
+        target.id,
+        "merge_from",
         actor=actor,
         now=now,
-        entity=into_kind,
-        entity_id=target.id,
-        action="merge_from",
         detail=f"took in {source.short_name} (id {source.id}): {what}",
     )
     session.flush()

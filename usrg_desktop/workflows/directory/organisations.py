@@ -343,11 +343,11 @@ def save_organisation(
         session.flush()
         audit(
             session,
+            kind,
+            org.id,
+            "create",
             actor=actor,
             now=now,
-            entity=kind,
-            entity_id=org.id,
-            action="create",
             detail=f"{org.short_name} ({org.official_name})",
         )
         return org.id
@@ -367,25 +367,17 @@ def save_organisation(
     if renamed:
         audit(
             session,
+            kind,
+            org.id,
+            "rename",
             actor=actor,
             now=now,
-            entity=kind,
-            entity_id=org.id,
-            action="rename",
             detail=f"was {before}; now {org.short_name} ({org.official_name}) from "
             f"{(effective_on or today).isoformat()}",
         )
     others = [key for key in changed if key not in NAME_COLUMNS]
     if others or not renamed:
-        audit(
-            session,
-            actor=actor,
-            now=now,
-            entity=kind,
-            entity_id=org.id,
-            action="update",
-            detail=words,
-        )
+        audit(session, kind, org.id, "update", actor=actor, now=now, detail=words)
     return org.id
 
 
@@ -448,11 +440,11 @@ def set_organisation_active(
     org.version = (org.version or 1) + 1
     audit(
         session,
+        kind,
+        org.id,
+        "switch_on" if active else "switch_off",
         actor=actor,
         now=now,
-        entity=kind,
-        entity_id=org.id,
-        action="switch_on" if active else "switch_off",
         detail=org.short_name,
     )
     session.flush()

@@ -206,11 +206,11 @@ def save_person(
         session.flush()
         audit(
             session,
+            "person",
+            person.id,
+            "create",
             actor=actor,
             now=now,
-            entity="person",
-            entity_id=person.id,
-            action="create",
             detail=f"role {role}, consent basis {consent_basis}",
         )
         return person.id
@@ -222,15 +222,7 @@ def save_person(
     session.flush()
     # Which fields changed, never their values (the audit log never holds a name, email or phone).
     words = change_words(changed)
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="person",
-        entity_id=person.id,
-        action="update",
-        detail=words,
-    )
+    audit(session, "person", person.id, "update", actor=actor, now=now, detail=words)
     return person.id
 
 
@@ -241,7 +233,7 @@ def deactivate_person(session: Session, *, person_id: int, actor: Actor, now: da
     if not person.active:
         raise WorkflowError(f"{person.full_name} is already switched off.")
     person.active = False
-    audit(session, actor=actor, now=now, entity="person", entity_id=person.id, action="deactivate")
+    audit(session, "person", person.id, "deactivate", actor=actor, now=now)
 
 
 def activate_person(session: Session, *, person_id: int, actor: Actor, now: datetime) -> None:
@@ -253,7 +245,7 @@ def activate_person(session: Session, *, person_id: int, actor: Actor, now: date
     if person.active:
         raise WorkflowError(f"{person.full_name} is already switched on.")
     person.active = True
-    audit(session, actor=actor, now=now, entity="person", entity_id=person.id, action="activate")
+    audit(session, "person", person.id, "activate", actor=actor, now=now)
 
 
 def person_fields(session: Session, person_id: int) -> dict[str, Any]:

@@ -317,11 +317,11 @@ def anonymise_person(
     )
     audit(
         session,
+        "person",
+        person.id,
+        "anonymise",
         actor=actor,
         now=now,
-        entity="person",
-        entity_id=person.id,
-        action="anonymise",
         reason=reason,
         detail=forgotten.detail(),
     )

@@ -169,11 +169,11 @@ def add_attachment(
     session.flush()
     audit(
         session,
+        "application",
+        app.id,
+        "attach",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action="attach",
         from_state=app.state,
         to_state=app.state,
         detail=f"{name} ({kind}, sha256 {digest})",
@@ -193,11 +193,11 @@ def remove_attachment(session: Session, *, attachment_id: int, actor: Actor, now
     session.delete(attachment)
     audit(
         session,
+        "application",
+        app.id,
+        "remove_attachment",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action="remove_attachment",
         from_state=app.state,
         to_state=app.state,
         detail=f"{name} ({attachment.kind}, sha256 {digest})",

@@ -260,11 +260,11 @@ def save_application(
         )
     audit(
         session,
+        "application",
+        app.id,
+        action,
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action=action,
         from_state=source,
         to_state=app.state,
         detail=changed,

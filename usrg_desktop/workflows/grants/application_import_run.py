@@ -212,11 +212,11 @@ def _write(
         )
     audit(
         session,
+        "application",
+        app.id,
+        "import",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action="import",
         from_state=None,
         to_state=ApplicationState.DRAFT.value,
         reason="",

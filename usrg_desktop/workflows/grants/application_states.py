@@ -172,11 +172,11 @@ def _move(
         app.withdrawn_reason = reason.strip()
     audit(
         session,
+        "application",
+        app.id,
+        transition.action,
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action=transition.action,
         from_state=source,
         to_state=transition.target.value,
         reason=reason.strip(),

@@ -58,11 +58,11 @@ def _move(session: Session, round_id: int, action: str, actor: Actor, now: datet
     rnd.status = move.target.value
     audit(
         session,
+        "round",
+        rnd.id,
+        move.action,
         actor=actor,
         now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action=move.action,
         from_state=move.source.value,
         to_state=move.target.value,
     )

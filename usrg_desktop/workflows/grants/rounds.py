@@ -342,11 +342,11 @@ def create_round(session: Session, *, form: RoundForm, actor: Actor, now: dateti
     write_themes(session, rnd.id, form.themes)
     audit(
         session,
+        "round",
+        rnd.id,
+        "create",
         actor=actor,
         now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action="create",
         to_state=R.DRAFT.value,
         detail=rnd.name,
     )
@@ -412,11 +412,11 @@ def update_round(
     write_themes(session, rnd.id, form.themes)
     audit(
         session,
+        "round",
+        rnd.id,
+        "update",
         actor=actor,
         now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action="update",
         from_state=rnd.status,
         to_state=rnd.status,
         detail=", ".join(changes),

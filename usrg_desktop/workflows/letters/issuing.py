@@ -305,11 +305,11 @@ def _issue(
     session.add(row)
     audit(
         session,
+        "application",
+        app.id,
+        "issue_letter",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action="issue_letter",
         detail=f"{KIND_LABELS[kind]} {reference} (template version {printing.text.version})",
     )
     if kind == "award" and was_approved:

@@ -115,11 +115,11 @@ def set_letter_details(
     person.version = (person.version or 1) + 1
     audit(
         session,
+        "person",
+        person.id,
+        "set_letter_details",
         actor=actor,
         now=now,
-        entity="person",
-        entity_id=person.id,
-        action="set_letter_details",
         detail=", ".join(
             part
             for part, given in (("honorific", honorific), ("postal address", postal_address))

@@ -127,14 +127,6 @@ def set_signatory(
         changed.append("signature image")
     elif remove_signature:
         changed.append("signature image removed")
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="setting",
-        entity_id=0,
-        action="set_signatory",
-        detail=", ".join(changed),
-    )
+    audit(session, "setting", 0, "set_signatory", actor=actor, now=now, detail=", ".join(changed))
     session.flush()
     return current_signatory(session)

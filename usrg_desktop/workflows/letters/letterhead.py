@@ -77,11 +77,11 @@ def set_letterhead(
         row.logo_png = _checked_logo(logo_png)
     audit(
         session,
+        "letterhead",
+        row.id,
+        "set_letterhead",
         actor=actor,
         now=now,
-        entity="letterhead",
-        entity_id=row.id,
-        action="set_letterhead",
         detail=", ".join(
             part
             for part, given in (

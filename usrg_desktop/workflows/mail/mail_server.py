@@ -137,11 +137,11 @@ def set_mail_server(
     )
     audit(
         session,
+        "setting",
+        0,
+        "set_mail_server",
         actor=actor,
         now=now,
-        entity="setting",
-        entity_id=0,
-        action="set_mail_server",
         detail=f"Outgoing mail: {server.describe()}, from {server.sender}",
     )
     return server

@@ -173,15 +173,13 @@ def _record(session: Session, row: OutboxMessage, message: Outgoing, actor: Acto
     )
     audit(
         session,
+        message.entity,
+        message.entity_id,
+        "email_sent" if row.status == "sent" else "email_drafted",
         actor=actor,
         now=row.created_at,
-        entity=message.entity,
-        entity_id=message.entity_id,
-        action="email_sent" if row.status == "sent" else "email_drafted",
-        detail=(
-            f"{verb} the {KIND_NOUNS.get(message.kind, message.kind)} {message.about} to "
-            f"{row.recipient_name} <{row.recipient_email}>{files}"
-        ),
+        detail=f"{verb} the {KIND_NOUNS.get(message.kind, message.kind)} {message.about} to "
+        f"{row.recipient_name} <{row.recipient_email}>{files}",
     )
 
 

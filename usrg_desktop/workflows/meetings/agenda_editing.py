@@ -143,11 +143,11 @@ def add_agenda_item(
     session.flush()
     audit(
         session,
+        "meeting",
+        meeting_id,
+        "agenda_add",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting_id,
-        action="agenda_add",
         detail=f"Day {day}, item {at + 1}: {title} ({minutes} min)",
     )
     session.flush()
@@ -223,11 +223,11 @@ def edit_agenda_item(
     item.version = (item.version or 1) + 1
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "agenda_edit",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="agenda_edit",
         detail=f"{title}: " + "; ".join(changes),
     )
     session.flush()
@@ -255,11 +255,11 @@ def remove_agenda_item(session: Session, *, item_id: int, actor: Actor, now: dat
     _renumber(_items(session, meeting.id, day))
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "agenda_remove",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="agenda_remove",
         detail=f"Day {day}: {title}",
     )
     session.flush()
@@ -287,11 +287,11 @@ def move_agenda_item(
         return
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "agenda_move",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="agenda_move",
         detail=f"{item.title}: day {source_day} item {old_position} → day {day} item {at + 1}",
     )
     session.flush()

@@ -105,11 +105,11 @@ def apply_standard_template(
         ids.append(item.id)
     audit(
         session,
+        "meeting",
+        meeting_id,
+        "agenda_template",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting_id,
-        action="agenda_template",
         detail=f"Standard agenda applied: {len(ids)} items",
     )
     session.flush()

@@ -85,13 +85,5 @@ def set_annex_item(
         if agenda_item_id is not None
         else f"{annex.title}: a general annex"
     )
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="annex item",
-        detail=detail,
-    )
+    audit(session, "meeting", meeting.id, "annex item", actor=actor, now=now, detail=detail)
     session.flush()

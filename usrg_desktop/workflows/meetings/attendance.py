@@ -101,11 +101,11 @@ def set_quorum_rule(session: Session, *, rule: str, actor: Actor, now: datetime)
         setting.value = text
     audit(
         session,
+        "setting",
+        0,
+        "quorum_rule",
         actor=actor,
         now=now,
-        entity="setting",
-        entity_id=0,
-        action="quorum_rule",
         detail=f"{QUORUM_SETTING}: {old} → {text}",
     )
     session.flush()
@@ -174,11 +174,11 @@ def invite_focal_persons(session: Session, *, meeting_id: int, actor: Actor, now
     if added:
         audit(
             session,
+            "meeting",
+            meeting_id,
+            "invite",
             actor=actor,
             now=now,
-            entity="meeting",
-            entity_id=meeting_id,
-            action="invite",
             detail=f"Invited {len(added)} focal person(s): "
             + ", ".join(p.full_name for p in added),
         )
@@ -212,11 +212,11 @@ def invite_person(
     session.flush()
     audit(
         session,
+        "meeting",
+        meeting_id,
+        "invite",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting_id,
-        action="invite",
         detail=f"Invited {person.full_name}",
     )
     session.flush()
@@ -244,11 +244,11 @@ def remove_invitation(session: Session, *, invitation_id: int, actor: Actor, now
     session.delete(invitation)
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "uninvite",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="uninvite",
         detail=f"Removed {_person_label(person)} from the invitations",
     )
     session.flush()
@@ -279,11 +279,11 @@ def record_rsvp(
     invitation.apology_note = note
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "rsvp",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="rsvp",
         detail=f"{_person_label(person)}: {old} → {rsvp}" + (f" ({note})" if note else ""),
     )
     session.flush()
@@ -325,11 +325,11 @@ def record_attendance(
         invitation.apology_note = ""
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "attendance",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="attendance",
         detail=f"{_person_label(person)}: {ATTENDANCE_PARTS[part]} "
         + ("attended" if attended else "not attended"),
     )

@@ -43,11 +43,11 @@ def _move(
     meeting.updated_at = now
     audit(
         session,
+        "meeting",
+        meeting.id,
+        action,
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action=action,
         from_state=source,
         to_state=target.value,
         reason=reason.strip(),
@@ -130,11 +130,11 @@ def move_meeting(
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "move",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="move",
         reason=reason.strip(),
         detail=detail,
     )
@@ -230,11 +230,11 @@ def update_meeting_details(
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "edit_details",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="edit_details",
         detail="; ".join(f"{key}: {_show(before[key])} → {_show(values[key])}" for key in changed),
     )
     session.flush()

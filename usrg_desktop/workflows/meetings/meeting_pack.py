@@ -336,11 +336,11 @@ def record_pack_printed(
     meeting = load_meeting(session, meeting_id)
     audit(
         session,
+        "meeting",
+        meeting.id,
+        PACK_PRINTED,
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action=PACK_PRINTED,
         detail=f"Meeting pack of Meeting {meeting.number} {how}",
     )
 
@@ -428,11 +428,11 @@ def add_annex(
     session.flush()
     audit(
         session,
+        "meeting",
+        meeting.id,
+        "attach annex",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action="attach annex",
         detail=f"{title} ({path.name}, {pages} pages)",
     )
     return annex.id
@@ -456,15 +456,7 @@ def remove_annex(session: Session, *, annex_id: int, actor: Actor, now: datetime
         if other.position != n:
             other.position = n
             session.flush()
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="meeting",
-        entity_id=meeting_id,
-        action="remove annex",
-        detail=title,
-    )
+    audit(session, "meeting", meeting_id, "remove annex", actor=actor, now=now, detail=title)
 
 
 def annexes_of(session: Session, *, meeting_id: int) -> list[tuple[int, str, str, str]]:

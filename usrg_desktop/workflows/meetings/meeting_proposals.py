@@ -222,15 +222,13 @@ def renumber_by_date(
         meeting.updated_at = now
         audit(
             session,
+            "meeting",
+            meeting.id,
+            "renumber",
             actor=actor,
             now=now,
-            entity="meeting",
-            entity_id=meeting.id,
-            action="renumber",
-            detail=(
-                f"Meeting {old} ({meeting.year} Q{meeting.quarter}) is now meeting "
-                f"{meeting.number}: numbers follow the dates."
-            ),
+            detail=f"Meeting {old} ({meeting.year} Q{meeting.quarter}) is now meeting "
+            f"{meeting.number}: numbers follow the dates.",
         )
     session.flush()
     return changed
@@ -287,11 +285,11 @@ def _plan(
     session.flush()
     audit(
         session,
+        "meeting",
+        meeting.id,
+        action,
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting.id,
-        action=action,
         to_state=MS.PLANNED.value,
         reason=reason.strip(),
         detail=detail,

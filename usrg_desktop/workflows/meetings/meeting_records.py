@@ -250,11 +250,11 @@ def write_unavailability(
     session.flush()
     audit(
         session,
+        "host_unavailability",
+        period.id,
+        action,
         actor=actor,
         now=now,
-        entity="host_unavailability",
-        entity_id=period.id,
-        action=action,
         reason=audit_reason.strip(),
         detail=detail,
     )

@@ -124,11 +124,11 @@ def record_minutes(
         )
     audit(
         session,
+        "meeting",
+        meeting_id,
+        "minutes",
         actor=actor,
         now=now,
-        entity="meeting",
-        entity_id=meeting_id,
-        action="minutes",
         detail=f"Minutes of {title} " + ("recorded" if text else "removed"),
     )
     session.flush()
@@ -301,11 +301,11 @@ def add_action_item(
                 ) from None
     audit(
         session,
+        "action_item",
+        action.id,
+        "action_add",
         actor=actor,
         now=now,
-        entity="action_item",
-        entity_id=action.id,
-        action="action_add",
         to_state=ActionStatus.OPEN.value,
         detail=f"Action {number} at meeting {meeting.number}: {description}",
     )
@@ -357,11 +357,11 @@ def edit_action_item(
         return
     audit(
         session,
+        "action_item",
+        action.id,
+        "action_edit",
         actor=actor,
         now=now,
-        entity="action_item",
-        entity_id=action.id,
-        action="action_edit",
         detail=f"Action {action.number}: " + "; ".join(changes),
     )
     session.flush()
@@ -393,11 +393,11 @@ def set_action_status(
     action.done_on = today if status == ActionStatus.DONE.value else None
     audit(
         session,
+        "action_item",
+        action.id,
+        "action_status",
         actor=actor,
         now=now,
-        entity="action_item",
-        entity_id=action.id,
-        action="action_status",
         from_state=old,
         to_state=status,
         reason=reason,

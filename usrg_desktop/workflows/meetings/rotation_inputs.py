@@ -126,11 +126,11 @@ def record_volunteer(
     session.flush()
     audit(
         session,
+        "host_volunteer",
+        offer.id,
+        "record_volunteer",
         actor=actor,
         now=now,
-        entity="host_volunteer",
-        entity_id=offer.id,
-        action="record_volunteer",
         detail=f"{found.short_name} volunteered for {wanted.label}. {clean_note}".strip(),
     )
     session.flush()
@@ -150,11 +150,11 @@ def withdraw_volunteer(
     what = f"{name}'s offer to host {Quarter(offer.year, offer.quarter).label}"
     audit(
         session,
+        "host_volunteer",
+        offer.id,
+        "withdraw_volunteer",
         actor=actor,
         now=now,
-        entity="host_volunteer",
-        entity_id=offer.id,
-        action="withdraw_volunteer",
         reason=reason.strip(),
         detail=f"{what} withdrawn. {offer.note or ''}".strip(),
     )
@@ -265,11 +265,11 @@ def remove_unavailability(
     what = f"{name} unavailable from {_period_text(period.starts_on, period.ends_on)}"
     audit(
         session,
+        "host_unavailability",
+        period.id,
+        "remove_unavailability",
         actor=actor,
         now=now,
-        entity="host_unavailability",
-        entity_id=period.id,
-        action="remove_unavailability",
         detail=f"{what} removed ({period.reason or 'no reason'}).",
     )
     session.delete(period)
@@ -371,11 +371,11 @@ def set_blackout_periods(
     session.flush()
     audit(
         session,
+        "blackout_periods",
+        0,
+        "set_blackout_periods",
         actor=actor,
         now=now,
-        entity="blackout_periods",
-        entity_id=0,
-        action="set_blackout_periods",
         detail="; ".join(describe_blackouts(before))
         + " → "
         + "; ".join(describe_blackouts(cleaned)),

@@ -374,11 +374,11 @@ def _add_assignment(
     session.flush()
     audit(
         session,
+        "application",
+        app.id,
+        "assign_reviewer",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=app.id,
-        action="assign_reviewer",
         detail=f"{method.value}: reviewer {reviewer.id}",
     )
     return assignment
@@ -414,11 +414,11 @@ def apply_assignment(
     if count:
         audit(
             session,
+            "round",
+            round_id,
+            "assign_automatically",
             actor=actor,
             now=now,
-            entity="round",
-            entity_id=round_id,
-            action="assign_automatically",
             detail=f"{count} assignment{'s' if count != 1 else ''}",
         )
     session.flush()
@@ -457,11 +457,11 @@ def unassign(session: Session, *, assignment_id: int, actor: Actor, now: datetim
     session.delete(assignment)
     audit(
         session,
+        "application",
+        assignment.application_id,
+        "unassign_reviewer",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=assignment.application_id,
-        action="unassign_reviewer",
         detail=f"reviewer {assignment.reviewer_id}",
     )
     session.flush()
@@ -511,11 +511,11 @@ def declare_conflict(
     session.flush()
     audit(
         session,
+        "application",
+        application_id,
+        "declare_conflict",
         actor=actor,
         now=now,
-        entity="application",
-        entity_id=application_id,
-        action="declare_conflict",
         detail=f"reviewer {reviewer_id}: {kind}: {reason.strip()}",
     )
     session.flush()

@@ -190,11 +190,11 @@ def _issue_packets(
         session.flush()
         audit(
             session,
+            "review_packet",
+            packet.id,
+            action,
             actor=actor,
             now=now,
-            entity="review_packet",
-            entity_id=packet.id,
-            action=action,
             detail=f"Review packet of {name} for {rnd.name}",
         )
         ids.append(packet.id)

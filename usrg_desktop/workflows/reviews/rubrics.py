@@ -264,11 +264,11 @@ def edit_round_rubric(
     _write_criteria(session, rubric.id, criteria)
     audit(
         session,
+        "round",
+        rnd.id,
+        "edit_rubric",
         actor=actor,
         now=now,
-        entity="round",
-        entity_id=rnd.id,
-        action="edit_rubric",
         detail="; ".join(f"{c.name.strip()} {c.weight_percent} %" for c in criteria),
     )
     session.flush()

@@ -198,11 +198,11 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime) ->
     if user is None or not verify_password(user.password_hash, password):
         audit(
             session,
+            "account",
+            user.id if user is not None else 0,
+            _FAILED,
             actor=_NOBODY,
             now=now,
-            entity="account",
-            entity_id=user.id if user is not None else 0,
-            action=_FAILED,
             detail=key,
         )
         wait = _wait_until([now, *failures])
@@ -216,15 +216,7 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime) ->
         raise WorkflowError(f"The account '{user.username}' is switched off; ask an administrator.")
     if failures:
         # Ends the run of failures, so the next mistake starts counting afresh.
-        audit(
-            session,
-            actor=_actor(user),
-            now=now,
-            entity="account",
-            entity_id=user.id,
-            action=_SIGNED_IN,
-            detail=key,
-        )
+        audit(session, "account", user.id, _SIGNED_IN, actor=_actor(user), now=now, detail=key)
     user.last_login_at = now
     return _actor(user)
 
@@ -247,15 +239,7 @@ def unlock_account(session: Session, *, user_id: int, actor: Actor, now: datetim
     key = _attempt_key(user.username)
     if len(_failures_in_a_row(session, key)) < FAILURES_BEFORE_DELAY:
         raise WorkflowError(f"The account '{user.username}' is not locked.")
-    audit(
-        session,
-        actor=actor,
-        now=now,
-        entity="account",
-        entity_id=user.id,
-        action=_UNLOCKED,
-        detail=key,
-    )
+    audit(session, "account", user.id, _UNLOCKED, actor=actor, now=now, detail=key)
 
 
 def actor_named(session: Session, *, username: str) -> Actor:
@@ -329,11 +313,11 @@ def _audit_user(
 ) -> None:
     audit(
         session,
+        "user",
+        user.id,
+        action,
         actor=actor,
         now=now,
-        entity="user",
-        entity_id=user.id,
-        action=action,
         from_state=extra.get("from_state"),
         to_state=extra.get("to_state"),
         detail=extra.get("detail") or f"username {user.username}",

@@ -213,18 +213,20 @@ def record(session: Session, values: Mapping[str, Any]) -> None:
 
 def audit(
     session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
     entity: str,
     entity_id: int,
     action: str,
+    *,
+    actor: Actor,
+    now: datetime,
     detail: str = "",
     reason: str = "",
     from_state: str | None = None,
     to_state: str | None = None,
 ) -> None:
-    """Record one audit event by this actor in the caller's transaction."""
+    """Record one audit event by this actor in the caller's transaction: `action` done to the
+    `entity` (a kind of record, "award") with id `entity_id`, written
+    `audit(session, "award", award.id, "pay_tranche", actor=actor, now=now, detail=…)`."""
     record(
         session,
         {

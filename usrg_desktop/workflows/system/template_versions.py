@@ -127,11 +127,11 @@ def save_version(
     )
     audit(
         session,
+        entity,
+        row.id,
+        "save_template",
         actor=actor,
         now=now,
-        entity=entity,
-        entity_id=row.id,
-        action="save_template",
         detail=detail.format(version=version),
     )
     session.flush()
