@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -269,7 +269,7 @@ class ListPage(QWidget):
             return
         self.worker.submit(lambda: _result_or_problem(job), then, owner=owner)
 
-    def _show_listing(self, listing: Listing, haystacks: list[str] | None) -> None:
+    def _show_listing(self, listing: Listing, haystacks: Sequence[str] | None) -> None:
         first = not self.loaded
         self.error = None
         self.loaded = True
@@ -593,7 +593,7 @@ class ListPage(QWidget):
         )
 
 
-def _read_prepared(loader: Callable[[], Listing]) -> tuple[Listing, list[str]]:
+def _read_prepared(loader: Callable[[], Listing]) -> tuple[Listing, tuple[str, ...]]:
     """On the worker thread: the listing, and the filter's haystacks of its rows."""
     listing = loader()
     return listing, haystacks_of(listing)
