@@ -90,7 +90,7 @@ def bench_applications_list(database: Path) -> list[dict]:
     from usrg_desktop.views.list_page import ListPage
     from usrg_desktop.views.table_model import ListingTableModel
     from usrg_desktop.views.worker import Worker
-    from usrg_desktop.workflows.grants import application_listing
+    from usrg_desktop.workflows.grants.listings import application_listing
 
     app = QApplication.instance() or QApplication([])
 
@@ -198,7 +198,7 @@ def bench_transitions(database: Path, moves: int = 1000) -> dict:
     """1,000 withdrawals vs the bare UPDATE + audit INSERT, one commit each."""
     from usrg_desktop import storage
     from usrg_desktop.domain.accounts import Role
-    from usrg_desktop.workflows import applications as wf
+    from usrg_desktop.workflows.grants import applications as wf
 
     with tempfile.TemporaryDirectory() as tmp:
         ours_path, floor_path = Path(tmp) / "ours.sqlite3", Path(tmp) / "floor.sqlite3"

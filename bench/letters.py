@@ -98,7 +98,7 @@ def _approved_round(session, number: int, letters: int) -> int:
 def issue_batch(db, round_id: int, out_dir: Path) -> tuple[float, list[Path]]:
     """Time one round's batch (the workflow the GUI and `usrg letters` run)."""
     from usrg_desktop.workflows import Actor
-    from usrg_desktop.workflows.letter_batch import issue_letters_for_round
+    from usrg_desktop.workflows.letters.letter_batch import issue_letters_for_round
 
     actor = Actor(None, "Benchmark", "secretariat")
     start = time.perf_counter()
@@ -124,7 +124,7 @@ def ready_made(db, round_id: int):
     from usrg_desktop.domain.awards import IssuedLetter, LetterTemplate
     from usrg_desktop.domain.grants import Application
     from usrg_desktop.printing.letters import TemplateText, letter_from_data
-    from usrg_desktop.workflows.letters import _letterhead_from
+    from usrg_desktop.workflows.letters.issuing import _letterhead_from
 
     with db.unit_of_work() as session:
         rows = (
@@ -156,7 +156,7 @@ def run(letters: int = LETTERS, rounds: int = ROUNDS) -> list[tuple[str, float, 
     from pypdf import PdfReader
 
     from usrg_desktop.printing.styles import register_fonts
-    from usrg_desktop.workflows.letter_batch import merge_pdfs
+    from usrg_desktop.workflows.letters.letter_batch import merge_pdfs
 
     register_fonts()  # once per process, as in the program: not part of either time
     with tempfile.TemporaryDirectory() as tmp:

@@ -46,7 +46,7 @@ def floor_scores(conn: sqlite3.Connection, round_id: int) -> int:
 
 def ours(db: Database, round_id: int) -> int:
     """Compute the ranking as the screen does, over the program's open database."""
-    from usrg_desktop.workflows.scoring import round_ranking
+    from usrg_desktop.workflows.reviews.scoring import round_ranking
 
     with db.unit_of_work() as session:
         ranking = round_ranking(session, round_id)

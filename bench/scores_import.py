@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 25, 12, 0)
 
 def build_scene(database: Path, folder: Path) -> tuple[Path, list[Path]]:
     """A copy of the database with the bench round, and the 200 scores files; returns both."""
-    from usrg_desktop.workflows.scores_file import (
+    from usrg_desktop.workflows.reviews.scores_file import (
         SCORES_FORMAT,
         SCORES_VERSION,
         encode_scores,
@@ -136,7 +136,7 @@ def ours(scene: Path, files: list[Path]) -> float:
     """Seconds for import_many over the files, on a fresh copy of the scene."""
     from usrg_desktop.storage import Database
     from usrg_desktop.workflows import Actor
-    from usrg_desktop.workflows.scores_file import REJECTED, import_many_now
+    from usrg_desktop.workflows.reviews.scores_file import REJECTED, import_many_now
 
     target = scene.with_name("ours.sqlite3")
     shutil.copyfile(scene, target)

@@ -290,7 +290,7 @@ def run(database: Path, letters: int = 500) -> list[tuple[str, float | str, list
     from usrg_desktop.storage import Database, open_database
     from usrg_desktop.views.collector import freeze_long_lived
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     app = QApplication.instance() or QApplication([])
     heartbeat = Heartbeat()

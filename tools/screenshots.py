@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # A throwaway settings file: the picture never depends on this machine's last session.
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
-        from usrg_desktop.workflows.accounts import actor_named
+        from usrg_desktop.workflows.system.accounts import actor_named
 
         with db.unit_of_work() as session:
             actor = actor_named(session, username="secretariat")
@@ -109,7 +109,7 @@ def screens(app, window, db, out: Path) -> None:
     from usrg_desktop.views.applications_view import open_application
     from usrg_desktop.views.meeting_screen import open_meeting
     from usrg_desktop.views.reviews_view import open_ranking
-    from usrg_desktop.workflows.meeting_pack import build_meeting_pack
+    from usrg_desktop.workflows.meetings.meeting_pack import build_meeting_pack
 
     in_review = db.rows(
         "SELECT id FROM applications WHERE state = 'in_review' ORDER BY reference LIMIT 1"

@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # so the query and the import of Qt share the two cores instead of taking turns.
         from concurrent.futures import ThreadPoolExecutor
 
-        from .workflows.today import today_listing
+        from .workflows.system.today import today_listing
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
         # The window opens on Today.
@@ -239,7 +239,7 @@ def warn_about_network_share(window: MainWindow, db: storage.Database) -> None:
 
 def daily_backup(window: MainWindow, db: storage.Database) -> None:
     """Make the day's backup of a local database; say so (or why not) in the status bar."""
-    from .workflows.backups import daily_backup_if_due
+    from .workflows.system.backups import daily_backup_if_due
 
     try:
         made = daily_backup_if_due(db, settings.backups_dir(), now=clock.local_now())
@@ -310,9 +310,9 @@ def _show_every_list(
         lines.append(f"{area.name + ':':<16}{', '.join(parts)}")
 
 
-def _check_records(db: storage.Database):  # -> workflows.records.RecordsCheck
+def _check_records(db: storage.Database):  # -> workflows.system.records.RecordsCheck
     """The database file's integrity and the audit log's hash chain (see `usrg db verify`)."""
-    from .workflows.records import check_records
+    from .workflows.system.records import check_records
 
     with db.reading() as session:
         return check_records(session)

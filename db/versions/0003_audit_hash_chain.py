@@ -6,7 +6,7 @@ Create Date: 2026-11-25 16:00:00
 
 The append-only triggers of 0001 are dropped while the new columns are added and filled, and
 made again afterwards, so UPDATE and DELETE of audit rows are refused as before. The hashing
-below is a frozen copy of workflows/audit_trail (content_hash, chain_hash) as it was when this
+below is a frozen copy of workflows/system/audit_trail (content_hash, chain_hash) as it was when this
 migration was written; tests/storage/test_migrations.py checks that rows chained here verify.
 """
 

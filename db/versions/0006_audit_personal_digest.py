@@ -6,7 +6,7 @@ Create Date: 2026-12-07 00:00:00
 
 Adds `personal_salt` and `personal_digest` to audit_events and re-chains every event with the
 new content hash (the facts, then the digest of a fresh salt with actor_name, reason and
-detail); see workflows/audit_trail.py. An event that did not verify under the old hashes is
+detail); see workflows/system/audit_trail.py. An event that did not verify under the old hashes is
 written so that it does not verify under the new ones either (it keeps its old content hash),
 so re-chaining never hides an edit made before the upgrade.
 

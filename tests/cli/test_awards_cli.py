@@ -12,7 +12,7 @@ from usrg_desktop.domain.accounts import Role
 from usrg_desktop.domain.awards import Award, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import award_tracking as at
+from usrg_desktop.workflows.awards import award_tracking as at
 
 TODAY = "2026-11-25"
 

@@ -8,7 +8,7 @@ import sys
 from datetime import date, datetime
 
 from usrg_desktop import cli, storage
-from usrg_desktop.workflows.rotation import Quarter, public_holiday
+from usrg_desktop.workflows.meetings.rotation import Quarter, public_holiday
 
 
 def test_rotation_propose_json(db, capsys):
@@ -168,7 +168,7 @@ def test_restore_over_a_database_with_accounts_needs_an_administrator(
 
 
 def test_demo_refuses_a_database_that_has_accounts(db, capsys):
-    from usrg_desktop.workflows.accounts import create_user
+    from usrg_desktop.workflows.system.accounts import create_user
 
     with db.unit_of_work() as session:
         create_user(

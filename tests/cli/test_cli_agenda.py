@@ -8,9 +8,9 @@ import pytest
 
 from tests.workflows.meeting_helpers import meeting_id_by_number
 from usrg_desktop import cli
-from usrg_desktop.workflows import attendance
 from usrg_desktop.workflows.demo import DEMO_PASSWORD
-from usrg_desktop.workflows.meetings import action_item_listing
+from usrg_desktop.workflows.meetings import attendance
+from usrg_desktop.workflows.meetings.listings import action_item_listing
 
 
 @pytest.fixture(autouse=True)

@@ -99,9 +99,9 @@ def test_an_annex_as_the_papers_of_an_agenda_item(demo_db, tmp_path, capsys):
 
 def test_an_agenda_item_taken_off_leaves_its_annex_as_a_general_one(demo_db, tmp_path, capsys):
     from tests.workflows.meeting_helpers import demo_actor
-    from usrg_desktop.workflows.agenda import remove_agenda_item
-    from usrg_desktop.workflows.annex_items import item_for_number
-    from usrg_desktop.workflows.meeting_plans import meeting_id_for_number
+    from usrg_desktop.workflows.meetings.agenda import remove_agenda_item
+    from usrg_desktop.workflows.meetings.annex_items import item_for_number
+    from usrg_desktop.workflows.meetings.meeting_plans import meeting_id_for_number
 
     paper = tmp_path / "paper.pdf"
     paper.write_bytes(edge_to_edge((595, 842), "PAPER"))

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from usrg_desktop import cli
 from usrg_desktop.domain.accounts import User
 from usrg_desktop.domain.directory import Person
-from usrg_desktop.workflows.accounts import sign_in
-from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.system.accounts import sign_in
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def run(db, *args) -> int:

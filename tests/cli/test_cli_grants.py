@@ -213,7 +213,8 @@ def test_import_dry_run_then_real(demo_db, capsys, staff, tmp_path):
     # The demo's rounds are past their call; open a new one to import into.
     from datetime import date, datetime
 
-    from usrg_desktop.workflows import Actor, rounds
+    from usrg_desktop.workflows import Actor
+    from usrg_desktop.workflows.grants import rounds
 
     actor = Actor(None, "Test", "secretariat")
     with demo_db.unit_of_work() as s:

@@ -9,7 +9,7 @@ from email.parser import BytesParser
 
 from tests.mail_support import MailHandler, free_port, use_memory_keyring
 from usrg_desktop import cli
-from usrg_desktop.workflows.mail_server import KEYRING_SERVICE
+from usrg_desktop.workflows.mail.mail_server import KEYRING_SERVICE
 
 
 def run(db, *args: str) -> int:

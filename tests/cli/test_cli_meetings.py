@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from usrg_desktop import cli
-from usrg_desktop.workflows.accounts import create_user
+from usrg_desktop.workflows.system.accounts import create_user
 
 PASSWORD = "a-long-coordinator-password"
 

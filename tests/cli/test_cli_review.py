@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from usrg_desktop import cli
-from usrg_desktop.workflows.review_packets import read_packet
-from usrg_desktop.workflows.reviewer_session import CONFLICT_ROW, RECOMMENDATION_ROW
+from usrg_desktop.workflows.reviews.review_packets import read_packet
+from usrg_desktop.workflows.reviews.reviewer_session import CONFLICT_ROW, RECOMMENDATION_ROW
 
 ROUND = "Innovation Fund 2026 Round 1"
 

@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from usrg_desktop import cli, clock
-from usrg_desktop.workflows.accounts import create_user
-from usrg_desktop.workflows.rotation import Quarter
+from usrg_desktop.workflows.meetings.rotation import Quarter
+from usrg_desktop.workflows.system.accounts import create_user
 
 PASSWORD = "a-long-coordinator-password"
 

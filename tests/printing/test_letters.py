@@ -31,7 +31,7 @@ from usrg_desktop.printing.letters import (
     placeholders_in,
 )
 from usrg_desktop.printing.styles import Letterhead
-from usrg_desktop.workflows.letters import default_template
+from usrg_desktop.workflows.letters.issuing import default_template
 
 NAME = "Ms Ṱhalitshani Ḓivhani Ṋemaṅḽa"
 TITLE_TEXT = "Manager: Safety (Pretorius-Kêrël, Môrê, Šoba)"

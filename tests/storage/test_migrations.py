@@ -75,7 +75,7 @@ def test_audit_log_refuses_update_and_delete(any_db):
     from sqlalchemy import text
 
     from usrg_desktop.workflows import Actor
-    from usrg_desktop.workflows.audit_trail import audit
+    from usrg_desktop.workflows.system.audit_trail import audit
 
     with any_db.unit_of_work() as session:
         audit(

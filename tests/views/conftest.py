@@ -54,7 +54,7 @@ def main_window(qtbot, demo_db, settings):
     demo's secretariat member, showing the Applications list (the window opens on Today; most
     tests start from the applications)."""
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="secretariat")

@@ -17,7 +17,7 @@ from usrg_desktop.workflows.demo import DEMO_PASSWORD
 def admin_window(qtbot, demo_db, settings):
     """The main window on the demo data, signed in as the demo's administrator."""
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="admin")

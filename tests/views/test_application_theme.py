@@ -17,8 +17,8 @@ from tests.views.test_applications_view import (
 from usrg_desktop.domain.grants import RoundTheme
 from usrg_desktop.views.applications_view import open_application
 from usrg_desktop.workflows import FieldErrors
-from usrg_desktop.workflows.application_form import save_application
-from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.grants.application_form import save_application
+from usrg_desktop.workflows.system.dates import utc_now
 
 THEMES = ("Youth and gang violence prevention", "Safer public spaces")
 

@@ -20,7 +20,7 @@ from usrg_desktop.money import format_zar
 from usrg_desktop.views.applications_view import ApplicationForm, ApplicationScreen
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import applications as wf
+from usrg_desktop.workflows.grants import applications as wf
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CHECKS = ("Signed by the accounting officer", "Budget adds up", "Letter of support")

@@ -13,7 +13,7 @@ from tests.workflows.meeting_helpers import demo_actor, new_meeting
 from usrg_desktop.views import operations
 from usrg_desktop.views.attendance_panel import AttendancePanel
 from usrg_desktop.views.main_window import MainWindow
-from usrg_desktop.workflows import attendance as wf
+from usrg_desktop.workflows.meetings import attendance as wf
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.awards import Award, Milestone, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.views.awards_view import AwardScreen
-from usrg_desktop.workflows import award_tracking as at
-from usrg_desktop.workflows.dates import utc_now
-from usrg_desktop.workflows.project_dates import next_working_day
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.awards.project_dates import next_working_day
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def awards_page(window):

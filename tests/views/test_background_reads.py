@@ -11,8 +11,8 @@ from usrg_desktop.storage import StorageError
 from usrg_desktop.views.list_page import ListPage
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.worker import Worker
-from usrg_desktop.workflows import grants
-from usrg_desktop.workflows.accounts import actor_named
+from usrg_desktop.workflows.grants import listings as grants
+from usrg_desktop.workflows.system.accounts import actor_named
 
 WAIT_MS = 20_000
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from tests.storage.test_storage import _add_city
 from tests.views.conftest import answer_modal
 from usrg_desktop.views.main_window import MainWindow
-from usrg_desktop.workflows.accounts import actor_named
+from usrg_desktop.workflows.system.accounts import actor_named
 
 
 def _window(qtbot, db, settings, username: str) -> MainWindow:

@@ -23,9 +23,9 @@ from sqlalchemy import select
 from usrg_desktop import cli, clock, storage
 from usrg_desktop.domain.meetings import Meeting
 from usrg_desktop.printing.styles import long_date
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import award_tracking as at
-from usrg_desktop.workflows import letters as wl
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.letters import issuing as wl
 
 from ..conftest import DEMO_SEED
 from ..workflows.test_applications import STAFF

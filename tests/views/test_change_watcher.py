@@ -37,7 +37,7 @@ def other_workstation(db, *args: str, user: str) -> None:
 @pytest.fixture
 def watching_window(qtbot, any_demo_db, settings):
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     with any_demo_db.unit_of_work() as session:
         actor = actor_named(session, username="secretariat")
@@ -106,8 +106,8 @@ def test_own_changes_are_not_announced_as_someone_elses(qtbot, watching_window):
         "SELECT id FROM applications WHERE state = 'submitted' ORDER BY reference LIMIT 1"
     )[0][0]
     from usrg_desktop.views.operations import perform
-    from usrg_desktop.workflows import applications as wf
-    from usrg_desktop.workflows.dates import utc_now
+    from usrg_desktop.workflows.grants import applications as wf
+    from usrg_desktop.workflows.system.dates import utc_now
 
     done, _ = perform(
         window,

@@ -7,10 +7,10 @@ from sqlalchemy import text
 
 from usrg_desktop.views.operations import perform
 from usrg_desktop.views.progress import run_with_progress
-from usrg_desktop.workflows.accounts import actor_named
-from usrg_desktop.workflows.application_states import withdraw
-from usrg_desktop.workflows.changes import areas_of
-from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.grants.application_states import withdraw
+from usrg_desktop.workflows.system.accounts import actor_named
+from usrg_desktop.workflows.system.changes import areas_of
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def _state_shown(page, app_id: int) -> str:

@@ -10,7 +10,7 @@ from usrg_desktop.views.letters_view import IssueLettersDialog
 from usrg_desktop.views.ranking_view import RankingWindow
 from usrg_desktop.views.review_exchange import ExportPacketsDialog
 from usrg_desktop.views.rubric_editor import RubricEditor
-from usrg_desktop.workflows import rounds as wf
+from usrg_desktop.workflows.grants import rounds as wf
 
 
 def _add_newer_round(db, status: str) -> int:

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from tests.views.conftest import answer_modal
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.directory import Person
-from usrg_desktop.workflows.directory import people_listing
+from usrg_desktop.workflows.directory.listings import people_listing
 
 
 @pytest.fixture
 def admin_window(qtbot, demo_db, settings):
     """The main window on the demo data, signed in as the demo's administrator."""
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     with demo_db.unit_of_work() as session:
         actor = actor_named(session, username="admin")
@@ -243,7 +243,7 @@ def test_a_person_saved_elsewhere_meanwhile_is_not_overwritten_unasked(qtbot, ma
     from datetime import datetime
 
     from usrg_desktop.workflows import Actor
-    from usrg_desktop.workflows import directory_people as people
+    from usrg_desktop.workflows.directory import directory_people as people
 
     page = _people_page(main_window)
     pid = _select_name(page, "Lerato Mofokeng")

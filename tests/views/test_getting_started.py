@@ -10,10 +10,10 @@ from usrg_desktop.views.getting_started import GettingStartedWindow, open_if_new
 from usrg_desktop.views.letters_view import LetterheadEditor
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.rounds_view import RoundDialog
-from usrg_desktop.workflows import getting_started as gs
-from usrg_desktop.workflows.accounts import create_first_administrator
-from usrg_desktop.workflows.dates import utc_now
-from usrg_desktop.workflows.letter_signatory import current_signatory
+from usrg_desktop.workflows.letters.letter_signatory import current_signatory
+from usrg_desktop.workflows.system import getting_started as gs
+from usrg_desktop.workflows.system.accounts import create_first_administrator
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def _new_database(tmp_path, qtbot, settings):

@@ -175,9 +175,9 @@ def test_batch_cancelled_keeps_the_finished_letters(qtbot, window, demo_db, tmp_
 def test_register_opens_a_letter_identical_to_the_issued_one_and_prints_it(
     qtbot, window, demo_db, tmp_path
 ):
-    from usrg_desktop.workflows import letter_batch
-    from usrg_desktop.workflows import letters as wl
-    from usrg_desktop.workflows.dates import utc_now
+    from usrg_desktop.workflows.letters import issuing as wl
+    from usrg_desktop.workflows.letters import letter_batch
+    from usrg_desktop.workflows.system.dates import utc_now
 
     rnd = approved_round(demo_db)
     result = None
@@ -207,8 +207,8 @@ def test_register_opens_a_letter_identical_to_the_issued_one_and_prints_it(
 
 
 def test_letters_menu_and_register_window(qtbot, window, demo_db, tmp_path):
-    from usrg_desktop.workflows import letter_batch
-    from usrg_desktop.workflows.dates import utc_now
+    from usrg_desktop.workflows.letters import letter_batch
+    from usrg_desktop.workflows.system.dates import utc_now
 
     menu_texts = [a.text() for a in window.menu("Letters").actions()]
     assert menu_texts == [
@@ -319,7 +319,7 @@ def test_the_letterhead_screen_sets_who_signs(qtbot, main_window, demo_db, tmp_p
     from PIL import Image
 
     from usrg_desktop.views.operations import read
-    from usrg_desktop.workflows import letter_signatory
+    from usrg_desktop.workflows.letters import letter_signatory
 
     # The secretariat sees the signatory but cannot change it.
     clerk = demo_db.rows("SELECT id FROM users WHERE username = 'secretariat'")[0][0]
@@ -357,7 +357,7 @@ def test_an_administrator_sets_the_report_dates_on_the_letterhead_screen(
     qtbot, main_window, demo_db
 ):
     from usrg_desktop.views.operations import read
-    from usrg_desktop.workflows import project_dates
+    from usrg_desktop.workflows.awards import project_dates
 
     admin = demo_db.rows("SELECT id FROM users WHERE username = 'admin'")[0][0]
     main_window.actor = Actor(admin, "Administrator", "administrator")

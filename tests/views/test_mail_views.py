@@ -12,7 +12,7 @@ from tests.mail_support import MailHandler, free_port
 from tests.workflows.review_exchange_support import current_round_id, staff
 from usrg_desktop.views.mail_dialog import open_mail_dialog
 from usrg_desktop.views.outbox_view import edit_mail_templates
-from usrg_desktop.workflows import mail_server as ms
+from usrg_desktop.workflows.mail import mail_server as ms
 
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
 
@@ -87,7 +87,7 @@ def test_the_letter_register_e_mails_the_chosen_letter(qtbot, main_window, tmp_p
 
     from usrg_desktop.views.letters_view import letter_register
     from usrg_desktop.views.mail_dialog import MailDialog
-    from usrg_desktop.workflows.letters import issue_letter
+    from usrg_desktop.workflows.letters.issuing import issue_letter
 
     window = main_window
     app_id = window.db.rows("SELECT id FROM applications WHERE state = 'approved'")[0][0]
@@ -116,7 +116,7 @@ def test_the_letter_register_e_mails_the_chosen_letter(qtbot, main_window, tmp_p
 def test_the_attendance_tab_e_mails_the_meetings_invitations(qtbot, main_window, tmp_path):
     from usrg_desktop.views.attendance_panel import AttendancePanel
     from usrg_desktop.views.mail_dialog import MailDialog
-    from usrg_desktop.workflows import attendance
+    from usrg_desktop.workflows.meetings import attendance
 
     window = main_window
     meeting_id = window.db.rows("SELECT id FROM meetings WHERE status = 'planned' ORDER BY id")[0][

@@ -49,7 +49,7 @@ def shown(page, column: int, rows: int) -> list[str]:
 
 
 def test_start_up_builds_and_fills_only_today(qtbot, demo_db, settings):
-    from usrg_desktop.workflows.today import today_listing
+    from usrg_desktop.workflows.system.today import today_listing
 
     window = MainWindow(demo_db, settings=settings)
     qtbot.addWidget(window)
@@ -66,7 +66,7 @@ def test_start_up_builds_and_fills_only_today(qtbot, demo_db, settings):
 
 def test_every_area_shows_its_rows(qtbot, main_window, tmp_path):
     from usrg_desktop.settings import backups_dir
-    from usrg_desktop.workflows.backups import make_backup
+    from usrg_desktop.workflows.system.backups import make_backup
 
     make_backup(main_window.db, backups_dir())  # a copy made a moment ago has none of its own
     _draft_reminders(main_window, tmp_path)  # and the demo has sent no e-mail
@@ -269,7 +269,7 @@ def test_view_menu_has_each_area_with_its_shortcut(main_window, name):
 def test_a_list_read_before_the_window_is_used_once_then_queried_afresh(qtbot, demo_db, settings):
     from concurrent.futures import Future
 
-    from usrg_desktop.workflows.today import today_listing
+    from usrg_desktop.workflows.system.today import today_listing
 
     early: Future = Future()
     listing = today_listing(demo_db, today=clock.today())
@@ -321,9 +321,9 @@ def test_a_screen_closed_a_moment_ago_is_made_again(main_window, qtbot):
 def _draft_reminders(window, folder) -> None:
     """Reminders to the reviewers, drafted, so that the Outbox has messages to show."""
     from usrg_desktop.clock import utc_now
-    from usrg_desktop.workflows.mail import write_drafts
-    from usrg_desktop.workflows.mail_messages import reminder_messages
-    from usrg_desktop.workflows.mail_server import MailServer
+    from usrg_desktop.workflows.mail.mail_messages import reminder_messages
+    from usrg_desktop.workflows.mail.mail_server import MailServer
+    from usrg_desktop.workflows.mail.outbox import write_drafts
 
     round_id = window.db.rows("SELECT id FROM rounds WHERE status = 'reviewing'")[0][0]
     with window.db.unit_of_work() as session:

@@ -88,7 +88,7 @@ def test_print_meeting_pack_shows_the_pack_first_and_saving_it_goes_on_the_histo
     from PySide6.QtWidgets import QFileDialog
 
     from usrg_desktop.views.pdf_preview import PdfPreview
-    from usrg_desktop.workflows.today import next_meeting_checklist
+    from usrg_desktop.workflows.system.today import next_meeting_checklist
 
     asked: list[str] = []
     out_dir = tmp_path / "out"

@@ -233,7 +233,7 @@ def test_move_shows_a_holiday_next_to_the_day_then_moves(qtbot, signed_in, demo_
 
 def test_details_saved_over_another_workstations_save_ask_first(qtbot, signed_in, demo_db):
     from usrg_desktop.workflows import EditConflict
-    from usrg_desktop.workflows import meeting_plans as mp
+    from usrg_desktop.workflows.meetings import meeting_plans as mp
 
     meeting_id, _number = first_planned(demo_db)
     screen = open_by_keyboard(qtbot, signed_in, meeting_id)

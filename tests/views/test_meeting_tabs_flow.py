@@ -14,7 +14,7 @@ from usrg_desktop.views.agenda_editor import AgendaDayModel, AgendaEditor
 from usrg_desktop.views.attendance_panel import AttendancePanel
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.minutes_panel import MinutesPanel
-from usrg_desktop.workflows import agenda as agenda_wf
+from usrg_desktop.workflows.meetings import agenda as agenda_wf
 
 
 def test_build_agenda_record_attendance_and_see_the_action_return(qtbot, demo_db, settings):

@@ -12,7 +12,7 @@ from tests.workflows.meeting_helpers import demo_actor, meeting_id_by_number
 from usrg_desktop.domain.meetings import ActionItem
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.minutes_panel import MinutesPanel
-from usrg_desktop.workflows import minutes as wf
+from usrg_desktop.workflows.meetings import minutes as wf
 
 
 @pytest.fixture

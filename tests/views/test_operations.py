@@ -10,7 +10,7 @@ import pytest
 
 from usrg_desktop.views.operations import Refused, perform, read
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import rounds as wf
+from usrg_desktop.workflows.grants import rounds as wf
 
 NOW = datetime(2026, 11, 25, 8, 0)
 ADMIN = Actor(None, "Pieter van Wyk", "administrator")

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from tests.views.conftest import answer_modal
 from usrg_desktop.domain.directory import Body, City, OrganisationName, Person
-from usrg_desktop.workflows import organisations as org
-from usrg_desktop.workflows.directory import body_listing
+from usrg_desktop.workflows.directory import organisations as org
+from usrg_desktop.workflows.directory.listings import body_listing
 
 
 def _page(window, tab: int):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from tests.views.conftest import answer_modal
 from tests.workflows.review_exchange_support import filled_session, staff
 from usrg_desktop.views.review_exchange import ExportPacketsDialog, ImportScoresDialog
-from usrg_desktop.workflows.review_packets import read_packet
+from usrg_desktop.workflows.reviews.review_packets import read_packet
 
 EMAIL = "divhani.malaba@csps.gov.za"
 

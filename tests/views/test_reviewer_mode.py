@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from tests.views.conftest import answer_modal
 from tests.workflows.review_exchange_support import export_all, staff
 from usrg_desktop.views.reviewer_mode import ReviewerWindow
-from usrg_desktop.workflows.review_packets import read_packet
-from usrg_desktop.workflows.reviewer_session import COMPLETE, CONFLICT, ReviewerSession
-from usrg_desktop.workflows.scores_file import import_scores
+from usrg_desktop.workflows.reviews.review_packets import read_packet
+from usrg_desktop.workflows.reviews.reviewer_session import COMPLETE, CONFLICT, ReviewerSession
+from usrg_desktop.workflows.reviews.scores_file import import_scores
 
 EMAIL = "divhani.malaba@csps.gov.za"
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, Qt
 from tests.views.conftest import answer_modal
 from usrg_desktop.views.rotation_view import RotationPanel
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows.rotation import Quarter
+from usrg_desktop.workflows.meetings.rotation import Quarter
 
 LEFT = Qt.MouseButton.LeftButton
 

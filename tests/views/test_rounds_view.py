@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from tests.views.conftest import answer_modal
 from usrg_desktop.views.rounds_view import ImportDialog, RoundDialog, import_applications
-from usrg_desktop.workflows import rounds
-from usrg_desktop.workflows.accounts import actor_named
+from usrg_desktop.workflows.grants import rounds
+from usrg_desktop.workflows.system.accounts import actor_named
 
 NEW = "Innovation Fund 2027 Round 1"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from usrg_desktop.domain.grants import Round
 from usrg_desktop.views.rubric_editor import COL_WEIGHT, RubricEditor
-from usrg_desktop.workflows import rubrics
+from usrg_desktop.workflows.reviews import rubrics
 
 
 def _new_round(db) -> int:

@@ -19,8 +19,8 @@ from usrg_desktop.domain.grants import Application
 from usrg_desktop.views.applications_view import ApplicationScreen
 from usrg_desktop.views.awards_view import AwardScreen
 from usrg_desktop.views.main_window import MainWindow
-from usrg_desktop.workflows import award_tracking as at
-from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def usrg(db, *args: str) -> int:

@@ -21,7 +21,7 @@ def _attempt(qtbot, db, password: str) -> SignInDialog:
 
 def test_five_wrong_passwords_then_wait_and_an_administrator_unlocks(qtbot, demo_db, settings):
     from usrg_desktop.views.main_window import MainWindow
-    from usrg_desktop.workflows.accounts import actor_named
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     db = demo_db
     with db.unit_of_work() as session:

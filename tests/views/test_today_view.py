@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.operations import perform
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows.accounts import actor_named
-from usrg_desktop.workflows.dates import utc_now
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.system.accounts import actor_named
+from usrg_desktop.workflows.system.dates import utc_now
 
 
 def _today_page(qtbot, window):

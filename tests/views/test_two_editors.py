@@ -14,7 +14,7 @@ from usrg_desktop.views import operations
 from usrg_desktop.views.main_window import MainWindow
 from usrg_desktop.views.minutes_panel import MinutesPanel
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import minutes as wm
+from usrg_desktop.workflows.meetings import minutes as wm
 
 
 def _actor(db, username: str, name: str) -> Actor:

@@ -33,8 +33,8 @@ def main(database: str, packet: str) -> None:
     from usrg_desktop.views.reviewer_mode import ReviewerWindow
     from usrg_desktop.views.reviews_view import open_ranking
     from usrg_desktop.views.rubric_editor import RubricEditor
-    from usrg_desktop.workflows.accounts import actor_named
-    from usrg_desktop.workflows.reviewer_session import ReviewerSession
+    from usrg_desktop.workflows.reviews.reviewer_session import ReviewerSession
+    from usrg_desktop.workflows.system.accounts import actor_named
 
     db = storage.Database(database)
     with db.unit_of_work() as session:

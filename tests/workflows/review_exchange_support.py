@@ -8,9 +8,9 @@ from typing import Any
 
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows.review_packets import Packet, export_packets_now, read_packet
-from usrg_desktop.workflows.reviewer_session import ReviewerSession
-from usrg_desktop.workflows.scores_file import encode_scores
+from usrg_desktop.workflows.reviews.review_packets import Packet, export_packets_now, read_packet
+from usrg_desktop.workflows.reviews.reviewer_session import ReviewerSession
+from usrg_desktop.workflows.reviews.scores_file import encode_scores
 
 EXPORTED_AT = datetime(2026, 11, 25, 7, 0)
 CURRENT_ROUND = "Innovation Fund 2026 Round 1"

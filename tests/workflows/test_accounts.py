@@ -13,7 +13,7 @@ from usrg_desktop.domain.accounts import Role, User
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.directory import Person
 from usrg_desktop.workflows import WorkflowError
-from usrg_desktop.workflows.accounts import create_user, hash_password, verify_password
+from usrg_desktop.workflows.system.accounts import create_user, hash_password, verify_password
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
@@ -135,7 +135,7 @@ def test_every_role_can_be_given(db):
 
 def test_accounts_and_demo_do_not_import_qt():
     code = (
-        "import sys, usrg_desktop.workflows.accounts, usrg_desktop.workflows.demo; "
+        "import sys, usrg_desktop.workflows.system.accounts, usrg_desktop.workflows.demo; "
         "print([m for m in sys.modules if m.startswith('PySide6')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

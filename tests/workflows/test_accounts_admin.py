@@ -11,7 +11,7 @@ from sqlalchemy import select
 from usrg_desktop.domain.accounts import User
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.workflows import Actor, PermissionDenied, WorkflowError
-from usrg_desktop.workflows.accounts import (
+from usrg_desktop.workflows.system.accounts import (
     add_user,
     change_own_password,
     change_role,
@@ -22,7 +22,7 @@ from usrg_desktop.workflows.accounts import (
     switch_on_user,
     user_id_named,
 )
-from usrg_desktop.workflows.administration import user_listing
+from usrg_desktop.workflows.system.administration import user_listing
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 

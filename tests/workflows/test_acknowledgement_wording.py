@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from usrg_desktop.printing.letters import SCREENING_AHEAD, SCREENING_DONE, SCREENING_UNDER_WAY
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import letters as wl
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.letters import issuing as wl
 
 from .test_applications import STAFF, make_round
 from .test_letters import NOW, text_of, to_state

@@ -17,8 +17,9 @@ from tests.workflows.meeting_helpers import (
     new_meeting,
 )
 from usrg_desktop.domain.meetings import ActionItem, AgendaItem, Meeting
-from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError, minutes
-from usrg_desktop.workflows import agenda as wf
+from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError
+from usrg_desktop.workflows.meetings import agenda as wf
+from usrg_desktop.workflows.meetings import minutes
 
 
 def _agenda(db, meeting_id, today=TODAY):

@@ -10,10 +10,10 @@ import pytest
 from tests.cli.test_cli_annex import edge_to_edge
 from tests.workflows.meeting_helpers import demo_actor
 from usrg_desktop.workflows import WorkflowError
-from usrg_desktop.workflows.agenda import remove_agenda_item
-from usrg_desktop.workflows.annex_items import annex_rows, item_for_number
-from usrg_desktop.workflows.meeting_pack import add_annex
-from usrg_desktop.workflows.meeting_plans import meeting_id_for_number
+from usrg_desktop.workflows.meetings.agenda import remove_agenda_item
+from usrg_desktop.workflows.meetings.annex_items import annex_rows, item_for_number
+from usrg_desktop.workflows.meetings.meeting_pack import add_annex
+from usrg_desktop.workflows.meetings.meeting_plans import meeting_id_for_number
 
 NOW = datetime(2026, 11, 25, 9, 0)
 
@@ -50,7 +50,7 @@ def test_an_annex_tied_to_an_item_is_let_go_when_the_item_is_removed(any_demo_db
 
 
 def test_an_annex_is_tied_to_an_item_later_and_let_go_again(any_demo_db, tmp_path):
-    from usrg_desktop.workflows.annex_items import set_annex_item
+    from usrg_desktop.workflows.meetings.annex_items import set_annex_item
 
     paper = tmp_path / "paper.pdf"
     paper.write_bytes(edge_to_edge((595, 842), "PAPER"))

@@ -25,7 +25,7 @@ from tests.workflows.test_applications import (
 from usrg_desktop.domain.directory import Body, City, Person
 from usrg_desktop.domain.grants import Application, RoundAdmittedBody
 from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import applications as wf
+from usrg_desktop.workflows.grants import applications as wf
 
 # -- helpers ------------------------------------------------------------------------------------
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

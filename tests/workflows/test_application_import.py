@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook
 
 from usrg_desktop.domain.directory import City
-from usrg_desktop.workflows import Actor, PermissionDenied, WorkflowError, rounds
-from usrg_desktop.workflows import application_import as imp
+from usrg_desktop.workflows import Actor, PermissionDenied, WorkflowError
+from usrg_desktop.workflows.grants import application_import as imp
+from usrg_desktop.workflows.grants import rounds
 
 NOW = datetime(2026, 11, 25, 8, 0)
 STAFF = Actor(None, "Nomsa Dlamini", "secretariat")

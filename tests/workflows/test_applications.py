@@ -22,7 +22,7 @@ from usrg_desktop.domain.grants import (
 )
 from usrg_desktop.domain.reviews import Assignment, Reviewer
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import applications as wf
+from usrg_desktop.workflows.grants import applications as wf
 
 S = ApplicationState
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)

@@ -21,8 +21,8 @@ from usrg_desktop.domain.reviews import (
     Score,
 )
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import assignment as wf
-from usrg_desktop.workflows.assignment import ApplicationToStaff, ReviewerAvailable
+from usrg_desktop.workflows.reviews import assignment as wf
+from usrg_desktop.workflows.reviews.assignment import ApplicationToStaff, ReviewerAvailable
 
 from .test_applications import COORD, STAFF, ensure_users, make_application, make_round
 

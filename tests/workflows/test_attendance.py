@@ -20,7 +20,7 @@ from usrg_desktop.domain.accounts import Setting
 from usrg_desktop.domain.directory import Body, City, Person
 from usrg_desktop.domain.meetings import Invitation
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import attendance as wf
+from usrg_desktop.workflows.meetings import attendance as wf
 
 # The new meeting is in the past for these tests' "today", so attendance may be recorded.
 MEETING_DAY = date(2026, 11, 16)

@@ -9,9 +9,10 @@ from alembic import command
 from sqlalchemy import text
 
 from usrg_desktop import cli, storage
-from usrg_desktop.workflows import Actor, applications
-from usrg_desktop.workflows.audit_trail import GENESIS, audit, verify_chain
-from usrg_desktop.workflows.records import check_records, last_records_check
+from usrg_desktop.workflows import Actor
+from usrg_desktop.workflows.grants import applications
+from usrg_desktop.workflows.system.audit_trail import GENESIS, audit, verify_chain
+from usrg_desktop.workflows.system.records import check_records, last_records_check
 
 from ..concurrency import race
 

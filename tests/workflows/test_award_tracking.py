@@ -13,8 +13,8 @@ from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.awards import Award, Milestone, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import award_tracking as at
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.grants import applications as wf
 
 from .test_applications import (
     ADMIN,
@@ -500,7 +500,7 @@ def test_overdue_is_relative_to_today(any_db):
 
 
 def test_awards_list_has_ids_and_overdue_flags(any_demo_db):
-    from usrg_desktop.workflows.awards import award_listing
+    from usrg_desktop.workflows.awards.listings import award_listing
 
     listing = award_listing(any_demo_db, today=date(2026, 11, 25))
     assert listing.ids is not None and len(listing.ids) == len(listing.rows) > 0

@@ -17,7 +17,7 @@ from tests.storage.test_storage import _add_city
 from usrg_desktop import storage
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor, PermissionDenied
-from usrg_desktop.workflows import backups as wb
+from usrg_desktop.workflows.system import backups as wb
 
 RELEASE_0_1_0 = Path(__file__).parents[1] / "fixtures" / "releases" / "usrg-0.1.0.sqlite3"
 ADMIN = Actor(None, "Pieter van Wyk", "administrator")

@@ -9,9 +9,9 @@ from icalendar import Calendar
 
 from usrg_desktop.domain.meetings import AgendaItem
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import meeting_plans as mp
-from usrg_desktop.workflows.calendar import meeting_ics
-from usrg_desktop.workflows.rotation import Quarter
+from usrg_desktop.workflows.meetings import meeting_plans as mp
+from usrg_desktop.workflows.meetings.calendar import meeting_ics
+from usrg_desktop.workflows.meetings.rotation import Quarter
 
 NOW = datetime(2026, 11, 25, 10, 0)
 LATER = datetime(2026, 12, 1, 7, 30)

@@ -10,8 +10,10 @@ from usrg_desktop.domain.accounts import Role, User
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.awards import Decision
 from usrg_desktop.domain.grants import Application, Round
-from usrg_desktop.workflows import Actor, reviews, scoring
-from usrg_desktop.workflows.reviews import DecisionRequest
+from usrg_desktop.workflows import Actor
+from usrg_desktop.workflows.reviews import listings as reviews
+from usrg_desktop.workflows.reviews import scoring
+from usrg_desktop.workflows.reviews.listings import DecisionRequest
 
 NOW = datetime(2026, 11, 25, 9, 30)
 

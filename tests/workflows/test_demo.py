@@ -25,9 +25,9 @@ from usrg_desktop.domain import Base
 from usrg_desktop.domain.grants import ApplicationState as S
 from usrg_desktop.domain.meetings import AgendaItemKind
 from usrg_desktop.workflows import WorkflowError
-from usrg_desktop.workflows.accounts import create_user, verify_password
+from usrg_desktop.workflows.awards.project_dates import is_working_day
 from usrg_desktop.workflows.demo import DEMO_PASSWORD, DemoSummary, fill_demo
-from usrg_desktop.workflows.project_dates import is_working_day
+from usrg_desktop.workflows.system.accounts import create_user, verify_password
 
 DECIDED = {S.APPROVED, S.DECLINED, S.AWARDED, S.ACTIVE, S.CLOSED}
 FUNDED = {S.APPROVED, S.AWARDED, S.ACTIVE, S.CLOSED}

@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 from pypdf import PdfReader
 
 from tests.printing.letter_checks import font_problems, overlapping_words, page_texts
-from usrg_desktop.workflows import WorkflowError, letter_batch
-from usrg_desktop.workflows.project_dates import is_working_day
+from usrg_desktop.workflows import WorkflowError
+from usrg_desktop.workflows.awards.project_dates import is_working_day
+from usrg_desktop.workflows.letters import letter_batch
 
 from .test_applications import STAFF
 

@@ -17,17 +17,17 @@ from usrg_desktop.domain.grants import Application
 from usrg_desktop.domain.meetings import ActionItem, Invitation
 from usrg_desktop.domain.reviews import Assignment, Conflict, Reviewer
 from usrg_desktop.workflows import Actor, FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows.accounts import add_user, sign_in, switch_off_user
-from usrg_desktop.workflows.administration import audit_listing
-from usrg_desktop.workflows.attendance import attendance_listing, invite_person
-from usrg_desktop.workflows.directory import people_listing
-from usrg_desktop.workflows.directory_people import (
+from usrg_desktop.workflows.directory.directory_people import (
     anonymise_person,
     deactivate_person,
     export_person,
     person_id_by_email,
     save_person,
 )
+from usrg_desktop.workflows.directory.listings import people_listing
+from usrg_desktop.workflows.meetings.attendance import attendance_listing, invite_person
+from usrg_desktop.workflows.system.accounts import add_user, sign_in, switch_off_user
+from usrg_desktop.workflows.system.administration import audit_listing
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 ADMIN = Actor(None, "Test administrator", "administrator")

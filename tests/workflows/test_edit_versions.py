@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor, EditConflict
-from usrg_desktop.workflows import applications as wf
+from usrg_desktop.workflows.grants import applications as wf
 
 from ..concurrency import race
 from .test_applications import STAFF, make_application, make_round

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor, EditConflict
-from usrg_desktop.workflows import agenda as wa
-from usrg_desktop.workflows import award_tracking as at
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows import minutes as wm
-from usrg_desktop.workflows import rubrics as wr
-from usrg_desktop.workflows.rubrics import CriterionDraft
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.meetings import agenda as wa
+from usrg_desktop.workflows.meetings import minutes as wm
+from usrg_desktop.workflows.reviews import rubrics as wr
+from usrg_desktop.workflows.reviews.rubrics import CriterionDraft
 
 from ..concurrency import race
 from .meeting_helpers import demo_actor, new_meeting

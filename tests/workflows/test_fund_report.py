@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from tests.workflows.review_exchange_support import staff
 from usrg_desktop.money import format_zar
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows.fund_report import fund_report, write_fund_report
+from usrg_desktop.workflows.grants.fund_report import fund_report, write_fund_report
 
 FROM, TO, TODAY = date(2025, 1, 1), date(2026, 11, 30), date(2026, 11, 25)
 APPROVED = "('approved', 'awarded', 'active', 'closed')"

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import letter_addressing as la
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows.directory_people import anonymise_person, export_person
+from usrg_desktop.workflows.directory.directory_people import anonymise_person, export_person
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_addressing as la
 
 from .test_applications import ADMIN, COORD, STAFF, make_round
 from .test_letters import to_state

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from usrg_desktop import storage
-from usrg_desktop.workflows import letter_batch
-from usrg_desktop.workflows import letters as wl
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_batch
 
 from .test_applications import STAFF, make_round
 from .test_letters import to_state

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from usrg_desktop.domain.awards import IssuedLetter
 from usrg_desktop.domain.grants import Round
 from usrg_desktop.printing import letters_v1
-from usrg_desktop.workflows import WorkflowError, letter_batch
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows.letter_rules import ConfirmationNeeded
+from usrg_desktop.workflows import WorkflowError
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_batch
+from usrg_desktop.workflows.letters.letter_rules import ConfirmationNeeded
 
 from .test_applications import STAFF, make_round
 from .test_letters import text_of, to_state

@@ -16,8 +16,8 @@ from usrg_desktop import cli
 from usrg_desktop.domain.accounts import Setting
 from usrg_desktop.domain.awards import IssuedLetter
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import letter_signatory as ls
-from usrg_desktop.workflows import letters as wl
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_signatory as ls
 
 from .test_applications import ADMIN, STAFF, make_round
 from .test_letters import text_of, to_state

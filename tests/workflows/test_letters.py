@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.awards import Award, IssuedLetter, LetterTemplate, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.money import format_zar
-from usrg_desktop.workflows import PermissionDenied, WorkflowError, letter_batch
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import letters as wl
+from usrg_desktop.workflows import PermissionDenied, WorkflowError
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_batch
 
 from .test_applications import (
     ADMIN,

@@ -12,10 +12,15 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import TODAY
-from usrg_desktop.workflows import Listing, administration, awards, directory, grants, meetings
-from usrg_desktop.workflows import reviews as reviews_lists
-from usrg_desktop.workflows.dates import iso_date, quarter_label, sast_minutes
-from usrg_desktop.workflows.export import write_csv, write_listing_file, write_xlsx
+from usrg_desktop.workflows import Listing
+from usrg_desktop.workflows.awards import listings as awards
+from usrg_desktop.workflows.directory import listings as directory
+from usrg_desktop.workflows.grants import listings as grants
+from usrg_desktop.workflows.meetings import listings as meetings
+from usrg_desktop.workflows.reviews import listings as reviews_lists
+from usrg_desktop.workflows.system import administration
+from usrg_desktop.workflows.system.dates import iso_date, quarter_label, sast_minutes
+from usrg_desktop.workflows.system.export import write_csv, write_listing_file, write_xlsx
 
 LISTS = {
     "applications": grants.application_listing,

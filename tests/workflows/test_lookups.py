@@ -10,7 +10,7 @@ from usrg_desktop.domain.directory import Person
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.domain.reviews import Reviewer
 from usrg_desktop.workflows import WorkflowError
-from usrg_desktop.workflows.lookups import find_application_id, find_reviewer_id
+from usrg_desktop.workflows.system.lookups import find_application_id, find_reviewer_id
 
 
 def test_an_application_by_reference_in_any_case_or_by_id(any_demo_db):

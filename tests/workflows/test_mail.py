@@ -17,14 +17,15 @@ from sqlalchemy import text
 
 from tests.mail_support import MailHandler, free_port, password_checker, use_memory_keyring
 from tests.workflows.review_exchange_support import current_round_id, staff
-from usrg_desktop.workflows import PermissionDenied, WorkflowError, attendance
-from usrg_desktop.workflows import mail_messages as mm
-from usrg_desktop.workflows import mail_server as ms
-from usrg_desktop.workflows import mail_templates as mt
-from usrg_desktop.workflows.audit_trail import verify_chain
-from usrg_desktop.workflows.letters import issue_letter
-from usrg_desktop.workflows.mail import outbox_listing, send_messages, write_drafts
-from usrg_desktop.workflows.review_packets import read_packet
+from usrg_desktop.workflows import PermissionDenied, WorkflowError
+from usrg_desktop.workflows.letters.issuing import issue_letter
+from usrg_desktop.workflows.mail import mail_messages as mm
+from usrg_desktop.workflows.mail import mail_server as ms
+from usrg_desktop.workflows.mail import mail_templates as mt
+from usrg_desktop.workflows.mail.outbox import outbox_listing, send_messages, write_drafts
+from usrg_desktop.workflows.meetings import attendance
+from usrg_desktop.workflows.reviews.review_packets import read_packet
+from usrg_desktop.workflows.system.audit_trail import verify_chain
 
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
@@ -193,7 +194,7 @@ def test_drafts_are_all_or_nothing(demo_db, tmp_path):
         messages = mm.invitation_messages(
             session, meeting_id=meeting_id, actor=actor, now=NOW, today=TODAY, with_agenda=False
         )
-    from usrg_desktop.workflows.mail import draft_file_name
+    from usrg_desktop.workflows.mail.outbox import draft_file_name
 
     # The third draft's temporary name is taken by a folder: its file cannot be written.
     (tmp_path / "out" / (draft_file_name(messages[2]) + ".part")).mkdir(parents=True)

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.meetings import Meeting
 from usrg_desktop.workflows import Actor, WorkflowError
-from usrg_desktop.workflows import meeting_plans as mp
-from usrg_desktop.workflows.calendar import meeting_ics
-from usrg_desktop.workflows.rotation import Quarter
+from usrg_desktop.workflows.meetings import meeting_plans as mp
+from usrg_desktop.workflows.meetings.calendar import meeting_ics
+from usrg_desktop.workflows.meetings.rotation import Quarter
 
 NOW = datetime(2026, 11, 25, 10, 0)
 COORDINATOR = Actor(None, "Anél Coetzée", "coordinator")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.conftest import TODAY
 from usrg_desktop.domain.meetings import Invitation, Meeting, MeetingAnnex
 from usrg_desktop.workflows import Actor, PermissionDenied, WorkflowError
-from usrg_desktop.workflows.meeting_pack import (
+from usrg_desktop.workflows.meetings.meeting_pack import (
     add_annex,
     annexes_of,
     build_meeting_pack,

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.meetings import HostUnavailability, Meeting
 from usrg_desktop.workflows import Actor, FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import meeting_plans as mp
-from usrg_desktop.workflows.rotation import Quarter, public_holiday
+from usrg_desktop.workflows.meetings import meeting_plans as mp
+from usrg_desktop.workflows.meetings.rotation import Quarter, public_holiday
 
 NOW = datetime(2026, 11, 25, 10, 0)
 COORDINATOR = Actor(None, "Anél Coetzée", "coordinator")

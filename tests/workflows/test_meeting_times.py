@@ -11,9 +11,9 @@ from datetime import date, datetime
 from icalendar import Calendar
 
 from tests.workflows.test_calendar import COORDINATOR, NOW, SAST, plan
-from usrg_desktop.workflows.agenda import add_agenda_item, remove_agenda_item
-from usrg_desktop.workflows.calendar import meeting_ics
-from usrg_desktop.workflows.meeting_pack import meeting_pack_data
+from usrg_desktop.workflows.meetings.agenda import add_agenda_item, remove_agenda_item
+from usrg_desktop.workflows.meetings.calendar import meeting_ics
+from usrg_desktop.workflows.meetings.meeting_pack import meeting_pack_data
 
 TODAY = date(2026, 11, 25)
 

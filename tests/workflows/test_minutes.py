@@ -18,8 +18,8 @@ from tests.workflows.meeting_helpers import (
 )
 from usrg_desktop.domain.meetings import ActionItem, Minute
 from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import minutes as wf
-from usrg_desktop.workflows.meetings import action_item_listing
+from usrg_desktop.workflows.meetings import minutes as wf
+from usrg_desktop.workflows.meetings.listings import action_item_listing
 
 
 @pytest.fixture

@@ -14,18 +14,12 @@ from usrg_desktop.domain.awards import IssuedLetter
 from usrg_desktop.domain.directory import Body, City, OrganisationName, Person
 from usrg_desktop.domain.grants import Application, RoundAdmittedBody
 from usrg_desktop.domain.meetings import HostVolunteer, Meeting
-from usrg_desktop.workflows import (
-    Actor,
-    EditConflict,
-    FieldErrors,
-    PermissionDenied,
-    WorkflowError,
-    directory,
-    rounds,
-)
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows import organisation_merge as om
-from usrg_desktop.workflows import organisations as org
+from usrg_desktop.workflows import Actor, EditConflict, FieldErrors, PermissionDenied, WorkflowError
+from usrg_desktop.workflows.directory import listings as directory
+from usrg_desktop.workflows.directory import organisation_merge as om
+from usrg_desktop.workflows.directory import organisations as org
+from usrg_desktop.workflows.grants import rounds
+from usrg_desktop.workflows.letters import issuing as wl
 
 from .test_letters import fund, text_of  # noqa: F401 - the fixture is used by name
 
@@ -439,7 +433,7 @@ def test_a_rename_changes_new_letters_but_never_one_already_issued(fund):  # noq
 
 
 def test_a_main_contact_is_in_their_popia_export_and_anonymising_them_clears_it(any_db):
-    from usrg_desktop.workflows.directory_people import anonymise_person, export_person
+    from usrg_desktop.workflows.directory.directory_people import anonymise_person, export_person
 
     admin = Actor(None, "Pieter van Wyk", "administrator")
     with any_db.unit_of_work() as s:
@@ -468,7 +462,7 @@ def test_a_main_contact_is_in_their_popia_export_and_anonymising_them_clears_it(
 
 
 def test_a_new_database_is_seeded_with_names_that_read_in_a_sentence_as_letters_did(any_db):
-    from usrg_desktop.workflows.letter_addressing import organisation_in_sentence
+    from usrg_desktop.workflows.letters.letter_addressing import organisation_in_sentence
 
     with any_db.reading() as s:
         for kind in org.KINDS:

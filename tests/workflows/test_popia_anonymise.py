@@ -24,13 +24,13 @@ from usrg_desktop import cli
 from usrg_desktop.domain.awards import IssuedLetter
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import Actor, WorkflowError
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows.accounts import add_user, switch_off_user
-from usrg_desktop.workflows.agenda import add_agenda_item
-from usrg_desktop.workflows.audit_trail import verify_chain
-from usrg_desktop.workflows.directory_people import anonymise_person, export_person
-from usrg_desktop.workflows.minutes import record_minutes
-from usrg_desktop.workflows.scores_file import REPLACED, import_scores
+from usrg_desktop.workflows.directory.directory_people import anonymise_person, export_person
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.meetings.agenda import add_agenda_item
+from usrg_desktop.workflows.meetings.minutes import record_minutes
+from usrg_desktop.workflows.reviews.scores_file import REPLACED, import_scores
+from usrg_desktop.workflows.system.accounts import add_user, switch_off_user
+from usrg_desktop.workflows.system.audit_trail import verify_chain
 
 NOW = datetime(2026, 11, 25, 12, 0)
 WRITTEN = datetime(2026, 11, 25, 9, 30)

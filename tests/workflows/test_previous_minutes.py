@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from usrg_desktop.domain.meetings import ActionItem, AgendaItem, Invitation, Meeting
 from usrg_desktop.printing.meeting_pack import meeting_pack_pdf
-from usrg_desktop.workflows.meeting_pack import meeting_pack_data
-from usrg_desktop.workflows.previous_minutes import split_resolutions
+from usrg_desktop.workflows.meetings.meeting_pack import meeting_pack_data
+from usrg_desktop.workflows.meetings.previous_minutes import split_resolutions
 
 TODAY = date(2026, 11, 25)
 

@@ -18,8 +18,8 @@ from usrg_desktop.domain.awards import Award, Milestone, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.printing.styles import long_date
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows import project_dates as pd
+from usrg_desktop.workflows.awards import project_dates as pd
+from usrg_desktop.workflows.letters import issuing as wl
 
 from .test_applications import ADMIN, STAFF, make_round
 from .test_letters import to_state

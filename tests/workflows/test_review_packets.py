@@ -17,8 +17,8 @@ from tests.workflows.review_exchange_support import (
     staff,
 )
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows import review_packets as rp
-from usrg_desktop.workflows.review_packets import (
+from usrg_desktop.workflows.reviews import review_packets as rp
+from usrg_desktop.workflows.reviews.review_packets import (
     PacketError,
     export_packets,
     export_packets_now,

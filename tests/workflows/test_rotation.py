@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from usrg_desktop.workflows import WorkflowError
-from usrg_desktop.workflows.rotation import (
+from usrg_desktop.workflows.meetings.rotation import (
     DEFAULT_BLACKOUTS,
     Blackout,
     Hosting,

@@ -11,9 +11,9 @@ from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.directory import City
 from usrg_desktop.domain.meetings import BlackoutPeriod, HostUnavailability, HostVolunteer
 from usrg_desktop.workflows import Actor, FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import meeting_plans as mp
-from usrg_desktop.workflows import rotation_inputs as ri
-from usrg_desktop.workflows.rotation import Blackout, Quarter
+from usrg_desktop.workflows.meetings import meeting_plans as mp
+from usrg_desktop.workflows.meetings import rotation_inputs as ri
+from usrg_desktop.workflows.meetings.rotation import Blackout, Quarter
 
 NOW = datetime(2026, 11, 25, 10, 0)
 COORDINATOR = Actor(None, "Anél Coetzée", "coordinator")

@@ -13,9 +13,9 @@ from tests.workflows.review_exchange_support import staff
 from tests.workflows.test_rounds import NOW, STAFF, _add_application, create, good_form
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.workflows import FieldErrors
-from usrg_desktop.workflows import rounds as wf
-from usrg_desktop.workflows.fund_report import fund_report
-from usrg_desktop.workflows.round_themes import (
+from usrg_desktop.workflows.grants import rounds as wf
+from usrg_desktop.workflows.grants.fund_report import fund_report
+from usrg_desktop.workflows.grants.round_themes import (
     NO_THEME,
     current_themes,
     suggested_themes,

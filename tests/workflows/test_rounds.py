@@ -17,9 +17,9 @@ from usrg_desktop.domain.grants import (
     ScreeningResult,
 )
 from usrg_desktop.workflows import Actor, FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import rounds as wf
-from usrg_desktop.workflows.accounts import actor_named
-from usrg_desktop.workflows.grants import round_listing
+from usrg_desktop.workflows.grants import rounds as wf
+from usrg_desktop.workflows.grants.listings import round_listing
+from usrg_desktop.workflows.system.accounts import actor_named
 
 NOW = datetime(2026, 11, 25, 8, 0)
 STAFF = Actor(None, "Nomsa Dlamini", "secretariat")

@@ -12,8 +12,8 @@ from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.grants import Round
 from usrg_desktop.domain.reviews import Criterion, CriterionLevel, ReviewPacket, Rubric
 from usrg_desktop.workflows import FieldErrors, PermissionDenied, WorkflowError
-from usrg_desktop.workflows import rubrics as wf
-from usrg_desktop.workflows.rubrics import CriterionDraft
+from usrg_desktop.workflows.reviews import rubrics as wf
+from usrg_desktop.workflows.reviews.rubrics import CriterionDraft
 
 from .test_applications import COORD, STAFF, make_round
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from usrg_desktop.cli.common import print_listing
 from usrg_desktop.money import format_zar
 from usrg_desktop.workflows import Column, Listing
-from usrg_desktop.workflows.export import write_csv, write_listing_file, write_xlsx
+from usrg_desktop.workflows.system.export import write_csv, write_listing_file, write_xlsx
 
 COLUMNS = [
     Column("name", "Name"),

@@ -17,9 +17,9 @@ from tests.workflows.review_exchange_support import (
     staff,
     write_signed,
 )
-from usrg_desktop.workflows import scores_file
-from usrg_desktop.workflows.review_packets import read_packet
-from usrg_desktop.workflows.scores_file import (
+from usrg_desktop.workflows.reviews import scores_file
+from usrg_desktop.workflows.reviews.review_packets import read_packet
+from usrg_desktop.workflows.reviews.scores_file import (
     IMPORTED,
     REJECTED,
     REPLACED,

@@ -18,8 +18,8 @@ from tests.workflows.review_exchange_support import (
     write_signed,
 )
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
-from usrg_desktop.workflows.reviewer_session import ReviewerSession
-from usrg_desktop.workflows.scores_file import (
+from usrg_desktop.workflows.reviews.reviewer_session import ReviewerSession
+from usrg_desktop.workflows.reviews.scores_file import (
     IMPORTED,
     MAX_SCORES_BYTES,
     REJECTED,
@@ -190,7 +190,7 @@ def test_another_reviewers_file_is_refused(exchange, tmp_path):
 
 
 def _open(path):
-    from usrg_desktop.workflows.review_packets import read_packet
+    from usrg_desktop.workflows.reviews.review_packets import read_packet
 
     return read_packet(path)
 

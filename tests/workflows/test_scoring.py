@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from usrg_desktop.domain.grants import Application, Round
 from usrg_desktop.domain.reviews import Assignment, Conflict
-from usrg_desktop.workflows import grants, scoring
-from usrg_desktop.workflows.scoring import (
+from usrg_desktop.workflows.grants import listings as grants
+from usrg_desktop.workflows.reviews import scoring
+from usrg_desktop.workflows.reviews.scoring import (
     DISAGREEMENT_POINTS,
     Candidate,
     CriterionScale,

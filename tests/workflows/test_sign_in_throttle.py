@@ -8,7 +8,7 @@ import pytest
 
 from usrg_desktop import cli
 from usrg_desktop.workflows import Actor, PermissionDenied, WorkflowError
-from usrg_desktop.workflows.accounts import (
+from usrg_desktop.workflows.system.accounts import (
     create_user,
     sign_in_to,
     unlock_account,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from tests.conftest import TODAY
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows import today as wt
-from usrg_desktop.workflows.accounts import actor_named
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.system import today as wt
+from usrg_desktop.workflows.system.accounts import actor_named
 
 NOW = datetime(2026, 11, 25, 8, 0)
 

@@ -15,8 +15,8 @@ from usrg_desktop.domain.audit import AuditEvent
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import applications as wf
-from usrg_desktop.workflows.accounts import create_user
+from usrg_desktop.workflows.grants import applications as wf
+from usrg_desktop.workflows.system.accounts import create_user
 
 from ..concurrency import Outcome, race, usrg_command
 from .test_applications import (

@@ -19,10 +19,10 @@ from usrg_desktop.domain.directory import Person
 from usrg_desktop.domain.meetings import Meeting
 from usrg_desktop.storage import Database, UniqueClash
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import meeting_plans as mp
-from usrg_desktop.workflows.accounts import create_user
-from usrg_desktop.workflows.directory_people import save_person
-from usrg_desktop.workflows.rotation import Quarter
+from usrg_desktop.workflows.directory.directory_people import save_person
+from usrg_desktop.workflows.meetings import meeting_plans as mp
+from usrg_desktop.workflows.meetings.rotation import Quarter
+from usrg_desktop.workflows.system.accounts import create_user
 
 from ..concurrency import Outcome, race
 

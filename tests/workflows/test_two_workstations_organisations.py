@@ -13,7 +13,7 @@ from datetime import datetime
 
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import organisations as org
+from usrg_desktop.workflows.directory import organisations as org
 
 from ..concurrency import Outcome, race
 

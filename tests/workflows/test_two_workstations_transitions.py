@@ -16,9 +16,9 @@ from usrg_desktop.domain.awards import Award, IssuedLetter, Tranche
 from usrg_desktop.domain.grants import Application
 from usrg_desktop.storage import Database
 from usrg_desktop.workflows import Actor
-from usrg_desktop.workflows import award_tracking as at
-from usrg_desktop.workflows import letters as wl
-from usrg_desktop.workflows import meeting_plans as mp
+from usrg_desktop.workflows.awards import award_tracking as at
+from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.meetings import meeting_plans as mp
 
 from ..concurrency import Outcome, race
 

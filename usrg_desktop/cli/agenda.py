@@ -10,7 +10,7 @@ from datetime import date
 
 from ..counting import counted
 from ..workflows import FieldErrors, WorkflowError
-from ..workflows.meeting_plans import meeting_id_for_number
+from ..workflows.meetings.meeting_plans import meeting_id_for_number
 from .common import (
     acting_user,
     add_format,
@@ -36,7 +36,7 @@ def _place(text: str) -> tuple[int, int]:
 # -- agenda -------------------------------------------------------------------------------------
 def cmd_agenda_show(args: argparse.Namespace) -> int:
     """Print a meeting's agenda with computed times; overruns as warnings on stderr."""
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     db = open_db(args)
     # A reading session: it never waits behind another workstation's write.
@@ -57,7 +57,7 @@ def cmd_agenda_show(args: argparse.Namespace) -> int:
 
 def cmd_agenda_template(args: argparse.Namespace) -> int:
     """Fill an empty agenda with the standard USRG agenda."""
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -70,7 +70,7 @@ def cmd_agenda_template(args: argparse.Namespace) -> int:
 
 def cmd_agenda_add(args: argparse.Namespace) -> int:
     """Add an item to a day of a meeting's agenda."""
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -97,7 +97,7 @@ def cmd_agenda_add(args: argparse.Namespace) -> int:
 
 
 def _item_at(session: object, meeting_id: int, place: tuple[int, int], today: date) -> int:
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     found = agenda.meeting_agenda(session, meeting_id=meeting_id, today=today)  # type: ignore[arg-type]
     items = found.days[place[0] - 1].items
@@ -108,7 +108,7 @@ def _item_at(session: object, meeting_id: int, place: tuple[int, int], today: da
 
 def cmd_agenda_move(args: argparse.Namespace) -> int:
     """Move an agenda item to another place (within its day or to the other day)."""
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -129,7 +129,7 @@ def cmd_agenda_move(args: argparse.Namespace) -> int:
 
 def cmd_agenda_remove(args: argparse.Namespace) -> int:
     """Remove an agenda item that has no minutes or action items."""
-    from ..workflows import agenda
+    from ..workflows.meetings import agenda
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -144,7 +144,7 @@ def cmd_agenda_remove(args: argparse.Namespace) -> int:
 # -- attendance -----------------------------------------------------------------------------------
 def cmd_attendance_list(args: argparse.Namespace) -> int:
     """Print a meeting's invitees with RSVPs and attendance, and the quorum line on stderr."""
-    from ..workflows import attendance
+    from ..workflows.meetings import attendance
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -157,7 +157,7 @@ def cmd_attendance_list(args: argparse.Namespace) -> int:
 
 def cmd_attendance_invite(args: argparse.Namespace) -> int:
     """Invite every active focal person of the member cities and bodies not invited yet."""
-    from ..workflows import attendance
+    from ..workflows.meetings import attendance
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -175,7 +175,7 @@ def cmd_attendance_invite(args: argparse.Namespace) -> int:
 
 def cmd_attendance_quorum(args: argparse.Namespace) -> int:
     """Print whether a meeting had (or is expected to have) its quorum; exit 2 when not met."""
-    from ..workflows import attendance
+    from ..workflows.meetings import attendance
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -189,7 +189,7 @@ def cmd_attendance_quorum(args: argparse.Namespace) -> int:
 
 def cmd_attendance_quorum_rule(args: argparse.Namespace) -> int:
     """Show the quorum rule, or set it ('majority' or a number of cities; administrators)."""
-    from ..workflows import attendance
+    from ..workflows.meetings import attendance
 
     db = open_db(args)
     if args.rule is None:
@@ -206,7 +206,7 @@ def cmd_attendance_quorum_rule(args: argparse.Namespace) -> int:
 # -- action items ---------------------------------------------------------------------------------
 def cmd_actions_list(args: argparse.Namespace) -> int:
     """Print every action item (or only the open ones) with its overdue flag."""
-    from ..workflows.meetings import action_item_listing
+    from ..workflows.meetings.listings import action_item_listing
 
     listing = action_item_listing(open_db(args), given_today(args))
     if args.open:
@@ -219,7 +219,7 @@ def cmd_actions_list(args: argparse.Namespace) -> int:
 
 def cmd_actions_add(args: argparse.Namespace) -> int:
     """Record an action agreed at a meeting; prints its number."""
-    from ..workflows import minutes
+    from ..workflows.meetings import minutes
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -246,7 +246,7 @@ def cmd_actions_status(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from ..domain.meetings import ActionItem
-    from ..workflows import minutes
+    from ..workflows.meetings import minutes
 
     db = open_db(args)
     actor = acting_user(args, db)

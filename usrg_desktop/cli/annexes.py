@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from ..workflows import Column, Listing, WorkflowError
-from ..workflows.meeting_plans import meeting_id_for_number
+from ..workflows.meetings.meeting_plans import meeting_id_for_number
 from .common import acting_user, add_format, now, open_db, print_listing
 
 ANNEX_COLUMNS = [
@@ -22,8 +22,8 @@ ANNEX_COLUMNS = [
 
 def cmd_annex_add(args: argparse.Namespace) -> int:
     """Attach a PDF to a meeting as its next annex."""
-    from ..workflows.annex_items import item_for_number
-    from ..workflows.meeting_pack import add_annex, annexes_of
+    from ..workflows.meetings.annex_items import item_for_number
+    from ..workflows.meetings.meeting_pack import add_annex, annexes_of
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -47,7 +47,7 @@ def cmd_annex_add(args: argparse.Namespace) -> int:
 
 def cmd_annex_list(args: argparse.Namespace) -> int:
     """Print a meeting's annexes in pack order."""
-    from ..workflows.annex_items import annex_rows
+    from ..workflows.meetings.annex_items import annex_rows
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -64,7 +64,7 @@ def cmd_annex_list(args: argparse.Namespace) -> int:
 
 def cmd_annex_remove(args: argparse.Namespace) -> int:
     """Take an annex (by its letter) off a meeting; the later ones move up a letter."""
-    from ..workflows.meeting_pack import annexes_of, remove_annex
+    from ..workflows.meetings.meeting_pack import annexes_of, remove_annex
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -79,7 +79,7 @@ def cmd_annex_remove(args: argparse.Namespace) -> int:
 
 def cmd_annex_item(args: argparse.Namespace) -> int:
     """Make an annex (by its letter) the papers of an agenda item, or a general annex again."""
-    from ..workflows.annex_items import annex_rows, item_for_number, set_annex_item
+    from ..workflows.meetings.annex_items import annex_rows, item_for_number, set_annex_item
 
     db = open_db(args)
     actor = acting_user(args, db)

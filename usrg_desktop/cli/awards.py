@@ -21,7 +21,7 @@ from .common import (
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the awards (only those with something overdue with --overdue)."""
-    from ..workflows.awards import award_listing
+    from ..workflows.awards.listings import award_listing
 
     listing = award_listing(open_db(args), today=given_today(args), overdue_only=args.overdue)
     print_listing(listing, args.format)
@@ -30,7 +30,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_overdue(args: argparse.Namespace) -> int:
     """Print every overdue tranche and report, oldest first."""
-    from ..workflows.award_tracking import overdue_items
+    from ..workflows.awards.award_tracking import overdue_items
 
     with open_db(args).unit_of_work() as session:
         items = overdue_items(session, given_today(args))
@@ -59,7 +59,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """Print what the award screen shows (the same object): header, tranches (with their ids
     for `pay`), reports and what stands in the way of closing."""
-    from ..workflows.detail_screens import award_screen_for
+    from ..workflows.grants.detail_screens import award_screen_for
 
     with open_db(args).reading() as session:
         shown = award_screen_for(session, args.number, given_today(args))
@@ -69,7 +69,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_pay(args: argparse.Namespace) -> int:
     """Record that a tranche was paid."""
-    from ..workflows.award_tracking import record_tranche_payment
+    from ..workflows.awards.award_tracking import record_tranche_payment
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -97,7 +97,7 @@ def _change(args: argparse.Namespace, action: Any, done: str, **kwargs: Any) -> 
 
 
 def _award_id(args: argparse.Namespace) -> int:
-    from ..workflows.award_tracking import award_id_by_number
+    from ..workflows.awards.award_tracking import award_id_by_number
 
     with open_db(args).unit_of_work() as session:
         return award_id_by_number(session, args.number)
@@ -105,7 +105,7 @@ def _award_id(args: argparse.Namespace) -> int:
 
 def cmd_cancel(args: argparse.Namespace) -> int:
     """Cancel an unpaid tranche with a reason."""
-    from ..workflows.award_tracking import cancel_tranche
+    from ..workflows.awards.award_tracking import cancel_tranche
 
     return _change(
         args,
@@ -118,7 +118,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Record a report received and/or accepted."""
-    from ..workflows.award_tracking import accept_report, record_report_received
+    from ..workflows.awards.award_tracking import accept_report, record_report_received
 
     if args.received is None and args.accepted is None:
         raise WorkflowError("Say --received DATE, --accepted DATE or both.")
@@ -147,7 +147,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     """Record the signed agreement; the grant becomes active."""
-    from ..workflows.award_tracking import record_agreement_signed
+    from ..workflows.awards.award_tracking import record_agreement_signed
 
     award_id = _award_id(args)
     return _change(
@@ -161,7 +161,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def cmd_close(args: argparse.Namespace) -> int:
     """Close a grant (final report accepted, every tranche paid or cancelled)."""
-    from ..workflows.award_tracking import close_award
+    from ..workflows.awards.award_tracking import close_award
 
     award_id = _award_id(args)
     return _change(args, close_award, f"{args.number} closed.", award_id=award_id)
@@ -169,7 +169,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Replace the tranche schedule: --tranche TRIGGER:SHARE:DUE, once per tranche."""
-    from ..workflows.award_tracking import set_tranche_schedule
+    from ..workflows.awards.award_tracking import set_tranche_schedule
 
     rows = []
     for n, text in enumerate(args.tranche, start=1):

@@ -90,7 +90,7 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
 
     Commands that change data call this; commands that only read do not need a user.
     """
-    from ..workflows.accounts import sign_in_to
+    from ..workflows.system.accounts import sign_in_to
 
     username = getattr(args, "user", None) or os.environ.get("USRG_USER")
     if not username:
@@ -113,7 +113,7 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
 
 def now() -> datetime:
     """The current time, naive UTC, as the database stores it."""
-    from ..workflows.dates import utc_now
+    from ..workflows.system.dates import utc_now
 
     return utc_now()
 
@@ -161,9 +161,10 @@ def print_listing(listing: Listing, fmt: str) -> None:
         return
     texts = [[_cell(v, c.kind) for c, v in zip(cols, row, strict=True)] for row in listing.rows]
     if fmt == "csv":
-        # The same safety as the screens' Export (workflows/export.py): text that a spreadsheet
+        # The same safety as the screens' Export (workflows/system/export.py): text that a
+        # spreadsheet
         # would run as a formula gets a leading '; a note on stderr says how many cells.
-        from ..workflows.export import Written, looks_like_formula
+        from ..workflows.system.export import Written, looks_like_formula
 
         formulas = 0
         for t in texts:

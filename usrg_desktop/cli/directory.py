@@ -33,7 +33,7 @@ def _new_password(username: str) -> str:
 # -- users ----------------------------------------------------------------------------------------
 def cmd_users_list(args: argparse.Namespace) -> int:
     """Print the user accounts."""
-    from ..workflows.administration import user_listing
+    from ..workflows.system.administration import user_listing
 
     print_listing(user_listing(open_db(args)), args.format)
     return 0
@@ -41,8 +41,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     """Add an account (administrators only)."""
-    from ..workflows.accounts import add_user
-    from ..workflows.directory_people import person_id_by_email
+    from ..workflows.directory.directory_people import person_id_by_email
+    from ..workflows.system.accounts import add_user
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -64,7 +64,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def _user_action(args: argparse.Namespace, action: Any, done: str, **extra: Any) -> int:
-    from ..workflows.accounts import user_id_named
+    from ..workflows.system.accounts import user_id_named
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -77,7 +77,7 @@ def _user_action(args: argparse.Namespace, action: Any, done: str, **extra: Any)
 
 def cmd_users_role(args: argparse.Namespace) -> int:
     """Give an account another role."""
-    from ..workflows.accounts import change_role
+    from ..workflows.system.accounts import change_role
 
     done = f"'{args.username}' now has the role {args.role}."
     return _user_action(args, change_role, done, role=args.role)
@@ -85,21 +85,21 @@ def cmd_users_role(args: argparse.Namespace) -> int:
 
 def cmd_users_off(args: argparse.Namespace) -> int:
     """Switch an account off."""
-    from ..workflows.accounts import switch_off_user
+    from ..workflows.system.accounts import switch_off_user
 
     return _user_action(args, switch_off_user, f"Switched off the account '{args.username}'.")
 
 
 def cmd_users_on(args: argparse.Namespace) -> int:
     """Switch an account on again."""
-    from ..workflows.accounts import switch_on_user
+    from ..workflows.system.accounts import switch_on_user
 
     return _user_action(args, switch_on_user, f"Switched on the account '{args.username}'.")
 
 
 def cmd_users_unlock(args: argparse.Namespace) -> int:
     """Let an account that failed to sign in too often try again at once."""
-    from ..workflows.accounts import unlock_account
+    from ..workflows.system.accounts import unlock_account
 
     return _user_action(
         args, unlock_account, f"Unlocked the account '{args.username}': it may sign in again."
@@ -117,7 +117,7 @@ def _present_password(username: str) -> str:
 
 def cmd_users_password(args: argparse.Namespace) -> int:
     """Set a new password: your own (giving the present one) or, as administrator, anyone's."""
-    from ..workflows.accounts import change_own_password, reset_password, user_id_named
+    from ..workflows.system.accounts import change_own_password, reset_password, user_id_named
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -140,7 +140,7 @@ def cmd_users_password(args: argparse.Namespace) -> int:
 # -- people ---------------------------------------------------------------------------------------
 def cmd_people_list(args: argparse.Namespace) -> int:
     """Print everyone in the directory."""
-    from ..workflows.directory import people_listing
+    from ..workflows.directory.listings import people_listing
 
     print_listing(people_listing(open_db(args)), args.format)
     return 0
@@ -159,7 +159,7 @@ _FIELD_OPTIONS = {
 
 
 def _person_changes(session: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from ..workflows.directory_people import body_id_named, city_id_named
+    from ..workflows.directory.directory_people import body_id_named, city_id_named
 
     changes: dict[str, Any] = {}
     for key, attr in (
@@ -187,7 +187,7 @@ def _person_changes(session: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_people_add(args: argparse.Namespace) -> int:
     """Add a person to the directory."""
-    from ..workflows.directory_people import save_person
+    from ..workflows.directory.directory_people import save_person
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -210,7 +210,11 @@ def cmd_people_add(args: argparse.Namespace) -> int:
 
 def cmd_people_edit(args: argparse.Namespace) -> int:
     """Change some of a person's details (the options given; the rest stay)."""
-    from ..workflows.directory_people import person_fields, person_id_by_email, save_person
+    from ..workflows.directory.directory_people import (
+        person_fields,
+        person_id_by_email,
+        save_person,
+    )
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -228,7 +232,7 @@ def cmd_people_edit(args: argparse.Namespace) -> int:
 
 def cmd_people_off(args: argparse.Namespace) -> int:
     """Switch a person off (kept for history, no longer invited)."""
-    from ..workflows.directory_people import deactivate_person, person_id_by_email
+    from ..workflows.directory.directory_people import deactivate_person, person_id_by_email
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -242,7 +246,7 @@ def cmd_people_off(args: argparse.Namespace) -> int:
 
 def cmd_people_export(args: argparse.Namespace) -> int:
     """Write everything held about a person to a JSON file (a POPIA access request)."""
-    from ..workflows.directory_people import person_id_by_email, write_person_export
+    from ..workflows.directory.directory_people import person_id_by_email, write_person_export
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -256,7 +260,7 @@ def cmd_people_export(args: argparse.Namespace) -> int:
 
 def cmd_people_anonymise(args: argparse.Namespace) -> int:
     """Anonymise a person for good (administrators only; history keeps the row)."""
-    from ..workflows.directory_people import anonymise_person, person_id_by_email
+    from ..workflows.directory.directory_people import anonymise_person, person_id_by_email
 
     db = open_db(args)
     actor = acting_user(args, db)

@@ -51,7 +51,7 @@ def _filtered(listing: Listing, **wanted: str) -> Listing:
 # -- rounds -------------------------------------------------------------------------------------
 def cmd_rounds_list(args: argparse.Namespace) -> int:
     """Print every round with its dates, budget and applications."""
-    from ..workflows.grants import round_listing
+    from ..workflows.grants.listings import round_listing
 
     print_listing(round_listing(open_db(args)), args.format)
     return 0
@@ -75,8 +75,9 @@ _ROUND_OPTIONS = {
 
 def cmd_rounds_create(args: argparse.Namespace) -> int:
     """Set up a new round in draft, with every field checked as the form checks it."""
-    from ..workflows import FieldErrors, rounds
-    from ..workflows.round_themes import suggested_themes
+    from ..workflows import FieldErrors
+    from ..workflows.grants import rounds
+    from ..workflows.grants.round_themes import suggested_themes
 
     amounts: dict[str, int | None] = {}
     for key, text in (("budget", args.budget), ("cap", args.cap)):
@@ -132,7 +133,7 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
 
 def cmd_rounds_move(args: argparse.Namespace) -> int:
     """Move a round to its next status (open, closed, reviewing, decided, archived)."""
-    from ..workflows import rounds
+    from ..workflows.grants import rounds
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -149,8 +150,8 @@ def cmd_rounds_move(args: argparse.Namespace) -> int:
 # -- applications -------------------------------------------------------------------------------
 def cmd_applications_list(args: argparse.Namespace) -> int:
     """Print the applications, of one round and/or in one state if asked."""
-    from ..workflows import rounds
-    from ..workflows.grants import application_listing
+    from ..workflows.grants import rounds
+    from ..workflows.grants.listings import application_listing
 
     db = open_db(args)
     wanted: dict[str, str] = {}
@@ -167,7 +168,7 @@ def cmd_applications_list(args: argparse.Namespace) -> int:
 
 def _find_application(session: Any, reference: str) -> Any:
     from ..domain.grants import Application
-    from ..workflows.lookups import find_application_id
+    from ..workflows.system.lookups import find_application_id
 
     return session.get(Application, find_application_id(session, reference))
 
@@ -175,7 +176,7 @@ def _find_application(session: Any, reference: str) -> Any:
 def cmd_applications_show(args: argparse.Namespace) -> int:
     """Print what the application screen shows: details, budget, decision and the history
     (with its award's events), newest first; the same object the screen reads."""
-    from ..workflows.detail_screens import application_screen_for
+    from ..workflows.grants.detail_screens import application_screen_for
 
     with open_db(args).reading() as session:
         shown = application_screen_for(session, args.reference)
@@ -189,7 +190,7 @@ def cmd_applications_show(args: argparse.Namespace) -> int:
 def cmd_applications_move(args: argparse.Namespace) -> int:
     """Move an application to another state through the state machine's transition."""
     from ..domain.grants import ApplicationState
-    from ..workflows.applications import ACTIONS, transition_to
+    from ..workflows.grants.applications import ACTIONS, transition_to
 
     target = ApplicationState(_state_value(args.to))
     db = open_db(args)
@@ -223,7 +224,7 @@ def cmd_applications_move(args: argparse.Namespace) -> int:
 
 def cmd_applications_import(args: argparse.Namespace) -> int:
     """Check (--dry-run) or import a CSV/XLSX sheet of applications from an online form."""
-    from ..workflows.application_import import ImportRefused, import_applications
+    from ..workflows.grants.application_import import ImportRefused, import_applications
 
     db = open_db(args)
     actor = acting_user(args, db)

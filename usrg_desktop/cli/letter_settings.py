@@ -12,7 +12,7 @@ from .common import acting_user, now, open_db
 
 def cmd_signatory(args: argparse.Namespace) -> int:
     """Show the signatory, or change it (an administrator, with --user)."""
-    from ..workflows import letter_signatory
+    from ..workflows.letters import letter_signatory
 
     db = open_db(args)
     changes: dict[str, object] = {
@@ -48,7 +48,7 @@ def cmd_signatory(args: argparse.Namespace) -> int:
 
 def cmd_dates(args: argparse.Namespace) -> int:
     """Show the report offsets, or change them (an administrator, with --user)."""
-    from ..workflows import project_dates
+    from ..workflows.awards import project_dates
 
     db = open_db(args)
     if args.interim_offset is not None or args.final_offset is not None:
@@ -73,8 +73,8 @@ def cmd_dates(args: argparse.Namespace) -> int:
 
 def cmd_addressee(args: argparse.Namespace) -> int:
     """Show how letters address a person, or change it (staff, with --user)."""
-    from ..workflows import letter_addressing
-    from ..workflows.directory_people import person_id_by_email
+    from ..workflows.directory.directory_people import person_id_by_email
+    from ..workflows.letters import letter_addressing
 
     db = open_db(args)
     with db.unit_of_work() as session:

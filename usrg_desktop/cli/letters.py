@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..steps import drain
 from ..workflows import WorkflowError
-from ..workflows.letter_rules import ConfirmationNeeded
+from ..workflows.letters.letter_rules import ConfirmationNeeded
 from . import letter_settings
 from .common import acting_user, add_format, now, open_db, print_listing
 
@@ -17,7 +17,9 @@ KINDS = ("award", "decline", "acknowledgement", "ineligible")
 
 def cmd_letters_issue(args: argparse.Namespace) -> int:
     """Issue a letter of one kind to every application of a round that needs one."""
-    from ..workflows import letter_batch, letters, rounds
+    from ..workflows.grants import rounds
+    from ..workflows.letters import issuing as letters
+    from ..workflows.letters import letter_batch
 
     if not (args.round and args.kind and args.out):
         raise WorkflowError(
@@ -59,7 +61,7 @@ def cmd_letters_issue(args: argparse.Namespace) -> int:
 
 def cmd_letters_reprint(args: argparse.Namespace) -> int:
     """Write a registered letter again, byte for byte as it was issued."""
-    from ..workflows import letters
+    from ..workflows.letters import issuing as letters
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -78,7 +80,8 @@ def cmd_letters_reprint(args: argparse.Namespace) -> int:
 
 def cmd_letters_register(args: argparse.Namespace) -> int:
     """Print the register of issued letters (of one round if asked)."""
-    from ..workflows import letters, rounds
+    from ..workflows.grants import rounds
+    from ..workflows.letters import issuing as letters
 
     db = open_db(args)
     round_id = None
@@ -91,7 +94,7 @@ def cmd_letters_register(args: argparse.Namespace) -> int:
 
 def cmd_letters_letterhead(args: argparse.Namespace) -> int:
     """Show the letterhead, or change it (an administrator, with --user)."""
-    from ..workflows import letters
+    from ..workflows.letters import issuing as letters
 
     db = open_db(args)
     changes: dict[str, object] = {}

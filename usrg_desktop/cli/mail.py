@@ -27,10 +27,10 @@ KINDS = ("letter", "packet", "invitation", "reminder")
 
 def _messages(args: argparse.Namespace, db, actor) -> list:
     """The messages the selectors on the command line name."""
-    from ..workflows import mail_messages as mm
-    from ..workflows import rounds
-    from ..workflows.letters import find_letter
-    from ..workflows.meeting_plans import meeting_id_for_number
+    from ..workflows.grants import rounds
+    from ..workflows.letters.issuing import find_letter
+    from ..workflows.mail import mail_messages as mm
+    from ..workflows.meetings.meeting_plans import meeting_id_for_number
 
     chosen = [
         name
@@ -77,7 +77,7 @@ def _messages(args: argparse.Namespace, db, actor) -> list:
 
 
 def _server(db):
-    from ..workflows.mail_server import mail_server
+    from ..workflows.mail.mail_server import mail_server
 
     with db.unit_of_work() as session:
         return mail_server(session)
@@ -94,7 +94,7 @@ def _report(result, verb: str) -> int:
 
 def cmd_mail_drafts(args: argparse.Namespace) -> int:
     """Write one .eml draft per recipient into a folder."""
-    from ..workflows.mail import write_drafts
+    from ..workflows.mail.outbox import write_drafts
 
     if not args.out:
         raise WorkflowError("Say which folder the drafts go in with --out FOLDER.")
@@ -108,7 +108,7 @@ def cmd_mail_drafts(args: argparse.Namespace) -> int:
 
 
 def _password(server) -> str | None:
-    from ..workflows.mail_server import stored_password
+    from ..workflows.mail.mail_server import stored_password
 
     if not server.user:
         return None
@@ -125,7 +125,7 @@ def _password(server) -> str | None:
 
 def cmd_mail_send(args: argparse.Namespace) -> int:
     """Send one message per recipient over the outgoing server."""
-    from ..workflows.mail import send_messages
+    from ..workflows.mail.outbox import send_messages
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -143,7 +143,7 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
 
 def cmd_mail_outbox(args: argparse.Namespace) -> int:
     """List what was drafted or sent, to whom and when, and the failures with their reason."""
-    from ..workflows.mail import outbox_listing
+    from ..workflows.mail.outbox import outbox_listing
 
     print_listing(outbox_listing(open_db(args), status=args.status), args.format)
     return 0
@@ -151,7 +151,7 @@ def cmd_mail_outbox(args: argparse.Namespace) -> int:
 
 def cmd_mail_server(args: argparse.Namespace) -> int:
     """Show the outgoing server, or set it (administrator); keep its password in the keyring."""
-    from ..workflows import mail_server as ms
+    from ..workflows.mail import mail_server as ms
 
     db = open_db(args)
     changes = {
@@ -198,7 +198,7 @@ def cmd_mail_server(args: argparse.Namespace) -> int:
 
 def cmd_mail_check(args: argparse.Namespace) -> int:
     """Connect to the outgoing server, secure the connection and sign in, then leave."""
-    from ..workflows.mail import check_connection
+    from ..workflows.mail.outbox import check_connection
 
     db = open_db(args)
     server = _server(db)
@@ -210,7 +210,7 @@ def cmd_mail_check(args: argparse.Namespace) -> int:
 
 def cmd_mail_template(args: argparse.Namespace) -> int:
     """Show a kind of message's template and its versions, or save a new version."""
-    from ..workflows import mail_templates as mt
+    from ..workflows.mail import mail_templates as mt
 
     db = open_db(args)
     if args.subject is not None or args.body_file:

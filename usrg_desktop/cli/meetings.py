@@ -25,8 +25,8 @@ from .common import (
 
 def cmd_rotation_propose(args: argparse.Namespace) -> int:
     """Print host and date proposals for the coming quarters, with the reason for each."""
-    from ..workflows.hosting import propose_next_hosts
-    from ..workflows.rotation import Quarter
+    from ..workflows.meetings.hosting import propose_next_hosts
+    from ..workflows.meetings.rotation import Quarter
 
     start = Quarter.parse(args.start) if args.start else Quarter.of(clock.today()).next()
     proposals = propose_next_hosts(open_db(args), start=start, quarters=args.quarters)
@@ -42,8 +42,8 @@ def cmd_rotation_propose(args: argparse.Namespace) -> int:
 
 def cmd_rotation_accept(args: argparse.Namespace) -> int:
     """Make the proposal for a quarter a planned meeting, as proposed or with another host/dates."""
-    from ..workflows import meeting_plans
-    from ..workflows.rotation import Quarter
+    from ..workflows.meetings import meeting_plans
+    from ..workflows.meetings.rotation import Quarter
 
     quarter = Quarter.parse(args.quarter)
     db = open_db(args)
@@ -94,8 +94,8 @@ def cmd_rotation_accept(args: argparse.Namespace) -> int:
 
 def cmd_rotation_reject(args: argparse.Namespace) -> int:
     """Record that the proposed host of a quarter will not host it (it keeps its turn)."""
-    from ..workflows import meeting_plans
-    from ..workflows.rotation import Quarter
+    from ..workflows.meetings import meeting_plans
+    from ..workflows.meetings.rotation import Quarter
 
     quarter = Quarter.parse(args.quarter)
     db = open_db(args)
@@ -136,8 +136,8 @@ def _field_sentences(call, *args, **kwargs):  # noqa: ANN001, ANN202
 
 def cmd_rotation_volunteer(args: argparse.Namespace) -> int:
     """Record a city's offer to host a quarter's meeting."""
-    from ..workflows import meeting_plans, rotation_inputs
-    from ..workflows.rotation import Quarter
+    from ..workflows.meetings import meeting_plans, rotation_inputs
+    from ..workflows.meetings.rotation import Quarter
 
     quarter = Quarter.parse(args.quarter)
     db = open_db(args)
@@ -166,8 +166,8 @@ def cmd_rotation_withdraw(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from ..domain.meetings import HostVolunteer
-    from ..workflows import meeting_plans, rotation_inputs
-    from ..workflows.rotation import Quarter
+    from ..workflows.meetings import meeting_plans, rotation_inputs
+    from ..workflows.meetings.rotation import Quarter
 
     quarter = Quarter.parse(args.quarter)
     db = open_db(args)
@@ -194,7 +194,7 @@ def cmd_rotation_withdraw(args: argparse.Namespace) -> int:
 
 def cmd_rotation_unavailable(args: argparse.Namespace) -> int:
     """Record that a city cannot host from one day to another, with the reason."""
-    from ..workflows import meeting_plans, rotation_inputs
+    from ..workflows.meetings import meeting_plans, rotation_inputs
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -223,7 +223,7 @@ def cmd_rotation_available(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from ..domain.meetings import HostUnavailability
-    from ..workflows import meeting_plans, rotation_inputs
+    from ..workflows.meetings import meeting_plans, rotation_inputs
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -259,7 +259,7 @@ INPUT_PARTS = ("volunteers", "unavailability", "blackouts")
 
 def cmd_rotation_inputs(args: argparse.Namespace) -> int:
     """Print the rotation's inputs: volunteers, unavailable periods and blackout periods."""
-    from ..workflows import rotation_inputs
+    from ..workflows.meetings import rotation_inputs
     from .common import json_value
 
     db = open_db(args)
@@ -302,7 +302,7 @@ def cmd_rotation_inputs(args: argparse.Namespace) -> int:
 
 def _blackout(text: str):  # noqa: ANN202
     """An argparse type for 'LABEL=MM-DD..MM-DD' (the days are checked by the workflow)."""
-    from ..workflows.rotation import Blackout
+    from ..workflows.meetings.rotation import Blackout
 
     label, _, span = text.rpartition("=")
     first, _, last = span.partition("..")
@@ -320,7 +320,7 @@ def _blackout(text: str):  # noqa: ANN202
 
 def cmd_rotation_blackouts(args: argparse.Namespace) -> int:
     """Print the blackout periods, or replace them with --set (needs --user)."""
-    from ..workflows import rotation_inputs
+    from ..workflows.meetings import rotation_inputs
 
     db = open_db(args)
     if args.set:
@@ -343,7 +343,7 @@ def cmd_rotation_blackouts(args: argparse.Namespace) -> int:
 
 def cmd_meetings_list(args: argparse.Namespace) -> int:
     """Print every meeting: number, quarter, host, dates and status."""
-    from ..workflows.meetings import meeting_schedule_listing
+    from ..workflows.meetings.listings import meeting_schedule_listing
 
     print_listing(meeting_schedule_listing(open_db(args)), args.format)
     return 0
@@ -351,8 +351,8 @@ def cmd_meetings_list(args: argparse.Namespace) -> int:
 
 def cmd_meetings_ics(args: argparse.Namespace) -> int:
     """Write a meeting's calendar file (.ics): its two days and the exposure visit."""
-    from ..workflows.calendar import meeting_ics
-    from ..workflows.meeting_plans import meeting_id_for_number
+    from ..workflows.meetings.calendar import meeting_ics
+    from ..workflows.meetings.meeting_plans import meeting_id_for_number
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -370,8 +370,8 @@ def cmd_meetings_ics(args: argparse.Namespace) -> int:
 
 def cmd_meetings_pack(args: argparse.Namespace) -> int:
     """Write a meeting's whole pack as one PDF, saying each step as it goes."""
-    from ..workflows.meeting_pack import build_meeting_pack
-    from ..workflows.meeting_plans import meeting_id_for_number
+    from ..workflows.meetings.meeting_pack import build_meeting_pack
+    from ..workflows.meetings.meeting_plans import meeting_id_for_number
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -386,8 +386,8 @@ def cmd_meetings_pack(args: argparse.Namespace) -> int:
 
 def cmd_meetings_agenda(args: argparse.Namespace) -> int:
     """Write a meeting's agenda handout as a PDF."""
-    from ..workflows.meeting_pack import write_agenda
-    from ..workflows.meeting_plans import meeting_id_for_number
+    from ..workflows.meetings.meeting_pack import write_agenda
+    from ..workflows.meetings.meeting_plans import meeting_id_for_number
 
     db = open_db(args)
     with db.unit_of_work() as session:
@@ -399,7 +399,7 @@ def cmd_meetings_agenda(args: argparse.Namespace) -> int:
 
 def cmd_meetings_status(args: argparse.Namespace) -> int:
     """Confirm a meeting, mark it held, or cancel it with a reason."""
-    from ..workflows import meeting_plans
+    from ..workflows.meetings import meeting_plans
 
     db = open_db(args)
     actor = acting_user(args, db)

@@ -59,7 +59,7 @@ def _lines(text: str) -> str:
 
 
 def _changes(session: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from ..workflows.directory_people import person_id_by_email
+    from ..workflows.directory.directory_people import person_id_by_email
 
     changes: dict[str, Any] = {}
     for field, attr in _PLAIN:
@@ -79,7 +79,7 @@ def _changes(session: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the member cities, the bodies, or both."""
-    from ..workflows.directory import body_listing, city_listing
+    from ..workflows.directory.listings import body_listing, city_listing
 
     db = open_db(args)
     if args.kind in (None, "city"):
@@ -101,8 +101,8 @@ def _text(value: Any) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one organisation: names, addresses, contact, what refers to it, past names."""
-    from ..workflows import organisations as org
-    from ..workflows.organisation_merge import describe_references
+    from ..workflows.directory import organisations as org
+    from ..workflows.directory.organisation_merge import describe_references
 
     db = open_db(args)
     with db.reading() as session:
@@ -148,7 +148,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Add a member city or a body."""
-    from ..workflows import organisations as org
+    from ..workflows.directory import organisations as org
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -171,7 +171,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_edit(args: argparse.Namespace) -> int:
     """Change some of an organisation's details (the options given; the rest stay). A change
     of name is kept in its history, as `rename` does."""
-    from ..workflows import organisations as org
+    from ..workflows.directory import organisations as org
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -202,7 +202,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_rename(args: argparse.Namespace) -> int:
     """Give an organisation new names from a day (default today), keeping the old ones."""
-    from ..workflows import organisations as org
+    from ..workflows.directory import organisations as org
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -229,8 +229,8 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Move everything that refers to one organisation to another; switch the first off."""
-    from ..workflows import organisations as org
-    from ..workflows.organisation_merge import describe_references, merge_organisations
+    from ..workflows.directory import organisations as org
+    from ..workflows.directory.organisation_merge import describe_references, merge_organisations
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -256,7 +256,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _switch(args: argparse.Namespace, active: bool) -> int:
-    from ..workflows import organisations as org
+    from ..workflows.directory import organisations as org
 
     db = open_db(args)
     actor = acting_user(args, db)

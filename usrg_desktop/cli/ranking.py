@@ -9,19 +9,19 @@ from typing import Any
 from sqlalchemy import select
 
 from ..workflows import WorkflowError
-from ..workflows.lookups import find_application_id, find_reviewer_id
+from ..workflows.system.lookups import find_application_id, find_reviewer_id
 from .common import acting_user, add_format, now, open_db, print_listing
 
 
 def _round_id(session: Any, text: str) -> int:
-    from ..workflows.rounds import find_round
+    from ..workflows.grants.rounds import find_round
 
     return find_round(session, text)
 
 
 def cmd_rubric_show(args: argparse.Namespace) -> int:
     """Print a round's rubric: criteria, weights, scales and level descriptors."""
-    from ..workflows.rubrics import round_rubric
+    from ..workflows.reviews.rubrics import round_rubric
 
     db = open_db(args)
     with db.reading() as session:
@@ -61,7 +61,7 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
 
 def cmd_rubric_copy_default(args: argparse.Namespace) -> int:
     """Give a round its own copy of the shipped default rubric."""
-    from ..workflows.rubrics import copy_default_rubric
+    from ..workflows.reviews.rubrics import copy_default_rubric
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -74,7 +74,7 @@ def cmd_rubric_copy_default(args: argparse.Namespace) -> int:
 
 def cmd_assign_propose(args: argparse.Namespace) -> int:
     """Print the automatic proposal for a round (and write it with --apply)."""
-    from ..workflows.assignment import apply_assignment, propose_for_round
+    from ..workflows.reviews.assignment import apply_assignment, propose_for_round
 
     db = open_db(args)
     actor = acting_user(args, db) if args.apply else None
@@ -119,7 +119,7 @@ def cmd_assign_propose(args: argparse.Namespace) -> int:
 
 def cmd_assign_add(args: argparse.Namespace) -> int:
     """Assign a reviewer to an application by hand."""
-    from ..workflows.assignment import assign
+    from ..workflows.reviews.assignment import assign
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -138,7 +138,7 @@ def cmd_assign_add(args: argparse.Namespace) -> int:
 def cmd_assign_remove(args: argparse.Namespace) -> int:
     """Remove an assignment that has no scores yet."""
     from ..domain.reviews import Assignment
-    from ..workflows.assignment import unassign
+    from ..workflows.reviews.assignment import unassign
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -159,7 +159,7 @@ def cmd_assign_remove(args: argparse.Namespace) -> int:
 
 def cmd_conflict(args: argparse.Namespace) -> int:
     """Record a reviewer's declared conflict of interest on an application."""
-    from ..workflows.assignment import declare_conflict
+    from ..workflows.reviews.assignment import declare_conflict
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -180,7 +180,7 @@ def cmd_conflict(args: argparse.Namespace) -> int:
 def cmd_ranking(args: argparse.Namespace) -> int:
     """Print a round's ranking with the funding line (or reviewer severity with --severity)."""
     from ..money import format_zar
-    from ..workflows.scoring import ranking_listing, round_ranking, severity_listing
+    from ..workflows.reviews.scoring import ranking_listing, round_ranking, severity_listing
 
     db = open_db(args)
     with db.unit_of_work() as session:

@@ -12,8 +12,8 @@ from .common import acting_user, given_today, iso_date, open_db
 def cmd_report_fund(args: argparse.Namespace) -> int:
     """Write the funder's report to a .pdf (on the letterhead) or an .xlsx file."""
     from ..money import format_zar
-    from ..workflows import rounds
-    from ..workflows.fund_report import write_fund_report
+    from ..workflows.grants import rounds
+    from ..workflows.grants.fund_report import write_fund_report
 
     if not args.out:
         raise WorkflowError("Say where the report goes with --out FILE.pdf or --out FILE.xlsx.")

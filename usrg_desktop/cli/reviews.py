@@ -15,8 +15,8 @@ from .common import acting_user, now, open_db
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one review packet per reviewer of a round (or only one reviewer's)."""
-    from ..workflows.review_packets import export_packets_now
-    from ..workflows.rounds import find_round
+    from ..workflows.grants.rounds import find_round
+    from ..workflows.reviews.review_packets import export_packets_now
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -39,7 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import scores files: one report line per file; exit 1 if any was rejected."""
-    from ..workflows.scores_file import import_many_now
+    from ..workflows.reviews.scores_file import import_many_now
 
     db = open_db(args)
     actor = acting_user(args, db)
@@ -52,8 +52,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_sheet(args: argparse.Namespace) -> int:
     """Save the XLSX scoring sheet of a packet."""
-    from ..workflows.review_packets import read_packet
-    from ..workflows.reviewer_session import sheet_from_packet
+    from ..workflows.reviews.review_packets import read_packet
+    from ..workflows.reviews.reviewer_session import sheet_from_packet
 
     packet = read_packet(args.packet)
     path = sheet_from_packet(packet, args.out)
@@ -66,8 +66,8 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     """Read a filled scoring sheet and write the signed scores file of a packet."""
-    from ..workflows.review_packets import read_packet
-    from ..workflows.reviewer_session import ReviewerSession, load_sheet
+    from ..workflows.reviews.review_packets import read_packet
+    from ..workflows.reviews.reviewer_session import ReviewerSession, load_sheet
 
     packet = read_packet(args.packet)
     work = load_sheet(packet, args.sheet)

@@ -93,7 +93,7 @@ def cmd_db_create(args: argparse.Namespace) -> int:
 
 def cmd_db_verify(args: argparse.Namespace) -> int:
     """Check the file's integrity and the audit log's hash chain; exit 1 if either fails."""
-    from ..workflows.records import check_records, note_records_check
+    from ..workflows.system.records import check_records, note_records_check
 
     db = open_db(args)
     with db.reading() as session:
@@ -110,7 +110,7 @@ def cmd_db_verify(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back up a local database file, or list its backups with their check (--list)."""
-    from ..workflows import backups
+    from ..workflows.system import backups
 
     db = open_db(args)
     folder = Path(args.out) if args.out else backups_dir()

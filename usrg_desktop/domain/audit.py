@@ -13,7 +13,7 @@ from .base import Base
 class AuditEvent(Base):
     """One recorded action. Rows are never deleted, and updated only to redact a person's name
     (database triggers refuse anything else); each is hash-chained to the one before it (see
-    workflows/audit_trail.py)."""
+    workflows/system/audit_trail.py)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
@@ -35,7 +35,7 @@ class AuditEvent(Base):
     personal_salt: Mapped[str | None] = mapped_column(String(32))
     personal_digest: Mapped[str] = mapped_column(String(64))
     # SHA-256 (hex) of the facts above with the personal digest, and of the previous event's
-    # chain_hash with this event's content_hash: written by workflows/audit_trail, checked by
+    # chain_hash with this event's content_hash: written by workflows/system/audit_trail, checked by
     # its verify_chain.
     content_hash: Mapped[str] = mapped_column(String(64))
     chain_hash: Mapped[str] = mapped_column(String(64))

@@ -3,7 +3,8 @@
 Member cities and bodies stay two tables (every reference to them — people, applications,
 meetings, rounds' admitted bodies, reviewers' affiliations — keeps its column); what an
 organisation has in common (names, addresses, switchboard, main contact, version) is one mixin,
-edited by one workflow module (`workflows/organisations.py`). A body is any other organisation
+edited by one workflow module (`workflows/directory/organisations.py`). A body is any other
+organisation
 a round can admit: a national department, an association, an NGO working with a city.
 """
 

@@ -1,6 +1,6 @@
 """The funder's report as a PDF on the letterhead: key figures, two charts drawn with ReportLab's
 own graphics (committed against disbursed by round; received against approved by applicant),
-the tables, and what each figure means. Takes the plain report (workflows/fund_report.py)."""
+the tables, and what each figure means. Takes the plain report (workflows/grants/fund_report.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from .styles import (
 
 if TYPE_CHECKING:
     from ..workflows import Listing
-    from ..workflows.fund_report import FundReport
+    from ..workflows.grants.fund_report import FundReport
 
 SECOND = colors.HexColor("#e0a030")  # the second series: a warm ochre beside the house teal
 TITLE = "Urban Safety Innovation Fund: report to the funder"

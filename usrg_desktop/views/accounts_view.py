@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 from ..domain.accounts import Role
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows import accounts as accounts_flow
-from ..workflows.accounts import MIN_PASSWORD_LENGTH
-from ..workflows.dates import utc_now
-from ..workflows.directory_people import person_choices
-from ..workflows.records import check_records, last_records_check, note_records_check
+from ..workflows.directory.directory_people import person_choices
+from ..workflows.system import accounts as accounts_flow
+from ..workflows.system.accounts import MIN_PASSWORD_LENGTH
+from ..workflows.system.dates import utc_now
+from ..workflows.system.records import check_records, last_records_check, note_records_check
 from .form_feedback import error_label, set_error
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform, read

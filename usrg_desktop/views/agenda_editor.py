@@ -1,6 +1,7 @@
 """The agenda editor: one table per meeting day with computed times, drag to reorder, templates.
 
-Every change goes through one workflow call in one unit of work (workflows/agenda.py) and the
+Every change goes through one workflow call in one unit of work (workflows/meetings/agenda.py) and
+the
 screen then reads the agenda again, so the start times shown are always the ones computed from
 the database. Items are dragged within a day or to the other day's table; the tables' model
 turns a drop into `move_agenda_item`.
@@ -47,9 +48,9 @@ from PySide6.QtWidgets import (
 from ..domain.meetings import AgendaItemKind, AgendaPurpose
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows import agenda as wf
-from ..workflows.dates import utc_now
-from ..workflows.export import write_listing_file
+from ..workflows.meetings import agenda as wf
+from ..workflows.system.dates import utc_now
+from ..workflows.system.export import write_listing_file
 from .form_feedback import add_field_errors
 from .list_page import EXPORT_FILTERS
 from .operations import Refused, confirm, perform, read

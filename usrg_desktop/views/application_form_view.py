@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from ..money import format_zar, parse_zar
 from ..storage import Database
-from ..workflows import applications as wf
-from ..workflows.dates import utc_now
+from ..workflows.grants import applications as wf
+from ..workflows.system.dates import utc_now
 from .application_common import MUTED_STYLE, actor_of, applicant_id_of
 from .budget_lines_editor import BudgetLinesEditor
 from .date_fields import pydate, qdate

@@ -37,8 +37,8 @@ from ..domain.grants import AttachmentKind
 from ..money import format_zar
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows import applications as wf
-from ..workflows.dates import utc_now
+from ..workflows.grants import applications as wf
+from ..workflows.system.dates import utc_now
 
 if TYPE_CHECKING:
     from .applications_view import ApplicationScreen

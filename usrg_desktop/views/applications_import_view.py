@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflows import Actor
-from ..workflows.dates import utc_now
+from ..workflows.system.dates import utc_now
 from .modal_dialogs import open_window_modal
 from .operations import Refused, perform
 from .progress import run_with_progress
@@ -109,7 +109,7 @@ class ImportDialog(QDialog):
         ]
 
     def _on_import(self) -> None:
-        from ..workflows.application_import import import_steps
+        from ..workflows.grants.application_import import import_steps
 
         db, path, actor = self.window_.db, self.path, self.actor
         outcome = run_with_progress(
@@ -133,7 +133,7 @@ class ImportDialog(QDialog):
 
 
 def _import(session: Any, path: Path, actor: Actor, *, dry_run: bool) -> Any:
-    from ..workflows.application_import import import_applications
+    from ..workflows.grants.application_import import import_applications
 
     return import_applications(session, path, actor=actor, now=utc_now(), dry_run=dry_run)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# The roles that capture applications (workflows.applications.STAFF, without importing it).
+# The roles that capture applications (workflows.grants.applications.STAFF, without importing it).
 CAPTURING_ROLES = frozenset({"administrator", "secretariat"})
 
 

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
 from ..workflows import WorkflowError
-from ..workflows import applications as wf
-from ..workflows import detail_screens as screens
-from ..workflows.dates import utc_now
+from ..workflows.grants import applications as wf
+from ..workflows.grants import detail_screens as screens
+from ..workflows.system.dates import utc_now
 from .application_common import REASON_STYLE, actor_of, escape_html
 from .application_form_view import ApplicationForm
 from .application_tabs import AttachmentsTab, ReasonDialog, ScreeningTab
@@ -373,7 +373,7 @@ class ApplicationScreen(QWidget):
     def sign_on_the_award(self) -> Any:
         """Open the award's screen with its "Agreement signed" form, where the day is entered;
         the application becomes active when that is saved."""
-        from ..workflows.award_tracking import award_of_application
+        from ..workflows.awards.award_tracking import award_of_application
         from .awards_view import open_award
 
         award_id = read(self.db, award_of_application, self.application_id)

@@ -14,7 +14,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..storage import Database
-from ..workflows import Listing, administration, awards, directory, grants, meetings, reviews
+from ..workflows import Listing
+from ..workflows.awards import listings as awards
+from ..workflows.directory import listings as directory
+from ..workflows.grants import listings as grants
+from ..workflows.meetings import listings as meetings
+from ..workflows.reviews import listings as reviews
+from ..workflows.system import administration
 from . import page_setups
 
 if TYPE_CHECKING:
@@ -190,7 +196,7 @@ AREA_NAMES = tuple(area.name for area in AREAS)
 
 
 def _today_listing(db: Database, today: date) -> Listing:
-    from ..workflows.today import today_listing
+    from ..workflows.system.today import today_listing
 
     return today_listing(db, today=today)
 
@@ -198,12 +204,12 @@ def _today_listing(db: Database, today: date) -> Listing:
 def _backup_listing(db: Database) -> Listing:
     # Imported when the list is first shown: start-up does not load SQLAlchemy (see app.py).
     from ..settings import backups_dir
-    from ..workflows.backups import backup_listing
+    from ..workflows.system.backups import backup_listing
 
     return backup_listing(db, backups_dir())
 
 
 def _outbox_listing(db: Database) -> Listing:
-    from ..workflows.mail import outbox_listing
+    from ..workflows.mail.outbox import outbox_listing
 
     return outbox_listing(db)

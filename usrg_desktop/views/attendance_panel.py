@@ -1,6 +1,7 @@
 """The attendance panel: invitees grouped by city or body, RSVPs, attendance ticks and quorum.
 
-Each tick or RSVP choice is one workflow call (workflows/attendance.py); a refused one (say,
+Each tick or RSVP choice is one workflow call (workflows/meetings/attendance.py); a refused one
+(say,
 day 2 ticked before day 2) shows its sentence and the tick goes back.
 """
 
@@ -31,10 +32,10 @@ from ..counting import counted
 from ..domain.meetings import Rsvp
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows import attendance as wf
-from ..workflows.dates import utc_now
-from ..workflows.directory_people import person_choices
-from ..workflows.export import write_listing_file
+from ..workflows.directory.directory_people import person_choices
+from ..workflows.meetings import attendance as wf
+from ..workflows.system.dates import utc_now
+from ..workflows.system.export import write_listing_file
 from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform, read
 

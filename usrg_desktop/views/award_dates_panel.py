@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from ..workflows import Actor
-from ..workflows import project_dates as pd
-from ..workflows.dates import utc_now
+from ..workflows.awards import project_dates as pd
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label
 from .operations import perform_showing, read
 

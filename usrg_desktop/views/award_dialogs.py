@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..domain.awards import TrancheTrigger
 from ..money import format_zar
 from ..workflows import WorkflowError
-from ..workflows import award_tracking as at
+from ..workflows.awards import award_tracking as at
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .unsaved import GuardedDialog

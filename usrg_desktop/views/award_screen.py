@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from ..money import format_zar
 from ..storage import Database
 from ..workflows import Actor
-from ..workflows import award_tracking as at
-from ..workflows import detail_screens as screens
-from ..workflows.dates import utc_now
-from ..workflows.detail_screens import REPORT_HEADINGS, TRANCHE_HEADINGS
+from ..workflows.awards import award_tracking as at
+from ..workflows.grants import detail_screens as screens
+from ..workflows.grants.detail_screens import REPORT_HEADINGS, TRANCHE_HEADINGS
+from ..workflows.system.dates import utc_now
 from .award_dialogs import ActionDialog, ScheduleDialog, date_edit
 from .date_fields import pydate
 from .operations import Refused, confirm, perform, read

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflows.awards import award_listing
+from ..workflows.awards.listings import award_listing
 from .award_screen import OVERDUE_BACKGROUND, OVERDUE_TEXT, AwardScreen
 
 __all__ = ["AwardScreen", "OverdueRowDelegate", "open_award", "setup_awards_page", "show_overdue"]

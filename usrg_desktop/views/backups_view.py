@@ -15,7 +15,7 @@ from ..domain.accounts import Role
 from ..settings import backups_dir
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows import backups as wb
+from ..workflows.system import backups as wb
 from .operations import confirm
 
 

@@ -1,6 +1,6 @@
 """Seeing other workstations' changes: poll the change counter while idle, tell the window.
 
-One indexed query every couple of seconds (workflows/changes.py) finds whether anything was
+One indexed query every couple of seconds (workflows/system/changes.py) finds whether anything was
 committed since the last look, on SQLite (another program on the same file) and PostgreSQL
 (another workstation) alike. The window reloads the lists and open screens that show the
 changed records; a screen with unsaved edits is not reloaded under the user but told that
@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..storage import Database, StorageError
-from ..workflows.changes import Change, changes_since, latest_change_id
+from ..workflows.system.changes import Change, changes_since, latest_change_id
 
 POLL_INTERVAL_MS = 2000
 

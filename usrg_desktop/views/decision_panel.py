@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..money import format_zar
-from ..workflows import scoring
+from ..workflows.reviews import scoring
 from .reviews_view import APPROVE, DECLINE, NO_DECISION
 
 if TYPE_CHECKING:

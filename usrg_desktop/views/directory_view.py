@@ -26,9 +26,10 @@ from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
 from ..storage import Database, StorageError
-from ..workflows import Actor, WorkflowError, organisations
-from ..workflows import directory_people as people
-from ..workflows.dates import utc_now
+from ..workflows import Actor, WorkflowError
+from ..workflows.directory import directory_people as people
+from ..workflows.directory import organisations
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .modal_dialogs import open_window_modal
 from .operations import Refused, confirm, perform, read

@@ -1,6 +1,6 @@
 """Awards ▸ Report to the funder…: choose a period (and rounds), see the figures, two charts
 (QtCharts) and every table on screen, then Export… writes the same report as a PDF on the
-letterhead or an XLSX workbook (workflows/fund_report.py)."""
+letterhead or an XLSX workbook (workflows/grants/fund_report.py)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class FundReportWindow(QWidget):
 
     def __init__(self, window: Any) -> None:
         super().__init__()
-        from ..workflows.fund_report import round_choices
+        from ..workflows.grants.fund_report import round_choices
 
         self.window = window
         self.report: Any = None
@@ -153,7 +153,7 @@ class FundReportWindow(QWidget):
 
     def show_report(self) -> bool:
         """Gather the report for the period and show it; a refusal is shown as its sentence."""
-        from ..workflows.fund_report import fund_report
+        from ..workflows.grants.fund_report import fund_report
 
         try:
             self.report = read(self.window.db, fund_report, **self.chosen())
@@ -187,7 +187,7 @@ class FundReportWindow(QWidget):
 
     def export_to(self, path: str | Path) -> Path:
         """Write the report as shown (period and rounds) to a .pdf or .xlsx file."""
-        from ..workflows.fund_report import write_fund_report
+        from ..workflows.grants.fund_report import write_fund_report
 
         read(self.window.db, write_fund_report, out=Path(path), **self.chosen())
         return Path(path)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..workflows import getting_started as gs
+from ..workflows.system import getting_started as gs
 from .operations import read
 from .window_size import fit_on_screen
 

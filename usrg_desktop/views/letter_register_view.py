@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflows import letters as wl
+from ..workflows.letters import issuing as wl
 from .list_page import ListPage
 from .operations import perform
 from .pdf_preview import PdfPreview

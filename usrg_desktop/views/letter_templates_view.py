@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows import letters as wl
-from ..workflows.dates import utc_now
+from ..workflows.letters import issuing as wl
+from ..workflows.system.dates import utc_now
 from .form_feedback import set_error
 from .letters_common import selectable_error_label
 from .operations import Refused, perform, read

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows import letters as wl
-from ..workflows.dates import utc_now
+from ..workflows.letters import issuing as wl
+from ..workflows.system.dates import utc_now
 from .award_dates_panel import AwardDatesPanel
 from .form_feedback import set_error
 from .image_field import choose_image_file, read_image, show_image

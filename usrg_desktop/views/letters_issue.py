@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from .. import clock
 from ..storage import Database, StorageError
-from ..workflows import WorkflowError, letter_batch
-from ..workflows import letters as wl
-from ..workflows.dates import utc_now
+from ..workflows import WorkflowError
+from ..workflows.letters import issuing as wl
+from ..workflows.letters import letter_batch
+from ..workflows.system.dates import utc_now
 from .form_feedback import set_error
 from .letter_register_view import reload_register
 from .letters_common import documents_folder, open_pdf_file, selectable_error_label

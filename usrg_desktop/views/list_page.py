@@ -40,7 +40,7 @@ from .remembered import remember_widths, remembered_widths
 from .table_model import ListingTableModel, haystacks_of
 
 if TYPE_CHECKING:
-    from ..workflows.export import Written
+    from ..workflows.system.export import Written
     from .worker import Ticket, Worker
 
 FILTER_PLACEHOLDER = "Filter… (Ctrl+F)"
@@ -551,7 +551,7 @@ class ListPage(QWidget):
 
         Columns go in the order they are shown, also after the user dragged one elsewhere.
         """
-        from ..workflows.export import write_listing_file
+        from ..workflows.system.export import write_listing_file
 
         header = self.table.horizontalHeader()
         order = [

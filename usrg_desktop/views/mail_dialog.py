@@ -1,6 +1,7 @@
 """The E-mail… dialog: what to e-mail (a round's letters, review packets, a meeting's invitations,
 review reminders) and how (drafts in a folder, or sent over the outgoing server), then the
-result in one sentence per failure. The work runs behind a progress dialog (workflows/mail.py)."""
+result in one sentence per failure. The work runs behind a progress dialog
+(workflows/mail/outbox.py)."""
 
 from __future__ import annotations
 
@@ -62,9 +63,9 @@ class MailDialog(QDialog):
         letter_ids: list[int] | None = None,
     ) -> None:
         super().__init__(window)
-        from ..workflows.letters import round_choices
-        from ..workflows.mail_messages import meeting_choices
-        from ..workflows.mail_server import mail_server
+        from ..workflows.letters.issuing import round_choices
+        from ..workflows.mail.mail_messages import meeting_choices
+        from ..workflows.mail.mail_server import mail_server
 
         self.window = window
         self.letter_ids = letter_ids
@@ -183,7 +184,7 @@ class MailDialog(QDialog):
             self.packets_folder.setText(chosen)
 
     def _password(self) -> tuple[bool, str | None]:
-        from ..workflows.mail_server import stored_password
+        from ..workflows.mail.mail_server import stored_password
 
         if not self.server.user:
             return True, None
@@ -214,8 +215,8 @@ class MailDialog(QDialog):
     def _work(
         self, chosen: dict[str, Any], password: str | None
     ) -> Generator[tuple[int, int, str], None, Any]:
-        from ..workflows import mail_messages as mm
-        from ..workflows.mail import send_messages, write_drafts
+        from ..workflows.mail import mail_messages as mm
+        from ..workflows.mail.outbox import send_messages, write_drafts
 
         db, actor, now = self.window.db, self.window.actor, clock.utc_now()
         yield 0, 2, "Preparing the messages"

@@ -40,7 +40,7 @@ from .worker import Worker
 __all__ = ["AREAS", "AREA_NAMES", "AreaSpec", "ListSpec", "MainWindow"]
 
 if TYPE_CHECKING:
-    from ..workflows.changes import Change
+    from ..workflows.system.changes import Change
     from .change_watcher import ChangeWatcher
 
 SECRETARIAT_CONTACT = "urbansafety@sacities.net, Tel +27 (0)11 407 6471"
@@ -55,7 +55,7 @@ QListWidget#navigation::item:selected { background: palette(highlight);
 
 
 def _latest_change(db: Database) -> int:
-    from ..workflows.changes import latest_change_id
+    from ..workflows.system.changes import latest_change_id
 
     try:
         return latest_change_id(db)
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
     def changes_made(self) -> None:
         """Work here just committed: reload the lists that show the records it changed, read
         from the audit log (the workflows record each change there), keeping each list's row."""
-        from ..workflows.changes import areas_of, kinds_since
+        from ..workflows.system.changes import areas_of, kinds_since
 
         try:
             newest, kinds = kinds_since(self.db, self._seen_change)
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
     def show_changes_from_elsewhere(self, changes: list[Change]) -> None:
         """Reload the lists that show the changed records, keeping each list's current row, and
         tell the open screens of those records (a screen with unsaved edits keeps them)."""
-        from ..workflows.changes import areas_changed
+        from ..workflows.system.changes import areas_changed
 
         touched = areas_changed(changes)
         for index, area in enumerate(AREAS):

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from ..storage import Database, StorageError
 from ..workflows import WorkflowError
-from ..workflows import meeting_plans as mp
-from ..workflows.dates import utc_now
-from ..workflows.directory import active_city_choices
-from ..workflows.rotation import Quarter
+from ..workflows.directory.listings import active_city_choices
+from ..workflows.meetings import meeting_plans as mp
+from ..workflows.meetings.rotation import Quarter
+from ..workflows.system.dates import utc_now
 from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
 from .operations import Refused, perform, read

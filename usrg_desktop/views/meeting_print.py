@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
 
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows.annex_items import annex_rows, printed_numbers, set_annex_item
-from ..workflows.dates import utc_now
-from ..workflows.meeting_pack import (
+from ..workflows.meetings.annex_items import annex_rows, printed_numbers, set_annex_item
+from ..workflows.meetings.listings import meeting_listing
+from ..workflows.meetings.meeting_pack import (
     add_annex,
     agenda_handout,
     build_meeting_pack,
     record_pack_printed,
     remove_annex,
 )
-from ..workflows.meetings import meeting_listing
+from ..workflows.system.dates import utc_now
 from .main_window import MainWindow
 from .operations import confirm, perform, read
 from .pdf_preview import PdfPreview

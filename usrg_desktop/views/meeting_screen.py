@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 from ..domain.meetings import MeetingStatus as MS
 from ..storage import Database, StorageError
 from ..workflows import WorkflowError
-from ..workflows import meeting_plans as mp
-from ..workflows.calendar import meeting_ics, meeting_ics_file_name
-from ..workflows.dates import utc_now
+from ..workflows.meetings import meeting_plans as mp
+from ..workflows.meetings.calendar import meeting_ics, meeting_ics_file_name
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
 from .operations import Refused, confirm, perform, read

@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 from ..domain.meetings import ActionStatus
 from ..storage import StorageError
 from ..workflows import WorkflowError
-from ..workflows import minutes as wf
-from ..workflows.dates import utc_now
-from ..workflows.meeting_plans import meeting_details
+from ..workflows.meetings import minutes as wf
+from ..workflows.meetings.meeting_plans import meeting_details
+from ..workflows.system.dates import utc_now
 from .date_fields import qdate
 from .form_feedback import add_field_errors
 from .operations import Refused, last_refusal, perform, read

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBo
 from ..domain.accounts import Role
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows import organisation_merge as om
-from ..workflows import organisations as org
-from ..workflows.dates import utc_now
+from ..workflows.directory import organisation_merge as om
+from ..workflows.directory import organisations as org
+from ..workflows.system.dates import utc_now
 from .modal_dialogs import open_window_modal
 from .operations import confirm, perform, read
 from .organisation_form import OrganisationDialog, RenameDialog

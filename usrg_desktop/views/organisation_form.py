@@ -36,10 +36,10 @@ from .. import clock
 from ..domain.directory import CityCategory
 from ..storage import Database
 from ..workflows import Actor
-from ..workflows import organisations as org
-from ..workflows.dates import utc_now
-from ..workflows.letter_addressing import organisation_in_sentence
-from ..workflows.organisation_merge import describe_references
+from ..workflows.directory import organisations as org
+from ..workflows.directory.organisation_merge import describe_references
+from ..workflows.letters.letter_addressing import organisation_in_sentence
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, set_error, show_field_errors
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog

@@ -59,7 +59,7 @@ class MailServerDialog(QDialog):
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
-        from ..workflows import mail_server as ms
+        from ..workflows.mail import mail_server as ms
 
         self.window = window
         self.setObjectName("mailServerDialog")
@@ -124,7 +124,7 @@ class MailServerDialog(QDialog):
 
     def save(self) -> bool:
         """Save the settings (and the password into the keyring); True when saved."""
-        from ..workflows import mail_server as ms
+        from ..workflows.mail import mail_server as ms
 
         try:
             ok, server = perform(
@@ -158,8 +158,8 @@ class MailServerDialog(QDialog):
 
     def check_connection(self) -> None:
         """Connect with what is typed (the typed password, else the kept one) and say how."""
-        from ..workflows import mail_server as ms
-        from ..workflows.mail import check_connection
+        from ..workflows.mail import mail_server as ms
+        from ..workflows.mail.outbox import check_connection
 
         server = ms.MailServer(
             host=self.host.text().strip(),
@@ -187,7 +187,7 @@ class MailTemplateEditor(QDialog):
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
-        from ..workflows import mail_templates as mt
+        from ..workflows.mail import mail_templates as mt
 
         self.window = window
         self.setObjectName("mailTemplateEditor")
@@ -234,7 +234,7 @@ class MailTemplateEditor(QDialog):
 
     def load(self) -> None:
         """Show the current version of the chosen kind's template."""
-        from ..workflows import mail_templates as mt
+        from ..workflows.mail import mail_templates as mt
 
         kind = self.kind.currentData()
         text = read(self.window.db, mt.current_template, kind)
@@ -251,7 +251,7 @@ class MailTemplateEditor(QDialog):
 
     def update_preview(self) -> None:
         """Show the text as typed, filled in for a made-up recipient."""
-        from ..workflows import mail_templates as mt
+        from ..workflows.mail import mail_templates as mt
 
         kind = self.kind.currentData()
         text = mt.MailText(kind, 0, self.subject.text(), self.body.toPlainText())
@@ -260,7 +260,7 @@ class MailTemplateEditor(QDialog):
 
     def save(self) -> None:
         """Save what is typed as a new version; a refusal is shown under the text."""
-        from ..workflows import mail_templates as mt
+        from ..workflows.mail import mail_templates as mt
 
         try:
             ok, version = perform(

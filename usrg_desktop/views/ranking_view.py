@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 from ..counting import counted
 from ..money import format_zar, parse_zar
 from ..storage import Database
-from ..workflows import scoring
-from ..workflows.dates import utc_now
-from ..workflows.export import write_listing_file
-from ..workflows.reviews import DecisionRequest, record_decisions
+from ..workflows.reviews import scoring
+from ..workflows.reviews.listings import DecisionRequest, record_decisions
+from ..workflows.system.dates import utc_now
+from ..workflows.system.export import write_listing_file
 from .decision_panel import DECISION_TEXT, DecisionPanel, score_text
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import confirm, read

@@ -36,14 +36,14 @@ from .. import clock
 from ..counting import counted
 from ..storage import Database
 from ..workflows import Actor, Column
-from ..workflows.review_packets import (
+from ..workflows.reviews.review_packets import (
     ExportedPacket,
     export_packets,
     exportable_rounds,
     reviewers_with_work,
     why_rounds_are_not_offered,
 )
-from ..workflows.scores_file import REJECTED, SCORES_SUFFIX, ImportReport, import_many
+from ..workflows.reviews.scores_file import REJECTED, SCORES_SUFFIX, ImportReport, import_many
 from .progress import Outcome, run_with_progress
 from .round_choice import start_on_default_round
 
@@ -371,7 +371,7 @@ class ImportScoresDialog(QDialog):
 
     def save_report(self) -> None:
         """Export the report as shown, to CSV or XLSX."""
-        from ..workflows.export import write_listing_file
+        from ..workflows.system.export import write_listing_file
 
         path, _ = QFileDialog.getSaveFileName(
             self, "Save report", "scores-import-report.csv", "CSV (*.csv);;Excel workbook (*.xlsx)"

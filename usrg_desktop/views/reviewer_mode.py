@@ -1,7 +1,8 @@
 """Reviewer mode: a review packet opened on its own, scored offline, with autosave on every change.
 
 `usrg-desktop PACKET_FILE` shows `ReviewerWindow` and never opens a secretariat database. The
-window holds only ids and the reviewer session (workflows/reviewer_session.py), which saves the
+window holds only ids and the reviewer session (workflows/reviews/reviewer_session.py), which saves
+the
 work to its autosave file on every change and writes the signed scores file.
 
 Keyboard: Ctrl+PgDown / Ctrl+PgUp next / previous application, Alt+A the application's text,
@@ -49,17 +50,9 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, clock
 from ..counting import counted
 from ..workflows import WorkflowError
-from ..workflows.review_packets import (
-    PacketApplication,
-    read_attachment,
-    safe_file_name,
-)
-from ..workflows.reviewer_session import (
-    ReviewerSession,
-    load_sheet,
-    sheet_from_packet,
-)
-from ..workflows.scores_file import CONFLICT_KINDS, RECOMMENDATIONS
+from ..workflows.reviews.review_packets import PacketApplication, read_attachment, safe_file_name
+from ..workflows.reviews.reviewer_session import ReviewerSession, load_sheet, sheet_from_packet
+from ..workflows.reviews.scores_file import CONFLICT_KINDS, RECOMMENDATIONS
 from .pdf_preview import PdfPreview
 from .reviewer_parts import (
     RECOMMENDATION_TEXT,

@@ -18,16 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..money import format_zar
-from ..workflows.review_packets import (
-    PacketApplication,
-    RubricCriterion,
-)
-from ..workflows.reviewer_session import (
-    COMPLETE,
-    CONFLICT,
-    IN_PROGRESS,
-    NOT_STARTED,
-)
+from ..workflows.reviews.review_packets import PacketApplication, RubricCriterion
+from ..workflows.reviews.reviewer_session import COMPLETE, CONFLICT, IN_PROGRESS, NOT_STARTED
 
 STATUS_MARK = {NOT_STARTED: "○", IN_PROGRESS: "◐", COMPLETE: "●", CONFLICT: "⊘"}
 RECOMMENDATION_TEXT = {

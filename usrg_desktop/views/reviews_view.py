@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from ..domain.reviews import ConflictKind
 from ..storage import Database
 from ..workflows import WorkflowError
-from ..workflows import assignment as assign_wf
-from ..workflows import review_choices as choices
-from ..workflows.dates import utc_now
+from ..workflows.reviews import assignment as assign_wf
+from ..workflows.reviews import review_choices as choices
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, set_error
 from .operations import Refused, confirm, perform, read
 from .round_choice import start_on_default_round

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..workflows.rotation import Proposal
+from ..workflows.meetings.rotation import Proposal
 
 HELD_COLOUR = QColor("#2f6f8f")
 PLANNED_COLOUR = QColor("#9cc3d5")

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflows import WorkflowError
-from ..workflows import rotation_inputs as ri
-from ..workflows.dates import utc_now
-from ..workflows.directory import active_city_choices
-from ..workflows.rotation import Blackout, Quarter
+from ..workflows.directory.listings import active_city_choices
+from ..workflows.meetings import rotation_inputs as ri
+from ..workflows.meetings.rotation import Blackout, Quarter
+from ..workflows.system.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import error_label, show_field_errors
 from .operations import Refused, perform, read

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..storage import Database
-from ..workflows import rotation_inputs as ri
-from ..workflows.dates import utc_now
-from ..workflows.export import write_listing_file
-from ..workflows.rotation import Quarter
+from ..workflows.meetings import rotation_inputs as ri
+from ..workflows.meetings.rotation import Quarter
+from ..workflows.system.dates import utc_now
+from ..workflows.system.export import write_listing_file
 from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform, read
 from .rotation_input_dialogs import BlackoutDialog, UnavailabilityDialog, VolunteerDialog

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 
 from ..storage import Database
 from ..workflows import WorkflowError
-from ..workflows import meeting_plans as mp
-from ..workflows.dates import utc_now
-from ..workflows.export import write_listing_file
-from ..workflows.meetings import hosting_counts
-from ..workflows.rotation import Proposal, Quarter
+from ..workflows.meetings import meeting_plans as mp
+from ..workflows.meetings.listings import hosting_counts
+from ..workflows.meetings.rotation import Proposal, Quarter
+from ..workflows.system.dates import utc_now
+from ..workflows.system.export import write_listing_file
 from .form_feedback import error_label
 from .list_page import EXPORT_FILTERS
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog

@@ -1,5 +1,5 @@
 """One default round for every round chooser: the round being reviewed, else the newest
-(`workflows.rounds.default_round_id`)."""
+(`workflows.grants.rounds.default_round_id`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox
 
 from ..storage import Database, StorageError
 from ..workflows import WorkflowError
-from ..workflows.rounds import default_round_id
+from ..workflows.grants.rounds import default_round_id
 from .operations import read
 
 

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..money import format_zar, parse_zar
 from ..storage import Database, StorageError
-from ..workflows import Actor, WorkflowError, rounds
-from ..workflows.dates import utc_now
+from ..workflows import Actor, WorkflowError
+from ..workflows.grants import rounds
+from ..workflows.system.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
 from .operations import Refused, perform, read

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..storage import StorageError
-from ..workflows import Actor, WorkflowError, rounds
-from ..workflows.dates import utc_now
+from ..workflows import Actor, WorkflowError
+from ..workflows.grants import rounds
+from ..workflows.system.dates import utc_now
 from .applications_import_view import ImportDialog, import_applications
 from .modal_dialogs import open_window_modal
 from .operations import confirm, perform

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflows import rubrics as wf
-from ..workflows.dates import utc_now
+from ..workflows.reviews import rubrics as wf
+from ..workflows.system.dates import utc_now
 from .form_feedback import ERROR_STYLE, error_label, set_error
 from .operations import Refused, perform, read
 from .reviews_view import _round_combo

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
-from ..workflows.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in_to
-from ..workflows.dates import utc_now
+from ..workflows.system.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in_to
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label
 from .operations import Refused, perform, read
 
@@ -163,7 +163,7 @@ class FirstAdministratorDialog(QDialog):
 
 def ask_who_is_acting(db: Database, settings: QSettings | None) -> Actor | None:
     """Sign in (or make the first administrator of a new database); None when cancelled."""
-    from ..workflows.accounts import has_users
+    from ..workflows.system.accounts import has_users
 
     any_user = read(db, has_users)
     dialog: SignInDialog | FirstAdministratorDialog

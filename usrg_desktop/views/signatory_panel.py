@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflows import Actor
-from ..workflows import letter_signatory as ls
-from ..workflows.dates import utc_now
+from ..workflows.letters import letter_signatory as ls
+from ..workflows.system.dates import utc_now
 from .form_feedback import error_label
 from .image_field import choose_image_file, read_image, show_image
 from .operations import perform_showing, read

@@ -1,4 +1,4 @@
-"""Today: the list of what needs doing (workflows/today.py), each line opening the record it
+"""Today: the list of what needs doing (workflows/system/today.py), each line opening the record it
 names, above it the fund's budget per round as a small chart."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..money import format_zar
-from ..workflows import today as wt
+from ..workflows.system import today as wt
 
 PAID, COMMITTED, REMAINING = QColor("#1f5f8b"), QColor("#6fa8d6"), QColor("#e3edf5")
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 16, 6, 260

@@ -141,7 +141,7 @@ def edit_conflict(
     from sqlalchemy import select
 
     from ..domain.audit import AuditEvent
-    from .dates import sast_minutes
+    from .system.dates import sast_minutes
 
     query = select(AuditEvent.actor_name, AuditEvent.occurred_at).where(
         AuditEvent.entity == entity, AuditEvent.entity_id == entity_id
@@ -172,7 +172,7 @@ def by_whom(
     from sqlalchemy import select
 
     from ..domain.audit import AuditEvent
-    from .dates import sast_minutes
+    from .system.dates import sast_minutes
 
     query = select(AuditEvent.actor_name, AuditEvent.occurred_at).where(
         AuditEvent.entity == entity, AuditEvent.entity_id == entity_id

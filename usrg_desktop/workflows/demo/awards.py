@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from ...domain.grants import ApplicationState as S
 from ...money import format_zar
-from ..project_dates import next_working_day
+from ..awards.project_dates import next_working_day
 from .base import BuilderBase
 from .plan import _ACTION, _DAY, _FUNDED, CAP_CENTS, MIN_BUDGET_CENTS, _App, _RoundPlan
 from .texts import (

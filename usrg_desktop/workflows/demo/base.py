@@ -18,7 +18,7 @@ from ...domain.directory import Body, City
 from ...domain.meetings import BlackoutPeriod
 from ...domain.reviews import Criterion, Rubric
 from .. import WorkflowError
-from ..audit_trail import chain_rows
+from ..system.audit_trail import chain_rows
 from .names import _CITIES, _OTHER_CITY
 from .plan import _BATCH, _DAY, _App, _RoundPlan, _Scale
 

@@ -131,7 +131,8 @@ class MeetingsBuilder(BuilderBase):
             cancelled_reason="",
             exposure_site=site,
             exposure_purpose=purpose,
-            # No times here: the visit's times come from the agenda (workflows/meeting_times).
+            # No times here: the visit's times come from the agenda
+            # (workflows/meetings/meeting_times).
             exposure_transport="A municipal bus takes the group from the venue and back; "
             "wear comfortable shoes.",
             exposure_contact=f"{self.person_name[host_contact]}, "

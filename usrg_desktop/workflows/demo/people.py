@@ -9,7 +9,7 @@ from argon2.low_level import hash_secret
 
 from ...domain.accounts import Role
 from ...domain.directory import ConsentBasis, PersonRole
-from ..accounts import PASSWORD_HASHER
+from ..system.accounts import PASSWORD_HASHER
 from .base import BuilderBase
 from .names import (
     _ALL_SA,

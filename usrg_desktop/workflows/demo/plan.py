@@ -17,7 +17,8 @@ FIRST_MEETING_YEAR = 2014
 _BATCH = 5_000
 _DAY = timedelta(days=1)
 
-# Audit actions of the application state machine (workflows/application_states.py), by target state,
+# Audit actions of the application state machine (workflows/grants/application_states.py), by
+# target state,
 # so that demo history reads exactly like history the program writes.
 _ACTION = {
     S.SUBMITTED: "submit",

@@ -1,0 +1,1 @@
+"""Awards: their tranches, payments, reports, dates and closing."""

@@ -1,0 +1,1 @@
+"""The contact directory: people, member cities and partner bodies."""

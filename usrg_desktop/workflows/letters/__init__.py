@@ -1,0 +1,1 @@
+"""Letters: kinds, templates, the letterhead and signatory, issuing, the register and batches."""

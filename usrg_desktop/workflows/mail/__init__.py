@@ -1,0 +1,1 @@
+"""E-mail: messages made from letters, packets and invitations, the outbox, the SMTP server."""

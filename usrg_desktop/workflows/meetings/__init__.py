@@ -1,0 +1,1 @@
+"""Meetings: the host rotation, plans, agendas, attendance, minutes, packs and calendars."""

@@ -1,0 +1,1 @@
+"""Review and scoring: assignments, rubrics, review packets, scores files and ranking."""

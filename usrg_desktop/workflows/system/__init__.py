@@ -1,0 +1,1 @@
+"""The system's own: accounts, roles, the audit log and change feed, backups, exports, Today."""
