@@ -6,7 +6,7 @@ How its columns are sized, fitted, remembered and hidden is its part in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -272,7 +272,7 @@ class ListPage(QWidget, ListPageColumns):
             return
         self.worker.submit(lambda: _result_or_problem(job), then, owner=owner)
 
-    def _show_listing(self, listing: Listing, haystacks: list[str] | None) -> None:
+    def _show_listing(self, listing: Listing, haystacks: Sequence[str] | None) -> None:
         first = not self.loaded
         self.error = None
         self.loaded = True
@@ -528,7 +528,7 @@ class ListPage(QWidget, ListPageColumns):
         )
 
 
-def _read_prepared(loader: Callable[[], Listing]) -> tuple[Listing, list[str]]:
+def _read_prepared(loader: Callable[[], Listing]) -> tuple[Listing, tuple[str, ...]]:
     """On the worker thread: the listing, and the filter's haystacks of its rows."""
     listing = loader()
     return listing, haystacks_of(listing)

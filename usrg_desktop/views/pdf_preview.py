@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
@@ -74,6 +74,7 @@ class PdfPreview(QWidget):
         self._page = 0
         self._zoom = 1.0
         self._fit_width = True
+        self._render_pending = False
         self.last_printed_pages = 0
 
         self.toolbar = QToolBar()
@@ -184,6 +185,16 @@ class PdfPreview(QWidget):
             self.page_label.setText("")
             return
         self.page_label.setText(f"Page {self._page + 1} of {count}")
+        # The page itself in the next turn of the event loop: whatever showed this PDF (a
+        # window opened, a pack just built) is painted first, and resizes in a row render once.
+        if not self._render_pending:
+            self._render_pending = True
+            QTimer.singleShot(0, self, self._render)
+
+    def _render(self) -> None:
+        self._render_pending = False
+        if self._document is None or not self.page_count():
+            return
         image = render_page(self._document, self._page, self._scale())
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())

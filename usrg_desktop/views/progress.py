@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..storage import StorageError
 from ..workflows import WorkflowError
+from .collector import no_full_collections
 
 Progress = tuple[int, int, str]
 LongWork = Generator[Progress, None, Any]
@@ -95,7 +96,19 @@ def run_with_progress(
 
     `make_work` is called on the worker thread (so a unit of work opened inside belongs to it).
     `on_dialog` receives the dialog once it exists (tests use it to press Cancel).
+    No full garbage collection runs meanwhile (views/collector.py): one would hold the GIL,
+    and so the window, for as long as it walks the program's every object.
     """
+    with no_full_collections():
+        return _run(parent, title, make_work, on_dialog)
+
+
+def _run(
+    parent: QWidget | None,
+    title: str,
+    make_work: Callable[[], LongWork],
+    on_dialog: Callable[[QProgressDialog], None] | None,
+) -> Outcome:
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setObjectName("progressDialog")
     dialog.setWindowTitle(title)

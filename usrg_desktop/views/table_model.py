@@ -8,7 +8,7 @@ rows sort and filter in milliseconds.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,7 +85,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def haystacks_of(listing: Listing) -> list[str]:
+def haystacks_of(listing: Listing) -> tuple[str, ...]:
     """One lowercase string per row, its cells' texts joined: what the filter searches.
 
     Plain Python, no Qt: a worker thread makes them with the rows it read (views/worker.py), so
@@ -93,7 +93,7 @@ def haystacks_of(listing: Listing) -> list[str]:
     """
     rows = listing.rows
     if not rows:
-        return []
+        return ()
     formatters = [FORMATTERS.get(c.kind, _text) for c in listing.columns]
     with _collector_paused():
         texts = [
@@ -101,7 +101,7 @@ def haystacks_of(listing: Listing) -> list[str]:
             for f, values in zip(formatters, zip(*rows, strict=True), strict=True)
         ]
         join = _CELL_SEPARATOR.join
-        return [join(cells).casefold() for cells in zip(*texts, strict=True)]
+        return tuple([join(cells).casefold() for cells in zip(*texts, strict=True)])
 
 
 class ListingTableModel(QAbstractTableModel):
@@ -113,12 +113,15 @@ class ListingTableModel(QAbstractTableModel):
         self._columns: list[Column] = []
         self._formatters: list[Callable[[Any], str]] = []
         self._alignments: list[Any] = []
-        self._rows: list[tuple] = []
-        self._ids: list[int] | None = None
-        self._haystacks: list[str] | None = None
-        self._sort_keys: dict[int, list[Any]] = {}
-        self._order: list[int] = []  # every row number, in the current sort order
-        self._visible: list[int] = []  # the row numbers that pass the filter, in sort order
+        # Tuples, not lists: a tuple of numbers, strings and plain rows is soon left out of
+        # the garbage collector's walks, which otherwise visit every row of every list loaded
+        # at each full collection (views/collector.py).
+        self._rows: tuple[tuple, ...] = ()
+        self._ids: tuple[int, ...] | None = None
+        self._haystacks: tuple[str, ...] | None = None
+        self._sort_keys: dict[int, tuple[Any, ...]] = {}
+        self._order: tuple[int, ...] = ()  # every row number, in the current sort order
+        self._visible: tuple[int, ...] = ()  # the row numbers that pass the filter, in order
         self._needle = ""
         # Exact-match filters by column (a round, a state), combined with the text filter.
         self._column_filters: dict[int, Any] = {}
@@ -126,7 +129,7 @@ class ListingTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # -- feeding ------------------------------------------------------------------------------
-    def set_listing(self, listing: Listing, *, haystacks: list[str] | None = None) -> None:
+    def set_listing(self, listing: Listing, *, haystacks: Sequence[str] | None = None) -> None:
         """Show a new listing, keeping the current sort column and filter text; `haystacks`
         (from `haystacks_of(listing)`, made off the GUI thread) saves making them here."""
         self.beginResetModel()
@@ -137,16 +140,18 @@ class ListingTableModel(QAbstractTableModel):
             _RIGHT if c.kind in _RIGHT_KINDS else _CENTRE if c.kind == "bool" else _LEFT
             for c in self._columns
         ]
-        self._rows = list(listing.rows)
-        self._ids = list(listing.ids) if listing.ids is not None else None
+        self._rows = tuple(listing.rows)
+        self._ids = tuple(listing.ids) if listing.ids is not None else None
         self._column_filters = {
             c: v for c, v in self._column_filters.items() if c < len(self._columns)
         }
         self._haystacks = (
-            haystacks if haystacks is not None and len(haystacks) == len(self._rows) else None
+            tuple(haystacks)
+            if haystacks is not None and len(haystacks) == len(self._rows)
+            else None
         )
         self._sort_keys = {}
-        self._order = list(range(len(self._rows)))
+        self._order = tuple(range(len(self._rows)))
         if 0 <= self._sort_column < len(self._columns):
             self._sort_order_in_place(self._sort_column, self._sort_order)
         else:
@@ -163,14 +168,15 @@ class ListingTableModel(QAbstractTableModel):
         """Make the rows' haystacks now (when idle) rather than on the first keystroke."""
         self._haystacks_of_rows()
 
-    def _haystacks_of_rows(self) -> list[str]:
+    def _haystacks_of_rows(self) -> tuple[str, ...]:
         # Made once per listing, when the first filter is typed rather than when the listing
         # arrives: formatting 20,000 amounts costs ~40 ms that start-up need not pay.
         if self._haystacks is None:
             if not self._rows:
-                self._haystacks = []
+                self._haystacks = ()
             else:
-                self._haystacks = haystacks_of(Listing(self._title, self._columns, self._rows))
+                listing = Listing(self._title, self._columns, list(self._rows))
+                self._haystacks = haystacks_of(listing)
         return self._haystacks
 
     # -- what the views and exports read ------------------------------------------------------
@@ -268,7 +274,7 @@ class ListingTableModel(QAbstractTableModel):
             self._sort_order_in_place(column, order)
         else:
             self._sort_column, self._sort_order = -1, Qt.SortOrder.AscendingOrder
-            self._order = list(range(len(self._rows)))
+            self._order = tuple(range(len(self._rows)))
         self._visible = self._filtered(self._order)
         if before:
             position = {row: n for n, row in enumerate(self._visible)}
@@ -284,13 +290,13 @@ class ListingTableModel(QAbstractTableModel):
                 values = [row[column] for row in self._rows]
                 if self._columns[column].kind == "text":
                     values = [None if v is None else str(v).casefold() for v in values]
-            keys = self._sort_keys[column] = values
+            keys = self._sort_keys[column] = tuple(values)
         present = [i for i in self._order if keys[i] is not None]
         missing = [i for i in self._order if keys[i] is None]
         # Python's sort is stable, also reversed: equal rows keep their previous order, so
         # sorting by state and then by round gives rounds grouped by state.
         present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._order = present + missing
+        self._order = (*present, *missing)
 
     @property
     def sort_column(self) -> int:
@@ -353,13 +359,13 @@ class ListingTableModel(QAbstractTableModel):
             return sorted(values, key=lambda v: str(v).casefold())
         return sorted(values)
 
-    def _filtered(self, candidates: list[int]) -> list[int]:
+    def _filtered(self, candidates: Sequence[int]) -> tuple[int, ...]:
         if self._column_filters:
             rows = self._rows
             for column, value in self._column_filters.items():
                 candidates = [i for i in candidates if rows[i][column] == value]
         needle = self._needle
         if not needle:
-            return list(candidates)
+            return tuple(candidates)
         hay = self._haystacks_of_rows()
-        return [i for i in candidates if needle in hay[i]]
+        return tuple([i for i in candidates if needle in hay[i]])

@@ -109,8 +109,11 @@ def kinds_since(db: Database, after_id: int) -> tuple[int, set[tuple[str, str]]]
     """What changed after the audit event `after_id`, however much (an import writes
     hundreds of events): the newest event's id and the (entity, action) pairs, in one query."""
     rows = db.rows(
+        # Grouped by action first: grouped by entity first, SQLite walks the whole
+        # (entity, entity_id) index (every event ever, 30 ms on the large demo) instead of
+        # reading only the events after `after_id` by their primary key.
         "SELECT entity, action, MAX(id) FROM audit_events WHERE id > :after "
-        "GROUP BY entity, action",
+        "GROUP BY action, entity",
         {"after": int(after_id)},
     )
     newest = max((int(row[2]) for row in rows), default=int(after_id))
