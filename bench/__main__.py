@@ -9,6 +9,7 @@ not failed.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -31,9 +32,12 @@ RESULTS = HERE / "results.json"
 
 
 def median_time(action: Callable[[], object], runs: int = 5) -> float:
-    """The median wall time of `runs` calls of `action`."""
+    """The median wall time of `runs` calls of `action`, each started on a just-collected heap
+    (so a full garbage collection the previous call left due does not land in this one, which
+    on the small floors, ~10 ms, doubled a ratio from one run of the benchmark to the next)."""
     times = []
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
