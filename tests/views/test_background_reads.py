@@ -184,3 +184,54 @@ def test_a_worker_deleted_without_stop_ends_its_thread(qtbot, demo_db):
     assert thread is not None and thread.is_alive()  # idle, waiting for the next job
     worker.deleteLater()
     qtbot.waitUntil(lambda: not thread.is_alive(), timeout=WAIT_MS)
+
+
+def test_the_application_screen_reads_on_the_worker_and_shows_it_when_it_comes(
+    qtbot, any_demo_db, settings, monkeypatch
+):
+    from usrg_desktop.views import applications_view
+    from usrg_desktop.views.applications_view import ApplicationScreen, open_application
+    from usrg_desktop.workflows.grants import detail_screens
+
+    window = _window(qtbot, any_demo_db, settings)
+    expected = grants.application_listing(any_demo_db)
+    app_id = expected.ids[0]
+    threads: list[str] = []
+    gate = threading.Event()
+    real = detail_screens.application_screen
+
+    def held(session, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        assert gate.wait(WAIT_MS / 1000), "the test never opened the gate"
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(applications_view.screens, "application_screen", held)
+    screen = open_application(window, app_id)
+    assert isinstance(screen, ApplicationScreen)
+    # The screen is up and paints while its read waits on the worker thread.
+    assert screen.details is None and screen.reference_label.text() == ""
+    gate.set()
+    qtbot.waitUntil(lambda: screen.details is not None, timeout=WAIT_MS)
+    assert threads and threads[0] != threading.main_thread().name
+    with any_demo_db.reading() as session:
+        shown = real(session, app_id, actor=screen.actor)
+    assert screen.reference_label.text() == shown.heading
+    assert screen.facts_label.text() == shown.facts_html
+
+
+def test_a_failed_application_read_on_the_worker_says_so_on_the_screen(
+    qtbot, demo_db, settings, monkeypatch
+):
+    from usrg_desktop.views import applications_view
+    from usrg_desktop.views.applications_view import open_application
+    from usrg_desktop.workflows import WorkflowError
+
+    window = _window(qtbot, demo_db, settings)
+    app_id = grants.application_listing(demo_db).ids[0]
+
+    def gone(session, *args, **kwargs):
+        raise WorkflowError("There is no application with id 999999.")
+
+    monkeypatch.setattr(applications_view.screens, "application_screen", gone)
+    screen = open_application(window, app_id)
+    qtbot.waitUntil(lambda: "There is no application" in screen.facts_label.text(), timeout=WAIT_MS)

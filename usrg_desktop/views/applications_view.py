@@ -198,13 +198,32 @@ class ApplicationScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the application again and show it (after every change)."""
-        try:
+        """Read the application again and show it (after every change).
+
+        In the program the read runs on the window's worker thread (views/worker.py) and the
+        screen shows it when it comes, so the window paints meanwhile; where the window has no
+        worker (the tests), at once."""
+
+        def job() -> screens.ApplicationScreen:
             # The one read of this screen, which `usrg applications show` prints too.
-            shown = read(self.db, screens.application_screen, self.application_id, actor=self.actor)
-        except (WorkflowError, StorageError) as exc:
-            self.facts_label.setText(f"<span style='{ERROR_STYLE}'>{exc}</span>")
+            return read(self.db, screens.application_screen, self.application_id, actor=self.actor)
+
+        worker = getattr(self.main_window, "worker", None)
+        if worker is None:
+            try:
+                shown = job()
+            except (WorkflowError, StorageError) as exc:
+                self._show_problem(exc)
+                return
+            self._show(shown)
             return
+        worker.submit(job, self._show, on_error=self._show_problem, owner=self)
+
+    def _show_problem(self, exc: Exception) -> None:
+        self.facts_label.setText(f"<span style='{ERROR_STYLE}'>{exc}</span>")
+
+    def _show(self, shown: screens.ApplicationScreen) -> None:
+        """Show what the screen's read returned."""
         details, options = shown.details, shown.actions
         attachments, checks = shown.attachments, shown.checks
         self.shown = shown
