@@ -38,3 +38,17 @@ def test_an_interrupted_drain_closes_the_work_first():
     assert log == ["cleaned up"]
     with pytest.raises(StopIteration):
         next(work)  # closed: it yields nothing more
+
+
+def test_no_full_garbage_collection_runs_while_drain_does():
+    import gc
+
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    drain(_work([]), lambda _step: during.append(gc.get_threshold()))
+    # Young collections go on; the oldest generation's is held off until the work ends.
+    assert all(t[:2] == before[:2] and t[2] > 1_000_000 for t in during) and len(during) == 3
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyboardInterrupt):
+        drain(_work([]), lambda _step: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert gc.get_threshold() == before

@@ -1,4 +1,4 @@
-"""The garbage collector kept from freezing the window (views/collector.py)."""
+"""The garbage collector kept from freezing the window (views/collector.py, steps.py)."""
 
 import gc
 

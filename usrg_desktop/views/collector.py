@@ -13,34 +13,20 @@ Two measures:
   classes and functions, the window's own widgets) lives as long as the program, so it is moved
   out of the collector's reach (`gc.freeze()`); every later full collection walks only what
   was made since.
-- `no_full_collections()`, around long work (views/progress.run_with_progress): the young
-  generations are still collected (most garbage cycles die young), but no full collection
-  starts while the worker runs; the old thresholds come back when the work ends, and the
-  next full collection runs as usual.
+- `no_full_collections()` (from steps.py, where the command line's loop uses it too), around
+  long work (views/progress.run_with_progress): the young generations are still collected
+  (most garbage cycles die young), but no full collection starts while the worker runs; the
+  old thresholds come back when the work ends, and the next full collection runs as usual.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-# Gen-1 collections before a full one while long work runs: never, in practice.
-_NEVER = 1 << 30
+from ..steps import no_full_collections as no_full_collections
 
 
 def freeze_long_lived() -> None:
     """Move every object alive now out of the collector's reach, for good (call once, when
     the program has started: what it holds then it holds until it ends)."""
     gc.freeze()
-
-
-@contextmanager
-def no_full_collections() -> Iterator[None]:
-    """No full collection while this lasts (young ones go on); the thresholds come back after."""
-    saved = gc.get_threshold()
-    gc.set_threshold(saved[0], saved[1], _NEVER)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
