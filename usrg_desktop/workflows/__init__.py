@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -87,6 +88,21 @@ def get_for_update(session: Session, model: type[T], ident: object) -> T | None:
     if session.get_bind().dialect.name == "sqlite":
         return session.get(model, ident)
     return session.get(model, ident, with_for_update=True)
+
+
+def insert_rows(session: Session, rows: Sequence[object]) -> None:
+    """Insert new rows of one model in a single statement (an executemany), without loading
+    them into the session: for rows the caller does not use afterwards, where one INSERT each
+    (the unit of work's way, each returning its id) would cost a round trip apiece. A column
+    left None takes its default."""
+    from sqlalchemy import insert, inspect
+
+    if not rows:
+        return
+    model = type(rows[0])
+    columns = [c.key for c in inspect(model).column_attrs]
+    values = [{k: v for k in columns if (v := getattr(row, k)) is not None} for row in rows]
+    session.execute(insert(model), values)
 
 
 def take_turn(session: Session, topic: str) -> None:

@@ -21,7 +21,7 @@ from ...domain.awards import (
 )
 from ...domain.grants import Application, Round
 from ...money import format_zar, parse_zar
-from .. import Actor, WorkflowError, edit_conflict, get_for_update
+from .. import Actor, WorkflowError, edit_conflict, get_for_update, insert_rows
 from ..system.audit_trail import audit
 from ..system.roles import require_staff
 from .award_common import (
@@ -105,8 +105,11 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
     session.add(award)
     session.flush()
     dates = _award_dates(session, app, awarded_on)
-    session.add_all(_default_tranches(award, dates))
-    session.add_all(
+    # Many rows of one kind in one statement each (an INSERT per row, each returning its id,
+    # was a third of the time a batch of award letters spent beside ReportLab).
+    insert_rows(session, _default_tranches(award, dates))
+    insert_rows(
+        session,
         [
             Milestone(
                 award_id=award.id,
@@ -120,7 +123,7 @@ def ensure_award(session: Session, *, application_id: int, actor: Actor, now: da
                 due_on=dates.final_report,
                 note="",
             ),
-        ]
+        ],
     )
     audit(
         session,

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...domain.accounts import Role, Setting
@@ -138,21 +139,22 @@ def award_dates(
     )
 
 
-def _int_setting(session: Session, key: str, default: int) -> int:
-    row = session.get(Setting, key)
-    if row is None:
-        return default
+def _int_or(text: str | None, default: int) -> int:
     try:
-        return int(row.value)
+        return default if text is None else int(text)
     except ValueError:
         return default
 
 
 def date_rules(session: Session) -> DateRules:
     """The report offsets as set by an administrator (or the defaults)."""
+    # One query for both (every award made reads them: 500 award letters, 500 times).
+    keys = (INTERIM_OFFSET_SETTING, FINAL_OFFSET_SETTING)
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
+    found = {key: value for key, value in rows}
     return DateRules(
-        _int_setting(session, INTERIM_OFFSET_SETTING, DEFAULT_INTERIM_OFFSET_DAYS),
-        _int_setting(session, FINAL_OFFSET_SETTING, DEFAULT_FINAL_OFFSET_DAYS),
+        _int_or(found.get(INTERIM_OFFSET_SETTING), DEFAULT_INTERIM_OFFSET_DAYS),
+        _int_or(found.get(FINAL_OFFSET_SETTING), DEFAULT_FINAL_OFFSET_DAYS),
     )
 
 

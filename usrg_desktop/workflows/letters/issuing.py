@@ -23,6 +23,7 @@ from ...domain.audit import AuditEvent
 from ...domain.awards import Award, Decision, IssuedLetter, LetterTemplate, Milestone, Tranche
 from ...domain.directory import Body, City, Person
 from ...domain.grants import Application, Round
+from ...printing.letter_layout import Signatory
 from ...printing.letters import (
     SCREENING_AHEAD,
     SCREENING_DONE,
@@ -159,17 +160,32 @@ def _last_event(session: Session, app_id: int, **where: str) -> AuditEvent | Non
     return session.scalar(query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
 
 
+class _Current:
+    """letter_data's default: the signatory set at the moment of reading."""
+
+
+CURRENT = _Current()
+
+
 def _name(app: Application) -> str:
     return app.reference or f"the draft '{app.title}'"
 
 
 def letter_data(
-    session: Session, app: Application, kind: str, *, letter_reference: str, issued_on: date
+    session: Session,
+    app: Application,
+    kind: str,
+    *,
+    letter_reference: str,
+    issued_on: date,
+    signatory: Signatory | None | _Current = CURRENT,
 ) -> Letter:
-    """The data of an application's letter of this kind, as it stands in the database now."""
-    header = LetterHeader(
-        letter_reference, issued_on, _addressee(session, app), current_signatory(session)
-    )
+    """The data of an application's letter of this kind, as it stands in the database now.
+
+    Signed by the signatory set now, unless the caller read it already (a batch, once)."""
+    if isinstance(signatory, _Current):
+        signatory = current_signatory(session)
+    header = LetterHeader(letter_reference, issued_on, _addressee(session, app), signatory)
     decision = session.scalar(select(Decision).where(Decision.application_id == app.id))
     if kind == "acknowledgement":
         submitted = _last_event(session, app.id, action="submit")
@@ -236,6 +252,7 @@ class _Printing:
     text: TemplateText
     letterhead: Letterhead
     letterhead_data: dict[str, str | None]
+    signatory: Signatory | None
 
 
 def _printing(session: Session, kind: str, actor: Actor, now: datetime) -> _Printing:
@@ -246,6 +263,7 @@ def _printing(session: Session, kind: str, actor: Actor, now: datetime) -> _Prin
         TemplateText(kind, template.version, template.subject, template.body),
         letterhead,
         _letterhead_data(letterhead),
+        current_signatory(session),
     )
 
 
@@ -281,7 +299,14 @@ def _issue(
         printing = _printing(session, kind, actor, now)
     issued_on = south_african_day(now)
     reference = f"{app.reference}/{_CODES[kind]}"
-    letter = letter_data(session, app, kind, letter_reference=reference, issued_on=issued_on)
+    letter = letter_data(
+        session,
+        app,
+        kind,
+        letter_reference=reference,
+        issued_on=issued_on,
+        signatory=printing.signatory,
+    )
     pdf = letter_pdf(letter, printing.text, printing.letterhead)
     payload = json.dumps(
         {

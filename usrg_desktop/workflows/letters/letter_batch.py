@@ -141,6 +141,9 @@ def issue_letters_for_round(
         written: list[tuple[str, Path]] = []
         unit = db.unit_of_work()
         session = unit.__enter__()
+        # Held for the group (the session keeps only the rows something holds), so each award
+        # made reads its round from the session instead of the database.
+        session.info["letters.round"] = session.get(Round, round_id)
         try:
             for application_id in ids[start : start + LETTERS_PER_COMMIT]:
                 issued = _issue(

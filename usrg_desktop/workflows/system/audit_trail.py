@@ -142,10 +142,13 @@ def chained(rows: Iterable[dict[str, Any]], previous: str = GENESIS) -> list[dic
     return out
 
 
-def _forget_head(session: Session, _transaction: Any) -> None:
-    # Any transaction or savepoint ending may drop events (a rolled-back savepoint in
-    # applications.available_actions) or let another workstation append: read it afresh.
-    session.info.pop(_HEAD_KEY, None)
+def _forget_head(session: Session, transaction: Any) -> None:
+    # A transaction or a savepoint ending may drop events (a rolled-back savepoint in
+    # applications.available_actions) or let another workstation append: read it afresh. The
+    # inner span a flush opens and closes is neither (it changes no transaction), so the head
+    # read once holds for every event of a batch's unit of work.
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_HEAD_KEY, None)
 
 
 def _reading(session: Session) -> bool:
