@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,7 @@ from ..workflows.system.dates import utc_now
 from ..workflows.system.records import check_records, last_records_check, note_records_check
 from .form_feedback import error_label, set_error
 from .list_controller import ListController
-from .modal_dialogs import open_window_modal
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
@@ -58,13 +57,7 @@ class _FormDialog(GuardedDialog):
         self.setWindowTitle(title)
         self.form = QFormLayout()
         self.error = error_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel_buttons(self, self._on_ok, ok_text)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.error)

@@ -32,7 +32,7 @@ from ..workflows.directory import organisations
 from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, show_field_errors
 from .list_controller import ListController
-from .modal_dialogs import open_window_modal
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
@@ -201,12 +201,7 @@ class PersonDialog(GuardedDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form_error = error_label("formError")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = ok_cancel_buttons(self, self._on_save, save=True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

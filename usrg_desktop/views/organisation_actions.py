@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
 from ..domain.accounts import Role
 from ..storage import Database, StorageError
@@ -14,7 +14,7 @@ from ..workflows.directory import organisation_merge as om
 from ..workflows.directory import organisations as org
 from ..workflows.system.dates import utc_now
 from .list_controller import ListController
-from .modal_dialogs import open_window_modal
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import confirm, perform, read
 from .organisation_form import OrganisationDialog, RenameDialog
 
@@ -41,14 +41,8 @@ class MergeDialog(QDialog):
         for target_id, label in read(db, org.active_choices, kind):
             if target_id != org_id:
                 self.target_combo.addItem(label, target_id)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Merge…")
+        buttons, self.ok_button = ok_cancel_buttons(self, self.accept, "&Merge…")
         self.ok_button.setEnabled(self.target_combo.count() > 0)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         label = QLabel(f"&Into the {word}:")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLay
 
 from ..storage import Database
 from .form_feedback import error_label, set_error
+from .modal_dialogs import ok_cancel_buttons
 from .operations import perform_showing
 from .unsaved import GuardedDialog
 
@@ -45,11 +46,7 @@ class WrittenReasonDialog(GuardedDialog):
         label = QLabel("&Reason:")
         label.setBuddy(self.reason)
         self.error = error_label("error_reason")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, self.save, ok_text)
         self.ok_button.setObjectName("ok")
         if cancel_text is not None:
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
@@ -59,8 +56,6 @@ class WrittenReasonDialog(GuardedDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def save(self) -> bool:
         """Take the step with the reason typed; True when done (the subclass says how)."""

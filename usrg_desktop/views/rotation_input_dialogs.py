@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from ..workflows.meetings.rotation import Blackout, Quarter
 from ..workflows.system.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import error_label, show_field_errors
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
@@ -52,15 +52,13 @@ class _InputDialog(GuardedDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(480)
         self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setObjectName("ok")
         # Each form has its own save().
-        self.buttons.accepted.connect(lambda: self.save())  # type: ignore[attr-defined]
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel_buttons(
+            self,
+            lambda: self.save(),  # type: ignore[attr-defined]
+            ok_text,
+        )
+        self.ok_button.setObjectName("ok")
 
     def city_box(self) -> QComboBox:
         """Active member cities by short name; type a name's first letters to choose."""
