@@ -75,9 +75,29 @@ class _InputDialog(GuardedDialog):
         form.addRow(label, widget)
         form.addRow("", self.errors[field])
 
+    def lay_out_fields(self, intro: str, rows: tuple[tuple[str, QWidget, str], ...]) -> None:
+        """The intro, then each (caption, widget, field) with its error under it, then the
+        buttons."""
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        form = QFormLayout()
+        for caption, widget, field in rows:
+            self.add_row(form, caption, widget, field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro_label)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence next to its field (and hide the others)."""
         show_field_errors(self.errors, errors)
+
+    def saved(self, message: str, quarter: Quarter | None = None) -> None:
+        """Close, read the rotation again (showing `quarter`) and say what was recorded."""
+        self.accept()
+        rotation = self.inputs.rotation
+        rotation.inputs_changed(quarter)
+        rotation.window_.statusBar().showMessage(message, 10_000)
 
     def run(self, action: Any, **kwargs: Any) -> Any:
         """Run the workflow; on refusal show the sentences and return None (nothing written)."""
@@ -112,19 +132,15 @@ class VolunteerDialog(_InputDialog):
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText("Who offered, and where (optional)")
-        intro = QLabel(
+        self.lay_out_fields(
             "A city that volunteers is proposed for that quarter when the rotation's rules "
-            "allow (not twice in a row, not when it cannot host)."
+            "allow (not twice in a row, not when it cannot host).",
+            (
+                ("&City:", self.city, "city"),
+                ("&Quarter:", self.quarter, "quarter"),
+                ("&Note:", self.note, "note"),
+            ),
         )
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.add_row(form, "&City:", self.city, "city")
-        self.add_row(form, "&Quarter:", self.quarter, "quarter")
-        self.add_row(form, "&Note:", self.note, "note")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
         self.quarter.setFocus()
 
     def save(self) -> bool:
@@ -173,20 +189,16 @@ class UnavailabilityDialog(_InputDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText("Why the city cannot host, e.g. local government elections")
-        intro = QLabel(
+        self.lay_out_fields(
             "The rotation skips the city for a meeting in this period and records a deferral: "
-            "the city keeps its turn."
+            "the city keeps its turn.",
+            (
+                ("&City:", self.city, "city"),
+                ("&From:", self.first, "starts_on"),
+                ("&To:", self.last, "ends_on"),
+                ("&Reason:", self.reason, "reason"),
+            ),
         )
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.add_row(form, "&City:", self.city, "city")
-        self.add_row(form, "&From:", self.first, "starts_on")
-        self.add_row(form, "&To:", self.last, "ends_on")
-        self.add_row(form, "&Reason:", self.reason, "reason")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
 
     def save(self) -> bool:
         """Record the period; refusals show next to their fields and the dialog stays."""
@@ -200,12 +212,9 @@ class UnavailabilityDialog(_InputDialog):
         )
         if period is None:
             return False
-        self.accept()
-        rotation = self.inputs.rotation
-        rotation.inputs_changed(Quarter.of(first))
-        rotation.window_.statusBar().showMessage(
+        self.saved(
             f"{self.city.currentText()} cannot host from {first:%d %b %Y}; it keeps its turn.",
-            10_000,
+            Quarter.of(first),
         )
         return True
 
@@ -328,10 +337,5 @@ class BlackoutDialog(_InputDialog):
         changed = self.run(ri.set_blackout_periods, periods=periods)
         if changed is None:
             return False
-        self.accept()
-        rotation = self.inputs.rotation
-        rotation.inputs_changed()
-        rotation.window_.statusBar().showMessage(
-            "Blackout periods saved." if changed else "The blackout periods are unchanged.", 10_000
-        )
+        self.saved("Blackout periods saved." if changed else "The blackout periods are unchanged.")
         return True
