@@ -438,13 +438,12 @@ class PeopleController(ListController[PersonDialog]):
     def _saved(self, dialog: PersonDialog) -> None:
         self._after_change(f"Saved {dialog.name_edit.text().strip()}.", dialog.saved_id)
 
-    def switch_off(self) -> bool:
-        """Switch the selected person off, after asking."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+    def _switch(self, active: bool) -> bool:
+        chosen = self._chosen()
+        if chosen is None:
             return False
-        if not confirm(
+        person_id, row, actor = chosen
+        if not active and not confirm(
             self.window,
             "Switch off",
             f"Switch {row['name']} off? They stay in meeting registers and reviews but are no "
@@ -452,38 +451,32 @@ class PeopleController(ListController[PersonDialog]):
             yes="Switch off",
         ):
             return False
+        switch = people.activate_person if active else people.deactivate_person
+        word = "on" if active else "off"
         ok, _ = perform(
             self.window,
             self.window.db,
-            lambda s: people.deactivate_person(s, person_id=person_id, actor=actor, now=utc_now()),
-            title="Switch off: not done",
+            lambda s: switch(s, person_id=person_id, actor=actor, now=utc_now()),
+            title=f"Switch {word}: not done",
         )
         if ok:
-            self._after_change(f"Switched off {row['name']}.", person_id)
+            self._after_change(f"Switched {word} {row['name']}.", person_id)
         return ok
+
+    def switch_off(self) -> bool:
+        """Switch the selected person off, after asking."""
+        return self._switch(False)
 
     def switch_on(self) -> bool:
         """Switch the selected person on again."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
-            return False
-        ok, _ = perform(
-            self.window,
-            self.window.db,
-            lambda s: people.activate_person(s, person_id=person_id, actor=actor, now=utc_now()),
-            title="Switch on: not done",
-        )
-        if ok:
-            self._after_change(f"Switched on {row['name']}.", person_id)
-        return ok
+        return self._switch(True)
 
     def export_data(self, path: str | None = None) -> str | None:
         """Save everything held about the selected person as a JSON file; returns the path."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+        chosen = self._chosen()
+        if chosen is None:
             return None
+        person_id, row, actor = chosen
         if path is None:
             suggested = "".join(ch if ch.isalnum() else "-" for ch in str(row["name"])).strip("-")
             path, _filter = QFileDialog.getSaveFileName(
@@ -507,10 +500,10 @@ class PeopleController(ListController[PersonDialog]):
 
     def anonymise(self) -> AnonymiseDialog | None:
         """Ask what and why (first question); on OK, ask once more and anonymise."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+        chosen = self._chosen()
+        if chosen is None:
             return None
+        person_id, row, actor = chosen
         dialog = AnonymiseDialog(str(row["name"]), parent=self.window)
         self.anonymise_dialog = dialog
         return open_window_modal(

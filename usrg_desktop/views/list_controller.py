@@ -57,6 +57,15 @@ class ListController(Generic[D]):
     def _row(self) -> dict[str, Any] | None:
         return current_row(self.page)
 
+    def _chosen(self) -> tuple[int, dict[str, Any], Actor] | None:
+        """The current row's id and values with the signed-in actor; None when no row is
+        chosen, or nobody is signed in (which is said)."""
+        row_id, row = self.page.current_id(), self._row()
+        actor = self._actor() if row_id is not None else None
+        if actor is None or row is None or row_id is None:
+            return None
+        return row_id, row, actor
+
     def _open_form(
         self,
         what: str,

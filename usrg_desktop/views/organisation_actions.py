@@ -163,10 +163,10 @@ class OrganisationsController(ListController[OrganisationDialog]):
 
     def merge_into(self) -> MergeDialog | None:
         """Choose what the selected organisation merges into; then ask, naming what moves."""
-        org_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if org_id is not None and self.merge_button.isEnabled() else None
-        if actor is None or row is None or org_id is None:
+        chosen = self._chosen() if self.merge_button.isEnabled() else None
+        if chosen is None:
             return None
+        org_id, row, actor = chosen
         name = str(row["short_name"])
         dialog = MergeDialog(
             self.window.db, kind=self.kind, org_id=org_id, name=name, parent=self.window
@@ -213,10 +213,10 @@ class OrganisationsController(ListController[OrganisationDialog]):
         return ok
 
     def _switch(self, active: bool) -> bool:
-        org_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if org_id is not None else None
-        if actor is None or row is None or org_id is None:
+        chosen = self._chosen()
+        if chosen is None:
             return False
+        org_id, row, actor = chosen
         name = row["short_name"]
         question = (
             f"Switch {name} on again? It is then offered again wherever an organisation is chosen."
