@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -44,6 +43,7 @@ from ..workflows.system.export import write_listing_file
 from .list_page import EXPORT_FILTERS
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
 from .operations import confirm, perform, read
+from .push_buttons import push_button
 from .reason_dialog import WrittenReasonDialog
 from .rotation_chart import DEFAULT_QUARTERS, ChartRow, HostingChart, days_text
 from .rotation_inputs_panel import RotationInputsPanel
@@ -109,19 +109,19 @@ class RotationPanel(QWidget):
         self.reason.setMinimumHeight(QFontMetrics(self.font()).height() * 3)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
-        self.accept_button = QPushButton("&Accept")
-        self.accept_button.setObjectName("acceptProposal")
-        self.accept_button.setToolTip("Make the selected proposal a planned meeting")
-        self.edit_button = QPushButton("&Edit…")
-        self.edit_button.setObjectName("editProposal")
-        self.edit_button.setToolTip("Accept the selected quarter with another host or dates")
-        self.reject_button = QPushButton("&Reject…")
-        self.reject_button.setObjectName("rejectProposal")
-        self.reject_button.setToolTip("The proposed city will not host; it keeps its turn")
-        self.export_button = QPushButton("E&xport…")
-        self.export_button.setObjectName("exportProposals")
-        self.export_button.setToolTip(
-            "Save the proposals shown, with their reasons, as XLSX or CSV"
+        self.accept_button = push_button(
+            "&Accept", "acceptProposal", "Make the selected proposal a planned meeting"
+        )
+        self.edit_button = push_button(
+            "&Edit…", "editProposal", "Accept the selected quarter with another host or dates"
+        )
+        self.reject_button = push_button(
+            "&Reject…", "rejectProposal", "The proposed city will not host; it keeps its turn"
+        )
+        self.export_button = push_button(
+            "E&xport…",
+            "exportProposals",
+            "Save the proposals shown, with their reasons, as XLSX or CSV",
         )
 
         top = QHBoxLayout()
