@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,14 +18,15 @@ from PySide6.QtWidgets import (
 
 from ..domain.accounts import Role
 from ..storage import Database, StorageError
-from ..workflows import Actor, WorkflowError
+from ..workflows import Actor
 from ..workflows.directory.directory_people import person_choices
 from ..workflows.system import accounts as accounts_flow
 from ..workflows.system.accounts import MIN_PASSWORD_LENGTH
 from ..workflows.system.dates import utc_now
 from ..workflows.system.records import check_records, last_records_check, note_records_check
 from .form_feedback import error_label, set_error
-from .modal_dialogs import open_window_modal
+from .list_controller import ListController
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
@@ -57,13 +57,7 @@ class _FormDialog(GuardedDialog):
         self.setWindowTitle(title)
         self.form = QFormLayout()
         self.error = error_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel_buttons(self, self._on_ok, ok_text)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.error)
@@ -269,14 +263,14 @@ class ChangePasswordDialog(_FormDialog):
             self.accept()
 
 
-class UsersController:
+class UsersController(ListController[QDialog]):
     """Wires the Users list: New user…, Change role…, Reset password…, Switch off / on, Unlock,
     Verify records…."""
 
+    sign_in_to = "manage accounts"
+
     def __init__(self, window: Any, page: Any) -> None:
-        self.window = window
-        self.page = page
-        self.dialog: QDialog | None = None
+        super().__init__(window, page)
         self.new_button = page.add_action(
             "New user…", self.new_user, shortcut="Ctrl+N", tip="Add an account"
         )
@@ -305,21 +299,11 @@ class UsersController:
         self._show_last_check()
         self.role_filter = page.add_column_filter("role", "Role", everything="Every role")
         page.item_activated.connect(lambda _id: self.change_role())
-        page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
-        page.model.modelReset.connect(self.update_buttons)
-        page.model.layoutChanged.connect(self.update_buttons)
-        self.update_buttons()
+        self._follow_current_row()
 
     def _admin(self) -> bool:
         actor = self.window.actor
         return actor is not None and actor.role == Role.ADMINISTRATOR.value
-
-    def _row(self) -> dict[str, Any] | None:
-        index = self.page.table.currentIndex()
-        if not index.isValid():
-            return None
-        keys = [c.key for c in self.page.model.columns]
-        return dict(zip(keys, self.page.model.row_values(index.row()), strict=True))
 
     def update_buttons(self) -> None:
         """Enable the buttons an administrator can use on the current row."""
@@ -344,13 +328,6 @@ class UsersController:
         self.dialog = dialog
         return open_window_modal(dialog, done)
 
-    def _changed(self, message: str, user_id: int | None = None) -> None:
-        self.window.changes_made()
-        if user_id is not None:
-            self.page.select_id(user_id)
-        self.window.statusBar().showMessage(message, 8000)
-        self.update_buttons()
-
     def unlock(self) -> bool:
         """Let the selected account, slowed down by failed sign-ins, try again at once."""
         user_id, row = self.page.current_id(), self._row()
@@ -374,7 +351,7 @@ class UsersController:
             title=title,
         )
         if ok:
-            self._changed(done, user_id)
+            self._after_change(done, user_id)
         return ok
 
     def verify_records(self) -> bool | None:
@@ -418,13 +395,10 @@ class UsersController:
         """Open the form for a new account (Ctrl+N)."""
         if not self._admin():
             return None
-        try:
-            dialog = UserDialog(self.window.db, self.window.actor, parent=self.window)
-        except (WorkflowError, StorageError) as exc:
-            self.window.show_error("The form could not be opened", str(exc))
-            return None
-        return self._show(
-            dialog, lambda d=dialog: self._changed(f"Added the account '{d.saved_username}'.")
+        return self._open_form(
+            "form",
+            lambda actor: UserDialog(self.window.db, actor, parent=self.window),
+            lambda d: self._after_change(f"Added the account '{d.saved_username}'."),
         )
 
     def change_role(self) -> QDialog | None:
@@ -442,7 +416,7 @@ class UsersController:
         )
         return self._show(
             dialog,
-            lambda d=dialog: self._changed(
+            lambda d=dialog: self._after_change(
                 f"'{row['username']}' now has the role {d.role.currentData()}.", user_id
             ),
         )
@@ -461,7 +435,7 @@ class UsersController:
         )
         return self._show(
             dialog,
-            lambda: self._changed(f"Set a new password for '{row['username']}'.", user_id),
+            lambda: self._after_change(f"Set a new password for '{row['username']}'.", user_id),
         )
 
     def switch_off(self) -> bool:

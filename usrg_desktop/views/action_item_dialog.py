@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..workflows.meetings import minutes as wf
 from ..workflows.system.dates import utc_now
 from .date_fields import qdate
-from .form_feedback import add_field_errors
+from .form_feedback import add_refusal
 from .operations import Refused, perform
 from .unsaved import GuardedDialog
 
@@ -168,11 +168,7 @@ class ActionItemDialog(GuardedDialog):
                 )
                 new_id = self.action.id
         except Refused as refused:
-            if refused.errors:
-                add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            else:
-                self.general_error.setText(str(refused))
-                self.general_error.setVisible(True)
+            add_refusal(self.errors, refused.errors, str(refused), elsewhere=self.general_error)
             return False
         self.accept()
         self.panel.reload_actions(select_id=new_id)

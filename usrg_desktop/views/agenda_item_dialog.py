@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..domain.meetings import AgendaItemKind, AgendaPurpose
 from ..workflows.meetings import agenda as wf
 from ..workflows.system.dates import utc_now
-from .form_feedback import add_field_errors
+from .form_feedback import add_refusal
 from .operations import Refused, perform
 from .unsaved import GuardedDialog
 
@@ -181,11 +181,7 @@ class AgendaItemDialog(GuardedDialog):
                 )
                 new_id = self.item.id
         except Refused as refused:
-            if refused.errors:
-                add_field_errors(self.errors, refused.errors, elsewhere=self.general_error)
-            else:
-                self.general_error.setText(str(refused))
-                self.general_error.setVisible(True)
+            add_refusal(self.errors, refused.errors, str(refused), elsewhere=self.general_error)
             return False
         self.saved_id = new_id
         self.accept()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from ..storage import StorageError
 from ..workflows import WorkflowError
 from ..workflows.grants import applications as wf
 from ..workflows.system.dates import utc_now
+from .push_buttons import push_button
 
 if TYPE_CHECKING:
     from .applications_view import ApplicationScreen
@@ -152,15 +152,13 @@ class AttachmentsTab(QWidget):
         self.kind_combo.setObjectName("attachmentKind")
         for kind in AttachmentKind:
             self.kind_combo.addItem(kind.value.capitalize(), kind.value)
-        self.add_button = QPushButton("Add files…")
-        self.add_button.setObjectName("addAttachment")
+        self.add_button = push_button("Add files…", "addAttachment")
         self.add_button.clicked.connect(self.add_with_dialog)
-        self.open_button = QPushButton("Open")
-        self.open_button.setObjectName("openAttachment")
-        self.open_button.setToolTip("Open in the program your computer uses for this kind of file")
+        self.open_button = push_button(
+            "Open", "openAttachment", "Open in the program your computer uses for this kind of file"
+        )
         self.open_button.clicked.connect(self.open_current)
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setObjectName("removeAttachment")
+        self.remove_button = push_button("Remove…", "removeAttachment")
         self.remove_button.clicked.connect(self.remove_current)
         hint = QLabel(
             f"PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, at most "

@@ -28,6 +28,7 @@ from ..workflows import WorkflowError
 from ..workflows.awards import award_tracking as at
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, set_error
+from .modal_dialogs import ok_cancel_buttons
 from .unsaved import GuardedDialog
 
 if TYPE_CHECKING:
@@ -55,14 +56,9 @@ class ActionDialog(GuardedDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form = QFormLayout()
         self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, self._on_ok, ok_text)
         self.ok_button.setObjectName("ok")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
-        self.buttons.rejected.connect(self.reject)
         self.body = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addLayout(self.body)
@@ -71,7 +67,6 @@ class ActionDialog(GuardedDialog):
         layout.addWidget(self.buttons)
         self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
         self._action: Callable[[], bool] | None = None
-        self.buttons.accepted.connect(self._on_ok)
         self.setMinimumWidth(440)
 
     def add_text(self, text: str) -> QLabel:

@@ -16,6 +16,7 @@ from ..settings import backups_dir
 from ..storage import StorageError
 from ..workflows import WorkflowError
 from ..workflows.system import backups as wb
+from .list_controller import current_row
 from .operations import confirm
 
 
@@ -56,12 +57,8 @@ class BackupsController:
 
     def selected_file(self) -> Path | None:
         """The backup file of the current row."""
-        index = self.page.table.currentIndex()
-        if not index.isValid():
-            return None
-        keys = [c.key for c in self.page.model.columns]
-        row = dict(zip(keys, self.page.model.row_values(index.row()), strict=True))
-        return backups_dir() / str(row["file"])
+        row = current_row(self.page)
+        return None if row is None else backups_dir() / str(row["file"])
 
     def update_buttons(self) -> None:
         """Restore needs an administrator and a backup chosen; the reason is in the tip."""

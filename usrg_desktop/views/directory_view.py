@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..domain.accounts import Role
 from ..domain.directory import ConsentBasis, PersonRole
-from ..storage import Database, StorageError
-from ..workflows import Actor, WorkflowError
+from ..storage import Database
+from ..workflows import Actor
 from ..workflows.directory import directory_people as people
 from ..workflows.directory import organisations
 from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, show_field_errors
-from .modal_dialogs import open_window_modal
+from .list_controller import ListController
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import Refused, confirm, perform, read
 from .unsaved import GuardedDialog
 
@@ -200,12 +201,7 @@ class PersonDialog(GuardedDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form_error = error_label("formError")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = ok_cancel_buttons(self, self._on_save, save=True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -359,13 +355,13 @@ class AnonymiseDialog(QDialog):
         self.go_button.setEnabled(bool(self.reason()) and self.understood.isChecked())
 
 
-class PeopleController:
+class PeopleController(ListController[PersonDialog]):
     """Wires the People list: New person…, Edit…, Switch off/on, Export…, Anonymise…."""
 
+    sign_in_to = "change the directory"
+
     def __init__(self, window: Any, page: Any) -> None:
-        self.window = window
-        self.page = page
-        self.dialog: PersonDialog | None = None
+        super().__init__(window, page)
         self.anonymise_dialog: AnonymiseDialog | None = None
         self.new_button = page.add_action(
             "New person…", self.new_person, shortcut="Ctrl+N", tip="Add a person to the directory"
@@ -392,23 +388,7 @@ class PeopleController:
             "organisation", "Organisation", everything="Every organisation"
         )
         page.item_activated.connect(lambda _id: self.edit_person())
-        page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
-        page.model.modelReset.connect(self.update_buttons)
-        page.model.layoutChanged.connect(self.update_buttons)
-        self.update_buttons()
-
-    def _actor(self) -> Actor | None:
-        actor = self.window.actor
-        if actor is None:
-            self.window.show_error("Nobody is signed in", "Sign in to change the directory.")
-        return actor
-
-    def _row(self) -> dict[str, Any] | None:
-        index = self.page.table.currentIndex()
-        if not index.isValid():
-            return None
-        keys = [c.key for c in self.page.model.columns]
-        return dict(zip(keys, self.page.model.row_values(index.row()), strict=True))
+        self._follow_current_row()
 
     def update_buttons(self) -> None:
         """Enable what makes sense for the current row and the signed-in role."""
@@ -432,22 +412,17 @@ class PeopleController:
         )
 
     def _open(self, person_id: int | None) -> PersonDialog | None:
-        actor = self._actor()
-        if actor is None:
-            return None
-        try:
-            dialog = PersonDialog(
+        return self._open_form(
+            "person",
+            lambda actor: PersonDialog(
                 self.window.db,
                 actor,
                 person_id=person_id,
                 today=self.window.today,
                 parent=self.window,
-            )
-        except (WorkflowError, StorageError) as exc:
-            self.window.show_error("The person could not be opened", str(exc))
-            return None
-        self.dialog = dialog
-        return open_window_modal(dialog, lambda d=dialog: self._saved(d))
+            ),
+            self._saved,
+        )
 
     def new_person(self) -> PersonDialog | None:
         """Open an empty form for a new person (Ctrl+N)."""
@@ -461,25 +436,14 @@ class PeopleController:
         return self._open(person_id)
 
     def _saved(self, dialog: PersonDialog) -> None:
-        self.window.changes_made()
-        if dialog.saved_id is not None:
-            self.page.select_id(dialog.saved_id)
-        self.window.statusBar().showMessage(f"Saved {dialog.name_edit.text().strip()}.", 8000)
-        self.update_buttons()
+        self._after_change(f"Saved {dialog.name_edit.text().strip()}.", dialog.saved_id)
 
-    def _after_change(self, person_id: int, message: str) -> None:
-        self.window.changes_made()
-        self.page.select_id(person_id)
-        self.window.statusBar().showMessage(message, 8000)
-        self.update_buttons()
-
-    def switch_off(self) -> bool:
-        """Switch the selected person off, after asking."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+    def _switch(self, active: bool) -> bool:
+        chosen = self._chosen()
+        if chosen is None:
             return False
-        if not confirm(
+        person_id, row, actor = chosen
+        if not active and not confirm(
             self.window,
             "Switch off",
             f"Switch {row['name']} off? They stay in meeting registers and reviews but are no "
@@ -487,38 +451,32 @@ class PeopleController:
             yes="Switch off",
         ):
             return False
+        switch = people.activate_person if active else people.deactivate_person
+        word = "on" if active else "off"
         ok, _ = perform(
             self.window,
             self.window.db,
-            lambda s: people.deactivate_person(s, person_id=person_id, actor=actor, now=utc_now()),
-            title="Switch off: not done",
+            lambda s: switch(s, person_id=person_id, actor=actor, now=utc_now()),
+            title=f"Switch {word}: not done",
         )
         if ok:
-            self._after_change(person_id, f"Switched off {row['name']}.")
+            self._after_change(f"Switched {word} {row['name']}.", person_id)
         return ok
+
+    def switch_off(self) -> bool:
+        """Switch the selected person off, after asking."""
+        return self._switch(False)
 
     def switch_on(self) -> bool:
         """Switch the selected person on again."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
-            return False
-        ok, _ = perform(
-            self.window,
-            self.window.db,
-            lambda s: people.activate_person(s, person_id=person_id, actor=actor, now=utc_now()),
-            title="Switch on: not done",
-        )
-        if ok:
-            self._after_change(person_id, f"Switched on {row['name']}.")
-        return ok
+        return self._switch(True)
 
     def export_data(self, path: str | None = None) -> str | None:
         """Save everything held about the selected person as a JSON file; returns the path."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+        chosen = self._chosen()
+        if chosen is None:
             return None
+        person_id, row, actor = chosen
         if path is None:
             suggested = "".join(ch if ch.isalnum() else "-" for ch in str(row["name"])).strip("-")
             path, _filter = QFileDialog.getSaveFileName(
@@ -542,10 +500,10 @@ class PeopleController:
 
     def anonymise(self) -> AnonymiseDialog | None:
         """Ask what and why (first question); on OK, ask once more and anonymise."""
-        person_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if person_id is not None else None
-        if actor is None or row is None:
+        chosen = self._chosen()
+        if chosen is None:
             return None
+        person_id, row, actor = chosen
         dialog = AnonymiseDialog(str(row["name"]), parent=self.window)
         self.anonymise_dialog = dialog
         return open_window_modal(
@@ -570,7 +528,7 @@ class PeopleController:
             title="Anonymise: not done",
         )
         if ok:
-            self._after_change(person_id, f"{name} is now {new_name}.")
+            self._after_change(f"{name} is now {new_name}.", person_id)
             self.window.data_changed("Administration", "Meetings")
         return ok
 

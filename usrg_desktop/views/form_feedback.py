@@ -39,3 +39,14 @@ def add_field_errors(
         label = labels.get(field, elsewhere)
         label.setText(sentence)
         label.setVisible(True)
+
+
+def add_refusal(
+    labels: Mapping[str, QLabel], errors: Mapping[str, str], sentence: str, *, elsewhere: QLabel
+) -> None:
+    """Show a refused form: its field sentences as `add_field_errors` does, or, when the
+    refusal names no field, its one `sentence` in `elsewhere`."""
+    if errors:
+        add_field_errors(labels, errors, elsewhere=elsewhere)
+    else:
+        set_error(elsewhere, sentence)

@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from ..workflows.meetings.rotation import Quarter
 from ..workflows.system.dates import utc_now
 from .date_fields import meeting_day_edits, pydate
 from .form_feedback import error_label, show_field_errors
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
@@ -109,19 +109,13 @@ class MeetingDaysDialog(GuardedDialog):
         form.addRow("", self.errors["ends_on"])
         form.addRow("&Reason:", self.reason)
         form.addRow("", self.errors["reason"])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(choice.ok_text)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, self.save, choice.ok_text)
         self.ok_button.setObjectName("ok")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.host.currentIndexChanged.connect(lambda _n: self.check())
         self.day1.dateChanged.connect(lambda _d: self.check())
         self.day2.dateChanged.connect(lambda _d: self.check())

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from ..workflows.system.dates import utc_now
 from .meeting_details_tab import DetailsTab
 from .meeting_status_dialogs import CancelDialog, move_dialog
 from .operations import perform, read
+from .push_buttons import push_button
 from .unsaved import install_guard
 
 STATUS_COLOURS = {
@@ -158,19 +158,17 @@ class MeetingScreen(QWidget):
             facts.addWidget(label, row, 1)
         facts.setColumnStretch(1, 1)
 
-        self.confirm_button = QPushButton("&Confirm")
-        self.confirm_button.setObjectName("confirmMeeting")
-        self.confirm_button.setToolTip("Host, dates and venue are agreed")
-        self.held_button = QPushButton("Mark &held")
-        self.held_button.setObjectName("markHeld")
-        self.move_button = QPushButton("Mo&ve…")
-        self.move_button.setObjectName("moveMeeting")
-        self.move_button.setToolTip("Move the meeting to other days of its quarter")
-        self.cancel_button = QPushButton("Cancel &meeting…")
-        self.cancel_button.setObjectName("cancelMeeting")
-        self.calendar_button = QPushButton("Calendar &file…")
-        self.calendar_button.setObjectName("calendarFile")
-        self.calendar_button.setToolTip("Save the meeting's calendar file (.ics)")
+        self.confirm_button = push_button(
+            "&Confirm", "confirmMeeting", "Host, dates and venue are agreed"
+        )
+        self.held_button = push_button("Mark &held", "markHeld")
+        self.move_button = push_button(
+            "Mo&ve…", "moveMeeting", "Move the meeting to other days of its quarter"
+        )
+        self.cancel_button = push_button("Cancel &meeting…", "cancelMeeting")
+        self.calendar_button = push_button(
+            "Calendar &file…", "calendarFile", "Save the meeting's calendar file (.ics)"
+        )
         buttons = QHBoxLayout()
         for button in (
             self.confirm_button,

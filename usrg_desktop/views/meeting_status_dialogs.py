@@ -6,64 +6,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
-
 from ..workflows.meetings import meeting_plans as mp
 from ..workflows.system.dates import utc_now
-from .form_feedback import error_label
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
-from .operations import Refused, confirm, perform
-from .unsaved import GuardedDialog
+from .operations import confirm
+from .reason_dialog import WrittenReasonDialog
 
 if TYPE_CHECKING:
     from .meeting_screen import MeetingScreen
 
 
-class CancelDialog(GuardedDialog):
+class CancelDialog(WrittenReasonDialog):
     """The reason for cancelling a meeting; OK asks once more, then cancels."""
 
     def __init__(self, screen: MeetingScreen, meeting: mp.MeetingDetails) -> None:
-        super().__init__(screen)
-        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
+        super().__init__(
+            screen,
+            title=f"Cancel meeting {meeting.number}",
+            intro=(
+                f"Meeting {meeting.number} ({meeting.quarter.label}, {meeting.host}) will be "
+                "cancelled; its calendar file will show it as cancelled. This cannot be undone."
+            ),
+            ok_text="Cancel the meeting",
+            cancel_text="Keep it",
+        )
         self.screen_ = screen
         self.meeting = meeting
-        self.setWindowTitle(f"Cancel meeting {meeting.number}")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(460)
-        intro = QLabel(
-            f"Meeting {meeting.number} ({meeting.quarter.label}, {meeting.host}) will be "
-            "cancelled; its calendar file will show it as cancelled. This cannot be undone."
-        )
-        intro.setWordWrap(True)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setFixedHeight(80)
-        label = QLabel("&Reason:")
-        label.setBuddy(self.reason)
-        self.error = error_label("error_reason")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Cancel the meeting")
-        self.ok_button.setObjectName("ok")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(label)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def save(self) -> bool:
         """Check the reason, ask to confirm, cancel; a refusal shows under the reason."""
         reason = self.reason.toPlainText().strip()
         if not reason:
-            self.error.setText(f"Give a reason to cancel meeting {self.meeting.number}.")
-            self.error.setVisible(True)
+            self.show_error(f"Give a reason to cancel meeting {self.meeting.number}.")
             return False
         if not confirm(
             self,
@@ -76,22 +50,15 @@ class CancelDialog(GuardedDialog):
         actor = self.screen_._actor()
         if actor is None:
             return False
-        try:
-            perform(
-                self,
-                self.screen_.db,
-                mp.cancel_meeting,
-                quiet=True,
-                meeting_id=self.meeting.id,
-                reason=reason,
-                actor=actor,
-                now=utc_now(),
-            )
-        except Refused as refused:
-            self.error.setText(str(refused))
-            self.error.setVisible(True)
+        if not self.commit(
+            self.screen_.db,
+            mp.cancel_meeting,
+            meeting_id=self.meeting.id,
+            reason=reason,
+            actor=actor,
+            now=utc_now(),
+        ):
             return False
-        self.accept()
         self.screen_._changed()
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
 from ..domain.accounts import Role
 from ..storage import Database, StorageError
@@ -13,7 +13,8 @@ from ..workflows import Actor, WorkflowError
 from ..workflows.directory import organisation_merge as om
 from ..workflows.directory import organisations as org
 from ..workflows.system.dates import utc_now
-from .modal_dialogs import open_window_modal
+from .list_controller import ListController
+from .modal_dialogs import ok_cancel_buttons, open_window_modal
 from .operations import confirm, perform, read
 from .organisation_form import OrganisationDialog, RenameDialog
 
@@ -40,14 +41,8 @@ class MergeDialog(QDialog):
         for target_id, label in read(db, org.active_choices, kind):
             if target_id != org_id:
                 self.target_combo.addItem(label, target_id)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Merge…")
+        buttons, self.ok_button = ok_cancel_buttons(self, self.accept, "&Merge…")
         self.ok_button.setEnabled(self.target_combo.count() > 0)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         label = QLabel(f"&Into the {word}:")
@@ -63,13 +58,15 @@ class MergeDialog(QDialog):
         return self.target_combo.currentData()
 
 
-class OrganisationsController:
+class OrganisationsController(ListController[OrganisationDialog]):
     """Wires a Cities or Bodies list: its rows open the organisation form."""
 
+    sign_in_to = "change the directory"
+
     def __init__(self, window: Any, page: Any, kind: str) -> None:
-        self.window, self.page, self.kind = window, page, kind
+        super().__init__(window, page)
+        self.kind = kind
         word = org.KIND_WORDS[kind]
-        self.dialog: OrganisationDialog | None = None
         self.rename_dialog: RenameDialog | None = None
         self.merge_dialog: MergeDialog | None = None
         self.new_button = page.add_action(
@@ -92,23 +89,7 @@ class OrganisationsController:
         )
         self.on_button = page.add_action("Switch on", self.switch_on, tip="Offer it again")
         page.item_activated.connect(lambda _id: self.edit_organisation())
-        page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
-        page.model.modelReset.connect(self.update_buttons)
-        page.model.layoutChanged.connect(self.update_buttons)
-        self.update_buttons()
-
-    def _row(self) -> dict[str, Any] | None:
-        index = self.page.table.currentIndex()
-        if not index.isValid():
-            return None
-        keys = [c.key for c in self.page.model.columns]
-        return dict(zip(keys, self.page.model.row_values(index.row()), strict=True))
-
-    def _actor(self) -> Actor | None:
-        actor = self.window.actor
-        if actor is None:
-            self.window.show_error("Nobody is signed in", "Sign in to change the directory.")
-        return actor
+        self._follow_current_row()
 
     def update_buttons(self) -> None:
         """Enable what makes sense for the current row and the signed-in role."""
@@ -126,24 +107,20 @@ class OrganisationsController:
             self.new_button.setToolTip("Only the secretariat or an administrator may do this")
 
     def _open(self, org_id: int | None) -> OrganisationDialog | None:
-        actor = self._actor()
-        if actor is None:
-            return None
-        try:
-            dialog = OrganisationDialog(
+        dialog = self._open_form(
+            "organisation",
+            lambda actor: OrganisationDialog(
                 self.window.db,
                 actor,
                 kind=self.kind,
                 org_id=org_id,
                 today=self.window.today,
                 parent=self.window,
-            )
-        except (WorkflowError, StorageError) as exc:
-            self.window.show_error("The organisation could not be opened", str(exc))
-            return None
-        self.dialog = dialog
-        dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
-        return open_window_modal(dialog)
+            ),
+        )
+        if dialog is not None:
+            dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
+        return dialog
 
     def new_organisation(self) -> OrganisationDialog | None:
         """Open an empty form (Ctrl+N)."""
@@ -161,14 +138,7 @@ class OrganisationsController:
         if dialog.saved_id is None and not dialog.renamed:
             return
         shown = dialog.saved_id or dialog.org_id
-        self._after_change(shown, f"Saved {dialog.short_edit.text().strip()}.")
-
-    def _after_change(self, org_id: int | None, message: str) -> None:
-        self.window.changes_made()
-        if org_id is not None:
-            self.page.select_id(org_id)
-        self.window.statusBar().showMessage(message, 8000)
-        self.update_buttons()
+        self._after_change(f"Saved {dialog.short_edit.text().strip()}.", shown)
 
     def rename(self) -> RenameDialog | None:
         """Open Rename… for the selected organisation."""
@@ -188,15 +158,15 @@ class OrganisationsController:
         self.rename_dialog = dialog
         return open_window_modal(
             dialog,
-            lambda: self._after_change(org_id, "Renamed; the old names are kept in its history."),
+            lambda: self._after_change("Renamed; the old names are kept in its history.", org_id),
         )
 
     def merge_into(self) -> MergeDialog | None:
         """Choose what the selected organisation merges into; then ask, naming what moves."""
-        org_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if org_id is not None and self.merge_button.isEnabled() else None
-        if actor is None or row is None or org_id is None:
+        chosen = self._chosen() if self.merge_button.isEnabled() else None
+        if chosen is None:
             return None
+        org_id, row, actor = chosen
         name = str(row["short_name"])
         dialog = MergeDialog(
             self.window.db, kind=self.kind, org_id=org_id, name=name, parent=self.window
@@ -238,15 +208,15 @@ class OrganisationsController:
             title="Merge: not done",
         )
         if ok:
-            self._after_change(into_id, "Merged; the merged organisation is switched off.")
+            self._after_change("Merged; the merged organisation is switched off.", into_id)
             self.window.changes_made()
         return ok
 
     def _switch(self, active: bool) -> bool:
-        org_id, row = self.page.current_id(), self._row()
-        actor = self._actor() if org_id is not None else None
-        if actor is None or row is None or org_id is None:
+        chosen = self._chosen()
+        if chosen is None:
             return False
+        org_id, row, actor = chosen
         name = row["short_name"]
         question = (
             f"Switch {name} on again? It is then offered again wherever an organisation is chosen."
@@ -267,7 +237,7 @@ class OrganisationsController:
             title=f"Switch {'on' if active else 'off'}: not done",
         )
         if ok:
-            self._after_change(org_id, f"Switched {'on' if active else 'off'} {name}.")
+            self._after_change(f"Switched {'on' if active else 'off'} {name}.", org_id)
         return ok
 
     def switch_off(self) -> bool:

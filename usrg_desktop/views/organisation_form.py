@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from ..workflows.directory.organisation_merge import describe_references
 from ..workflows.letters.letter_addressing import organisation_in_sentence
 from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, set_error, show_field_errors
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
@@ -171,12 +171,7 @@ class OrganisationDialog(GuardedDialog):
             layout.addWidget(self.references_label)
         self.form_error = error_label("formError")
         layout.addWidget(self.form_error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = ok_cancel_buttons(self, self._on_save, save=True)
         layout.addWidget(buttons)
         self._fill()
         (self.contact_combo if self.detail else self.official_edit).setFocus()
@@ -438,13 +433,7 @@ class RenameDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.errors[field])
         self.form_error = error_label("formError")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("&Rename")
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = ok_cancel_buttons(self, self._on_save, "&Rename", save=True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

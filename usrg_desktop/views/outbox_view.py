@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from .. import clock
 from ..domain.accounts import Role
 from ..workflows import WorkflowError
+from .list_controller import current_row
 from .mail_dialog import open_mail_dialog
 from .operations import Refused, perform, read
 from .window_size import close_keys, fit_on_screen
@@ -35,12 +36,10 @@ def setup_outbox_page(window: Any, page: Any) -> None:
     """Outbox list: E-mail…, Open draft, a status filter, the server and the templates."""
 
     def open_draft() -> None:
-        index = page.table.currentIndex()
-        if not index.isValid():
+        row = current_row(page)
+        if row is None:
             window.statusBar().showMessage("Choose a drafted message in the list first.", 5_000)
             return
-        keys = [c.key for c in page.model.columns]
-        row = dict(zip(keys, page.model.row_values(index.row()), strict=True))
         if row["status"] != "drafted":
             window.statusBar().showMessage("Only a drafted message has a file to open.", 5_000)
             return

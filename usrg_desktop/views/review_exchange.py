@@ -44,6 +44,7 @@ from ..workflows.reviews.review_packets import (
     why_rounds_are_not_offered,
 )
 from ..workflows.reviews.scores_file import REJECTED, SCORES_SUFFIX, ImportReport, import_many
+from .modal_dialogs import ok_cancel_buttons
 from .progress import Outcome, run_with_progress
 from .round_choice import start_on_default_round
 
@@ -115,14 +116,8 @@ class ExportPacketsDialog(QDialog):
         self.not_offered.setWordWrap(True)
         self.not_offered.setVisible(bool(self.not_offered.text()))
         layout.addWidget(self.not_offered)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("&Export")
+        self.buttons, self.export_button = ok_cancel_buttons(self, self.export, "&Export")
         self.export_button.setObjectName("exportButton")
-        self.buttons.accepted.connect(self.export)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._fill_reviewers()
         if self.round_box.count() == 0:

@@ -32,6 +32,7 @@ from ..workflows.reviews import assignment as assign_wf
 from ..workflows.reviews import review_choices as choices
 from ..workflows.system.dates import utc_now
 from .form_feedback import error_label, set_error
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, confirm, perform, read
 from .round_choice import start_on_default_round
 
@@ -328,13 +329,9 @@ class PairDialog(QDialog):
             form.addRow("&Type:", self.kind)
             form.addRow("Rea&son:", self.reason)
             form.addRow("", self.reason_error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons, self.ok_button = ok_cancel_buttons(
+            self, self._on_ok, "Record conflict" if conflict else "Assign"
         )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record conflict" if conflict else "Assign")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

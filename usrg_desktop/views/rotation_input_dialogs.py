@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from ..workflows.meetings.rotation import Blackout, Quarter
 from ..workflows.system.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import error_label, show_field_errors
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
@@ -52,15 +52,13 @@ class _InputDialog(GuardedDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(480)
         self.errors = {name: error_label(f"error_{name}") for name in self.FIELDS}
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setObjectName("ok")
         # Each form has its own save().
-        self.buttons.accepted.connect(lambda: self.save())  # type: ignore[attr-defined]
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel_buttons(
+            self,
+            lambda: self.save(),  # type: ignore[attr-defined]
+            ok_text,
+        )
+        self.ok_button.setObjectName("ok")
 
     def city_box(self) -> QComboBox:
         """Active member cities by short name; type a name's first letters to choose."""
@@ -77,9 +75,29 @@ class _InputDialog(GuardedDialog):
         form.addRow(label, widget)
         form.addRow("", self.errors[field])
 
+    def lay_out_fields(self, intro: str, rows: tuple[tuple[str, QWidget, str], ...]) -> None:
+        """The intro, then each (caption, widget, field) with its error under it, then the
+        buttons."""
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        form = QFormLayout()
+        for caption, widget, field in rows:
+            self.add_row(form, caption, widget, field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro_label)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each sentence next to its field (and hide the others)."""
         show_field_errors(self.errors, errors)
+
+    def saved(self, message: str, quarter: Quarter | None = None) -> None:
+        """Close, read the rotation again (showing `quarter`) and say what was recorded."""
+        self.accept()
+        rotation = self.inputs.rotation
+        rotation.inputs_changed(quarter)
+        rotation.window_.statusBar().showMessage(message, 10_000)
 
     def run(self, action: Any, **kwargs: Any) -> Any:
         """Run the workflow; on refusal show the sentences and return None (nothing written)."""
@@ -114,19 +132,15 @@ class VolunteerDialog(_InputDialog):
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setPlaceholderText("Who offered, and where (optional)")
-        intro = QLabel(
+        self.lay_out_fields(
             "A city that volunteers is proposed for that quarter when the rotation's rules "
-            "allow (not twice in a row, not when it cannot host)."
+            "allow (not twice in a row, not when it cannot host).",
+            (
+                ("&City:", self.city, "city"),
+                ("&Quarter:", self.quarter, "quarter"),
+                ("&Note:", self.note, "note"),
+            ),
         )
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.add_row(form, "&City:", self.city, "city")
-        self.add_row(form, "&Quarter:", self.quarter, "quarter")
-        self.add_row(form, "&Note:", self.note, "note")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
         self.quarter.setFocus()
 
     def save(self) -> bool:
@@ -175,20 +189,16 @@ class UnavailabilityDialog(_InputDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText("Why the city cannot host, e.g. local government elections")
-        intro = QLabel(
+        self.lay_out_fields(
             "The rotation skips the city for a meeting in this period and records a deferral: "
-            "the city keeps its turn."
+            "the city keeps its turn.",
+            (
+                ("&City:", self.city, "city"),
+                ("&From:", self.first, "starts_on"),
+                ("&To:", self.last, "ends_on"),
+                ("&Reason:", self.reason, "reason"),
+            ),
         )
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.add_row(form, "&City:", self.city, "city")
-        self.add_row(form, "&From:", self.first, "starts_on")
-        self.add_row(form, "&To:", self.last, "ends_on")
-        self.add_row(form, "&Reason:", self.reason, "reason")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
 
     def save(self) -> bool:
         """Record the period; refusals show next to their fields and the dialog stays."""
@@ -202,12 +212,9 @@ class UnavailabilityDialog(_InputDialog):
         )
         if period is None:
             return False
-        self.accept()
-        rotation = self.inputs.rotation
-        rotation.inputs_changed(Quarter.of(first))
-        rotation.window_.statusBar().showMessage(
+        self.saved(
             f"{self.city.currentText()} cannot host from {first:%d %b %Y}; it keeps its turn.",
-            10_000,
+            Quarter.of(first),
         )
         return True
 
@@ -330,10 +337,5 @@ class BlackoutDialog(_InputDialog):
         changed = self.run(ri.set_blackout_periods, periods=periods)
         if changed is None:
             return False
-        self.accept()
-        rotation = self.inputs.rotation
-        rotation.inputs_changed()
-        rotation.window_.statusBar().showMessage(
-            "Blackout periods saved." if changed else "The blackout periods are unchanged.", 10_000
-        )
+        self.saved("Blackout periods saved." if changed else "The blackout periods are unchanged.")
         return True

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from ..workflows.system.dates import utc_now
 from ..workflows.system.export import write_listing_file
 from .list_page import EXPORT_FILTERS
 from .operations import confirm, perform, read
+from .push_buttons import push_button
 from .rotation_input_dialogs import BlackoutDialog, UnavailabilityDialog, VolunteerDialog
 
 if TYPE_CHECKING:
@@ -94,37 +94,35 @@ class RotationInputsPanel(QWidget):
 
         self.volunteers = _small_table("volunteers", self.VOLUNTEER_HEADINGS, 2)
         self.volunteers.setAccessibleName("Cities that volunteered to host")
-        self.add_volunteer_button = QPushButton("A&dd…")
-        self.add_volunteer_button.setObjectName("addVolunteer")
-        self.add_volunteer_button.setToolTip("Record a city's offer to host a quarter (Insert)")
-        self.remove_volunteer_button = QPushButton("Re&move…")
-        self.remove_volunteer_button.setObjectName("removeVolunteer")
-        self.remove_volunteer_button.setToolTip("Withdraw the selected offer (Delete)")
+        self.add_volunteer_button = push_button(
+            "A&dd…", "addVolunteer", "Record a city's offer to host a quarter (Insert)"
+        )
+        self.remove_volunteer_button = push_button(
+            "Re&move…", "removeVolunteer", "Withdraw the selected offer (Delete)"
+        )
 
         self.unavailable = _small_table("unavailability", self.UNAVAILABLE_HEADINGS, 3, sort=1)
         self.unavailable.setAccessibleName("Periods in which a city cannot host")
-        self.add_unavailable_button = QPushButton("Add…")
-        self.add_unavailable_button.setObjectName("addUnavailability")
-        self.add_unavailable_button.setToolTip(
-            "Record a period in which a city cannot host (Insert)"
+        self.add_unavailable_button = push_button(
+            "Add…", "addUnavailability", "Record a period in which a city cannot host (Insert)"
         )
-        self.remove_unavailable_button = QPushButton("Remove…")
-        self.remove_unavailable_button.setObjectName("removeUnavailability")
-        self.remove_unavailable_button.setToolTip("Remove the selected period (Delete)")
+        self.remove_unavailable_button = push_button(
+            "Remove…", "removeUnavailability", "Remove the selected period (Delete)"
+        )
 
-        self.export_volunteers_button = QPushButton("Export…")
-        self.export_volunteers_button.setObjectName("exportVolunteers")
-        self.export_volunteers_button.setToolTip("Save the offers to host as XLSX or CSV")
-        self.export_unavailable_button = QPushButton("Export…")
-        self.export_unavailable_button.setObjectName("exportUnavailability")
-        self.export_unavailable_button.setToolTip("Save the periods as XLSX or CSV")
+        self.export_volunteers_button = push_button(
+            "Export…", "exportVolunteers", "Save the offers to host as XLSX or CSV"
+        )
+        self.export_unavailable_button = push_button(
+            "Export…", "exportUnavailability", "Save the periods as XLSX or CSV"
+        )
 
         self.blackouts_label = QLabel("")
         self.blackouts_label.setObjectName("blackouts")
         self.blackouts_label.setWordWrap(True)
-        self.blackouts_button = QPushButton("&Blackout periods…")
-        self.blackouts_button.setObjectName("editBlackouts")
-        self.blackouts_button.setToolTip("The yearly periods with no meetings")
+        self.blackouts_button = push_button(
+            "&Blackout periods…", "editBlackouts", "The yearly periods with no meetings"
+        )
 
         layout = QVBoxLayout(self)
         for title, table, add, remove, export in (

@@ -18,15 +18,12 @@ from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -43,13 +40,13 @@ from ..workflows.meetings.listings import hosting_counts
 from ..workflows.meetings.rotation import Proposal, Quarter
 from ..workflows.system.dates import utc_now
 from ..workflows.system.export import write_listing_file
-from .form_feedback import error_label
 from .list_page import EXPORT_FILTERS
 from .meeting_days_dialog import DaysChoice, MeetingDaysDialog
-from .operations import Refused, confirm, perform, read
+from .operations import confirm, perform, read
+from .push_buttons import push_button
+from .reason_dialog import WrittenReasonDialog
 from .rotation_chart import DEFAULT_QUARTERS, ChartRow, HostingChart, days_text
 from .rotation_inputs_panel import RotationInputsPanel
-from .unsaved import GuardedDialog
 
 __all__ = ["HostingChart", "RotationInputsPanel", "RotationPanel", "setup_rotation_page"]
 
@@ -112,19 +109,19 @@ class RotationPanel(QWidget):
         self.reason.setMinimumHeight(QFontMetrics(self.font()).height() * 3)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
-        self.accept_button = QPushButton("&Accept")
-        self.accept_button.setObjectName("acceptProposal")
-        self.accept_button.setToolTip("Make the selected proposal a planned meeting")
-        self.edit_button = QPushButton("&Edit…")
-        self.edit_button.setObjectName("editProposal")
-        self.edit_button.setToolTip("Accept the selected quarter with another host or dates")
-        self.reject_button = QPushButton("&Reject…")
-        self.reject_button.setObjectName("rejectProposal")
-        self.reject_button.setToolTip("The proposed city will not host; it keeps its turn")
-        self.export_button = QPushButton("E&xport…")
-        self.export_button.setObjectName("exportProposals")
-        self.export_button.setToolTip(
-            "Save the proposals shown, with their reasons, as XLSX or CSV"
+        self.accept_button = push_button(
+            "&Accept", "acceptProposal", "Make the selected proposal a planned meeting"
+        )
+        self.edit_button = push_button(
+            "&Edit…", "editProposal", "Accept the selected quarter with another host or dates"
+        )
+        self.reject_button = push_button(
+            "&Reject…", "rejectProposal", "The proposed city will not host; it keeps its turn"
+        )
+        self.export_button = push_button(
+            "E&xport…",
+            "exportProposals",
+            "Save the proposals shown, with their reasons, as XLSX or CSV",
         )
 
         top = QHBoxLayout()
@@ -359,64 +356,35 @@ def edit_proposal_dialog(panel: RotationPanel, proposal: Proposal) -> MeetingDay
     )
 
 
-class RejectProposalDialog(GuardedDialog):
+class RejectProposalDialog(WrittenReasonDialog):
     """The reason the proposed city will not host the quarter (it keeps its turn)."""
 
     def __init__(self, parent: QWidget, db: Database, proposal: Proposal) -> None:
-        super().__init__(parent)
-        self.guard_unsaved(self.windowTitle)  # Cancel/Escape/× with typing asks first
+        super().__init__(
+            parent,
+            title=f"Reject the proposal for {proposal.quarter.label}",
+            intro=(
+                f"{proposal.host} will not host {proposal.quarter.label}. It is marked "
+                "unavailable for the quarter and keeps its turn; the rotation proposes another "
+                "city."
+            ),
+            ok_text="Reject proposal",
+        )
         self.db = db
         self.proposal = proposal
         self.window_ = parent.window_ if isinstance(parent, RotationPanel) else None
-        self.setWindowTitle(f"Reject the proposal for {proposal.quarter.label}")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(460)
-        intro = QLabel(
-            f"{proposal.host} will not host {proposal.quarter.label}. It is marked unavailable "
-            "for the quarter and keeps its turn; the rotation proposes another city."
-        )
-        intro.setWordWrap(True)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setFixedHeight(80)
-        self.error = error_label("error_reason")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Reject proposal")
-        self.ok_button.setObjectName("ok")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        label = QLabel("&Reason:")
-        label.setBuddy(self.reason)
-        layout.addWidget(label)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def save(self) -> bool:
         """Record the rejection; a refusal shows under the reason and the dialog stays."""
-        try:
-            perform(
-                self,
-                self.db,
-                mp.reject_proposal,
-                quiet=True,
-                quarter=self.proposal.quarter,
-                host_city_id=self.proposal.host_id,
-                reason=self.reason.toPlainText(),
-                actor=self.window_.actor if self.window_ is not None else None,
-                now=utc_now(),
-            )
-        except Refused as refused:
-            self.error.setText(str(refused))
-            self.error.setVisible(True)
-            return False
-        self.accept()
-        return True
+        return self.commit(
+            self.db,
+            mp.reject_proposal,
+            quarter=self.proposal.quarter,
+            host_city_id=self.proposal.host_id,
+            reason=self.reason.toPlainText(),
+            actor=self.window_.actor if self.window_ is not None else None,
+            now=utc_now(),
+        )
 
 
 # -- the area -------------------------------------------------------------------------------------

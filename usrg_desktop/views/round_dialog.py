@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from ..workflows.grants import rounds
 from ..workflows.system.dates import utc_now
 from .date_fields import pydate, qdate
 from .form_feedback import ERROR_STYLE, error_label, show_field_errors
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 from .unsaved import GuardedDialog
 
@@ -216,12 +216,7 @@ class RoundDialog(GuardedDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self._on_save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save_button = ok_cancel_buttons(self, self._on_save, save=True)
 
         if status == rounds.R.ARCHIVED.value:
             self.save_button.setEnabled(False)

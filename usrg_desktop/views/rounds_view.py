@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..storage import StorageError
-from ..workflows import Actor, WorkflowError
 from ..workflows.grants import rounds
 from ..workflows.system.dates import utc_now
 from .applications_import_view import ImportDialog, import_applications
-from .modal_dialogs import open_window_modal
+from .list_controller import ListController
 from .operations import confirm, perform
 from .round_dialog import RoundDialog
 
@@ -28,13 +26,13 @@ __all__ = [
 
 
 # -- the Rounds list ------------------------------------------------------------------------------
-class RoundsController:
+class RoundsController(ListController[RoundDialog]):
     """Wires the Rounds list's buttons: New round…, Edit…, and the current round's next move."""
 
+    sign_in_to = "change rounds"
+
     def __init__(self, window: Any, page: Any) -> None:
-        self.window = window
-        self.page = page
-        self.dialog: RoundDialog | None = None
+        super().__init__(window, page)
         self.new_button = page.add_action(
             "New round…", self.new_round, shortcut="Ctrl+N", tip="Set up a new funding round"
         )
@@ -46,24 +44,12 @@ class RoundsController:
         )
         self.move_button.setObjectName("action_MoveRound")
         page.item_activated.connect(lambda _id: self.edit_round())
-        page.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
-        page.model.modelReset.connect(self.update_buttons)
-        page.model.layoutChanged.connect(self.update_buttons)
-        self.update_buttons()
-
-    def _actor(self) -> Actor | None:
-        actor = self.window.actor
-        if actor is None:
-            self.window.show_error("Nobody is signed in", "Sign in to change rounds.")
-        return actor
+        self._follow_current_row()
 
     def current_status(self) -> str | None:
         """The status of the round in the current row."""
-        index = self.page.table.currentIndex()
-        if not index.isValid():
-            return None
-        keys = [c.key for c in self.page.model.columns]
-        return self.page.model.row_values(index.row())[keys.index("status")]
+        row = self._row()
+        return None if row is None else row["status"]
 
     def update_buttons(self) -> None:
         """Enable Edit and name the next move after the current round's status."""
@@ -82,22 +68,17 @@ class RoundsController:
             )
 
     def _open_dialog(self, round_id: int | None) -> RoundDialog | None:
-        actor = self._actor()
-        if actor is None:
-            return None
-        try:
-            dialog = RoundDialog(
+        return self._open_form(
+            "round",
+            lambda actor: RoundDialog(
                 self.window.db,
                 actor,
                 round_id=round_id,
                 today=self.window.today,
                 parent=self.window,
-            )
-        except (WorkflowError, StorageError) as exc:
-            self.window.show_error("The round could not be opened", str(exc))
-            return None
-        self.dialog = dialog
-        return open_window_modal(dialog, lambda d=dialog: self._saved(d))
+            ),
+            self._saved,
+        )
 
     def new_round(self) -> RoundDialog | None:
         """Open the form for a new round (Ctrl+N)."""
@@ -111,11 +92,7 @@ class RoundsController:
         return self._open_dialog(round_id)
 
     def _saved(self, dialog: RoundDialog) -> None:
-        self.window.changes_made()
-        if dialog.saved_id is not None:
-            self.page.select_id(dialog.saved_id)
-        self.window.statusBar().showMessage(f"Saved the round '{dialog.name_edit.text()}'.", 8000)
-        self.update_buttons()
+        self._after_change(f"Saved the round '{dialog.name_edit.text()}'.", dialog.saved_id)
 
     def move_round(self) -> bool:
         """Move the selected round to its next status, after asking."""
@@ -145,10 +122,9 @@ class RoundsController:
             title=f"{move.label}: not done",
         )
         if ok:
-            self.window.changes_made()
-            self.page.select_id(round_id)
-            self.window.statusBar().showMessage(f"The round '{name}' is now {move.target}.", 8000)
-        self.update_buttons()
+            self._after_change(f"The round '{name}' is now {move.target}.", round_id)
+        else:
+            self.update_buttons()
         return ok
 
 

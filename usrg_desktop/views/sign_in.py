@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,46 +20,59 @@ from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows.system.accounts import MIN_PASSWORD_LENGTH, create_first_administrator, sign_in_to
 from ..workflows.system.dates import utc_now
-from .form_feedback import error_label
+from .form_feedback import error_label, set_error
+from .modal_dialogs import ok_cancel_buttons
 from .operations import Refused, perform, read
 
 _LAST_USER_KEY = "sign_in/last_user"
 
 
-class SignInDialog(QDialog):
-    """Username and password; a wrong pair is said under the fields and the dialog stays."""
+class _AccountForm(QDialog):
+    """What the two dialogs share: the database, the actor they end with, and their layout: an
+    intro, the fields, a red sentence under them (the dialog stays) and OK/Cancel."""
 
-    def __init__(
-        self, db: Database, *, settings: QSettings | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, db: Database, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
-        self._settings = settings
-        self.setWindowTitle(f"Sign in — {APP_NAME}")
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setWindowTitle(title)
         self.error = error_label()
-        intro = QLabel(f"Database: {db.display_name}")
-        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
-        form.addRow("&Username:", self.username)
-        form.addRow("&Password:", self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText("Sign in")
-        buttons.accepted.connect(self._on_sign_in)
-        buttons.rejected.connect(self.reject)
+
+    def _lay_out(
+        self, intro: QLabel, form: QFormLayout, ok_text: str, on_ok: Callable[[], None]
+    ) -> QPushButton:
+        """Stack the intro, the fields, the error and the buttons; returns the OK button."""
+        buttons, ok_button = ok_cancel_buttons(self, on_ok, ok_text)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        return ok_button
+
+    def _show(self, message: str) -> None:
+        set_error(self.error, message)
+
+
+class SignInDialog(_AccountForm):
+    """Username and password; a wrong pair is said under the fields and the dialog stays."""
+
+    def __init__(
+        self, db: Database, *, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(db, f"Sign in — {APP_NAME}", parent)
+        self._settings = settings
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        intro = QLabel(f"Database: {db.display_name}")
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("&Username:", self.username)
+        form.addRow("&Password:", self.password)
+        self.sign_in_button = self._lay_out(intro, form, "Sign in", self._on_sign_in)
         last = settings.value(_LAST_USER_KEY) if settings is not None else None
         if isinstance(last, str) and last:
             self.username.setText(last)
@@ -86,19 +101,12 @@ class SignInDialog(QDialog):
             self._settings.setValue(_LAST_USER_KEY, username)
         self.accept()
 
-    def _show(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
 
-
-class FirstAdministratorDialog(QDialog):
+class FirstAdministratorDialog(_AccountForm):
     """A new database has no accounts: make the first one, an administrator."""
 
     def __init__(self, db: Database, *, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.actor: Actor | None = None
-        self.setWindowTitle(f"First administrator — {APP_NAME}")
+        super().__init__(db, f"First administrator — {APP_NAME}", parent)
         intro = QLabel(
             "This database has no user accounts yet. Make the first one: an administrator, "
             "who can then add the secretariat's and coordinators' accounts."
@@ -115,24 +123,12 @@ class FirstAdministratorDialog(QDialog):
         self.repeat.setObjectName("repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
-        self.error = error_label()
         form = QFormLayout()
         form.addRow("&Username:", self.username)
         form.addRow("&Full name:", self.display_name)
         form.addRow("&Password:", self.password)
         form.addRow("&Repeat password:", self.repeat)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText("Create and sign in")
-        buttons.accepted.connect(self._on_create)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.create_button = self._lay_out(intro, form, "Create and sign in", self._on_create)
         self.setMinimumWidth(420)
 
     def _on_create(self) -> None:
@@ -155,10 +151,6 @@ class FirstAdministratorDialog(QDialog):
             self._show(str(exc))
             return
         self.accept()
-
-    def _show(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
 
 
 def ask_who_is_acting(db: Database, settings: QSettings | None) -> Actor | None:
