@@ -123,13 +123,20 @@ def _page_references(reader: PdfReader) -> Callable[[int], IndirectObject]:
     tree = root.get("/Pages") if isinstance(root, DictionaryObject) else None
     tree = tree.get_object() if tree is not None else None
     kids = tree.get("/Kids") if isinstance(tree, DictionaryObject) else None
-    flat = isinstance(kids, ArrayObject) and len(kids) == tree.get("/Count")
+    flat: list[IndirectObject] = []
+    if (
+        isinstance(tree, DictionaryObject)
+        and isinstance(kids, ArrayObject)
+        and len(kids) == tree.get("/Count")
+        and all(isinstance(kid, IndirectObject) for kid in kids)
+    ):
+        flat = list(kids)
 
     def reference(page: int) -> IndirectObject:
-        if flat:
-            kid = kids[page]
-            if isinstance(kid, IndirectObject) and kid.get_object().get("/Type") == "/Page":
-                return kid
+        if len(flat) > page:
+            kid = flat[page].get_object()
+            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/Page":
+                return flat[page]
         target = reader.pages[page].indirect_reference
         if target is None:  # a page read from a file always has its object number
             raise ValueError(f"Page {page + 1} of the merged PDF has no object number.")
