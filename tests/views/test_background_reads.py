@@ -235,3 +235,56 @@ def test_a_failed_application_read_on_the_worker_says_so_on_the_screen(
     monkeypatch.setattr(applications_view.screens, "application_screen", gone)
     screen = open_application(window, app_id)
     qtbot.waitUntil(lambda: "There is no application" in screen.facts_label.text(), timeout=WAIT_MS)
+
+
+def test_the_ranking_reads_on_the_worker_and_holds_decisions_until_it_comes(
+    qtbot, demo_db, settings, monkeypatch
+):
+    from usrg_desktop.views.ranking_view import open_ranking
+    from usrg_desktop.workflows.reviews import scoring
+
+    window = _window(qtbot, demo_db, settings)
+    threads: list[str] = []
+    gate = threading.Event()
+    real = scoring.round_ranking
+
+    def held(session, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        assert gate.wait(WAIT_MS / 1000), "the test never opened the gate"
+        return real(session, *args, **kwargs)
+
+    monkeypatch.setattr(scoring, "round_ranking", held)
+    screen = open_ranking(window)
+    round_id = screen.round_combo.currentData()
+    assert round_id is not None
+    # Up and painting while the read waits; nothing to decide on yet.
+    assert screen.ranking is None and screen.table.rowCount() == 0
+    assert not screen.table.isEnabled() and not screen.record_button.isEnabled()
+    assert "reading" in screen.windowTitle()
+    gate.set()
+    qtbot.waitUntil(lambda: screen.ranking is not None, timeout=WAIT_MS)
+    assert threads and threads[0] != threading.main_thread().name
+    assert screen.table.isEnabled()
+    with demo_db.reading() as session:
+        expected = real(session, round_id)
+    assert screen.windowTitle() == f"Ranking and decisions — {expected.round_name}"
+    assert len(screen.rows) == len(expected.ranked(standardised=False)) > 0
+    screen.close()
+
+
+def test_a_failed_ranking_read_says_so_on_the_screen(qtbot, demo_db, settings, monkeypatch):
+    from usrg_desktop.storage import StorageError
+    from usrg_desktop.views.ranking_view import open_ranking
+    from usrg_desktop.workflows.reviews import scoring
+
+    window = _window(qtbot, demo_db, settings)
+
+    def unreachable(session, *args, **kwargs):
+        raise StorageError("The database server did not answer.")
+
+    monkeypatch.setattr(scoring, "round_ranking", unreachable)
+    screen = open_ranking(window)
+    qtbot.waitUntil(lambda: "could not be read" in screen.problems.text(), timeout=WAIT_MS)
+    assert "did not answer" in screen.problems.text()
+    assert screen.ranking is None and not screen.record_button.isEnabled()
+    screen.close()

@@ -36,7 +36,7 @@ from ..storage import Database
 from ..workflows.reviews import scoring
 from ..workflows.system.export import write_listing_file
 from .decision_panel import DECISION_TEXT, DecisionPanel, score_text
-from .form_feedback import error_label
+from .form_feedback import error_label, set_error
 from .operations import read
 from .ranking_decisions import RankingDecisions
 from .reviews_view import (
@@ -65,6 +65,7 @@ from .reviews_view import (
 )
 from .unsaved import install_guard
 from .window_size import close_keys, fit_on_screen
+from .worker import Ticket
 
 
 class RankingWindow(QWidget, RankingDecisions):
@@ -83,6 +84,7 @@ class RankingWindow(QWidget, RankingDecisions):
         self.funding_line_row: int | None = None
         self.last_report: QMessageBox | None = None
         self._building = False
+        self._loading: Ticket | None = None  # the ranking's read on the worker, while it runs
 
         self.round_combo = _round_combo(self.db, round_id)
         self.standardised = QCheckBox("&Standardised scores")
@@ -210,16 +212,55 @@ class RankingWindow(QWidget, RankingDecisions):
         self.reload()
 
     def reload(self) -> None:
-        """Read the chosen round's ranking again and show it."""
+        """Read the chosen round's ranking again and show it.
+
+        In the program the read runs on the window's worker thread (views/worker.py) and the
+        ranking is shown when it comes, the window painting meanwhile and the table and
+        Record decisions… held until then; where the main window has no worker (the tests),
+        at once."""
+        if self._loading is not None:
+            self._loading.cancel()  # only the newest read is shown
+            self._loading = None
         round_id = self.round_combo.currentData()
         if round_id is None:
-            self.ranking = None
-        else:
-            self.ranking = read(self.db, scoring.round_ranking, round_id)
+            self._show_ranking(None)
+            return
+        worker = getattr(self.main_window, "worker", None)
+        if worker is None:
+            self._show_ranking(read(self.db, scoring.round_ranking, round_id))
+            return
+        self._set_loading(True)
+        self._loading = worker.submit(
+            lambda: read(self.db, scoring.round_ranking, round_id),
+            self._show_ranking,
+            on_error=self._show_problem,
+            owner=self,
+        )
+
+    def _set_loading(self, loading: bool) -> None:
+        # Record decisions… is enabled again by update_budget, once a ranking is shown.
+        self.table.setEnabled(not loading)
+        if loading:
+            self.record_button.setEnabled(False)
+            round_name = self.round_combo.currentText()
+            self.setWindowTitle(f"Ranking and decisions — reading {round_name}…")
+
+    def _show_problem(self, exc: Exception) -> None:
+        self._loading = None
+        self._set_loading(False)
+        self.setWindowTitle("Ranking and decisions")
+        set_error(self.problems, f"The ranking could not be read: {exc}")
+
+    def _show_ranking(self, ranking: scoring.RoundRanking | None) -> None:
+        """Show what the read returned (None: no round chosen)."""
+        self._loading = None
+        self._set_loading(False)
+        self.ranking = ranking
+        if ranking is not None:
             # Decisions tried on applications no longer open to a decision are dropped.
-            open_ids = {c.application_id for c in self.ranking.candidates if c.state == "reviewed"}
+            open_ids = {c.application_id for c in ranking.candidates if c.state == "reviewed"}
             self.tentative = {k: v for k, v in self.tentative.items() if k in open_ids}
-            self.setWindowTitle(f"Ranking and decisions — {self.ranking.round_name}")
+            self.setWindowTitle(f"Ranking and decisions — {ranking.round_name}")
         self._fill()
 
     def _fill(self) -> None:
