@@ -25,8 +25,9 @@ from usrg_desktop.printing.letter_layout import (
 )
 from usrg_desktop.printing.letters import AwardLetter, TemplateText, letter_pdf
 from usrg_desktop.printing.styles import Letterhead
-from usrg_desktop.workflows.letters.issuing import KINDS, default_template, sample_letter
+from usrg_desktop.workflows.letters.issuing import KINDS, default_template
 from usrg_desktop.workflows.letters.letter_addressing import organisation_in_sentence
+from usrg_desktop.workflows.letters.letter_previews import sample_letter
 
 from .letter_checks import font_problems, overlapping_words, page_texts, words_on
 

@@ -25,7 +25,8 @@ from PIL import Image, ImageChops
 from usrg_desktop.printing.letter_layout import Signatory
 from usrg_desktop.printing.letters import letter_pdf
 from usrg_desktop.printing.styles import Letterhead
-from usrg_desktop.workflows.letters.issuing import default_template, sample_letter
+from usrg_desktop.workflows.letters.issuing import default_template
+from usrg_desktop.workflows.letters.letter_previews import sample_letter
 
 REFERENCES = Path(__file__).parent / "reference_renders"
 DPI = 40

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from usrg_desktop.printing.letters import SCREENING_AHEAD, SCREENING_DONE, SCREENING_UNDER_WAY
 from usrg_desktop.workflows.grants import applications as wf
 from usrg_desktop.workflows.letters import issuing as wl
+from usrg_desktop.workflows.letters import letter_previews
 
 from .test_applications import STAFF, make_round
 from .test_letters import NOW, text_of, to_state
@@ -51,7 +52,7 @@ def test_an_award_letter_is_previewed_for_its_application_and_nothing_is_kept(an
         reference = s.scalar(
             text("SELECT reference FROM applications WHERE id = :i"), {"i": approved}
         )
-        pdf = wl.preview_pdf(
+        pdf = letter_previews.preview_pdf(
             s,
             kind="award",
             subject=template.subject,

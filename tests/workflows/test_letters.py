@@ -19,7 +19,7 @@ from usrg_desktop.money import format_zar
 from usrg_desktop.workflows import PermissionDenied, WorkflowError
 from usrg_desktop.workflows.grants import applications as wf
 from usrg_desktop.workflows.letters import issuing as wl
-from usrg_desktop.workflows.letters import letter_batch
+from usrg_desktop.workflows.letters import letter_batch, letter_previews
 
 from .test_applications import (
     ADMIN,
@@ -291,7 +291,7 @@ def test_wrong_state_duplicate_and_role_are_refused_and_change_nothing(fund):
 def test_preview_fills_a_template_for_an_application_or_a_sample(fund):
     db, _rnd, apps = fund
     with db.unit_of_work() as s:
-        pdf = wl.preview_pdf(
+        pdf = letter_previews.preview_pdf(
             s,
             kind="decline",
             subject="Outcome {reference}",
@@ -301,7 +301,7 @@ def test_preview_fills_a_template_for_an_application_or_a_sample(fund):
         )
         assert "Say more about how the city" in text_of(pdf)
         sample = text_of(
-            wl.preview_pdf(
+            letter_previews.preview_pdf(
                 s, kind="award", subject="Award", body="{amount_in_words}", today=NOW.date()
             )
         )

@@ -31,6 +31,7 @@ from ..printing.letters import PLACEHOLDERS
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows.letters import issuing as wl
+from ..workflows.letters import letter_previews
 from ..workflows.system.dates import utc_now
 from .form_feedback import set_error
 from .letters_common import selectable_error_label
@@ -271,7 +272,7 @@ class TemplateEditor(QWidget):
         try:
             pdf = read(
                 self.db,
-                wl.preview_pdf,
+                letter_previews.preview_pdf,
                 kind=self.kind(),
                 subject=self.subject.text(),
                 body=self.body.toPlainText(),

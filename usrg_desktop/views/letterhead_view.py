@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..storage import Database, StorageError
 from ..workflows import Actor, WorkflowError
 from ..workflows.letters import issuing as wl
+from ..workflows.letters import letter_previews
 from ..workflows.system.dates import utc_now
 from .award_dates_panel import AwardDatesPanel
 from .form_feedback import set_error
@@ -179,7 +180,10 @@ class LetterheadEditor(QWidget):
         self._timer.stop()
         try:
             pdf = read(
-                self.db, wl.preview_letterhead_pdf, letterhead=self.letterhead(), today=self.today
+                self.db,
+                letter_previews.preview_letterhead_pdf,
+                letterhead=self.letterhead(),
+                today=self.today,
             )
         except (WorkflowError, StorageError) as exc:
             set_error(self.error, str(exc))

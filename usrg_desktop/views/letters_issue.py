@@ -29,7 +29,7 @@ from .. import clock
 from ..storage import Database, StorageError
 from ..workflows import WorkflowError
 from ..workflows.letters import issuing as wl
-from ..workflows.letters import letter_batch
+from ..workflows.letters import letter_batch, letter_previews
 from ..workflows.system.dates import utc_now
 from .form_feedback import set_error
 from .letter_register_view import reload_register
@@ -205,7 +205,7 @@ class IssueLettersDialog(QDialog):
             template = read(self.db, wl.current_template, kind)
             pdf = read(
                 self.db,
-                wl.preview_pdf,
+                letter_previews.preview_pdf,
                 kind=kind,
                 subject=template.subject,
                 body=template.body,
