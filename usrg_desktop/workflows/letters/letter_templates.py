@@ -8,18 +8,18 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...domain.accounts import User
 from ...domain.awards import IssuedLetter, LetterTemplate
 from ...placeholders import placeholder_problems
 from ...printing.letters import PLACEHOLDERS, TemplateText
 from .. import Actor, Column, Listing, WorkflowError
-from ..system.roles import require_staff
 from ..system.template_versions import (
+    HISTORY_COLUMNS,
     add_version,
     current_text,
     latest_row,
-    save_version,
     shipped_text,
+    template_saver,
+    version_history,
     version_row,
 )
 from .letter_kinds import KIND_LABELS, _kind
@@ -63,41 +63,15 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def save_template(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    body: str,
-    actor: Actor,
-    now: datetime,
-    seen_version: int | None = None,
-) -> int:
-    """Save a new version of a letter template; returns its version number.
-
-    Refused, naming it, when the text uses a placeholder the kind does not know; refused when
-    nothing changed. Letters already issued keep the version they were printed from.
-    `seen_version` is the version the editor opened (0: the shipped text): when someone saved a
-    newer one since, EditConflict names them and nothing is written.
-    """
-    require_staff(actor, "edit letter templates")
-    problems = template_problems(kind, subject, body)
-    if problems:
-        raise WorkflowError(problems[0])
-    return save_version(
-        session,
-        LetterTemplate,
-        kind=kind,
-        subject=subject.strip(),
-        body=body.strip("\n"),
-        label=KIND_LABELS[kind],
-        entity="letter_template",
-        detail=f"{kind} template version {{version}}",
-        actor=actor,
-        now=now,
-        seen_version=seen_version,
-        conflict_actions=("save_template",),
-    )
+save_template = template_saver(
+    LetterTemplate,
+    doing="edit letter templates",
+    problems=template_problems,
+    labels=KIND_LABELS,
+    entity="letter_template",
+    what="template",
+    conflict_actions=("save_template",),
+)
 
 
 def _template_row_for_issue(
@@ -120,13 +94,7 @@ def _template_row_for_issue(
     )
 
 
-TEMPLATE_COLUMNS = [
-    Column("version", "Version", "int"),
-    Column("saved_at", "Saved", "datetime"),
-    Column("saved_by", "By"),
-    Column("subject", "Subject"),
-    Column("letters", "Letters issued", "int"),
-]
+TEMPLATE_COLUMNS = [*HISTORY_COLUMNS, Column("letters", "Letters issued", "int")]
 
 
 def template_history(session: Session, kind: str) -> Listing:
@@ -136,25 +104,13 @@ def template_history(session: Session, kind: str) -> Listing:
         .group_by(IssuedLetter.template_id)
         .subquery()
     )
-    rows = session.execute(
-        select(
-            LetterTemplate.id,
-            LetterTemplate.version,
-            LetterTemplate.created_at,
-            User.display_name,
-            LetterTemplate.subject,
-            func.coalesce(used.c.n, 0),
-        )
-        .outerjoin(User, User.id == LetterTemplate.created_by_user_id)
-        .outerjoin(used, used.c.template_id == LetterTemplate.id)
-        .where(LetterTemplate.kind == _kind(kind))
-        .order_by(LetterTemplate.version.desc())
-    ).all()
-    from ..system.dates import sast_minutes
-
-    return Listing(
-        f"{KIND_LABELS[kind].capitalize()} template versions",
-        TEMPLATE_COLUMNS,
-        [(v, sast_minutes(at), by or "", subj, int(n)) for _id, v, at, by, subj, n in rows],
-        ids=[r[0] for r in rows],
+    return version_history(
+        session,
+        LetterTemplate,
+        _kind(kind),
+        label=KIND_LABELS[kind],
+        extra=lambda query: query.add_columns(func.coalesce(used.c.n, 0)).outerjoin(
+            used, used.c.template_id == LetterTemplate.id
+        ),
+        extra_columns=TEMPLATE_COLUMNS[-1:],
     )

@@ -9,17 +9,19 @@ other, or a brace that makes no placeholder, is refused with a sentence naming i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...domain.accounts import User
 from ...domain.mail import MailKind, MailTemplate
 from ...placeholders import PLACEHOLDER, placeholder_problems
-from .. import Actor, Column, Listing, WorkflowError
-from ..system.roles import require_staff
-from ..system.template_versions import current_text, save_version, shipped_text
+from .. import Listing, WorkflowError
+from ..system.template_versions import (
+    HISTORY_COLUMNS,
+    current_text,
+    shipped_text,
+    template_saver,
+    version_history,
+)
 
 KINDS: tuple[str, ...] = tuple(k.value for k in MailKind)
 KIND_LABELS = {
@@ -138,69 +140,18 @@ def template_problems(kind: str, subject: str, body: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def save_template(
-    session: Session,
-    *,
-    kind: str,
-    subject: str,
-    body: str,
-    actor: Actor,
-    now: datetime,
-    seen_version: int | None = None,
-) -> int:
-    """Save a new version of a kind's message template; returns its version number.
-
-    `seen_version` is the version the editor opened (0: the shipped text): when someone saved
-    a newer one since, EditConflict names them and nothing is written.
-    """
-    require_staff(actor, "edit e-mail templates")
-    problems = template_problems(kind, subject, body)
-    if problems:
-        raise WorkflowError(problems[0])
-    shipped = default_template(kind)
-    return save_version(
-        session,
-        MailTemplate,
-        kind=kind,
-        subject=subject.strip(),
-        body=body.strip("\n"),
-        label=KIND_LABELS[kind],
-        entity="mail_template",
-        detail=f"{kind} e-mail template version {{version}}",
-        actor=actor,
-        now=now,
-        seen_version=seen_version,
-        shipped=(shipped.subject, shipped.body),
-    )
-
-
-TEMPLATE_COLUMNS = [
-    Column("version", "Version", "int"),
-    Column("saved_at", "Saved", "datetime"),
-    Column("saved_by", "By"),
-    Column("subject", "Subject"),
-]
+save_template = template_saver(
+    MailTemplate,
+    doing="edit e-mail templates",
+    problems=template_problems,
+    labels=KIND_LABELS,
+    entity="mail_template",
+    what="e-mail template",
+    shipped=lambda kind: shipped_text("mail", kind),
+)
+TEMPLATE_COLUMNS = HISTORY_COLUMNS
 
 
 def template_history(session: Session, kind: str) -> Listing:
     """Every saved version of a kind's message template, newest first."""
-    from ..system.dates import sast_minutes
-
-    rows = session.execute(
-        select(
-            MailTemplate.id,
-            MailTemplate.version,
-            MailTemplate.created_at,
-            User.display_name,
-            MailTemplate.subject,
-        )
-        .outerjoin(User, User.id == MailTemplate.created_by_user_id)
-        .where(MailTemplate.kind == _kind(kind))
-        .order_by(MailTemplate.version.desc())
-    ).all()
-    return Listing(
-        f"{KIND_LABELS[kind].capitalize()} template versions",
-        TEMPLATE_COLUMNS,
-        [(v, sast_minutes(at), by or "", subject) for _id, v, at, by, subject in rows],
-        ids=[r[0] for r in rows],
-    )
+    return version_history(session, MailTemplate, _kind(kind), label=KIND_LABELS[kind])

@@ -8,17 +8,21 @@ version its shipped text is in force: `resources/<folder>/<kind>.txt`, whose fir
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar, Unpack
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from ...domain.accounts import User
 from ...domain.awards import LetterTemplate
 from ...domain.mail import MailTemplate
 from ...resources import resource_path
-from .. import Actor, WorkflowError, edit_conflict, take_turn
+from .. import Actor, Column, Listing, WorkflowError, edit_conflict, take_turn
 from .audit_trail import audit
+from .dates import sast_minutes
+from .roles import require_staff
 
 Row = TypeVar("Row", LetterTemplate, MailTemplate)
 
@@ -136,3 +140,110 @@ def save_version(
     )
     session.flush()
     return version
+
+
+class SaveTemplate(Protocol):
+    """A module's `save_template`: the kind's next version from the editor's text."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        kind: str,
+        subject: str,
+        body: str,
+        actor: Actor,
+        now: datetime,
+        seen_version: int | None = None,
+    ) -> int: ...
+
+
+def template_saver(
+    model: type[Row],
+    *,
+    doing: str,
+    problems: Callable[[str, str, str], list[str]],
+    labels: Mapping[str, str],
+    entity: str,
+    what: str,
+    shipped: Callable[[str], tuple[str, str]] | None = None,
+    conflict_actions: tuple[str, ...] = (),
+) -> SaveTemplate:
+    """The `save_template` of the letter or the e-mail templates: staff only (`doing` says what
+    for), refused with the first of `problems(kind, subject, body)`, then `save_version`,
+    audited on `entity` as "<kind> <what> version N"; `shipped(kind)`, when given, is the text
+    a save must differ from while the kind has no saved version."""
+
+    def save_template(
+        session: Session,
+        *,
+        kind: str,
+        subject: str,
+        body: str,
+        actor: Actor,
+        now: datetime,
+        seen_version: int | None = None,
+    ) -> int:
+        """Save a new version of a kind's template; returns its version number.
+
+        Refused, naming it, when the text uses a placeholder the kind does not know; refused
+        when nothing changed. What was printed or sent keeps the version it was made from.
+        `seen_version` is the version the editor opened (0: the shipped text): when someone
+        saved a newer one since, EditConflict names them and nothing is written.
+        """
+        require_staff(actor, doing)
+        found = problems(kind, subject, body)
+        if found:
+            raise WorkflowError(found[0])
+        return save_version(
+            session,
+            model,
+            kind=kind,
+            subject=subject.strip(),
+            body=body.strip("\n"),
+            label=labels[kind],
+            entity=entity,
+            detail=f"{kind} {what} version {{version}}",
+            actor=actor,
+            now=now,
+            seen_version=seen_version,
+            shipped=shipped(kind) if shipped is not None else None,
+            conflict_actions=conflict_actions,
+        )
+
+    return save_template
+
+
+HISTORY_COLUMNS = [
+    Column("version", "Version", "int"),
+    Column("saved_at", "Saved", "datetime"),
+    Column("saved_by", "By"),
+    Column("subject", "Subject"),
+]
+
+
+def version_history(
+    session: Session,
+    model: type[Row],
+    kind: str,
+    *,
+    label: str,
+    extra: Callable[[Select[Unpack[tuple[Any, ...]]]], Select[Unpack[tuple[Any, ...]]]]
+    | None = None,
+    extra_columns: tuple[Column, ...] = (),
+) -> Listing:
+    """Every saved version of a kind's template, newest first: its number, when and by whom it
+    was saved and its subject; `extra` adds columns to the query (`extra_columns` name them)."""
+    query = (
+        select(model.id, model.version, model.created_at, User.display_name, model.subject)
+        .outerjoin(User, User.id == model.created_by_user_id)
+        .where(model.kind == kind)
+        .order_by(model.version.desc())
+    )
+    rows = session.execute(extra(query) if extra is not None else query).all()
+    return Listing(
+        f"{label.capitalize()} template versions",
+        [*HISTORY_COLUMNS, *extra_columns],
+        [(v, sast_minutes(at), by or "", subj, *rest) for _id, v, at, by, subj, *rest in rows],
+        ids=[r[0] for r in rows],
+    )
