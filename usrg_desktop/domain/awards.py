@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .base import Base, Cents, StrEnum, Versioned, one_of
+from .base import Base, Cents, StrEnum, TemplateVersion, Versioned, one_of
 
 
 class DecisionOutcome(StrEnum):
@@ -121,19 +121,11 @@ class Milestone(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class LetterTemplate(Base):
+class LetterTemplate(TemplateVersion, Base):
     """One version of a letter's text, with named placeholders."""
 
     __tablename__ = "letter_templates"
     __table_args__ = (UniqueConstraint("kind", "version"), one_of("kind", LetterKind))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class IssuedLetter(Base):

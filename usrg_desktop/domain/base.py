@@ -6,7 +6,17 @@ import enum
 from datetime import datetime
 from typing import Annotated
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, MetaData, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints keep Alembic migrations stable on SQLite and PostgreSQL alike.
@@ -31,6 +41,20 @@ class Versioned:
     older version is refused instead of silently replacing another person's change."""
 
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+class TemplateVersion:
+    """The columns of one saved version of a template's text (letter or e-mail): its kind,
+    version number, subject and body, and when and by whom it was saved. A table using it adds
+    UniqueConstraint("kind", "version") and a CHECK on its kinds."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 # Money is whole cents in a 64-bit integer: never a float (R 21 million overflows 32 bits).

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, StrEnum, one_of
+from .base import Base, StrEnum, TemplateVersion, one_of
 
 
 class MailKind(StrEnum):
@@ -25,19 +25,11 @@ class MailStatus(StrEnum):
     FAILED = "failed"
 
 
-class MailTemplate(Base):
+class MailTemplate(TemplateVersion, Base):
     """One version of a kind of message's subject and body, with named placeholders."""
 
     __tablename__ = "mail_templates"
     __table_args__ = (UniqueConstraint("kind", "version"), one_of("kind", MailKind))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer)
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class OutboxMessage(Base):
