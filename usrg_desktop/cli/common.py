@@ -11,13 +11,15 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from .. import clock, storage
 from ..settings import database_target
 from ..workflows import Actor, FieldErrors, Listing, WorkflowError
 
 Handler = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 FORMATS = ("table", "csv", "json")
 
 
@@ -109,6 +111,32 @@ def acting_user(args: argparse.Namespace, db: storage.Database) -> Actor:
     args._signed_in = (username, actor)
     args._commits_at_sign_in = storage.commits_made()
     return actor
+
+
+def change_then_read(
+    args: argparse.Namespace,
+    db: storage.Database,
+    change: Callable[..., object],
+    changes: Mapping[str, object] | None,
+    read: Callable[[Any], T],
+) -> T:
+    """A setting shown, or changed and then shown: when `changes` holds anything,
+    `change(session, actor=…, now=…, **changes)` as the acting user in its own unit of work;
+    then what `read(session)` returns, read in another."""
+    if changes:
+        actor = acting_user(args, db)
+        with db.unit_of_work() as session:
+            change(session, actor=actor, now=now(), **changes)
+    with db.unit_of_work() as session:
+        return read(session)
+
+
+def picture_bytes(path: str, what: str) -> bytes:
+    """The bytes of a picture named on the command line (`what`: "logo", "signature")."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise WorkflowError(f"The {what} file {path} cannot be read ({exc.strerror}).") from exc
 
 
 def now() -> datetime:

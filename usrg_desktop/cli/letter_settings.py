@@ -4,10 +4,8 @@ the report dates an award promises (administrator to change; anyone to show)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from ..workflows import WorkflowError
-from .common import acting_user, now, open_db
+from .common import change_then_read, open_db, picture_bytes
 
 
 def cmd_signatory(args: argparse.Namespace) -> int:
@@ -21,20 +19,12 @@ def cmd_signatory(args: argparse.Namespace) -> int:
         if getattr(args, key) is not None
     }
     if args.signature:
-        try:
-            changes["signature_png"] = Path(args.signature).read_bytes()
-        except OSError as exc:
-            raise WorkflowError(
-                f"The signature file {args.signature} cannot be read ({exc.strerror})."
-            ) from exc
+        changes["signature_png"] = picture_bytes(args.signature, "signature")
     if args.no_signature:
         changes["remove_signature"] = True
-    if changes:
-        actor = acting_user(args, db)
-        with db.unit_of_work() as session:
-            letter_signatory.set_signatory(session, actor=actor, now=now(), **changes)
-    with db.unit_of_work() as session:
-        signatory = letter_signatory.current_signatory(session)
+    signatory = change_then_read(
+        args, db, letter_signatory.set_signatory, changes, letter_signatory.current_signatory
+    )
     if signatory is None:
         print("No signatory is set: letters end with the template's lines and room to sign.")
         return 0
@@ -51,18 +41,15 @@ def cmd_dates(args: argparse.Namespace) -> int:
     from ..workflows.awards import project_dates
 
     db = open_db(args)
+    changes = None
     if args.interim_offset is not None or args.final_offset is not None:
-        actor = acting_user(args, db)
-        with db.unit_of_work() as session:
-            project_dates.set_date_rules(
-                session,
-                actor=actor,
-                now=now(),
-                interim_offset_days=args.interim_offset,
-                final_offset_days=args.final_offset,
-            )
-    with db.unit_of_work() as session:
-        rules = project_dates.date_rules(session)
+        changes = {
+            "interim_offset_days": args.interim_offset,
+            "final_offset_days": args.final_offset,
+        }
+    rules = change_then_read(
+        args, db, project_dates.set_date_rules, changes, project_dates.date_rules
+    )
     print(
         f"Interim report: the middle of the project + {rules.interim_offset_days} days; "
         f"final report: the project's end + {rules.final_offset_days} days "
@@ -79,22 +66,19 @@ def cmd_addressee(args: argparse.Namespace) -> int:
     db = open_db(args)
     with db.unit_of_work() as session:
         person_id = person_id_by_email(session, args.email)
+    changes = None
     if args.honorific is not None or args.postal_address is not None:
-        actor = acting_user(args, db)
         postal = args.postal_address
         if postal is not None:
             postal = postal.replace("\\n", "\n")
-        with db.unit_of_work() as session:
-            letter_addressing.set_letter_details(
-                session,
-                person_id=person_id,
-                actor=actor,
-                now=now(),
-                honorific=args.honorific,
-                postal_address=postal,
-            )
-    with db.unit_of_work() as session:
-        honorific, postal = letter_addressing.letter_details(session, person_id)
+        changes = {"person_id": person_id, "honorific": args.honorific, "postal_address": postal}
+    honorific, postal = change_then_read(
+        args,
+        db,
+        letter_addressing.set_letter_details,
+        changes,
+        lambda session: letter_addressing.letter_details(session, person_id),
+    )
     print(f"Honorific: {honorific or '-'}")
     print("Postal address:" + ("" if postal else " - (letters show the e-mail address)"))
     for line in postal.splitlines():

@@ -10,7 +10,15 @@ from ..steps import drain
 from ..workflows import WorkflowError
 from ..workflows.letters.letter_rules import ConfirmationNeeded
 from . import letter_settings
-from .common import acting_user, add_format, now, open_db, print_listing
+from .common import (
+    acting_user,
+    add_format,
+    change_then_read,
+    now,
+    open_db,
+    picture_bytes,
+    print_listing,
+)
 
 KINDS = ("award", "decline", "acknowledgement", "ineligible")
 
@@ -103,20 +111,10 @@ def cmd_letters_letterhead(args: argparse.Namespace) -> int:
         if value is not None:
             changes[field] = value.replace("\\n", "\n")
     if args.logo:
-        try:
-            changes["logo_png"] = Path(args.logo).read_bytes()
-        except OSError as exc:
-            raise WorkflowError(
-                f"The logo file {args.logo} cannot be read ({exc.strerror})."
-            ) from exc
+        changes["logo_png"] = picture_bytes(args.logo, "logo")
     if args.no_logo:
         changes["remove_logo"] = True
-    if changes:
-        actor = acting_user(args, db)
-        with db.unit_of_work() as session:
-            letters.set_letterhead(session, actor=actor, now=now(), **changes)
-    with db.unit_of_work() as session:
-        head = letters.current_letterhead(session)
+    head = change_then_read(args, db, letters.set_letterhead, changes, letters.current_letterhead)
     print(head.name)
     print(head.address)
     print(f"Footer: {head.footer}")
