@@ -249,15 +249,7 @@ def save_application(
         action, source = "edit", app.state
         changed = "changed: " + change_words(changed_fields, _WORDS) if changed_fields else ""
     session.execute(delete(BudgetLine).where(BudgetLine.application_id == app.id))
-    for position, (description, cents) in enumerate(lines, start=1):
-        session.add(
-            BudgetLine(
-                application_id=app.id,
-                position=position,
-                description=description,
-                amount_cents=cents,
-            )
-        )
+    add_budget_lines(session, app.id, lines)
     audit(
         session,
         "application",
@@ -299,12 +291,37 @@ def _contact_person(
     found = session.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
     if found is not None:
         return found
+    return new_contact_person(
+        session,
+        name=name,
+        email=email,
+        phone=phone,
+        city_id=city_id,
+        body_id=body_id,
+        role=PersonRole.OFFICIAL.value,
+        now=now,
+    )
+
+
+def new_contact_person(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    city_id: int | None,
+    body_id: int | None,
+    role: str,
+    now: datetime,
+) -> Person:
+    """A directory entry for an application's contact, who gave their details: consent, from
+    the day it was written (flushed, so it has its id)."""
     person = Person(
         full_name=name,
         title="",
         city_id=city_id,
         body_id=body_id,
-        role=PersonRole.OFFICIAL.value,
+        role=role,
         email=email,
         phone=phone,
         consent_basis=ConsentBasis.CONSENT.value,
@@ -314,3 +331,18 @@ def _contact_person(
     session.add(person)
     session.flush()
     return person
+
+
+def add_budget_lines(
+    session: Session, application_id: int, lines: Sequence[tuple[str, int]]
+) -> None:
+    """Add an application's budget lines (description, cents), numbered from 1 in order."""
+    for position, (description, cents) in enumerate(lines, start=1):
+        session.add(
+            BudgetLine(
+                application_id=application_id,
+                position=position,
+                description=description,
+                amount_cents=cents,
+            )
+        )

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...clock import south_african_day
-from ...domain.directory import ConsentBasis, Person, PersonRole
-from ...domain.grants import Application, ApplicationState, BudgetLine
+from ...domain.directory import Person, PersonRole
+from ...domain.grants import Application, ApplicationState
 from .. import Actor, WorkflowError
 from ..system.audit_trail import audit
 from ..system.roles import require_staff
+from .application_form import add_budget_lines, new_contact_person
 from .application_import_checks import RowProblem, _check_row, _Lookup, _Row
 from .application_import_sheet import read_sheet
 from .applications import submit
@@ -155,21 +155,16 @@ def _contact(session: Session, row: _Row, now: datetime, contacts: dict[str, int
         return contacts[key]
     person_id = session.scalar(select(Person.id).where(func.lower(Person.email) == key))
     if person_id is None:
-        person = Person(
-            full_name=row.texts["contact name"],
-            title="",
+        person_id = new_contact_person(
+            session,
+            name=row.texts["contact name"],
+            email=email,
+            phone=row.texts["contact phone"],
             city_id=row.city.id if row.city else None,
             body_id=row.body.id if row.body else None,
             role=(PersonRole.OFFICIAL if row.city else PersonRole.PARTNER).value,
-            email=email,
-            phone=row.texts["contact phone"],
-            consent_basis=ConsentBasis.CONSENT.value,
-            consent_recorded_on=south_african_day(now),
-            active=True,
-        )
-        session.add(person)
-        session.flush()
-        person_id = person.id
+            now=now,
+        ).id
     contacts[key] = person_id
     return person_id
 
@@ -201,15 +196,7 @@ def _write(
     )
     session.add(app)
     session.flush()
-    for position, (description, cents) in enumerate(row.lines, start=1):
-        session.add(
-            BudgetLine(
-                application_id=app.id,
-                position=position,
-                description=description,
-                amount_cents=cents,
-            )
-        )
+    add_budget_lines(session, app.id, row.lines)
     audit(
         session,
         "application",
