@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, Text, func, or_, select, update
+from sqlalchemy import Column, Row, String, Table, Text, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ...domain import Base
@@ -120,22 +120,32 @@ def forget(
     return out
 
 
-def _scrub_tables(session: Session, texts: Sequence[str], placeholder: str, out: Forgotten) -> None:
-    pattern = _pattern(texts)
+def _text_rows_naming(
+    session: Session, texts: Sequence[str], skipped_tables: Iterable[str]
+) -> Iterator[tuple[Table, list[Column[Any]], list[Column[Any]], Sequence[Row[Any]]]]:
+    """For each table but `skipped_tables` that has a primary key and text columns (those not in
+    _SKIPPED): the table, its key columns, its text columns, and its rows (keys and texts) in
+    which some text column names one of `texts`."""
     for table in Base.metadata.sorted_tables:
-        if table.name in _SKIPPED_TABLES:
+        if table.name in skipped_tables:
             continue
-        columns = [
+        columns: list[Column[Any]] = [
             c
             for c in table.columns
             if isinstance(c.type, String | Text) and (table.name, c.name) not in _SKIPPED
         ]
-        keys = list(table.primary_key.columns)
+        keys: list[Column[Any]] = list(table.primary_key.columns)
         if not columns or not keys:
             continue
         rows = session.execute(
             select(*keys, *columns).where(or_(*(_naming(c, texts) for c in columns)))
         ).all()
+        yield table, keys, columns, rows
+
+
+def _scrub_tables(session: Session, texts: Sequence[str], placeholder: str, out: Forgotten) -> None:
+    pattern = _pattern(texts)
+    for table, keys, columns, rows in _text_rows_naming(session, texts, _SKIPPED_TABLES):
         for row in rows:
             values = {
                 c.name: pattern.sub(placeholder, row._mapping[c])
@@ -279,21 +289,9 @@ def rows_naming(session: Session, texts: Sequence[str]) -> dict[str, list[dict[s
     if not texts:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
-    for table in Base.metadata.sorted_tables:
-        if table.name in _SKIPPED_TABLES | {"people", "users", "issued_letters"}:
-            continue
-        columns = [
-            c
-            for c in table.columns
-            if isinstance(c.type, String | Text) and (table.name, c.name) not in _SKIPPED
-        ]
-        keys = list(table.primary_key.columns)
-        if not columns or not keys:
-            continue
-        rows = session.execute(
-            select(*keys, *columns).where(or_(*(_naming(c, texts) for c in columns)))
-        ).all()
-        pattern = _pattern(texts)
+    skipped = _SKIPPED_TABLES | {"people", "users", "issued_letters"}
+    pattern = _pattern(texts)
+    for table, keys, columns, rows in _text_rows_naming(session, texts, skipped):
         for row in rows:
             entry = {k.name: row._mapping[k] for k in keys}
             entry |= {
