@@ -137,6 +137,12 @@ def record_volunteer(
     return offer.id
 
 
+def _city_name(session: Session, city_id: int) -> str:
+    """A city's short name for a sentence about its offer or period ("The city" if it is gone)."""
+    city = session.get(City, city_id)
+    return city.short_name if city else "The city"
+
+
 def withdraw_volunteer(
     session: Session, *, volunteer_id: int, actor: Actor, now: datetime, reason: str = ""
 ) -> str:
@@ -145,8 +151,7 @@ def withdraw_volunteer(
     offer = session.get(HostVolunteer, volunteer_id)
     if offer is None:
         raise WorkflowError(f"There is no offer to host with id {volunteer_id}.")
-    city = session.get(City, offer.city_id)
-    name = city.short_name if city else "The city"
+    name = _city_name(session, offer.city_id)
     what = f"{name}'s offer to host {Quarter(offer.year, offer.quarter).label}"
     audit(
         session,
@@ -260,8 +265,7 @@ def remove_unavailability(
     period = session.get(HostUnavailability, unavailability_id)
     if period is None:
         raise WorkflowError(f"There is no unavailable period with id {unavailability_id}.")
-    city = session.get(City, period.city_id)
-    name = city.short_name if city else "The city"
+    name = _city_name(session, period.city_id)
     what = f"{name} unavailable from {_period_text(period.starts_on, period.ends_on)}"
     audit(
         session,
