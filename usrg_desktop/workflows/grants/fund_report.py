@@ -41,7 +41,7 @@ from ...domain.directory import Body, City
 from ...domain.grants import Application, ApplicationState, Round, RoundTheme
 from .. import Actor, Column, Listing, WorkflowError
 from ..system.roles import require_staff
-from .fund_report_themes import theme_table
+from .fund_report_themes import OUTCOME_COLUMNS, outcome_cells, theme_table
 
 S = ApplicationState
 APPROVED = frozenset({S.APPROVED.value, S.AWARDED.value, S.ACTIVE.value, S.CLOSED.value})
@@ -279,15 +279,7 @@ def _round_tables(report, rounds, apps, awards, decided_amounts, paid, paid_in_p
     report.tables["money"] = Listing("Committed and disbursed", MONEY_COLUMNS, money)
 
 
-APPLICANT_COLUMNS = [
-    Column("applicant", "Applicant"),
-    Column("kind", "Kind"),
-    Column("received", "Received", "int"),
-    Column("approved", "Approved", "int"),
-    Column("success", "Success rate (%)", "score"),
-    Column("requested", "Requested", "money"),
-    Column("awarded", "Awarded", "money"),
-]
+APPLICANT_COLUMNS = [Column("applicant", "Applicant"), Column("kind", "Kind"), *OUTCOME_COLUMNS]
 KIND_COLUMNS = [
     Column("kind", "Kind of applicant"),
     Column("applicants", "Applicants", "int"),
@@ -319,18 +311,9 @@ def _applicant_tables(report: FundReport, apps, awards) -> None:
     kinds: dict[str, list] = defaultdict(lambda: [set(), 0, 0, 0])
     for (name, kind), mine in sorted(groups.items(), key=_applicant_order):
         approved = [a for a in mine if a.state in APPROVED]
-        awarded = sum(awards[a.id].amount_cents for a in approved if a.id in awards)
-        rows.append(
-            (
-                name,
-                kind,
-                len(mine),
-                len(approved),
-                success_rate(len(approved), len(mine)),
-                sum(a.requested_cents for a in mine),
-                awarded,
-            )
-        )
+        cells = outcome_cells(mine, approved, awards)
+        awarded = cells[-1]
+        rows.append((name, kind, *cells))
         totals = kinds[kind]
         totals[0].add(name)
         totals[1] += len(mine)

@@ -8,21 +8,34 @@ from collections.abc import Iterable
 from .. import Column, Listing
 from .round_themes import NO_THEME
 
-THEME_COLUMNS = [
-    Column("theme", "Theme"),
+# What the report's tables by applicant and by theme count for each group of applications.
+OUTCOME_COLUMNS = [
     Column("received", "Received", "int"),
     Column("approved", "Approved", "int"),
     Column("success", "Success rate (%)", "score"),
     Column("requested", "Requested", "money"),
     Column("awarded", "Awarded", "money"),
 ]
+THEME_COLUMNS = [Column("theme", "Theme"), *OUTCOME_COLUMNS]
+
+
+def outcome_cells(mine: list, approved: list, awards: dict) -> tuple[int, int, float, int, int]:
+    """A group's cells under OUTCOME_COLUMNS: its applications `mine`, those of them `approved`,
+    and `awards` by application id."""
+    from .fund_report import success_rate
+
+    return (
+        len(mine),
+        len(approved),
+        success_rate(len(approved), len(mine)),
+        sum(a.requested_cents for a in mine),
+        sum(awards[a.id].amount_cents for a in approved if a.id in awards),
+    )
 
 
 def theme_table(apps: Iterable, awards: dict, *, approved_states: frozenset[str]) -> Listing:
     """One row per theme named by the applications `apps` (rows of fund_report's query: id,
     round, state, requested, …, theme label last); `awards` by application id."""
-    from .fund_report import success_rate
-
     groups: dict[str, list] = {}
     for app in apps:
         label = app[-1] or NO_THEME
@@ -34,14 +47,5 @@ def theme_table(apps: Iterable, awards: dict, *, approved_states: frozenset[str]
     for theme in order:
         mine = groups[theme]
         approved = [a for a in mine if a.state in approved_states]
-        rows.append(
-            (
-                theme,
-                len(mine),
-                len(approved),
-                success_rate(len(approved), len(mine)),
-                sum(a.requested_cents for a in mine),
-                sum(awards[a.id].amount_cents for a in approved if a.id in awards),
-            )
-        )
+        rows.append((theme, *outcome_cells(mine, approved, awards)))
     return Listing("Applications by theme", THEME_COLUMNS, rows)
