@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol, TypeVar, Unpack
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -228,8 +228,7 @@ def version_history(
     kind: str,
     *,
     label: str,
-    extra: Callable[[Select[Unpack[tuple[Any, ...]]]], Select[Unpack[tuple[Any, ...]]]]
-    | None = None,
+    extra: Callable[[Select[*tuple[Any, ...]]], Select[*tuple[Any, ...]]] | None = None,
     extra_columns: tuple[Column, ...] = (),
 ) -> Listing:
     """Every saved version of a kind's template, newest first: its number, when and by whom it
