@@ -156,6 +156,14 @@ def _reading(session: Session) -> bool:
     return bool(bind.get_execution_options().get("usrg_reading"))
 
 
+# Made once: every change the program makes runs both (a statement built anew each time is
+# keyed for the compiled cache anew each time).
+_HEAD_QUERY = (
+    select(AuditEvent.__table__.c.chain_hash).order_by(AuditEvent.__table__.c.id.desc()).limit(1)
+)
+_INSERT = insert(AuditEvent.__table__)
+
+
 def chain_head(session: Session) -> str:
     """The chain hash to link the next event to, holding the chain for this unit of work.
 
@@ -172,12 +180,9 @@ def chain_head(session: Session) -> str:
         session.info[_LISTENING_KEY] = True
     if not _reading(session):
         take_turn(session, "audit chain")
-    table = AuditEvent.__table__
     # On the session's connection, not through the ORM: no autoflush, no ORM bookkeeping (this
     # runs once for every change the program makes).
-    head = session.connection().scalar(
-        select(table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
-    )
+    head = session.connection().scalar(_HEAD_QUERY)
     return head or GENESIS
 
 
@@ -210,7 +215,7 @@ def record(session: Session, values: Mapping[str, Any]) -> None:
     link = chain_hash(chain_head(session), own)
     # Core, not the ORM: inserted now (ids follow the chain's order) and without an autoflush
     # that would move where the caller's own pending changes reach the database.
-    session.execute(insert(AuditEvent.__table__), {**row, "content_hash": own, "chain_hash": link})
+    session.connection().execute(_INSERT, {**row, "content_hash": own, "chain_hash": link})
     session.info[_HEAD_KEY] = link
 
 
