@@ -481,6 +481,30 @@ def test_form_choices_offer_rounds_with_their_admitted_bodies(open_round):
     assert replace(by_id[round_id]) == by_id[round_id]
 
 
+def test_a_switched_off_body_is_neither_offered_nor_taken_as_applicant(open_round):
+    from usrg_desktop.workflows.directory import organisations as org
+
+    db, round_id = open_round
+    with db.unit_of_work() as s:
+        salga = body_id(s, "SALGA")
+        s.add(RoundAdmittedBody(round_id=round_id, body_id=salga))
+        s.flush()
+        org.set_organisation_active(
+            s, kind="body", org_id=salga, active=False, actor=STAFF, now=NOW
+        )
+    with db.reading() as s:
+        offered = {r.id: r for r in wf.form_choices(s).rounds}[round_id].admitted_bodies
+    assert offered == ()
+    before = db.rows("SELECT COUNT(*) FROM applications")[0][0]
+    with pytest.raises(FieldErrors) as refused, db.unit_of_work() as s:
+        save(s, round_id, applicant_city_id=None, applicant_body_id=salga)
+    assert refused.value.errors["applicant"] == "SALGA is switched off in the directory."
+    assert db.rows("SELECT COUNT(*) FROM applications")[0][0] == before
+    with db.unit_of_work() as s:
+        org.set_organisation_active(s, kind="body", org_id=salga, active=True, actor=STAFF, now=NOW)
+        assert save(s, round_id, applicant_city_id=None, applicant_body_id=salga)
+
+
 def test_every_state_of_the_demo_offers_exactly_its_moves_for_every_role(any_demo_db):
     """For one application in each state: the moves out of it, and who may make them."""
     db = any_demo_db

@@ -345,3 +345,41 @@ def test_a_theme_column_names_one_of_the_rounds_themes(any_db, tmp_path):
         "LEFT JOIN round_themes t ON t.id = a.theme_id ORDER BY a.title"
     )
     assert themes == [("Lights", None), ("Safer taxi ranks", "Safer public spaces")]
+
+
+def test_an_applicant_named_as_before_a_rename_is_found_and_a_switched_off_one_refused(
+    any_db, tmp_path
+):
+    from usrg_desktop.workflows.directory import organisations as org
+
+    open_round(any_db)
+    with any_db.unit_of_work() as s:
+        _kind, city = org.organisation_named(s, "eThekwini")
+        org.rename_organisation(
+            s,
+            kind="city",
+            org_id=city,
+            official_name="eThekwini Metropolitan Municipality (renamed)",
+            short_name="eThekwini Metro",
+            effective_on=date(2026, 11, 1),
+            actor=STAFF,
+            now=NOW,
+        )
+        _kind, salga = org.organisation_named(s, "SALGA")
+        org.set_organisation_active(
+            s, kind="body", org_id=salga, active=False, actor=STAFF, now=NOW
+        )
+    before = table_counts(any_db)
+    # The sheet names eThekwini as it was called before the rename (row 2) and the switched-off
+    # SALGA (row 3): one row is refused, so nothing is written.
+    path = write_csv(tmp_path / "sheet.csv", GOOD_ROWS[:2])
+    with pytest.raises(imp.ImportRefused) as refused:
+        run(any_db, path, False)
+    got = [(p.row, p.reason) for p in refused.value.report.problems]
+    assert got == [(3, "SALGA is switched off in the directory.")]
+    assert table_counts(any_db) == before
+    report = run(any_db, write_csv(tmp_path / "ok.csv", GOOD_ROWS[:1]), dry_run=False)
+    assert not report.problems
+    assert any_db.rows(
+        "SELECT applicant_city_id FROM applications WHERE title = 'Safer taxi ranks'"
+    ) == [(city,)]

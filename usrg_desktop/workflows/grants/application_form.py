@@ -140,6 +140,8 @@ def save_application(
         body = session.get(Body, applicant_body_id)
         if body is None:
             errors["applicant"] = f"There is no body with id {applicant_body_id}."
+        elif not body.active:
+            errors["applicant"] = f"{body.short_name} is switched off in the directory."
         elif rnd is not None and session.get(RoundAdmittedBody, (rnd.id, body.id)) is None:
             errors["applicant"] = f"The round '{rnd.name}' does not admit {body.short_name}."
 

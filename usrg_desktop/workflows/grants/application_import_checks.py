@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...domain.directory import Body, City
+from ...domain.directory import Body, City, OrganisationName
 from ...domain.grants import (
     Application,
     ApplicationState,
@@ -99,10 +99,19 @@ class _Lookup:
             self.rounds[rnd.name.casefold()] = rnd
             self.rounds[str(rnd.id)] = rnd
         self.applicants: dict[str, City | Body] = {}
-        for body in session.scalars(select(Body)):
+        bodies = {b.id: b for b in session.scalars(select(Body))}
+        cities = {c.id: c for c in session.scalars(select(City))}
+        # A name an organisation carried before a rename still finds it (a sheet made from an
+        # older list); its present names are read after, so they win where names collide.
+        for past in session.scalars(select(OrganisationName).order_by(OrganisationName.used_until)):
+            org = cities.get(past.city_id or 0) or bodies.get(past.body_id or 0)
+            if org is not None:
+                for key in (past.short_name, past.official_name):
+                    self.applicants[key.casefold()] = org
+        for body in bodies.values():
             for key in (body.short_name, body.official_name):
                 self.applicants[key.casefold()] = body
-        for city in session.scalars(select(City)):
+        for city in cities.values():
             for key in (city.short_name, city.official_name, city.municipal_code):
                 self.applicants[key.casefold()] = city
         self.admitted = {
@@ -163,6 +172,8 @@ def _check_row(
         found.append(f"'{texts['applicant']}' is not a member city or partner body.")
     elif city is not None and not city.active:
         found.append(f"{city.short_name} is not an active member city.")
+    elif body is not None and not body.active:
+        found.append(f"{body.short_name} is switched off in the directory.")
     elif body is not None and rnd is not None and (rnd.id, body.id) not in lookup.admitted:
         found.append(f"The round '{rnd.name}' does not admit {body.short_name} as an applicant.")
 

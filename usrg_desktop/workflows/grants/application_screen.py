@@ -154,13 +154,15 @@ class FormChoices:
 
 
 def form_choices(session: Session) -> FormChoices:
-    """The rounds (newest first, with their admitted bodies) and the active member cities."""
+    """The rounds (newest first, with their active admitted bodies) and the active member
+    cities."""
     from .rounds import TAKES_APPLICATIONS
 
     admitted: dict[int, list[tuple[int, str]]] = {}
     for round_id, body_id, name in session.execute(
         select(RoundAdmittedBody.round_id, Body.id, Body.short_name)
         .join(Body, Body.id == RoundAdmittedBody.body_id)
+        .where(Body.active)  # a body switched off is no longer offered, as a city is not
         .order_by(Body.short_name)
     ):
         admitted.setdefault(round_id, []).append((body_id, name))
