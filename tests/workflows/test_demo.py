@@ -45,15 +45,6 @@ def _time(value) -> datetime:
     return value.replace(tzinfo=None)
 
 
-def _in_period(day: date, start_month, start_day, end_month, end_day) -> bool:
-    """Whether a day falls in a yearly period such as 15 December to 15 January."""
-    start = date(day.year, start_month, start_day)
-    end = date(day.year, end_month, end_day)
-    if start <= end:
-        return start <= day <= end
-    return day >= start or day <= end
-
-
 def _table_counts(db: storage.Database) -> dict[str, int]:
     return {t: db.rows(f"SELECT COUNT(*) FROM {t}")[0][0] for t in Base.metadata.tables}
 

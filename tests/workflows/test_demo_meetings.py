@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import holidays
 
 from tests.conftest import TODAY
 from usrg_desktop.domain.meetings import AgendaItemKind
 
-
-def _date(value) -> date:
-    """SQLite's reader gives ISO text, PostgreSQL gives dates."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _time(value) -> datetime:
-    """Timestamps without the zone, to compare across back ends (they are all stored in UTC)."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value.replace(tzinfo=None)
+from .test_demo import _date
 
 
 def _in_period(day: date, start_month, start_day, end_month, end_day) -> bool:
